@@ -1,0 +1,167 @@
+//! Every user-facing string, in every [`Locale`]. The widget, the console and the worker's
+//! validation messages read them from here, so a missing translation is a compile error.
+
+use crate::locale::{plural, Locale, Plural};
+
+/// Fixed strings of one language.
+#[derive(Debug)]
+pub struct Strings {
+    pub launcher: &'static str,
+    pub title: &'static str,
+    pub close: &'static str,
+    pub back: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub searching: &'static str,
+    pub no_results: &'static str,
+    pub search_failed: &'static str,
+    pub contact_us: &'static str,
+    pub contact_title: &'static str,
+    pub subject: &'static str,
+    pub message: &'static str,
+    pub email: &'static str,
+    pub name: &'static str,
+    pub optional: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub sent_title: &'static str,
+    pub send_failed: &'static str,
+    pub fix_errors: &'static str,
+    pub new_request: &'static str,
+    pub unknown_site: &'static str,
+    pub unknown_site_detail: &'static str,
+    pub required: &'static str,
+    pub invalid_email: &'static str,
+    pub invalid_url: &'static str,
+}
+
+const EN: Strings = Strings {
+    launcher: "Support",
+    title: "How can we help?",
+    close: "Close",
+    back: "Back",
+    search_label: "Search help articles",
+    search_placeholder: "Describe your question",
+    searching: "Searching…",
+    no_results: "Nothing found. Try other words or write to us.",
+    search_failed: "Search is unavailable right now. You can still write to us.",
+    contact_us: "Contact us",
+    contact_title: "Write to us",
+    subject: "Subject",
+    message: "Message",
+    email: "Email",
+    name: "Name",
+    optional: "optional",
+    send: "Send",
+    sending: "Sending…",
+    sent_title: "Request sent",
+    send_failed: "Could not send your request. Check the connection and try again.",
+    fix_errors: "Please correct the highlighted fields.",
+    new_request: "New request",
+    unknown_site: "Support is not available",
+    unknown_site_detail: "This support tab is not set up. Please contact the site owner.",
+    required: "Please fill in this field.",
+    invalid_email: "Enter an email address like name@example.com.",
+    invalid_url: "Enter a full web address starting with http:// or https://.",
+};
+
+const RU: Strings = Strings {
+    launcher: "Поддержка",
+    title: "Чем мы можем помочь?",
+    close: "Закрыть",
+    back: "Назад",
+    search_label: "Поиск по статьям помощи",
+    search_placeholder: "Опишите ваш вопрос",
+    searching: "Ищем…",
+    no_results: "Ничего не нашлось. Попробуйте другие слова или напишите нам.",
+    search_failed: "Поиск сейчас недоступен. Вы можете написать нам.",
+    contact_us: "Написать нам",
+    contact_title: "Напишите нам",
+    subject: "Тема",
+    message: "Сообщение",
+    email: "Электронная почта",
+    name: "Имя",
+    optional: "необязательно",
+    send: "Отправить",
+    sending: "Отправляем…",
+    sent_title: "Обращение отправлено",
+    send_failed: "Не удалось отправить обращение. Проверьте подключение и попробуйте ещё раз.",
+    fix_errors: "Исправьте отмеченные поля.",
+    new_request: "Новое обращение",
+    unknown_site: "Поддержка недоступна",
+    unknown_site_detail: "Вкладка поддержки не настроена. Обратитесь к владельцу сайта.",
+    required: "Заполните это поле.",
+    invalid_email: "Введите адрес вида name@example.com.",
+    invalid_url: "Введите полный адрес, начинающийся с http:// или https://.",
+};
+
+/// The fixed strings of `locale`.
+pub fn strings(locale: Locale) -> &'static Strings {
+    match locale {
+        Locale::En => &EN,
+        Locale::Ru => &RU,
+    }
+}
+
+/// "3 articles found" with the right plural form.
+pub fn articles_found(locale: Locale, n: u64) -> String {
+    let noun = match (locale, plural(locale, n)) {
+        (Locale::En, Plural::One) => "article found",
+        (Locale::En, _) => "articles found",
+        (Locale::Ru, Plural::One) => "статья найдена",
+        (Locale::Ru, Plural::Few) => "статьи найдено",
+        (Locale::Ru, _) => "статей найдено",
+    };
+    format!("{n} {noun}")
+}
+
+/// "At most 200 characters." — Russian takes the genitive after «не более».
+pub fn too_long(locale: Locale, max: u64) -> String {
+    match (locale, plural(locale, max)) {
+        (Locale::En, Plural::One) => format!("At most {max} character."),
+        (Locale::En, _) => format!("At most {max} characters."),
+        (Locale::Ru, Plural::One) => format!("Не более {max} символа."),
+        (Locale::Ru, _) => format!("Не более {max} символов."),
+    }
+}
+
+/// The confirmation shown once a request is stored.
+pub fn request_received(locale: Locale, number: &str, email: &str) -> String {
+    match locale {
+        Locale::En => format!("Your request number is {number}. We will reply to {email}."),
+        Locale::Ru => format!("Номер вашего обращения — {number}. Мы ответим на {email}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_forms_in_russian() {
+        assert_eq!(articles_found(Locale::Ru, 1), "1 статья найдена");
+        assert_eq!(articles_found(Locale::Ru, 3), "3 статьи найдено");
+        assert_eq!(articles_found(Locale::Ru, 11), "11 статей найдено");
+        assert_eq!(articles_found(Locale::Ru, 21), "21 статья найдена");
+        assert_eq!(articles_found(Locale::En, 1), "1 article found");
+        assert_eq!(too_long(Locale::Ru, 200), "Не более 200 символов.");
+        assert_eq!(too_long(Locale::Ru, 21), "Не более 21 символа.");
+        assert_eq!(too_long(Locale::En, 1), "At most 1 character.");
+    }
+
+    #[test]
+    fn every_string_is_translated() {
+        // A copy-paste of the English table into Russian would leave Latin-only strings behind.
+        let ru = format!("{:?}", strings(Locale::Ru));
+        let en = format!("{:?}", strings(Locale::En));
+        assert_ne!(ru, en);
+        for line in ru.split(", ") {
+            if let Some((_, value)) = line.split_once(": ") {
+                assert!(
+                    value.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
+                    "untranslated: {line}"
+                );
+            }
+        }
+    }
+}

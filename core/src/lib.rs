@@ -1,0 +1,16 @@
+//! Tabdesk core: everything that decides, with no I/O and no platform crate.
+//!
+//! The worker, the widget and the console are thin adapters around these modules, so one
+//! definition of every wire type and rule serves both ends of each request.
+
+pub mod i18n;
+pub mod ids;
+pub mod locale;
+pub mod origin;
+pub mod problem;
+pub mod search;
+pub mod site;
+pub mod text;
+pub mod token;
+pub mod validate;
+pub mod wire;

@@ -1,0 +1,178 @@
+//! Validation of a customer's request. The widget runs it on blur and on send, for inline
+//! messages in the customer's language; the worker runs the same code and is authoritative.
+
+use email_address::EmailAddress;
+
+use crate::i18n::{strings, too_long};
+use crate::locale::Locale;
+use crate::wire::{FieldError, NewTicket};
+
+/// The largest request body the API reads; larger ones are refused with 413 unread.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// How many viewed article ids a ticket may carry.
+pub const MAX_VIEWED_ARTICLES: usize = 50;
+const MAX_URL_CHARS: usize = 2048;
+const MAX_CHANNEL_CHARS: usize = 32;
+const MAX_ARTICLE_ID_CHARS: usize = 100;
+
+/// The fields of the contact form, in the order they are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketField {
+    Subject,
+    Message,
+    Email,
+    Name,
+}
+
+impl TicketField {
+    pub const ALL: [TicketField; 4] = [
+        TicketField::Subject,
+        TicketField::Message,
+        TicketField::Email,
+        TicketField::Name,
+    ];
+
+    /// The field's name in the JSON body and in `FieldError::field`.
+    pub fn key(self) -> &'static str {
+        match self {
+            TicketField::Subject => "subject",
+            TicketField::Message => "message",
+            TicketField::Email => "email",
+            TicketField::Name => "name",
+        }
+    }
+
+    pub fn required(self) -> bool {
+        self != TicketField::Name
+    }
+
+    pub fn max_chars(self) -> usize {
+        match self {
+            TicketField::Subject => 200,
+            TicketField::Message => 10_000,
+            TicketField::Email => 254,
+            TicketField::Name => 100,
+        }
+    }
+
+    /// Checks one value as the customer typed it; surrounding spaces do not count.
+    pub fn check(self, value: &str, locale: Locale) -> Option<FieldError> {
+        let value = value.trim();
+        let s = strings(locale);
+        let error = |code: &str, message: String| FieldError::new(self.key(), code, message);
+        if value.is_empty() {
+            return self
+                .required()
+                .then(|| error("required", s.required.to_owned()));
+        }
+        if value.chars().count() > self.max_chars() {
+            return Some(error("too_long", too_long(locale, self.max_chars() as u64)));
+        }
+        if self == TicketField::Email && !EmailAddress::is_valid(value) {
+            return Some(error("invalid_email", s.invalid_email.to_owned()));
+        }
+        None
+    }
+
+    /// The value of this field in a request.
+    pub fn value(self, ticket: &NewTicket) -> &str {
+        match self {
+            TicketField::Subject => &ticket.subject,
+            TicketField::Message => &ticket.message,
+            TicketField::Email => &ticket.email,
+            TicketField::Name => ticket.name.as_deref().unwrap_or(""),
+        }
+    }
+}
+
+fn length_error(field: &str, max: usize, locale: Locale) -> FieldError {
+    FieldError::new(field, "too_long", too_long(locale, max as u64))
+}
+
+fn check_url(field: &str, value: Option<&str>, locale: Locale) -> Option<FieldError> {
+    let value = value.filter(|v| !v.is_empty())?;
+    if value.chars().count() > MAX_URL_CHARS {
+        return Some(length_error(field, MAX_URL_CHARS, locale));
+    }
+    let lower = value.to_ascii_lowercase();
+    (!(lower.starts_with("http://") || lower.starts_with("https://")))
+        .then(|| FieldError::new(field, "invalid_url", strings(locale).invalid_url))
+}
+
+/// Every problem of a request, each with a message in `locale`; empty when it may be stored.
+pub fn validate_ticket(ticket: &NewTicket, locale: Locale) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> = TicketField::ALL
+        .into_iter()
+        .filter_map(|f| f.check(f.value(ticket), locale))
+        .collect();
+    let ctx = &ticket.context;
+    errors.extend(check_url("context.page_url", ctx.page_url.as_deref(), locale));
+    errors.extend(check_url("context.referrer", ctx.referrer.as_deref(), locale));
+    if ctx.channel.as_ref().is_some_and(|c| c.chars().count() > MAX_CHANNEL_CHARS) {
+        errors.push(length_error("context.channel", MAX_CHANNEL_CHARS, locale));
+    }
+    if ticket.viewed_articles.len() > MAX_VIEWED_ARTICLES
+        || ticket
+            .viewed_articles
+            .iter()
+            .any(|a| a.chars().count() > MAX_ARTICLE_ID_CHARS)
+    {
+        errors.push(FieldError::new(
+            "viewed_articles",
+            "too_many",
+            format!("At most {MAX_VIEWED_ARTICLES} ids of at most {MAX_ARTICLE_ID_CHARS} characters."),
+        ));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> NewTicket {
+        NewTicket {
+            subject: "No internet".into(),
+            message: "Since this morning the router blinks red.".into(),
+            email: "anna@example.com".into(),
+            ..NewTicket::default()
+        }
+    }
+
+    fn codes(t: &NewTicket) -> Vec<(String, String)> {
+        validate_ticket(t, Locale::En)
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_request_passes() {
+        assert!(codes(&valid()).is_empty());
+    }
+
+    #[test]
+    fn reports_every_missing_field_in_the_customers_language() {
+        let errors = validate_ticket(&NewTicket::default(), Locale::Ru);
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["subject", "message", "email"]);
+        assert_eq!(errors[0].message, "Заполните это поле.");
+        let blank = NewTicket { subject: "   ".into(), ..valid() };
+        assert_eq!(codes(&blank), [("subject".into(), "required".into())]);
+    }
+
+    #[test]
+    fn checks_email_lengths_and_urls() {
+        let t = NewTicket { email: "anna@".into(), ..valid() };
+        assert_eq!(codes(&t), [("email".into(), "invalid_email".into())]);
+        let t = NewTicket { subject: "x".repeat(201), ..valid() };
+        assert_eq!(codes(&t), [("subject".into(), "too_long".into())]);
+        let mut t = valid();
+        t.context.page_url = Some("javascript:alert(1)".into());
+        assert_eq!(codes(&t), [("context.page_url".into(), "invalid_url".into())]);
+        t.context.page_url = Some("https://shop.example/help?x=1".into());
+        assert!(codes(&t).is_empty());
+        t.viewed_articles = vec!["a".into(); 51];
+        assert_eq!(codes(&t), [("viewed_articles".into(), "too_many".into())]);
+    }
+}

@@ -1,0 +1,208 @@
+//! The JSON the API speaks (DESIGN.md, "HTTP API v1"). Both ends use these types.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::locale::Locale;
+
+/// `GET /v1/sites/{site}/config`: what the widget needs, never a secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicConfig {
+    pub site: String,
+    pub name: String,
+    pub locales: Vec<Locale>,
+    pub default_locale: Locale,
+}
+
+/// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EmbedMode {
+    #[default]
+    Frame,
+    Page,
+}
+
+/// What the `/embed` page hands the widget inline, so it starts without a round trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmbedBoot {
+    pub config: PublicConfig,
+    pub locale: Locale,
+    pub mode: EmbedMode,
+    /// The host page's origin, when it is one the site allows: the only origin the widget
+    /// posts messages to and accepts messages from.
+    pub parent_origin: Option<String>,
+}
+
+/// Messages between the host page's loader and the widget's iframe (`postMessage`). Each side
+/// checks the sender's origin exactly and ignores anything that does not parse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum FrameMessage {
+    /// Host → widget, on load: where the visitor is.
+    #[serde(rename = "tabdesk:context")]
+    Context { context: PageContext },
+    /// Widget → host: the widget is ready for input.
+    #[serde(rename = "tabdesk:ready")]
+    Ready,
+    /// Widget → host: close the panel (close button or Esc).
+    #[serde(rename = "tabdesk:close")]
+    Close,
+}
+
+/// Where a request was written: filled by the loader and the widget.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PageContext {
+    pub page_url: Option<String>,
+    pub referrer: Option<String>,
+    pub locale: Option<Locale>,
+    pub channel: Option<String>,
+}
+
+/// `POST /v1/sites/{site}/tickets`. Every field defaults, so that a missing one is reported by
+/// validation as a field error (422) rather than as unreadable JSON (400).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewTicket {
+    pub subject: String,
+    pub message: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub category: Option<String>,
+    pub fields: BTreeMap<String, serde_json::Value>,
+    pub context: PageContext,
+    pub viewed_articles: Vec<String>,
+    /// Honeypot: a field people never see and bots fill in.
+    pub hp: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketStatus {
+    New,
+    Open,
+    Pending,
+    Solved,
+    Closed,
+}
+
+impl TicketStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::New => "new",
+            TicketStatus::Open => "open",
+            TicketStatus::Pending => "pending",
+            TicketStatus::Solved => "solved",
+            TicketStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TicketStatus> {
+        [
+            TicketStatus::New,
+            TicketStatus::Open,
+            TicketStatus::Pending,
+            TicketStatus::Solved,
+            TicketStatus::Closed,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+}
+
+/// 201 answer to a new ticket, replayed verbatim for a repeated `Idempotency-Key`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketCreated {
+    pub id: String,
+    pub number: String,
+    pub access_token: String,
+    pub status: TicketStatus,
+    pub created_at: String,
+}
+
+/// A row of the agents' queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub id: String,
+    pub number: String,
+    pub subject: String,
+    pub message: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub status: TicketStatus,
+    pub context: PageContext,
+    pub created_at: String,
+}
+
+/// `GET /v1/admin/sites/{site}/tickets`: newest first; `next_cursor` fetches the next page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPage {
+    pub tickets: Vec<TicketSummary>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub title: String,
+    pub snippet: String,
+    /// Char ranges `[start, end)` into `snippet`: the widget draws them, never server HTML.
+    pub highlights: Vec<[usize; 2]>,
+    pub url: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub total: usize,
+    pub took_us: u64,
+}
+
+/// `POST /v1/operator/sites`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewSite {
+    pub id: String,
+    pub name: String,
+    pub allowed_origins: Vec<String>,
+    pub locales: Vec<Locale>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteCreated {
+    pub id: String,
+    pub admin_token: String,
+}
+
+/// One invalid field of a request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem document, the body of every error answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}

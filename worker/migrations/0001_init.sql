@@ -1,0 +1,62 @@
+-- Sites (tenants). Tokens are stored as SHA-256 hashes only.
+CREATE TABLE sites (
+  id               TEXT PRIMARY KEY,
+  name             TEXT NOT NULL,
+  locales          TEXT NOT NULL,           -- JSON array of locale tags, the first is the default
+  allowed_origins  TEXT NOT NULL,           -- JSON array of origin patterns
+  admin_token_hash TEXT NOT NULL,
+  next_number      INTEGER NOT NULL DEFAULT 1001,
+  created_at       TEXT NOT NULL
+);
+
+CREATE TABLE tickets (
+  id                TEXT PRIMARY KEY,       -- ULID: sorts by creation time
+  site_id           TEXT NOT NULL REFERENCES sites(id),
+  number            INTEGER NOT NULL,
+  subject           TEXT NOT NULL,
+  message           TEXT NOT NULL,
+  email             TEXT NOT NULL,
+  name              TEXT,
+  category          TEXT,
+  fields            TEXT NOT NULL,          -- JSON object
+  context           TEXT NOT NULL,          -- JSON PageContext
+  viewed_articles   TEXT NOT NULL,          -- JSON array of article ids
+  locale            TEXT NOT NULL,
+  status            TEXT NOT NULL,
+  access_token_hash TEXT NOT NULL,
+  created_at        TEXT NOT NULL,
+  UNIQUE (site_id, number)
+);
+CREATE INDEX tickets_by_site ON tickets (site_id, id DESC);
+
+-- First response of each Idempotency-Key, replayed for 24 hours. The access token is kept so
+-- that a replay returns the same body; rows older than a day are ignored and may be purged.
+CREATE TABLE idempotency (
+  site_id      TEXT NOT NULL,
+  key          TEXT NOT NULL,
+  body_hash    TEXT NOT NULL,
+  ticket_id    TEXT NOT NULL,
+  access_token TEXT NOT NULL,
+  created_at   INTEGER NOT NULL,            -- unix ms
+  PRIMARY KEY (site_id, key)
+);
+
+-- What happened, for webhooks and statistics.
+CREATE TABLE events (
+  id         TEXT PRIMARY KEY,
+  site_id    TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  ticket_id  TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE kb_articles (
+  site_id    TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  locale     TEXT NOT NULL,
+  title      TEXT NOT NULL,
+  body       TEXT NOT NULL,                 -- plain text, for search and snippets
+  tags       TEXT NOT NULL,                 -- JSON array
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (site_id, locale, id)
+);

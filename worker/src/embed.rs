@@ -1,0 +1,96 @@
+//! `GET /embed`: the page inside the loader's iframe (or opened full-size by a social network),
+//! which boots the Leptos widget with the site's public config inline.
+
+use tabdesk_core::i18n::strings;
+use tabdesk_core::locale::Locale;
+use tabdesk_core::origin::frame_ancestors;
+use tabdesk_core::text::escape_html;
+use tabdesk_core::wire::{EmbedBoot, EmbedMode};
+use worker::{Env, Request, Response, Url};
+
+use crate::http::{header, param, respond, ApiError, ApiResult};
+use crate::sites::{self, Site};
+
+/// Everything the widget loads comes from our origin; only the site's own pages may frame it.
+fn policy(site: &Site) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; {}",
+        frame_ancestors(&site.allowed_origins)
+    )
+}
+
+fn html(body: String, status: u16, csp: &str) -> ApiResult {
+    let response: Response = respond(body, status, "text/html; charset=utf-8");
+    response.headers().set("Content-Security-Policy", csp)?;
+    response.headers().set("Referrer-Policy", "strict-origin-when-cross-origin")?;
+    Ok(response)
+}
+
+fn boot_json(boot: &EmbedBoot) -> Result<String, ApiError> {
+    // `<` never appears outside strings in JSON, so escaping it keeps `</script>` out of the page.
+    Ok(serde_json::to_string(boot)
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .replace('<', "\\u003c"))
+}
+
+fn page(locale: Locale, title: &str, head: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/widget/widget.css\">{head}</head>\
+         <body>{body}</body></html>\n",
+        lang = locale.tag(),
+        title = escape_html(title),
+    )
+}
+
+/// A clear page for a site that does not exist, in the visitor's language.
+fn unknown_site(req: &Request, url: &Url) -> ApiResult {
+    let locale = param(url, "locale")
+        .and_then(|l| Locale::from_tag(&l))
+        .or_else(|| header(req, "Accept-Language").and_then(|h| Locale::from_accept_language(&h)))
+        .unwrap_or_default();
+    let s = strings(locale);
+    let body = format!(
+        "<main class=\"notice\"><h1>{}</h1><p>{}</p></main>",
+        escape_html(s.unknown_site),
+        escape_html(s.unknown_site_detail)
+    );
+    html(page(locale, s.unknown_site, "", &body), 404, "default-src 'self'; style-src 'self'")
+}
+
+/// `GET /embed?site=&locale=&mode=&origin=`.
+pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
+    let site_id = param(url, "site").unwrap_or_default();
+    let site = match sites::load(&sites::db(env)?, &site_id).await {
+        Ok(site) => site,
+        Err(ApiError::Problem(_)) => return unknown_site(req, url),
+        Err(e) => return Err(e),
+    };
+    let asked = param(url, "locale")
+        .and_then(|l| Locale::from_tag(&l))
+        .or_else(|| header(req, "Accept-Language").and_then(|h| Locale::from_accept_language(&h)));
+    let locale = site.pick_locale(asked);
+    let mode = match param(url, "mode").as_deref() {
+        Some("page") => EmbedMode::Page,
+        _ => EmbedMode::Frame,
+    };
+    let parent_origin = param(url, "origin").filter(|o| site.allowed_origins.iter().any(|p| p.matches(o)));
+    let boot = EmbedBoot {
+        config: site.public_config(),
+        locale,
+        mode,
+        parent_origin,
+    };
+    let head = format!(
+        "<link rel=\"modulepreload\" href=\"/widget/tabdesk_widget.js\">\
+         <link rel=\"preload\" href=\"/widget/tabdesk_widget_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\
+         <script id=\"tabdesk-boot\" type=\"application/json\">{}</script>\
+         <script type=\"module\" src=\"/widget/boot.js\"></script>",
+        boot_json(&boot)?
+    );
+    let title = format!("{} — {}", strings(locale).launcher, site.name);
+    let body = "<div id=\"app\"></div>";
+    html(page(locale, &title, &head, body), 200, &policy(&site))
+}

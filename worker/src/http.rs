@@ -1,0 +1,134 @@
+//! HTTP plumbing shared by the handlers: error answers, JSON bodies with size limits, params.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tabdesk_core::problem::{self, decode_json};
+use tabdesk_core::validate::MAX_BODY_BYTES;
+use tabdesk_core::wire::{FieldError, Problem};
+use worker::{Headers, Method, Request, Response, Url};
+
+/// Why a request did not succeed: the client's fault (a problem document) or ours.
+#[derive(Debug)]
+pub enum ApiError {
+    Problem(Problem),
+    /// Logged, never shown: the client gets a generic 500.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn internal(what: impl Into<String>) -> ApiError {
+        ApiError::Internal(what.into())
+    }
+}
+
+impl From<Problem> for ApiError {
+    fn from(p: Problem) -> Self {
+        ApiError::Problem(p)
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+pub type ApiResult = Result<Response, ApiError>;
+
+/// A response with headers every API answer carries: API data is never cached by browsers.
+pub fn respond(body: String, status: u16, content_type: &str) -> Response {
+    let headers = Headers::new();
+    // Setting well-formed constant headers cannot fail.
+    let _ = headers.set("Content-Type", content_type);
+    let _ = headers.set("Cache-Control", "no-store");
+    let _ = headers.set("X-Content-Type-Options", "nosniff");
+    Response::builder()
+        .with_status(status)
+        .with_headers(headers)
+        .fixed(body.into_bytes())
+}
+
+pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
+    let body = serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(respond(body, status, "application/json; charset=utf-8"))
+}
+
+pub fn problem_response(p: &Problem) -> Response {
+    let body = serde_json::to_string(p).unwrap_or_default();
+    respond(body, p.status, "application/problem+json")
+}
+
+/// Turns a handler's outcome into the answer, logging internal faults without details leaking.
+pub fn finish(result: ApiResult, method: &Method, path: &str) -> Response {
+    match result {
+        Ok(response) => response,
+        Err(ApiError::Problem(p)) => problem_response(&p),
+        Err(ApiError::Internal(why)) => {
+            worker::console_error!("{method:?} {path}: {why}");
+            problem_response(&problem::internal())
+        }
+    }
+}
+
+/// Reads a JSON body of at most [`MAX_BODY_BYTES`]: 415 if it is not declared as JSON (so a
+/// cross-site form cannot post it without a CORS preflight), 413 if too large, 400/422 if bad.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(problem::unsupported_media_type().into());
+    }
+    let declared = req
+        .headers()
+        .get("Content-Length")?
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(problem::payload_too_large(MAX_BODY_BYTES).into());
+    }
+    let body = req
+        .bytes()
+        .await
+        .map_err(|_| problem::bad_request("The body could not be read."))?;
+    if body.len() > MAX_BODY_BYTES {
+        return Err(problem::payload_too_large(MAX_BODY_BYTES).into());
+    }
+    Ok(decode_json(&body)?)
+}
+
+/// A query parameter's value, if present.
+pub fn param(url: &Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A header's value; a header that is not valid text counts as absent.
+pub fn header(req: &Request, name: &str) -> Option<String> {
+    req.headers().get(name).ok().flatten()
+}
+
+/// 405 unless the request uses one of `allowed`.
+pub fn allow(method: &Method, allowed: &[Method]) -> Result<(), ApiError> {
+    if allowed.contains(method) {
+        Ok(())
+    } else {
+        Err(problem::method_not_allowed().into())
+    }
+}
+
+/// A 422 naming a query parameter.
+pub fn invalid_param(name: &str, message: &str) -> ApiError {
+    problem::validation(vec![FieldError::new(name, "invalid", message)]).into()
+}
+
+/// The `limit` query parameter: `default` when absent, 422 unless within 1..=`max`.
+pub fn limit_param(url: &Url, default: usize, max: usize) -> Result<usize, ApiError> {
+    match param(url, "limit") {
+        None => Ok(default),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| invalid_param("limit", &format!("A number from 1 to {max}."))),
+    }
+}

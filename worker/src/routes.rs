@@ -1,0 +1,52 @@
+//! The URL map of the worker (DESIGN.md, "HTTP API v1"). Static files never get here: wrangler
+//! serves them from the assets directory first.
+
+use tabdesk_core::problem;
+use worker::{Env, Method, Request, Response};
+
+use crate::http::{allow, finish, json, ApiResult};
+use crate::{embed, kb, sites, tickets};
+
+pub async fn handle(mut req: Request, env: &Env) -> Response {
+    let method = req.method();
+    let path = req.path();
+    let result = route(&mut req, env, &method).await;
+    finish(result, &method, &path)
+}
+
+async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
+    use Method::{Get, Head, Post};
+    let url = req.url()?;
+    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
+    match segments.as_slice() {
+        ["healthz"] => {
+            allow(method, &[Get, Head])?;
+            json(200, &serde_json::json!({ "status": "ok" }))
+        }
+        ["embed"] => {
+            allow(method, &[Get, Head])?;
+            embed::embed(req, env, &url).await
+        }
+        ["v1", "sites", site, "config"] => {
+            allow(method, &[Get])?;
+            sites::config(env, site).await
+        }
+        ["v1", "sites", site, "kb", "search"] => {
+            allow(method, &[Get])?;
+            kb::search(env, site, &url).await
+        }
+        ["v1", "sites", site, "tickets"] => {
+            allow(method, &[Post])?;
+            tickets::create(req, env, site).await
+        }
+        ["v1", "admin", "sites", site, "tickets"] => {
+            allow(method, &[Get])?;
+            tickets::list(req, env, site, &url).await
+        }
+        ["v1", "operator", "sites"] => {
+            allow(method, &[Post])?;
+            sites::create(req, env).await
+        }
+        _ => Err(problem::not_found("No such endpoint.").into()),
+    }
+}
