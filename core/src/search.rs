@@ -80,7 +80,7 @@ pub fn search(docs: &[Document], query: &str, limit: usize) -> (Vec<SearchHit>, 
                 score += best;
             }
             // Documents matching more of the query come first, whatever the weights say.
-            (matched > 0).then(|| (score + 10.0 * matched as f32, doc, body_words))
+            (matched > 0).then_some((score + 10.0 * matched as f32, doc, body_words))
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));

@@ -1,1 +1,29 @@
+//! The Support tab: a Leptos (CSR) app that runs in the iframe served at `/embed`, on the
+//! worker's origin, so host pages need no CSP changes and its API calls are same-origin.
 
+mod api;
+mod app;
+mod contact;
+mod host;
+mod search;
+
+use tabdesk_core::wire::EmbedBoot;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Reads the boot data the `/embed` page carries inline.
+fn boot() -> Option<EmbedBoot> {
+    let text = web_sys::window()?
+        .document()?
+        .get_element_by_id("tabdesk-boot")?
+        .text_content()?;
+    serde_json::from_str(&text).ok()
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    let Some(boot) = boot() else {
+        web_sys::console::error_1(&"tabdesk: the page carries no boot data".into());
+        return;
+    };
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot/> });
+}

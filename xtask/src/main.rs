@@ -1,1 +1,59 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's only entry points. Every step says what it does and
+//! how long it took; any failure ends the command with a non-zero exit.
+
+mod build;
+mod kb;
+mod local;
+mod run;
+mod setup;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+  setup               install the wasm target, pinned CLIs (.tools/), npm packages, Chromium
+  build               build the loader, the widget and the worker into target/site and worker/build
+  dev [--port 8787]   build, migrate and seed local D1, run wrangler dev, print the demo URL and tokens
+  test                fmt, clippy (native + wasm32), unit tests, builds, API and browser tests";
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn port_arg(args: &[String]) -> Result<u16> {
+    match args.iter().position(|a| a == "--port") {
+        Some(i) => Ok(args
+            .get(i + 1)
+            .ok_or("--port needs a number")?
+            .parse()
+            .map_err(|_| "--port needs a number from 1 to 65535")?),
+        None => Ok(8787),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::setup(),
+        Some("build") => setup::setup().and_then(|()| build::build_all()),
+        Some("dev") => port_arg(&args).and_then(local::dev),
+        Some("test") => test::test(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,138 @@
+// Tabdesk loader: the one <script> a site owner embeds.
+//
+//   <script src="https://WORKER/tabdesk.js" data-site="demo" async></script>
+//
+// Before the visitor shows intent it makes no request, writes no storage and sets no cookie:
+// it only draws the launcher inside a closed shadow root (host CSS cannot reach it, its CSS
+// cannot leak out). Hover or focus preconnects; a click injects the widget's iframe, which runs
+// on the worker's origin. Messages between the two are checked against that exact origin.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !script.src || window.__tabdesk) return;
+  window.__tabdesk = true;
+
+  var origin = new URL(script.src).origin;
+  var data = script.dataset;
+  var site = data.site || "";
+  var channel = data.channel || "site";
+  var lang = (data.locale || document.documentElement.lang || "en").toLowerCase().split(/[-_]/)[0];
+  var locale = lang === "ru" ? "ru" : "en";
+  var label = data.label || (locale === "ru" ? "Поддержка" : "Support");
+
+  var css =
+    ":host{all:initial}" +
+    "button{position:fixed;z-index:2147483646;right:20px;bottom:20px;display:flex;align-items:center;gap:8px;" +
+    "padding:12px 18px;border:0;border-radius:24px;background:#1f5eff;color:#fff;cursor:pointer;" +
+    "font:600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
+    "button:hover{background:#174ad1}button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+    "svg{width:18px;height:18px;fill:currentColor}" +
+    "iframe{position:fixed;z-index:2147483647;right:20px;bottom:80px;width:380px;height:min(640px,calc(100vh - 100px));" +
+    "border:0;border-radius:12px;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.3)}" +
+    "iframe[hidden]{display:none}" +
+    "@media (max-width:480px){iframe{right:0;bottom:0;width:100%;height:100%;border-radius:0}}" +
+    "@media (prefers-reduced-motion:no-preference){button{transition:background .15s}}";
+
+  var host = document.createElement("div");
+  host.setAttribute("data-tabdesk", "");
+  var root = host.attachShadow({ mode: "closed" });
+  if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+    // A constructed sheet works under host pages whose CSP forbids inline styles.
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    var style = document.createElement("style");
+    style.textContent = css;
+    root.appendChild(style);
+  }
+  var button = document.createElement("button");
+  button.type = "button";
+  button.setAttribute("aria-expanded", "false");
+  button.innerHTML =
+    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16v12H7l-3 3z"/></svg>';
+  button.appendChild(document.createTextNode(label));
+  root.appendChild(button);
+
+  var frame = null;
+  var open = false;
+  var warmed = false;
+
+  function warm() {
+    if (warmed) return;
+    warmed = true;
+    var link = document.createElement("link");
+    link.rel = "preconnect";
+    link.href = origin;
+    document.head.appendChild(link);
+  }
+
+  function httpUrl(url) {
+    return /^https?:/i.test(url || "") ? url.slice(0, 2048) : null;
+  }
+
+  function post(message) {
+    if (frame && frame.contentWindow) frame.contentWindow.postMessage(message, origin);
+  }
+
+  function show() {
+    if (!frame) {
+      frame = document.createElement("iframe");
+      frame.title = label;
+      frame.src =
+        origin + "/embed?site=" + encodeURIComponent(site) + "&locale=" + locale +
+        "&origin=" + encodeURIComponent(location.origin);
+      root.appendChild(frame);
+    }
+    frame.hidden = false;
+    open = true;
+    button.setAttribute("aria-expanded", "true");
+    frame.focus();
+  }
+
+  function hide() {
+    if (!open) return;
+    open = false;
+    frame.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  }
+
+  button.addEventListener("click", function () {
+    open ? hide() : show();
+  });
+  button.addEventListener("pointerenter", warm);
+  button.addEventListener("focus", warm);
+  document.addEventListener("keydown", function (event) {
+    if (open && event.key === "Escape") hide();
+  });
+  window.addEventListener("message", function (event) {
+    if (event.origin !== origin || !frame || event.source !== frame.contentWindow) return;
+    var message = event.data;
+    if (!message || typeof message !== "object") return;
+    if (message.type === "tabdesk:close") hide();
+    if (message.type === "tabdesk:ready") {
+      post({
+        type: "tabdesk:context",
+        context: { page_url: httpUrl(location.href), referrer: httpUrl(document.referrer), channel: channel }
+      });
+    }
+  });
+
+  // window.Tabdesk('open' | 'close' | 'toggle'); calls made before the loader ran wait in `q`.
+  var queued = (window.Tabdesk && window.Tabdesk.q) || [];
+  window.Tabdesk = function (command) {
+    if (command === "open") show();
+    else if (command === "close") hide();
+    else if (command === "toggle") open ? hide() : show();
+  };
+  queued.forEach(function (args) {
+    window.Tabdesk.apply(null, args);
+  });
+
+  function mount() {
+    document.body.appendChild(host);
+  }
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})();

@@ -1,0 +1,119 @@
+//! The home screen: knowledge-base search while typing, and the way to write to a person.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::i18n::{articles_found, strings};
+use tabdesk_core::locale::Locale;
+use tabdesk_core::search::{highlight_runs, is_blank};
+use tabdesk_core::wire::{SearchHit, SearchResults};
+
+use crate::api;
+
+/// Wait after the last keystroke before asking the server.
+const DEBOUNCE_MS: u32 = 120;
+
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    Idle,
+    Searching,
+    Found(SearchResults),
+    Failed,
+}
+
+/// The query and its results. Each keystroke takes a new sequence number; an answer whose
+/// number is no longer the latest is stale and dropped.
+#[derive(Clone, Copy)]
+pub struct SearchState {
+    site: StoredValue<String>,
+    locale: Locale,
+    query: RwSignal<String>,
+    outcome: RwSignal<Outcome>,
+    latest: StoredValue<u32>,
+}
+
+impl SearchState {
+    pub fn new(site: String, locale: Locale) -> SearchState {
+        SearchState {
+            site: StoredValue::new(site),
+            locale,
+            query: RwSignal::new(String::new()),
+            outcome: RwSignal::new(Outcome::Idle),
+            latest: StoredValue::new(0),
+        }
+    }
+
+    fn input(self, query: String) {
+        self.query.set(query.clone());
+        let ticket = self.latest.get_value().wrapping_add(1);
+        self.latest.set_value(ticket);
+        if is_blank(&query) {
+            self.outcome.set(Outcome::Idle);
+            return;
+        }
+        spawn_local(async move {
+            TimeoutFuture::new(DEBOUNCE_MS).await;
+            if self.latest.get_value() != ticket {
+                return;
+            }
+            self.outcome.set(Outcome::Searching);
+            let answer = api::search(&self.site.get_value(), &query, self.locale.tag()).await;
+            if self.latest.get_value() != ticket {
+                return;
+            }
+            self.outcome.set(answer.map_or(Outcome::Failed, Outcome::Found));
+        });
+    }
+}
+
+fn hit_view(hit: SearchHit) -> impl IntoView {
+    let runs = highlight_runs(&hit.snippet, &hit.highlights)
+        .into_iter()
+        .map(|(text, marked)| {
+            if marked {
+                view! { <mark>{text}</mark> }.into_any()
+            } else {
+                text.into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="hit">
+            <h3>{hit.title}</h3>
+            <p>{runs}</p>
+        </li>
+    }
+}
+
+#[component]
+pub fn Search(state: SearchState, on_contact: Callback<()>) -> impl IntoView {
+    let s = strings(state.locale);
+    let locale = state.locale;
+    let status = move || match state.outcome.get() {
+        Outcome::Idle => String::new(),
+        Outcome::Searching => s.searching.to_owned(),
+        Outcome::Found(r) if r.total == 0 => s.no_results.to_owned(),
+        Outcome::Found(r) => articles_found(locale, r.total as u64),
+        Outcome::Failed => s.search_failed.to_owned(),
+    };
+    let hits = move || match state.outcome.get() {
+        Outcome::Found(r) => r.hits,
+        _ => Vec::new(),
+    };
+    view! {
+        <section class="search">
+            <h2 class="title">{s.title}</h2>
+            <input class="query" type="search" role="searchbox" aria-label=s.search_label
+                placeholder=s.search_placeholder autocomplete="off" autofocus
+                prop:value=move || state.query.get()
+                on:input=move |ev| state.input(event_target_value(&ev))/>
+            <p class="status" aria-live="polite">{status}</p>
+            <ul class="hits">
+                <For each=hits key=|hit| hit.id.clone() children=hit_view/>
+            </ul>
+        </section>
+        <footer class="contact">
+            <button class="primary" type="button" on:click=move |_| on_contact.run(())>{s.contact_us}</button>
+        </footer>
+    }
+}

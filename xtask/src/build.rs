@@ -1,0 +1,100 @@
+//! Building what the worker serves: the loader, the widget and the worker itself.
+//!
+//! Static files land in `target/site` (wrangler's assets directory); the worker in
+//! `worker/build` (wrangler's `main`).
+
+use std::fs;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Command;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::run::{cargo, copy_dir, npm_bin, run, step, tool_bin};
+use crate::setup::WASM_TARGET;
+use crate::{root, Result};
+
+/// The loader's budget (DESIGN.md): 3 KB gzipped.
+pub const LOADER_BUDGET: usize = 3 * 1024;
+
+/// wasm features rustc emits by default for wasm32, which wasm-opt must be told about.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn site_dir() -> PathBuf {
+    root().join("target/site")
+}
+
+/// Size of `bytes` after gzip -9, as a server would send them.
+pub fn gzip_size(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
+
+fn static_files() -> Result {
+    let site = site_dir();
+    if site.exists() {
+        fs::remove_dir_all(&site)?;
+    }
+    copy_dir(&root().join("www"), &site)
+}
+
+fn loader() -> Result {
+    let out = site_dir().join("tabdesk.js");
+    run(Command::new(npm_bin("esbuild"))
+        .arg(root().join("widget/loader/tabdesk.js"))
+        .args(["--minify", "--target=es2017", "--log-level=warning"])
+        .arg(format!("--outfile={}", out.display())))?;
+    let size = gzip_size(&fs::read(&out)?)?;
+    println!("    loader: {size} bytes gzip (budget {LOADER_BUDGET})");
+    Ok(())
+}
+
+fn widget() -> Result {
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "tabdesk-widget"]))?;
+    let out = site_dir().join("widget");
+    let wasm = root().join(format!("target/{WASM_TARGET}/release/tabdesk_widget.wasm"));
+    run(Command::new(tool_bin("wasm-bindgen"))
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&out)
+        .arg(&wasm))?;
+    let bg = out.join("tabdesk_widget_bg.wasm");
+    run(Command::new(npm_bin("wasm-opt"))
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+    copy_dir(&root().join("widget/static"), &out)?;
+    let mut total = 0;
+    for entry in fs::read_dir(&out)? {
+        total += gzip_size(&fs::read(entry?.path())?)?;
+    }
+    println!("    widget (wasm + js + css): {total} bytes gzip");
+    Ok(())
+}
+
+fn worker() -> Result {
+    let root = root();
+    run(Command::new(tool_bin("worker-build"))
+        .arg("--release")
+        .current_dir(root.join("worker"))
+        .env("WASM_BINDGEN_BIN", tool_bin("wasm-bindgen"))
+        .env("WASM_OPT_BIN", npm_bin("wasm-opt"))
+        .env("ESBUILD_BIN", npm_bin("esbuild")))
+}
+
+pub fn build_all() -> Result {
+    step("build: static files", static_files)?;
+    step("build: loader", loader)?;
+    step("build: widget", widget)?;
+    step("build: worker", worker)
+}
