@@ -158,7 +158,9 @@ mod tests {
         for line in ru.split(", ") {
             if let Some((_, value)) = line.split_once(": ") {
                 assert!(
-                    value.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
+                    value
+                        .chars()
+                        .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
                     "untranslated: {line}"
                 );
             }

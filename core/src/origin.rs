@@ -21,7 +21,9 @@ enum Port {
 impl OriginPattern {
     /// Parses `scheme://host[:port|:*]`; no path, query, credentials or wildcard elsewhere.
     pub fn parse(s: &str) -> Result<OriginPattern, &'static str> {
-        let (scheme, rest) = s.split_once("://").ok_or("must start with http:// or https://")?;
+        let (scheme, rest) = s
+            .split_once("://")
+            .ok_or("must start with http:// or https://")?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err("must start with http:// or https://");
@@ -39,7 +41,9 @@ impl OriginPattern {
         };
         let bare = host.strip_prefix("*.").unwrap_or(host);
         let valid_label = |l: &str| {
-            !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         };
         if bare.is_empty() || host.len() > 253 || !bare.split('.').all(valid_label) {
             return Err("host must be a domain name or address");
@@ -135,7 +139,14 @@ mod tests {
 
     #[test]
     fn rejects_non_origins() {
-        for bad in ["example.com", "ftp://x.com", "https://x.com/path", "https://", "https://a b", "https://x.com:port"] {
+        for bad in [
+            "example.com",
+            "ftp://x.com",
+            "https://x.com/path",
+            "https://",
+            "https://a b",
+            "https://x.com:port",
+        ] {
             assert!(OriginPattern::parse(bad).is_err(), "{bad}");
         }
     }
@@ -143,7 +154,10 @@ mod tests {
     #[test]
     fn builds_frame_ancestors() {
         let pats = vec![p("http://localhost:*"), p("HTTPS://Example.com")];
-        assert_eq!(frame_ancestors(&pats), "frame-ancestors http://localhost:* https://example.com");
+        assert_eq!(
+            frame_ancestors(&pats),
+            "frame-ancestors http://localhost:* https://example.com"
+        );
         assert_eq!(frame_ancestors(&[]), "frame-ancestors 'none'");
     }
 }

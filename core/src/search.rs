@@ -192,7 +192,11 @@ mod tests {
 
     #[test]
     fn highlights_point_into_the_snippet() {
-        let docs = [doc("ru", "Настройка роутера", "Если интернет не работает, перезагрузите роутер и проверьте кабель.")];
+        let docs = [doc(
+            "ru",
+            "Настройка роутера",
+            "Если интернет не работает, перезагрузите роутер и проверьте кабель.",
+        )];
         let (hits, _) = search(&docs, "Роутер", 10);
         let hit = &hits[0];
         let chars: Vec<char> = hit.snippet.chars().collect();
@@ -214,7 +218,11 @@ mod tests {
 
     #[test]
     fn long_bodies_get_an_ellipsis_window() {
-        let body = format!("{} ключевое слово {}", "начало ".repeat(50), "конец ".repeat(50));
+        let body = format!(
+            "{} ключевое слово {}",
+            "начало ".repeat(50),
+            "конец ".repeat(50)
+        );
         let (hits, _) = search(&[doc("x", "X", &body)], "ключевое", 1);
         assert!(hits[0].snippet.starts_with('…') && hits[0].snippet.ends_with('…'));
         assert_eq!(hits[0].highlights.len(), 1);

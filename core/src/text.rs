@@ -71,6 +71,9 @@ mod tests {
         assert_eq!(terms, ["елка", "wi", "fi", "5", "ггц"]);
         assert_eq!((t[4].start, t[4].end), (15, 18));
         assert_eq!(normalize("ЁЖИК"), "ежик");
-        assert_eq!(escape_html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+        assert_eq!(
+            escape_html("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
     }
 }

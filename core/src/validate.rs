@@ -106,9 +106,21 @@ pub fn validate_ticket(ticket: &NewTicket, locale: Locale) -> Vec<FieldError> {
         .filter_map(|f| f.check(f.value(ticket), locale))
         .collect();
     let ctx = &ticket.context;
-    errors.extend(check_url("context.page_url", ctx.page_url.as_deref(), locale));
-    errors.extend(check_url("context.referrer", ctx.referrer.as_deref(), locale));
-    if ctx.channel.as_ref().is_some_and(|c| c.chars().count() > MAX_CHANNEL_CHARS) {
+    errors.extend(check_url(
+        "context.page_url",
+        ctx.page_url.as_deref(),
+        locale,
+    ));
+    errors.extend(check_url(
+        "context.referrer",
+        ctx.referrer.as_deref(),
+        locale,
+    ));
+    if ctx
+        .channel
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > MAX_CHANNEL_CHARS)
+    {
         errors.push(length_error("context.channel", MAX_CHANNEL_CHARS, locale));
     }
     if ticket.viewed_articles.len() > MAX_VIEWED_ARTICLES
@@ -120,7 +132,9 @@ pub fn validate_ticket(ticket: &NewTicket, locale: Locale) -> Vec<FieldError> {
         errors.push(FieldError::new(
             "viewed_articles",
             "too_many",
-            format!("At most {MAX_VIEWED_ARTICLES} ids of at most {MAX_ARTICLE_ID_CHARS} characters."),
+            format!(
+                "At most {MAX_VIEWED_ARTICLES} ids of at most {MAX_ARTICLE_ID_CHARS} characters."
+            ),
         ));
     }
     errors
@@ -157,19 +171,31 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["subject", "message", "email"]);
         assert_eq!(errors[0].message, "Заполните это поле.");
-        let blank = NewTicket { subject: "   ".into(), ..valid() };
+        let blank = NewTicket {
+            subject: "   ".into(),
+            ..valid()
+        };
         assert_eq!(codes(&blank), [("subject".into(), "required".into())]);
     }
 
     #[test]
     fn checks_email_lengths_and_urls() {
-        let t = NewTicket { email: "anna@".into(), ..valid() };
+        let t = NewTicket {
+            email: "anna@".into(),
+            ..valid()
+        };
         assert_eq!(codes(&t), [("email".into(), "invalid_email".into())]);
-        let t = NewTicket { subject: "x".repeat(201), ..valid() };
+        let t = NewTicket {
+            subject: "x".repeat(201),
+            ..valid()
+        };
         assert_eq!(codes(&t), [("subject".into(), "too_long".into())]);
         let mut t = valid();
         t.context.page_url = Some("javascript:alert(1)".into());
-        assert_eq!(codes(&t), [("context.page_url".into(), "invalid_url".into())]);
+        assert_eq!(
+            codes(&t),
+            [("context.page_url".into(), "invalid_url".into())]
+        );
         t.context.page_url = Some("https://shop.example/help?x=1".into());
         assert!(codes(&t).is_empty());
         t.viewed_articles = vec!["a".into(); 51];

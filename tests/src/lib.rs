@@ -1,1 +1,196 @@
-//! Shared helpers of the API integration tests.
+//! Helpers of the API integration tests. They talk HTTP to the real worker that
+//! `cargo xtask test` starts on local workerd with fresh local D1, found through `TABDESK_URL`.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// What the worker answered.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts an RFC 9457 problem with `status` and returns it.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        assert_eq!(
+            self.content_type, "application/problem+json",
+            "body: {}",
+            self.body
+        );
+        let p = self.json();
+        assert_eq!(p["status"], status);
+        assert!(
+            p["type"].is_string() && p["title"].is_string() && p["detail"].is_string(),
+            "{p}"
+        );
+        p
+    }
+
+    /// The `field`s of a 422's errors.
+    pub fn error_fields(&self) -> Vec<String> {
+        let p = self.problem(422);
+        p["errors"]
+            .as_array()
+            .expect("a 422 lists its errors")
+            .iter()
+            .map(|e| e["field"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+/// The worker under test.
+pub struct Api {
+    agent: ureq::Agent,
+    pub base: String,
+    pub site: String,
+    pub admin_token: String,
+    pub operator_token: String,
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: these tests run against a live worker; use `cargo xtask test`")
+    })
+}
+
+impl Api {
+    pub fn from_env() -> Api {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Api {
+            agent,
+            base: env("TABDESK_URL"),
+            site: env("TABDESK_SITE"),
+            admin_token: env("TABDESK_ADMIN_TOKEN"),
+            operator_token: env("TABDESK_OPERATOR_TOKEN"),
+        }
+    }
+
+    fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut response = result.expect("the worker answers");
+        let status = response.status().as_u16();
+        let headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect();
+        let content_type = headers
+            .iter()
+            .find(|(k, _)| k == "content-type")
+            .map(|(_, v)| v.split(';').next().unwrap_or_default().trim().to_owned())
+            .unwrap_or_default();
+        let body = response.body_mut().read_to_string().unwrap_or_default();
+        Reply {
+            status,
+            content_type,
+            headers,
+            body,
+        }
+    }
+
+    /// GET with optional headers (name, value).
+    pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Api::reply(req.call())
+    }
+
+    /// GET as an agent with `token`.
+    pub fn get_as(&self, path: &str, token: &str) -> Reply {
+        self.get(path, &[("Authorization", &format!("Bearer {token}"))])
+    }
+
+    /// A request with a body and headers; `method` is POST, PUT, PATCH or DELETE.
+    pub fn send(&self, method: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let mut req = match method {
+            "POST" => self.agent.post(url),
+            "PUT" => self.agent.put(url),
+            "PATCH" => self.agent.patch(url),
+            other => panic!("unsupported method {other}"),
+        };
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Api::reply(req.send(body.as_bytes()))
+    }
+
+    /// POST a JSON body.
+    pub fn post_json(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> Reply {
+        let mut all = vec![("Content-Type", "application/json")];
+        all.extend_from_slice(headers);
+        self.send("POST", path, &body.to_string(), &all)
+    }
+
+    /// Files a ticket on `site` with `key`.
+    pub fn create_ticket(&self, site: &str, body: &Value, key: &str) -> Reply {
+        self.post_json(
+            &format!("/v1/sites/{site}/tickets"),
+            body,
+            &[("Idempotency-Key", key)],
+        )
+    }
+
+    /// Creates a site through the operator API and returns its admin token.
+    pub fn create_site(&self, id: &str) -> String {
+        let body = serde_json::json!({
+            "id": id, "name": format!("Site {id}"),
+            "allowed_origins": ["https://shop.example"], "locales": ["en"]
+        });
+        let auth = format!("Bearer {}", self.operator_token);
+        let reply = self.post_json("/v1/operator/sites", &body, &[("Authorization", &auth)]);
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.json()["admin_token"]
+            .as_str()
+            .expect("an admin token")
+            .to_owned()
+    }
+}
+
+/// A fresh unique suffix for keys and site ids, so tests never collide.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{prefix}-{}-{}",
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A valid request body with `subject`.
+pub fn ticket(subject: &str) -> Value {
+    serde_json::json!({
+        "subject": subject,
+        "message": "The router blinks red since this morning.",
+        "email": "anna@example.com",
+        "context": { "page_url": "https://shop.example/help", "locale": "en", "channel": "site" }
+    })
+}

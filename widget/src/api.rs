@@ -24,7 +24,11 @@ pub async fn search(site: &str, query: &str, locale: &str) -> Option<SearchResul
     response.json().await.ok()
 }
 
-pub async fn create_ticket(site: &str, ticket: &NewTicket, key: &str) -> Result<TicketCreated, SendError> {
+pub async fn create_ticket(
+    site: &str,
+    ticket: &NewTicket,
+    key: &str,
+) -> Result<TicketCreated, SendError> {
     let url = format!("/v1/sites/{site}/tickets");
     let response = Request::post(&url)
         .header("Idempotency-Key", key)

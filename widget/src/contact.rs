@@ -41,7 +41,12 @@ fn new_key() -> String {
 }
 
 #[component]
-fn Field(field: TicketField, locale: Locale, value: RwSignal<String>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+fn Field(
+    field: TicketField,
+    locale: Locale,
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
     let s = strings(locale);
     let id = input_id(field);
     let error_id = format!("{id}-error");
@@ -52,7 +57,11 @@ fn Field(field: TicketField, locale: Locale, value: RwSignal<String>, errors: Rw
         TicketField::Name => (s.name, "text", "name"),
     };
     let error = move || {
-        errors.with(|all| all.iter().find(|e| e.field == field.key()).map(|e| e.message.clone()))
+        errors.with(|all| {
+            all.iter()
+                .find(|e| e.field == field.key())
+                .map(|e| e.message.clone())
+        })
     };
     // Blur shows a field's problem; typing only clears one, never nags mid-word.
     let check = move || {

@@ -61,7 +61,8 @@ impl SearchState {
             if self.latest.get_value() != ticket {
                 return;
             }
-            self.outcome.set(answer.map_or(Outcome::Failed, Outcome::Found));
+            self.outcome
+                .set(answer.map_or(Outcome::Failed, Outcome::Found));
         });
     }
 }
@@ -100,11 +101,18 @@ pub fn Search(state: SearchState, on_contact: Callback<()>) -> impl IntoView {
         Outcome::Found(r) => r.hits,
         _ => Vec::new(),
     };
+    // Focus the search field when shown (`autofocus` is blocked in cross-origin iframes).
+    let field = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = field.get() {
+            let _ = input.focus();
+        }
+    });
     view! {
         <section class="search">
             <h2 class="title">{s.title}</h2>
             <input class="query" type="search" role="searchbox" aria-label=s.search_label
-                placeholder=s.search_placeholder autocomplete="off" autofocus
+                placeholder=s.search_placeholder autocomplete="off" node_ref=field
                 prop:value=move || state.query.get()
                 on:input=move |ev| state.input(event_target_value(&ev))/>
             <p class="status" aria-live="polite">{status}</p>

@@ -23,7 +23,9 @@ fn policy(site: &Site) -> String {
 fn html(body: String, status: u16, csp: &str) -> ApiResult {
     let response: Response = respond(body, status, "text/html; charset=utf-8");
     response.headers().set("Content-Security-Policy", csp)?;
-    response.headers().set("Referrer-Policy", "strict-origin-when-cross-origin")?;
+    response
+        .headers()
+        .set("Referrer-Policy", "strict-origin-when-cross-origin")?;
     Ok(response)
 }
 
@@ -57,7 +59,11 @@ fn unknown_site(req: &Request, url: &Url) -> ApiResult {
         escape_html(s.unknown_site),
         escape_html(s.unknown_site_detail)
     );
-    html(page(locale, s.unknown_site, "", &body), 404, "default-src 'self'; style-src 'self'")
+    html(
+        page(locale, s.unknown_site, "", &body),
+        404,
+        "default-src 'self'; style-src 'self'",
+    )
 }
 
 /// `GET /embed?site=&locale=&mode=&origin=`.
@@ -76,7 +82,8 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
         Some("page") => EmbedMode::Page,
         _ => EmbedMode::Frame,
     };
-    let parent_origin = param(url, "origin").filter(|o| site.allowed_origins.iter().any(|p| p.matches(o)));
+    let parent_origin =
+        param(url, "origin").filter(|o| site.allowed_origins.iter().any(|p| p.matches(o)));
     let boot = EmbedBoot {
         config: site.public_config(),
         locale,

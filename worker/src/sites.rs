@@ -152,5 +152,11 @@ pub async fn create(req: &mut Request, env: &Env) -> ApiResult {
     if changes == 0 {
         return Err(problem::conflict(format!("The site `{}` already exists.", new.id)).into());
     }
-    json(201, &SiteCreated { id: new.id, admin_token: token })
+    json(
+        201,
+        &SiteCreated {
+            id: new.id,
+            admin_token: token,
+        },
+    )
 }

@@ -59,7 +59,14 @@ fn loader() -> Result {
 }
 
 fn widget() -> Result {
-    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "tabdesk-widget"]))?;
+    run(cargo().args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "tabdesk-widget",
+    ]))?;
     let out = site_dir().join("widget");
     let wasm = root().join(format!("target/{WASM_TARGET}/release/tabdesk_widget.wasm"));
     run(Command::new(tool_bin("wasm-bindgen"))

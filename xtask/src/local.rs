@@ -58,7 +58,14 @@ fn sql_str(s: &str) -> String {
 pub fn prepare_state(persist: &Path) -> Result<String> {
     step("local D1: migrations", || {
         run(wrangler()
-            .args(["d1", "migrations", "apply", "tabdesk", "--local", "--persist-to"])
+            .args([
+                "d1",
+                "migrations",
+                "apply",
+                "tabdesk",
+                "--local",
+                "--persist-to",
+            ])
             .arg(persist))
     })?;
     let admin = random_token()?;
@@ -107,7 +114,9 @@ impl Worker {
         }
         // Its own process group, so that stopping it also stops workerd.
         cmd.process_group(0);
-        let child = cmd.spawn().map_err(|e| format!("could not start wrangler: {e}"))?;
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("could not start wrangler: {e}"))?;
         let mut worker = Worker { child, port, log };
         worker.wait_ready()?;
         Ok(worker)
@@ -126,14 +135,22 @@ impl Worker {
             .into();
         loop {
             if let Some(status) = self.child.try_wait()? {
-                return Err(format!("wrangler dev exited early ({status}){}", self.log_hint()).into());
+                return Err(
+                    format!("wrangler dev exited early ({status}){}", self.log_hint()).into(),
+                );
             }
             if agent.get(&url).call().is_ok() {
-                println!("    worker ready on {} after {:.1}s", self.url(), started.elapsed().as_secs_f64());
+                println!(
+                    "    worker ready on {} after {:.1}s",
+                    self.url(),
+                    started.elapsed().as_secs_f64()
+                );
                 return Ok(());
             }
             if started.elapsed() > READY_TIMEOUT {
-                return Err(format!("the worker did not answer {url} in time{}", self.log_hint()).into());
+                return Err(
+                    format!("the worker did not answer {url} in time{}", self.log_hint()).into(),
+                );
             }
             std::thread::sleep(Duration::from_millis(250));
         }

@@ -23,8 +23,8 @@ pub fn locked_version(package: &str) -> Result<String> {
 }
 
 fn wasm_target() -> Result {
-    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
-        .unwrap_or_default();
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         println!("    {WASM_TARGET} is installed");
         return Ok(());
@@ -35,12 +35,20 @@ fn wasm_target() -> Result {
 /// `cargo install --locked --root .tools <krate> --version <version>` unless `bin --version`
 /// already prints that version.
 fn cargo_tool(krate: &str, bin: &str, version: &str) -> Result {
-    let current = output(&mut Command::new(tool_bin(bin)).arg("--version")).unwrap_or_default();
+    let current = output(Command::new(tool_bin(bin)).arg("--version")).unwrap_or_default();
     if current.split_whitespace().any(|w| w == version) {
         println!("    {bin} {version} is installed");
         return Ok(());
     }
-    run(cargo().args(["install", "--locked", "--root", ".tools", krate, "--version", version]))
+    run(cargo().args([
+        "install",
+        "--locked",
+        "--root",
+        ".tools",
+        krate,
+        "--version",
+        version,
+    ]))
 }
 
 fn npm_packages() -> Result {
@@ -73,9 +81,18 @@ fn chromium() -> Result {
         );
         return Ok(());
     }
-    run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(Command::new("apt-get")
-        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-dejavu-core"])
+        .arg("update")
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+            "fonts-dejavu-core",
+        ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
