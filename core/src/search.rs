@@ -2,7 +2,7 @@
 //! weighted over tags over body, and a snippet with highlight ranges. The full engine
 //! (stemming, typo tolerance, BM25F, a prebuilt index) replaces the scoring here.
 
-use crate::text::{normalize, tokenize, Token};
+use crate::text::{tokenize, Token};
 use crate::wire::SearchHit;
 
 /// An article as search sees it: plain text, no markup.
@@ -160,7 +160,7 @@ pub fn highlight_runs(snippet: &str, ranges: &[[usize; 2]]) -> Vec<(String, bool
 
 /// Whether a query has anything to search for.
 pub fn is_blank(query: &str) -> bool {
-    normalize(query).chars().all(|c| !c.is_alphanumeric())
+    !query.chars().any(char::is_alphanumeric)
 }
 
 #[cfg(test)]

@@ -1,7 +1,13 @@
-//! Calls to the worker's API (same origin as the widget).
+//! Calls to the worker's API (same origin as the widget), through the browser's `fetch`.
+//!
+//! Written against web-sys directly rather than gloo-net: gloo-net brings the `http` crate and
+//! wasm-streams, which cost the widget more bytes than these few lines.
 
-use gloo_net::http::Request;
+use serde::de::DeserializeOwned;
 use tabdesk_core::wire::{FieldError, NewTicket, Problem, SearchResults, TicketCreated};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
 
 /// Why a request was not stored.
 pub enum SendError {
@@ -11,17 +17,47 @@ pub enum SendError {
     Failed,
 }
 
-pub async fn search(site: &str, query: &str, locale: &str) -> Option<SearchResults> {
-    let url = format!("/v1/sites/{site}/kb/search");
-    let response = Request::get(&url)
-        .query([("q", query), ("locale", locale), ("limit", "8")])
-        .send()
-        .await
-        .ok()?;
-    if !response.ok() {
-        return None;
+/// Status and body text of a request, or `Err` when no answer came.
+async fn fetch(
+    method: &str,
+    url: &str,
+    body: Option<(&str, &str)>,
+) -> Result<(u16, String), JsValue> {
+    let headers = Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some((json, key)) = body {
+        headers.set("Content-Type", "application/json")?;
+        headers.set("Idempotency-Key", key)?;
+        init.set_body(&JsValue::from_str(json));
     }
-    response.json().await.ok()
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(url, &init)?;
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await?
+        .dyn_into()?;
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    serde_json::from_str(text).ok()
+}
+
+pub async fn search(site: &str, query: &str, locale: &str) -> Option<SearchResults> {
+    let url = format!(
+        "/v1/sites/{site}/kb/search?limit=8&locale={locale}&q={}",
+        js_sys::encode_uri_component(query)
+    );
+    match fetch("GET", &url, None).await {
+        Ok((200, text)) => parse(&text),
+        _ => None,
+    }
 }
 
 pub async fn create_ticket(
@@ -30,17 +66,11 @@ pub async fn create_ticket(
     key: &str,
 ) -> Result<TicketCreated, SendError> {
     let url = format!("/v1/sites/{site}/tickets");
-    let response = Request::post(&url)
-        .header("Idempotency-Key", key)
-        .json(ticket)
-        .map_err(|_| SendError::Failed)?
-        .send()
-        .await
-        .map_err(|_| SendError::Failed)?;
-    match response.status() {
-        201 => response.json().await.map_err(|_| SendError::Failed),
-        422 => match response.json::<Problem>().await {
-            Ok(problem) if !problem.errors.is_empty() => Err(SendError::Invalid(problem.errors)),
+    let body = serde_json::to_string(ticket).map_err(|_| SendError::Failed)?;
+    match fetch("POST", &url, Some((&body, key))).await {
+        Ok((201, text)) => parse(&text).ok_or(SendError::Failed),
+        Ok((422, text)) => match parse::<Problem>(&text) {
+            Some(problem) if !problem.errors.is_empty() => Err(SendError::Invalid(problem.errors)),
             _ => Err(SendError::Failed),
         },
         _ => Err(SendError::Failed),

@@ -22,17 +22,18 @@ pub fn step<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 /// Runs a command to completion; a non-zero exit is an error naming the command.
 /// Errors name the program and its arguments, never its environment (which may hold tokens).
 pub fn run(cmd: &mut Command) -> Result {
-    let shown = || {
-        let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy()).collect();
-        format!("{} {}", cmd.get_program().to_string_lossy(), args.join(" "))
-    };
+    let args: Vec<_> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let shown = format!("{} {}", cmd.get_program().to_string_lossy(), args.join(" "));
     let status = cmd
         .status()
-        .map_err(|e| format!("could not start {}: {e}", shown()))?;
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("`{}` failed with {status}", shown()).into())
+        Err(format!("`{shown}` failed with {status}").into())
     }
 }
 
