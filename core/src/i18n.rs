@@ -33,6 +33,15 @@ pub struct Strings {
     pub required: &'static str,
     pub invalid_email: &'static str,
     pub invalid_url: &'static str,
+    pub must_check: &'static str,
+    pub invalid_choice: &'static str,
+    pub invalid_number: &'static str,
+    pub invalid_phone: &'static str,
+    pub invalid_date: &'static str,
+    pub unknown_field: &'static str,
+    pub too_fast: &'static str,
+    pub category: &'static str,
+    pub choose: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -63,6 +72,15 @@ const EN: Strings = Strings {
     required: "Please fill in this field.",
     invalid_email: "Enter an email address like name@example.com.",
     invalid_url: "Enter a full web address starting with http:// or https://.",
+    must_check: "Please tick this box.",
+    invalid_choice: "Choose one of the options.",
+    invalid_number: "Enter a number.",
+    invalid_phone: "Enter a phone number, for example +44 20 7946 0958.",
+    invalid_date: "Enter a date as YYYY-MM-DD.",
+    unknown_field: "This field is not part of the form.",
+    too_fast: "That was very quick. Please check the form and send it again.",
+    category: "What is it about?",
+    choose: "Choose…",
 };
 
 const RU: Strings = Strings {
@@ -93,6 +111,15 @@ const RU: Strings = Strings {
     required: "Заполните это поле.",
     invalid_email: "Введите адрес вида name@example.com.",
     invalid_url: "Введите полный адрес, начинающийся с http:// или https://.",
+    must_check: "Отметьте этот пункт.",
+    invalid_choice: "Выберите один из вариантов.",
+    invalid_number: "Введите число.",
+    invalid_phone: "Введите номер телефона, например +7 900 123-45-67.",
+    invalid_date: "Введите дату в формате ГГГГ-ММ-ДД.",
+    unknown_field: "Такого поля нет в форме.",
+    too_fast: "Слишком быстро. Проверьте форму и отправьте её ещё раз.",
+    category: "Чего касается обращение?",
+    choose: "Выберите…",
 };
 
 /// The fixed strings of `locale`.
@@ -122,6 +149,37 @@ pub fn too_long(locale: Locale, max: u64) -> String {
         (Locale::En, _) => format!("At most {max} characters."),
         (Locale::Ru, Plural::One) => format!("Не более {max} символа."),
         (Locale::Ru, _) => format!("Не более {max} символов."),
+    }
+}
+
+/// "At least 5 characters."
+pub fn too_short(locale: Locale, min: u64) -> String {
+    match (locale, plural(locale, min)) {
+        (Locale::En, Plural::One) => format!("At least {min} character."),
+        (Locale::En, _) => format!("At least {min} characters."),
+        (Locale::Ru, Plural::One) => format!("Не менее {min} символа."),
+        (Locale::Ru, _) => format!("Не менее {min} символов."),
+    }
+}
+
+/// The allowed range of a number field.
+pub fn out_of_range(locale: Locale, min: Option<f64>, max: Option<f64>) -> String {
+    match (locale, min, max) {
+        (Locale::En, Some(a), Some(b)) => format!("A number from {a} to {b}."),
+        (Locale::En, Some(a), None) => format!("At least {a}."),
+        (Locale::En, _, Some(b)) => format!("At most {b}."),
+        (Locale::Ru, Some(a), Some(b)) => format!("Число от {a} до {b}."),
+        (Locale::Ru, Some(a), None) => format!("Не меньше {a}."),
+        (Locale::Ru, _, Some(b)) => format!("Не больше {b}."),
+        (_, None, None) => strings(locale).invalid_number.to_owned(),
+    }
+}
+
+/// A value that does not follow a field's mask.
+pub fn pattern_mismatch(locale: Locale, mask: &str) -> String {
+    match locale {
+        Locale::En => format!("Use the format {mask} (9 is a digit, a is a letter)."),
+        Locale::Ru => format!("Используйте формат {mask} (9 — цифра, a — буква)."),
     }
 }
 
@@ -158,9 +216,7 @@ mod tests {
         for line in ru.split(", ") {
             if let Some((_, value)) = line.split_once(": ") {
                 assert!(
-                    value
-                        .chars()
-                        .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
+                    value.chars().any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
                     "untranslated: {line}"
                 );
             }

@@ -3,6 +3,8 @@
 //! The worker, the widget and the console are thin adapters around these modules, so one
 //! definition of every wire type and rule serves both ends of each request.
 
+pub mod config;
+pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod locale;
@@ -12,5 +14,6 @@ pub mod search;
 pub mod site;
 pub mod text;
 pub mod token;
+pub mod triage;
 pub mod validate;
 pub mod wire;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A user-facing language. Every user-facing string exists in each of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
@@ -25,18 +25,13 @@ impl Locale {
     /// Reads a language tag such as `ru`, `ru-RU` or `EN_us`; `None` for languages we do not speak.
     pub fn from_tag(tag: &str) -> Option<Locale> {
         let primary = tag.trim().split(['-', '_']).next().unwrap_or("");
-        Locale::ALL
-            .into_iter()
-            .find(|l| l.tag().eq_ignore_ascii_case(primary))
+        Locale::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(primary))
     }
 
     /// The first supported language of an `Accept-Language` header, ignoring quality ordering
     /// subtleties: browsers list languages by preference already.
     pub fn from_accept_language(header: &str) -> Option<Locale> {
-        header
-            .split(',')
-            .filter_map(|part| part.split(';').next())
-            .find_map(Locale::from_tag)
+        header.split(',').filter_map(|part| part.split(';').next()).find_map(Locale::from_tag)
     }
 }
 
@@ -75,10 +70,7 @@ mod tests {
         assert_eq!(Locale::from_tag("EN_us"), Some(Locale::En));
         assert_eq!(Locale::from_tag("de"), None);
         assert_eq!(Locale::from_tag(""), None);
-        assert_eq!(
-            Locale::from_accept_language("de-DE,ru;q=0.8,en;q=0.5"),
-            Some(Locale::Ru)
-        );
+        assert_eq!(Locale::from_accept_language("de-DE,ru;q=0.8,en;q=0.5"), Some(Locale::Ru));
     }
 
     #[test]

@@ -21,9 +21,7 @@ enum Port {
 impl OriginPattern {
     /// Parses `scheme://host[:port|:*]`; no path, query, credentials or wildcard elsewhere.
     pub fn parse(s: &str) -> Result<OriginPattern, &'static str> {
-        let (scheme, rest) = s
-            .split_once("://")
-            .ok_or("must start with http:// or https://")?;
+        let (scheme, rest) = s.split_once("://").ok_or("must start with http:// or https://")?;
         let scheme = scheme.to_ascii_lowercase();
         if scheme != "http" && scheme != "https" {
             return Err("must start with http:// or https://");
@@ -33,26 +31,16 @@ impl OriginPattern {
         }
         let (host, port) = match rest.rsplit_once(':') {
             Some((host, "*")) => (host, Port::Any),
-            Some((host, port)) => (
-                host,
-                Port::Number(port.parse().map_err(|_| "port must be a number or *")?),
-            ),
+            Some((host, port)) => (host, Port::Number(port.parse().map_err(|_| "port must be a number or *")?)),
             None => (rest, Port::Default),
         };
         let bare = host.strip_prefix("*.").unwrap_or(host);
-        let valid_label = |l: &str| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        };
+        let valid_label =
+            |l: &str| !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if bare.is_empty() || host.len() > 253 || !bare.split('.').all(valid_label) {
             return Err("host must be a domain name or address");
         }
-        Ok(OriginPattern {
-            scheme,
-            host: host.to_ascii_lowercase(),
-            port,
-        })
+        Ok(OriginPattern { scheme, host: host.to_ascii_lowercase(), port })
     }
 
     /// Whether a concrete origin (as browsers send in `Origin`) is allowed by this pattern.
@@ -64,10 +52,7 @@ impl OriginPattern {
             return false;
         }
         let host_ok = match self.host.strip_prefix("*.") {
-            Some(domain) => concrete
-                .host
-                .strip_suffix(domain)
-                .is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
+            Some(domain) => concrete.host.strip_suffix(domain).is_some_and(|sub| sub.len() > 1 && sub.ends_with('.')),
             None => concrete.host == self.host,
         };
         let default_port = if self.scheme == "https" { 443 } else { 80 };
@@ -104,10 +89,7 @@ pub fn frame_ancestors(patterns: &[OriginPattern]) -> String {
 
 /// Parses stored patterns, dropping any that no longer parse rather than failing the request.
 pub fn parse_all(patterns: &[String]) -> Vec<OriginPattern> {
-    patterns
-        .iter()
-        .filter_map(|p| OriginPattern::parse(p).ok())
-        .collect()
+    patterns.iter().filter_map(|p| OriginPattern::parse(p).ok()).collect()
 }
 
 #[cfg(test)]
@@ -139,14 +121,8 @@ mod tests {
 
     #[test]
     fn rejects_non_origins() {
-        for bad in [
-            "example.com",
-            "ftp://x.com",
-            "https://x.com/path",
-            "https://",
-            "https://a b",
-            "https://x.com:port",
-        ] {
+        for bad in ["example.com", "ftp://x.com", "https://x.com/path", "https://", "https://a b", "https://x.com:port"]
+        {
             assert!(OriginPattern::parse(bad).is_err(), "{bad}");
         }
     }
@@ -154,10 +130,7 @@ mod tests {
     #[test]
     fn builds_frame_ancestors() {
         let pats = vec![p("http://localhost:*"), p("HTTPS://Example.com")];
-        assert_eq!(
-            frame_ancestors(&pats),
-            "frame-ancestors http://localhost:* https://example.com"
-        );
+        assert_eq!(frame_ancestors(&pats), "frame-ancestors http://localhost:* https://example.com");
         assert_eq!(frame_ancestors(&[]), "frame-ancestors 'none'");
     }
 }

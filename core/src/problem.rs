@@ -23,12 +23,7 @@ pub fn bad_request(detail: impl Into<String>) -> Problem {
 }
 
 pub fn unauthorized() -> Problem {
-    problem(
-        401,
-        "unauthorized",
-        "Unauthorized",
-        "Send a valid token as `Authorization: Bearer <token>`.",
-    )
+    problem(401, "unauthorized", "Unauthorized", "Send a valid token as `Authorization: Bearer <token>`.")
 }
 
 pub fn not_found(detail: impl Into<String>) -> Problem {
@@ -36,12 +31,7 @@ pub fn not_found(detail: impl Into<String>) -> Problem {
 }
 
 pub fn method_not_allowed() -> Problem {
-    problem(
-        405,
-        "method-not-allowed",
-        "Method not allowed",
-        "This path does not accept this method.",
-    )
+    problem(405, "method-not-allowed", "Method not allowed", "This path does not accept this method.")
 }
 
 pub fn conflict(detail: impl Into<String>) -> Problem {
@@ -49,43 +39,23 @@ pub fn conflict(detail: impl Into<String>) -> Problem {
 }
 
 pub fn payload_too_large(limit: usize) -> Problem {
-    problem(
-        413,
-        "payload-too-large",
-        "Payload too large",
-        format!("The body must be at most {limit} bytes."),
-    )
+    problem(413, "payload-too-large", "Payload too large", format!("The body must be at most {limit} bytes."))
 }
 
 pub fn unsupported_media_type() -> Problem {
-    problem(
-        415,
-        "unsupported-media-type",
-        "Unsupported media type",
-        "Send the body as `application/json`.",
-    )
+    problem(415, "unsupported-media-type", "Unsupported media type", "Send the body as `application/json`.")
 }
 
 pub fn validation(errors: Vec<FieldError>) -> Problem {
     Problem {
         errors,
-        ..problem(
-            422,
-            "validation",
-            "Invalid request",
-            "Some fields are missing or invalid; see `errors`.",
-        )
+        ..problem(422, "validation", "Invalid request", "Some fields are missing or invalid; see `errors`.")
     }
 }
 
 /// For faults of ours: says nothing about the cause, which goes to the log instead.
 pub fn internal() -> Problem {
-    problem(
-        500,
-        "internal",
-        "Internal error",
-        "Something went wrong on our side; please try again.",
-    )
+    problem(500, "internal", "Internal error", "Something went wrong on our side; please try again.")
 }
 
 /// Reads a JSON body: unreadable JSON is a 400, JSON of the wrong shape a 422 naming the field.
@@ -109,16 +79,8 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_400_and_shape_errors_422() {
-        assert_eq!(
-            decode_json::<NewTicket>(b"{\"subject\":")
-                .unwrap_err()
-                .status,
-            400
-        );
-        assert_eq!(
-            decode_json::<NewTicket>(b"not json").unwrap_err().status,
-            400
-        );
+        assert_eq!(decode_json::<NewTicket>(b"{\"subject\":").unwrap_err().status, 400);
+        assert_eq!(decode_json::<NewTicket>(b"not json").unwrap_err().status, 400);
         let p = decode_json::<NewTicket>(br#"{"subject": 5}"#).unwrap_err();
         assert_eq!(p.status, 422);
         assert_eq!(p.errors[0].field, "subject");

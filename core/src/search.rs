@@ -31,9 +31,7 @@ const SNIPPET_LEAD: usize = 4;
 fn term_match(query: &str, word: &str, is_last: bool) -> f32 {
     if word == query {
         1.0
-    } else if (is_last || query.chars().count() >= 4)
-        && query.chars().count() >= MIN_PREFIX
-        && word.starts_with(query)
+    } else if (is_last || query.chars().count() >= 4) && query.chars().count() >= MIN_PREFIX && word.starts_with(query)
     {
         PREFIX_FACTOR
     } else {
@@ -47,10 +45,7 @@ fn field_score(query: &[String], words: &[Token]) -> Vec<f32> {
         .enumerate()
         .map(|(i, q)| {
             let last = i + 1 == query.len();
-            words
-                .iter()
-                .map(|w| term_match(q, &w.term, last))
-                .fold(0.0, f32::max)
+            words.iter().map(|w| term_match(q, &w.term, last)).fold(0.0, f32::max)
         })
         .collect()
 }
@@ -71,9 +66,7 @@ pub fn search(docs: &[Document], query: &str, limit: usize) -> (Vec<SearchHit>, 
             let mut matched = 0;
             let mut score = 0.0;
             for i in 0..terms.len() {
-                let best = (title[i] * TITLE_WEIGHT)
-                    .max(tags[i] * TAG_WEIGHT)
-                    .max(body[i] * BODY_WEIGHT);
+                let best = (title[i] * TITLE_WEIGHT).max(tags[i] * TAG_WEIGHT).max(body[i] * BODY_WEIGHT);
                 if best > 0.0 {
                     matched += 1;
                 }
@@ -90,14 +83,7 @@ pub fn search(docs: &[Document], query: &str, limit: usize) -> (Vec<SearchHit>, 
         .take(limit)
         .map(|(score, doc, words)| {
             let (snippet, highlights) = snippet(&doc.body, &words, &terms);
-            SearchHit {
-                id: doc.id.clone(),
-                title: doc.title.clone(),
-                snippet,
-                highlights,
-                url: doc.url.clone(),
-                score,
-            }
+            SearchHit { id: doc.id.clone(), title: doc.title.clone(), snippet, highlights, url: doc.url.clone(), score }
         })
         .collect();
     (hits, total)
@@ -106,16 +92,9 @@ pub fn search(docs: &[Document], query: &str, limit: usize) -> (Vec<SearchHit>, 
 /// A window of the body around the first matching word, and the char ranges of the matching
 /// words inside it.
 fn snippet(body: &str, words: &[Token], terms: &[String]) -> (String, Vec<[usize; 2]>) {
-    let is_hit = |w: &Token| {
-        terms
-            .iter()
-            .enumerate()
-            .any(|(i, q)| term_match(q, &w.term, i + 1 == terms.len()) > 0.0)
-    };
+    let is_hit = |w: &Token| terms.iter().enumerate().any(|(i, q)| term_match(q, &w.term, i + 1 == terms.len()) > 0.0);
     let first = words.iter().position(is_hit).unwrap_or(0);
-    let start = words
-        .get(first.saturating_sub(SNIPPET_LEAD))
-        .map_or(0, |w| w.start);
+    let start = words.get(first.saturating_sub(SNIPPET_LEAD)).map_or(0, |w| w.start);
     let chars: Vec<char> = body.chars().collect();
     let end = (start + SNIPPET_CHARS).min(chars.len());
     let mut text: String = chars[start..end].iter().collect();
@@ -168,13 +147,7 @@ mod tests {
     use super::*;
 
     fn doc(id: &str, title: &str, body: &str) -> Document {
-        Document {
-            id: id.into(),
-            title: title.into(),
-            tags: vec![],
-            body: body.into(),
-            url: format!("/kb/{id}"),
-        }
+        Document { id: id.into(), title: title.into(), tags: vec![], body: body.into(), url: format!("/kb/{id}") }
     }
 
     #[test]
@@ -192,19 +165,12 @@ mod tests {
 
     #[test]
     fn highlights_point_into_the_snippet() {
-        let docs = [doc(
-            "ru",
-            "Настройка роутера",
-            "Если интернет не работает, перезагрузите роутер и проверьте кабель.",
-        )];
+        let docs =
+            [doc("ru", "Настройка роутера", "Если интернет не работает, перезагрузите роутер и проверьте кабель.")];
         let (hits, _) = search(&docs, "Роутер", 10);
         let hit = &hits[0];
         let chars: Vec<char> = hit.snippet.chars().collect();
-        let words: Vec<String> = hit
-            .highlights
-            .iter()
-            .map(|[s, e]| chars[*s..*e].iter().collect())
-            .collect();
+        let words: Vec<String> = hit.highlights.iter().map(|[s, e]| chars[*s..*e].iter().collect()).collect();
         assert_eq!(words, ["роутер"]);
     }
 
@@ -218,11 +184,7 @@ mod tests {
 
     #[test]
     fn long_bodies_get_an_ellipsis_window() {
-        let body = format!(
-            "{} ключевое слово {}",
-            "начало ".repeat(50),
-            "конец ".repeat(50)
-        );
+        let body = format!("{} ключевое слово {}", "начало ".repeat(50), "конец ".repeat(50));
         let (hits, _) = search(&[doc("x", "X", &body)], "ключевое", 1);
         assert!(hits[0].snippet.starts_with('…') && hits[0].snippet.ends_with('…'));
         assert_eq!(hits[0].highlights.len(), 1);

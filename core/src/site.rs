@@ -1,58 +1,29 @@
 //! Sites (tenants): their ids and the rules for creating one.
 
+use crate::config::{default_config, validate_config, SiteConfig};
 use crate::locale::Locale;
-use crate::origin::OriginPattern;
 use crate::wire::{FieldError, NewSite};
-
-const MAX_NAME_CHARS: usize = 100;
-const MAX_ORIGINS: usize = 50;
 
 /// A site id: 2–32 chars of `a-z`, `0-9` and `-`, starting with a letter. It appears in URLs
 /// and ticket numbers, so it is kept short and plain.
 pub fn is_site_id(s: &str) -> bool {
     (2..=32).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The configuration a new site starts with.
+pub fn new_site_config(site: &NewSite) -> SiteConfig {
+    default_config(site.name.trim(), site_locales(&site.locales), site.allowed_origins.clone())
 }
 
 /// Field errors of a site creation request (operator-facing, so in English).
 pub fn validate_new_site(site: &NewSite) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let mut push = |field: String, code: &str, message: String| {
-        errors.push(FieldError::new(field, code, message))
-    };
     if !is_site_id(&site.id) {
-        push(
-            "id".into(),
-            "invalid_id",
-            "2-32 characters: a-z, 0-9 and '-', starting with a letter.".into(),
-        );
+        errors.push(FieldError::new("id", "invalid_id", "2-32 characters: a-z, 0-9 and '-', starting with a letter."));
     }
-    let name = site.name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        push(
-            "name".into(),
-            "invalid_name",
-            format!("1-{MAX_NAME_CHARS} characters."),
-        );
-    }
-    if site.allowed_origins.len() > MAX_ORIGINS {
-        push(
-            "allowed_origins".into(),
-            "too_many",
-            format!("At most {MAX_ORIGINS} origins."),
-        );
-    }
-    for (i, origin) in site.allowed_origins.iter().enumerate() {
-        if let Err(why) = OriginPattern::parse(origin) {
-            push(
-                format!("allowed_origins[{i}]"),
-                "invalid_origin",
-                why.to_owned(),
-            );
-        }
-    }
+    errors.extend(validate_config(&new_site_config(site)));
     errors
 }
 

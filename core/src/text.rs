@@ -29,11 +29,7 @@ pub fn tokenize(s: &str) -> Vec<Token> {
     let mut current: Option<Token> = None;
     for (i, c) in s.chars().enumerate() {
         if c.is_alphanumeric() {
-            let token = current.get_or_insert_with(|| Token {
-                term: String::new(),
-                start: i,
-                end: i,
-            });
+            let token = current.get_or_insert_with(|| Token { term: String::new(), start: i, end: i });
             fold(c, &mut token.term);
             token.end = i + 1;
         } else if let Some(token) = current.take() {
@@ -71,9 +67,6 @@ mod tests {
         assert_eq!(terms, ["елка", "wi", "fi", "5", "ггц"]);
         assert_eq!((t[4].start, t[4].end), (15, 18));
         assert_eq!(normalize("ЁЖИК"), "ежик");
-        assert_eq!(
-            escape_html("<a href='x'>&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-        );
+        assert_eq!(escape_html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
     }
 }

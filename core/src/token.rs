@@ -23,11 +23,7 @@ pub fn bearer(header: Option<&str>) -> Option<&str> {
 
 /// Compares two secrets in time independent of where they first differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -40,10 +36,7 @@ mod tests {
 
     #[test]
     fn hashes_are_stable_hex() {
-        assert_eq!(
-            hash_token("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hash_token("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(new_token([255; 32]).len(), 64);
     }
 

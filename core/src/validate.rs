@@ -3,6 +3,8 @@
 
 use email_address::EmailAddress;
 
+use crate::config::FormSchema;
+use crate::form::{check_category, check_fields};
 use crate::i18n::{strings, too_long};
 use crate::locale::Locale;
 use crate::wire::{FieldError, NewTicket};
@@ -13,6 +15,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_VIEWED_ARTICLES: usize = 50;
 const MAX_URL_CHARS: usize = 2048;
 const MAX_CHANNEL_CHARS: usize = 32;
+const MAX_USER_AGENT_CHARS: usize = 512;
 const MAX_ARTICLE_ID_CHARS: usize = 100;
 
 /// The fields of the contact form, in the order they are shown.
@@ -25,12 +28,8 @@ pub enum TicketField {
 }
 
 impl TicketField {
-    pub const ALL: [TicketField; 4] = [
-        TicketField::Subject,
-        TicketField::Message,
-        TicketField::Email,
-        TicketField::Name,
-    ];
+    pub const ALL: [TicketField; 4] =
+        [TicketField::Subject, TicketField::Message, TicketField::Email, TicketField::Name];
 
     /// The field's name in the JSON body and in `FieldError::field`.
     pub fn key(self) -> &'static str {
@@ -61,9 +60,7 @@ impl TicketField {
         let s = strings(locale);
         let error = |code: &str, message: String| FieldError::new(self.key(), code, message);
         if value.is_empty() {
-            return self
-                .required()
-                .then(|| error("required", s.required.to_owned()));
+            return self.required().then(|| error("required", s.required.to_owned()));
         }
         if value.chars().count() > self.max_chars() {
             return Some(error("too_long", too_long(locale, self.max_chars() as u64)));
@@ -99,50 +96,51 @@ fn check_url(field: &str, value: Option<&str>, locale: Locale) -> Option<FieldEr
         .then(|| FieldError::new(field, "invalid_url", strings(locale).invalid_url))
 }
 
-/// Every problem of a request, each with a message in `locale`; empty when it may be stored.
-pub fn validate_ticket(ticket: &NewTicket, locale: Locale) -> Vec<FieldError> {
-    let mut errors: Vec<FieldError> = TicketField::ALL
-        .into_iter()
-        .filter_map(|f| f.check(f.value(ticket), locale))
-        .collect();
+/// Every problem of a request against the site's form, each with a message in `locale`;
+/// empty when it may be stored.
+pub fn validate_ticket(ticket: &NewTicket, form: &FormSchema, locale: Locale) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> =
+        TicketField::ALL.into_iter().filter_map(|f| f.check(f.value(ticket), locale)).collect();
+    match check_category(form, ticket.category.as_deref(), locale) {
+        Ok(category) => errors.extend(check_fields(category, &ticket.fields, locale)),
+        Err(e) => errors.push(e),
+    }
     let ctx = &ticket.context;
-    errors.extend(check_url(
-        "context.page_url",
-        ctx.page_url.as_deref(),
-        locale,
-    ));
-    errors.extend(check_url(
-        "context.referrer",
-        ctx.referrer.as_deref(),
-        locale,
-    ));
-    if ctx
-        .channel
-        .as_ref()
-        .is_some_and(|c| c.chars().count() > MAX_CHANNEL_CHARS)
-    {
-        errors.push(length_error("context.channel", MAX_CHANNEL_CHARS, locale));
+    errors.extend(check_url("context.page_url", ctx.page_url.as_deref(), locale));
+    errors.extend(check_url("context.referrer", ctx.referrer.as_deref(), locale));
+    for (field, value, max) in [
+        ("context.channel", &ctx.channel, MAX_CHANNEL_CHARS),
+        ("context.user_agent", &ctx.user_agent, MAX_USER_AGENT_CHARS),
+    ] {
+        if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+            errors.push(length_error(field, max, locale));
+        }
     }
     if ticket.viewed_articles.len() > MAX_VIEWED_ARTICLES
-        || ticket
-            .viewed_articles
-            .iter()
-            .any(|a| a.chars().count() > MAX_ARTICLE_ID_CHARS)
+        || ticket.viewed_articles.iter().any(|a| a.chars().count() > MAX_ARTICLE_ID_CHARS)
     {
         errors.push(FieldError::new(
             "viewed_articles",
             "too_many",
-            format!(
-                "At most {MAX_VIEWED_ARTICLES} ids of at most {MAX_ARTICLE_ID_CHARS} characters."
-            ),
+            format!("At most {MAX_VIEWED_ARTICLES} ids of at most {MAX_ARTICLE_ID_CHARS} characters."),
         ));
     }
     errors
 }
 
+/// A request sent sooner after the form opened than a person could type it.
+pub fn too_fast(ticket: &NewTicket, min_fill_ms: u32, locale: Locale) -> Option<FieldError> {
+    let fast = ticket.fill_ms.is_some_and(|ms| ms < u64::from(min_fill_ms));
+    fast.then(|| FieldError::new("fill_ms", "too_fast", strings(locale).too_fast))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn validate_ticket(t: &NewTicket, locale: Locale) -> Vec<FieldError> {
+        super::validate_ticket(t, &FormSchema::default(), locale)
+    }
 
     fn valid() -> NewTicket {
         NewTicket {
@@ -154,10 +152,7 @@ mod tests {
     }
 
     fn codes(t: &NewTicket) -> Vec<(String, String)> {
-        validate_ticket(t, Locale::En)
-            .into_iter()
-            .map(|e| (e.field, e.code))
-            .collect()
+        validate_ticket(t, Locale::En).into_iter().map(|e| (e.field, e.code)).collect()
     }
 
     #[test]
@@ -171,34 +166,45 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["subject", "message", "email"]);
         assert_eq!(errors[0].message, "Заполните это поле.");
-        let blank = NewTicket {
-            subject: "   ".into(),
-            ..valid()
-        };
+        let blank = NewTicket { subject: "   ".into(), ..valid() };
         assert_eq!(codes(&blank), [("subject".into(), "required".into())]);
     }
 
     #[test]
     fn checks_email_lengths_and_urls() {
-        let t = NewTicket {
-            email: "anna@".into(),
-            ..valid()
-        };
+        let t = NewTicket { email: "anna@".into(), ..valid() };
         assert_eq!(codes(&t), [("email".into(), "invalid_email".into())]);
-        let t = NewTicket {
-            subject: "x".repeat(201),
-            ..valid()
-        };
+        let t = NewTicket { subject: "x".repeat(201), ..valid() };
         assert_eq!(codes(&t), [("subject".into(), "too_long".into())]);
         let mut t = valid();
         t.context.page_url = Some("javascript:alert(1)".into());
-        assert_eq!(
-            codes(&t),
-            [("context.page_url".into(), "invalid_url".into())]
-        );
+        assert_eq!(codes(&t), [("context.page_url".into(), "invalid_url".into())]);
         t.context.page_url = Some("https://shop.example/help?x=1".into());
         assert!(codes(&t).is_empty());
         t.viewed_articles = vec!["a".into(); 51];
         assert_eq!(codes(&t), [("viewed_articles".into(), "too_many".into())]);
+    }
+
+    #[test]
+    fn categories_come_from_the_form() {
+        let form: FormSchema = serde_json::from_str(
+            r#"{"category_required": true, "categories": [{"id": "billing", "label": {"en": "Billing"},
+                "fields": [{"id": "contract", "kind": "text", "label": {"en": "Contract"}, "required": true}]}]}"#,
+        )
+        .unwrap();
+        let mut t = valid();
+        let fields = |t: &NewTicket| -> Vec<String> {
+            super::validate_ticket(t, &form, Locale::En).into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(&t), ["category"]);
+        t.category = Some("tv".into());
+        assert_eq!(fields(&t), ["category"]);
+        t.category = Some("billing".into());
+        assert_eq!(fields(&t), ["fields.contract"]);
+        t.fields.insert("contract".into(), serde_json::json!("NP-1"));
+        assert!(fields(&t).is_empty());
+        t.fill_ms = Some(300);
+        assert!(too_fast(&t, 1500, Locale::En).is_some());
+        assert!(too_fast(&t, 0, Locale::En).is_none());
     }
 }

@@ -4,16 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::PublicConfig;
 use crate::locale::Locale;
-
-/// `GET /v1/sites/{site}/config`: what the widget needs, never a secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PublicConfig {
-    pub site: String,
-    pub name: String,
-    pub locales: Vec<Locale>,
-    pub default_locale: Locale,
-}
 
 /// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -59,6 +51,7 @@ pub struct PageContext {
     pub referrer: Option<String>,
     pub locale: Option<Locale>,
     pub channel: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 /// `POST /v1/sites/{site}/tickets`. Every field defaults, so that a missing one is reported by
@@ -76,6 +69,31 @@ pub struct NewTicket {
     pub viewed_articles: Vec<String>,
     /// Honeypot: a field people never see and bots fill in.
     pub hp: String,
+    /// Milliseconds from opening the form to sending it, measured by the widget.
+    pub fill_ms: Option<u64>,
+    /// Cloudflare Turnstile token, when the site turns it on.
+    pub turnstile_token: Option<String>,
+}
+
+/// How soon a ticket needs an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Urgent,
+}
+
+impl Priority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Normal => "normal",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,15 +118,9 @@ impl TicketStatus {
     }
 
     pub fn parse(s: &str) -> Option<TicketStatus> {
-        [
-            TicketStatus::New,
-            TicketStatus::Open,
-            TicketStatus::Pending,
-            TicketStatus::Solved,
-            TicketStatus::Closed,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == s)
+        [TicketStatus::New, TicketStatus::Open, TicketStatus::Pending, TicketStatus::Solved, TicketStatus::Closed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 
@@ -187,11 +199,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.into(),
-            code: code.to_owned(),
-            message: message.into(),
-        }
+        FieldError { field: field.into(), code: code.to_owned(), message: message.into() }
     }
 }
 

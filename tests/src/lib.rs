@@ -16,31 +16,20 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// Asserts an RFC 9457 problem with `status` and returns it.
     pub fn problem(&self, status: u16) -> Value {
         assert_eq!(self.status, status, "body: {}", self.body);
-        assert_eq!(
-            self.content_type, "application/problem+json",
-            "body: {}",
-            self.body
-        );
+        assert_eq!(self.content_type, "application/problem+json", "body: {}", self.body);
         let p = self.json();
         assert_eq!(p["status"], status);
-        assert!(
-            p["type"].is_string() && p["title"].is_string() && p["detail"].is_string(),
-            "{p}"
-        );
+        assert!(p["type"].is_string() && p["title"].is_string() && p["detail"].is_string(), "{p}");
         p
     }
 
@@ -66,9 +55,8 @@ pub struct Api {
 }
 
 fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!("{name} is not set: these tests run against a live worker; use `cargo xtask test`")
-    })
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: these tests run against a live worker; use `cargo xtask test`"))
 }
 
 impl Api {
@@ -101,12 +89,7 @@ impl Api {
             .map(|(_, v)| v.split(';').next().unwrap_or_default().trim().to_owned())
             .unwrap_or_default();
         let body = response.body_mut().read_to_string().unwrap_or_default();
-        Reply {
-            status,
-            content_type,
-            headers,
-            body,
-        }
+        Reply { status, content_type, headers, body }
     }
 
     /// GET with optional headers (name, value).
@@ -147,11 +130,7 @@ impl Api {
 
     /// Files a ticket on `site` with `key`.
     pub fn create_ticket(&self, site: &str, body: &Value, key: &str) -> Reply {
-        self.post_json(
-            &format!("/v1/sites/{site}/tickets"),
-            body,
-            &[("Idempotency-Key", key)],
-        )
+        self.post_json(&format!("/v1/sites/{site}/tickets"), body, &[("Idempotency-Key", key)])
     }
 
     /// Creates a site through the operator API and returns its admin token.
@@ -163,10 +142,7 @@ impl Api {
         let auth = format!("Bearer {}", self.operator_token);
         let reply = self.post_json("/v1/operator/sites", &body, &[("Authorization", &auth)]);
         assert_eq!(reply.status, 201, "{}", reply.body);
-        reply.json()["admin_token"]
-            .as_str()
-            .expect("an admin token")
-            .to_owned()
+        reply.json()["admin_token"].as_str().expect("an admin token").to_owned()
     }
 }
 
@@ -178,11 +154,7 @@ pub fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
-    format!(
-        "{prefix}-{}-{}",
-        nanos,
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    format!("{prefix}-{}-{}", nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// A valid request body with `subject`.

@@ -18,11 +18,7 @@ pub enum SendError {
 }
 
 /// Status and body text of a request, or `Err` when no answer came.
-async fn fetch(
-    method: &str,
-    url: &str,
-    body: Option<(&str, &str)>,
-) -> Result<(u16, String), JsValue> {
+async fn fetch(method: &str, url: &str, body: Option<(&str, &str)>) -> Result<(u16, String), JsValue> {
     let headers = Headers::new()?;
     headers.set("Accept", "application/json")?;
     let init = RequestInit::new();
@@ -35,13 +31,8 @@ async fn fetch(
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init)?;
     let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
-        .await?
-        .dyn_into()?;
-    let text = JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default();
+    let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
+    let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
     Ok((response.status(), text))
 }
 
@@ -50,21 +41,14 @@ fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
 }
 
 pub async fn search(site: &str, query: &str, locale: &str) -> Option<SearchResults> {
-    let url = format!(
-        "/v1/sites/{site}/kb/search?limit=8&locale={locale}&q={}",
-        js_sys::encode_uri_component(query)
-    );
+    let url = format!("/v1/sites/{site}/kb/search?limit=8&locale={locale}&q={}", js_sys::encode_uri_component(query));
     match fetch("GET", &url, None).await {
         Ok((200, text)) => parse(&text),
         _ => None,
     }
 }
 
-pub async fn create_ticket(
-    site: &str,
-    ticket: &NewTicket,
-    key: &str,
-) -> Result<TicketCreated, SendError> {
+pub async fn create_ticket(site: &str, ticket: &NewTicket, key: &str) -> Result<TicketCreated, SendError> {
     let url = format!("/v1/sites/{site}/tickets");
     let body = serde_json::to_string(ticket).map_err(|_| SendError::Failed)?;
     match fetch("POST", &url, Some((&body, key))).await {

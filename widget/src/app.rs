@@ -27,12 +27,9 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     let search = SearchState::new(site.clone(), locale);
     let framed = boot.mode == EmbedMode::Frame;
     let on_contact = Callback::new(move |()| screen.set(Screen::Contact));
-    let on_sent = Callback::new(move |(number, email): (String, String)| {
-        screen.set(Screen::Sent { number, email })
-    });
+    let on_sent = Callback::new(move |(number, email): (String, String)| screen.set(Screen::Sent { number, email }));
 
-    let body = move || {
-        match screen.get() {
+    let body = move || match screen.get() {
         Screen::Home => view! { <Search state=search on_contact=on_contact/> }.into_any(),
         Screen::Contact => {
             view! { <Contact site=site.clone() locale=locale context=context on_sent=on_sent/> }.into_any()
@@ -47,7 +44,6 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             </section>
         }
         .into_any(),
-    }
     };
 
     view! {

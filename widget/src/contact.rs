@@ -19,13 +19,10 @@ fn input_id(field: TicketField) -> String {
 /// Moves focus to the first field with an error, so keyboard and screen-reader users land on it.
 fn focus_first(errors: &[FieldError]) {
     let document = web_sys::window().and_then(|w| w.document());
-    let target = TicketField::ALL
-        .into_iter()
-        .find(|f| errors.iter().any(|e| e.field == f.key()));
+    let target = TicketField::ALL.into_iter().find(|f| errors.iter().any(|e| e.field == f.key()));
     if let (Some(document), Some(field)) = (document, target) {
-        if let Some(el) = document
-            .get_element_by_id(&input_id(field))
-            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+        if let Some(el) =
+            document.get_element_by_id(&input_id(field)).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
         {
             let _ = el.focus();
         }
@@ -56,13 +53,7 @@ fn Field(
         TicketField::Email => (s.email, "email", "email"),
         TicketField::Name => (s.name, "text", "name"),
     };
-    let error = move || {
-        errors.with(|all| {
-            all.iter()
-                .find(|e| e.field == field.key())
-                .map(|e| e.message.clone())
-        })
-    };
+    let error = move || errors.with(|all| all.iter().find(|e| e.field == field.key()).map(|e| e.message.clone()));
     // Blur shows a field's problem; typing only clears one, never nags mid-word.
     let check = move || {
         let found = field.check(&value.get_untracked(), locale);

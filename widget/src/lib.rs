@@ -12,10 +12,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 /// Reads the boot data the `/embed` page carries inline.
 fn boot() -> Option<EmbedBoot> {
-    let text = web_sys::window()?
-        .document()?
-        .get_element_by_id("tabdesk-boot")?
-        .text_content()?;
+    let text = web_sys::window()?.document()?.get_element_by_id("tabdesk-boot")?.text_content()?;
     serde_json::from_str(&text).ok()
 }
 

@@ -61,8 +61,7 @@ impl SearchState {
             if self.latest.get_value() != ticket {
                 return;
             }
-            self.outcome
-                .set(answer.map_or(Outcome::Failed, Outcome::Found));
+            self.outcome.set(answer.map_or(Outcome::Failed, Outcome::Found));
         });
     }
 }
@@ -70,13 +69,7 @@ impl SearchState {
 fn hit_view(hit: SearchHit) -> impl IntoView {
     let runs = highlight_runs(&hit.snippet, &hit.highlights)
         .into_iter()
-        .map(|(text, marked)| {
-            if marked {
-                view! { <mark>{text}</mark> }.into_any()
-            } else {
-                text.into_any()
-            }
-        })
+        .map(|(text, marked)| if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
         .collect_view();
     view! {
         <li class="hit">

@@ -23,17 +23,13 @@ fn policy(site: &Site) -> String {
 fn html(body: String, status: u16, csp: &str) -> ApiResult {
     let response: Response = respond(body, status, "text/html; charset=utf-8");
     response.headers().set("Content-Security-Policy", csp)?;
-    response
-        .headers()
-        .set("Referrer-Policy", "strict-origin-when-cross-origin")?;
+    response.headers().set("Referrer-Policy", "strict-origin-when-cross-origin")?;
     Ok(response)
 }
 
 fn boot_json(boot: &EmbedBoot) -> Result<String, ApiError> {
     // `<` never appears outside strings in JSON, so escaping it keeps `</script>` out of the page.
-    Ok(serde_json::to_string(boot)
-        .map_err(|e| ApiError::internal(e.to_string()))?
-        .replace('<', "\\u003c"))
+    Ok(serde_json::to_string(boot).map_err(|e| ApiError::internal(e.to_string()))?.replace('<', "\\u003c"))
 }
 
 fn page(locale: Locale, title: &str, head: &str, body: &str) -> String {
@@ -59,11 +55,7 @@ fn unknown_site(req: &Request, url: &Url) -> ApiResult {
         escape_html(s.unknown_site),
         escape_html(s.unknown_site_detail)
     );
-    html(
-        page(locale, s.unknown_site, "", &body),
-        404,
-        "default-src 'self'; style-src 'self'",
-    )
+    html(page(locale, s.unknown_site, "", &body), 404, "default-src 'self'; style-src 'self'")
 }
 
 /// `GET /embed?site=&locale=&mode=&origin=`.
@@ -82,14 +74,8 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
         Some("page") => EmbedMode::Page,
         _ => EmbedMode::Frame,
     };
-    let parent_origin =
-        param(url, "origin").filter(|o| site.allowed_origins.iter().any(|p| p.matches(o)));
-    let boot = EmbedBoot {
-        config: site.public_config(),
-        locale,
-        mode,
-        parent_origin,
-    };
+    let parent_origin = param(url, "origin").filter(|o| site.allowed_origins.iter().any(|p| p.matches(o)));
+    let boot = EmbedBoot { config: site.public_config(), locale, mode, parent_origin };
     let head = format!(
         "<link rel=\"modulepreload\" href=\"/widget/tabdesk_widget.js\">\
          <link rel=\"preload\" href=\"/widget/tabdesk_widget_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\

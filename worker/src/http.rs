@@ -42,10 +42,7 @@ pub fn respond(body: String, status: u16, content_type: &str) -> Response {
     let _ = headers.set("Content-Type", content_type);
     let _ = headers.set("Cache-Control", "no-store");
     let _ = headers.set("X-Content-Type-Options", "nosniff");
-    Response::builder()
-        .with_status(status)
-        .with_headers(headers)
-        .fixed(body.into_bytes())
+    Response::builder().with_status(status).with_headers(headers).fixed(body.into_bytes())
 }
 
 pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
@@ -78,17 +75,11 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
     if !essence.eq_ignore_ascii_case("application/json") {
         return Err(problem::unsupported_media_type().into());
     }
-    let declared = req
-        .headers()
-        .get("Content-Length")?
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared = req.headers().get("Content-Length")?.and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(problem::payload_too_large(MAX_BODY_BYTES).into());
     }
-    let body = req
-        .bytes()
-        .await
-        .map_err(|_| problem::bad_request("The body could not be read."))?;
+    let body = req.bytes().await.map_err(|_| problem::bad_request("The body could not be read."))?;
     if body.len() > MAX_BODY_BYTES {
         return Err(problem::payload_too_large(MAX_BODY_BYTES).into());
     }
@@ -97,9 +88,7 @@ pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiE
 
 /// A query parameter's value, if present.
 pub fn param(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// A header's value; a header that is not valid text counts as absent.

@@ -21,11 +21,7 @@ struct ArticleRow {
     tags: String,
 }
 
-async fn documents(
-    db: &D1Database,
-    site: &Site,
-    locale: Locale,
-) -> Result<Vec<Document>, ApiError> {
+async fn documents(db: &D1Database, site: &Site, locale: Locale) -> Result<Vec<Document>, ApiError> {
     let rows = db
         .prepare("SELECT id, title, body, tags FROM kb_articles WHERE site_id = ?1 AND locale = ?2")
         .bind(&[site.id.as_str().into(), locale.tag().into()])?
@@ -51,10 +47,7 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
     let site = sites::load(&db, site_id).await?;
     let query = param(url, "q").unwrap_or_default();
     if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(invalid_param(
-            "q",
-            &format!("At most {MAX_QUERY_CHARS} characters."),
-        ));
+        return Err(invalid_param("q", &format!("At most {MAX_QUERY_CHARS} characters.")));
     }
     let limit = limit_param(url, DEFAULT_HITS, MAX_HITS)?;
     let locale = site.pick_locale(param(url, "locale").and_then(|l| Locale::from_tag(&l)));
@@ -65,12 +58,5 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
     let started = worker::Date::now().as_millis();
     let (hits, total) = rank(&docs, &query, limit);
     let took_us = (worker::Date::now().as_millis() - started) * 1000;
-    json(
-        200,
-        &SearchResults {
-            hits,
-            total,
-            took_us,
-        },
-    )
+    json(200, &SearchResults { hits, total, took_us })
 }

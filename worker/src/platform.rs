@@ -11,9 +11,7 @@ pub fn random<const N: usize>() -> Result<[u8; N], ApiError> {
         .map_err(|_| ApiError::internal("crypto is not available"))?
         .unchecked_into();
     let mut buf = [0u8; N];
-    crypto
-        .get_random_values_with_u8_array(&mut buf)
-        .map_err(|_| ApiError::internal("getRandomValues failed"))?;
+    crypto.get_random_values_with_u8_array(&mut buf).map_err(|_| ApiError::internal("getRandomValues failed"))?;
     Ok(buf)
 }
 

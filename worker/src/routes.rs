@@ -17,10 +17,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Response {
 async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
     use Method::{Get, Head, Post};
     let url = req.url()?;
-    let segments: Vec<&str> = url
-        .path_segments()
-        .map(Iterator::collect)
-        .unwrap_or_default();
+    let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
     match segments.as_slice() {
         ["healthz"] => {
             allow(method, &[Get, Head])?;

@@ -28,9 +28,7 @@ impl Site {
 
     /// The site's language closest to what the client asked for.
     pub fn pick_locale(&self, asked: Option<Locale>) -> Locale {
-        asked
-            .filter(|l| self.locales.contains(l))
-            .unwrap_or_else(|| self.default_locale())
+        asked.filter(|l| self.locales.contains(l)).unwrap_or_else(|| self.default_locale())
     }
 
     pub fn public_config(&self) -> PublicConfig {
@@ -93,14 +91,12 @@ pub async fn authorize_admin(req: &Request, db: &D1Database, id: &str) -> Result
     if !is_site_id(id) {
         return Err(no_such_site());
     }
-    db.prepare(
-        "SELECT id, name, locales, allowed_origins FROM sites WHERE id = ?1 AND admin_token_hash = ?2",
-    )
-    .bind(&[id.into(), hash_token(token).into()])?
-    .first::<SiteRow>(None)
-    .await?
-    .map(SiteRow::into_site)
-    .ok_or_else(no_such_site)
+    db.prepare("SELECT id, name, locales, allowed_origins FROM sites WHERE id = ?1 AND admin_token_hash = ?2")
+        .bind(&[id.into(), hash_token(token).into()])?
+        .first::<SiteRow>(None)
+        .await?
+        .map(SiteRow::into_site)
+        .ok_or_else(no_such_site)
 }
 
 /// Passes only with the `OPERATOR_TOKEN` secret; with the secret unset, nobody passes.
@@ -129,10 +125,8 @@ pub async fn create(req: &mut Request, env: &Env) -> ApiResult {
         return Err(problem::validation(errors).into());
     }
     let token = new_token(random()?);
-    let locales = serde_json::to_string(&site_locales(&new.locales))
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    let origins = serde_json::to_string(&new.allowed_origins)
-        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let locales = serde_json::to_string(&site_locales(&new.locales)).map_err(|e| ApiError::internal(e.to_string()))?;
+    let origins = serde_json::to_string(&new.allowed_origins).map_err(|e| ApiError::internal(e.to_string()))?;
     let inserted = db(env)?
         .prepare(
             "INSERT INTO sites (id, name, locales, allowed_origins, admin_token_hash, created_at)
@@ -152,11 +146,5 @@ pub async fn create(req: &mut Request, env: &Env) -> ApiResult {
     if changes == 0 {
         return Err(problem::conflict(format!("The site `{}` already exists.", new.id)).into());
     }
-    json(
-        201,
-        &SiteCreated {
-            id: new.id,
-            admin_token: token,
-        },
-    )
+    json(201, &SiteCreated { id: new.id, admin_token: token })
 }

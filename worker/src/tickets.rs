@@ -11,15 +11,11 @@ use tabdesk_core::locale::Locale;
 use tabdesk_core::problem;
 use tabdesk_core::token::{hash_token, new_token};
 use tabdesk_core::validate::validate_ticket;
-use tabdesk_core::wire::{
-    FieldError, NewTicket, PageContext, TicketCreated, TicketPage, TicketStatus, TicketSummary,
-};
+use tabdesk_core::wire::{FieldError, NewTicket, PageContext, TicketCreated, TicketPage, TicketStatus, TicketSummary};
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Request, Url};
 
-use crate::http::{
-    header, invalid_param, json, limit_param, param, read_json, ApiError, ApiResult,
-};
+use crate::http::{header, invalid_param, json, limit_param, param, read_json, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::sites::{self, Site};
 
@@ -33,9 +29,7 @@ fn idempotency_key(req: &Request) -> Result<String, ApiError> {
     let key = header(req, "Idempotency-Key").unwrap_or_default();
     let valid = !key.is_empty()
         && key.len() <= MAX_KEY_CHARS
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if valid {
         Ok(key)
     } else {
@@ -129,8 +123,7 @@ pub async fn create(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
     let access_token = new_token(random()?);
     let created_at = now_iso();
     let trimmed = |s: &str| s.trim().to_owned();
-    let optional =
-        |s: &Option<String>| nullable(s.as_deref().map(str::trim).filter(|s| !s.is_empty()));
+    let optional = |s: &Option<String>| nullable(s.as_deref().map(str::trim).filter(|s| !s.is_empty()));
     let statements = vec![
         db.prepare(
             "INSERT INTO idempotency (site_id, key, body_hash, ticket_id, access_token, created_at)
@@ -144,8 +137,7 @@ pub async fn create(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
             access_token.as_str().into(),
             (now_ms() as f64).into(),
         ])?,
-        db.prepare("UPDATE sites SET next_number = next_number + 1 WHERE id = ?1")
-            .bind(&[site.id.as_str().into()])?,
+        db.prepare("UPDATE sites SET next_number = next_number + 1 WHERE id = ?1").bind(&[site.id.as_str().into()])?,
         db.prepare(
             "INSERT INTO tickets (id, site_id, number, subject, message, email, name, category, fields,
                                   context, viewed_articles, locale, status, access_token_hash, created_at)
@@ -194,13 +186,7 @@ pub async fn create(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
         .and_then(|r| r.results::<NumberRow>().ok())
         .and_then(|rows| rows.first().map(|r| r.number))
         .ok_or_else(|| ApiError::internal("the ticket insert returned no number"))?;
-    let record = KeyRecord {
-        body_hash,
-        ticket_id: id,
-        access_token,
-        number,
-        created_at,
-    };
+    let record = KeyRecord { body_hash, ticket_id: id, access_token, number, created_at };
     json(201, &record.response(&site.id))
 }
 
@@ -243,19 +229,15 @@ pub async fn list(req: &Request, env: &Env, site_id: &str, url: &Url) -> ApiResu
     let db = sites::db(env)?;
     let site = sites::authorize_admin(req, &db, site_id).await?;
     let status = match param(url, "status").filter(|s| !s.is_empty()) {
-        Some(s) => Some(TicketStatus::parse(&s).ok_or_else(|| {
-            invalid_param("status", "One of new, open, pending, solved, closed.")
-        })?),
+        Some(s) => Some(
+            TicketStatus::parse(&s)
+                .ok_or_else(|| invalid_param("status", "One of new, open, pending, solved, closed."))?,
+        ),
         None => None,
     };
     let cursor = match param(url, "cursor").filter(|s| !s.is_empty()) {
         Some(c) if is_id(&c) => Some(c),
-        Some(_) => {
-            return Err(invalid_param(
-                "cursor",
-                "Use the `next_cursor` of a previous page.",
-            ))
-        }
+        Some(_) => return Err(invalid_param("cursor", "Use the `next_cursor` of a previous page.")),
         None => None,
     };
     let limit = limit_param(url, DEFAULT_PAGE, MAX_PAGE)?;
@@ -276,17 +258,7 @@ pub async fn list(req: &Request, env: &Env, site_id: &str, url: &Url) -> ApiResu
         .await?
         .results::<TicketRow>()?;
     let more = rows.len() > limit;
-    let tickets: Vec<TicketSummary> = rows
-        .into_iter()
-        .take(limit)
-        .map(|r| r.into_summary(&site.id))
-        .collect();
+    let tickets: Vec<TicketSummary> = rows.into_iter().take(limit).map(|r| r.into_summary(&site.id)).collect();
     let next_cursor = more.then(|| tickets.last().map(|t| t.id.clone())).flatten();
-    json(
-        200,
-        &TicketPage {
-            tickets,
-            next_cursor,
-        },
-    )
+    json(200, &TicketPage { tickets, next_cursor })
 }

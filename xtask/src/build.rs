@@ -59,14 +59,7 @@ fn loader() -> Result {
 }
 
 fn widget() -> Result {
-    run(cargo().args([
-        "build",
-        "--release",
-        "--target",
-        WASM_TARGET,
-        "-p",
-        "tabdesk-widget",
-    ]))?;
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "tabdesk-widget"]))?;
     let out = site_dir().join("widget");
     let wasm = root().join(format!("target/{WASM_TARGET}/release/tabdesk_widget.wasm"));
     run(Command::new(tool_bin("wasm-bindgen"))
@@ -74,12 +67,7 @@ fn widget() -> Result {
         .arg(&out)
         .arg(&wasm))?;
     let bg = out.join("tabdesk_widget_bg.wasm");
-    run(Command::new(npm_bin("wasm-opt"))
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))?;
+    run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
     copy_dir(&root().join("widget/static"), &out)?;
     let mut total = 0;
     for entry in fs::read_dir(&out)? {

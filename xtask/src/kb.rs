@@ -16,12 +16,8 @@ pub struct Article {
 
 /// Splits `---\nkey: value\n---\nbody` into its fields and body.
 fn parse(text: &str, locale: &str, file: &str) -> Result<Article> {
-    let rest = text
-        .strip_prefix("---\n")
-        .ok_or_else(|| format!("{file}: no front matter"))?;
-    let (head, body) = rest
-        .split_once("\n---\n")
-        .ok_or_else(|| format!("{file}: front matter is not closed"))?;
+    let rest = text.strip_prefix("---\n").ok_or_else(|| format!("{file}: no front matter"))?;
+    let (head, body) = rest.split_once("\n---\n").ok_or_else(|| format!("{file}: front matter is not closed"))?;
     let field = |name: &str| {
         head.lines()
             .find_map(|l| l.strip_prefix(&format!("{name}:")))
@@ -48,10 +44,7 @@ fn parse(text: &str, locale: &str, file: &str) -> Result<Article> {
 fn plain_text(markdown: &str) -> String {
     markdown
         .lines()
-        .map(|l| {
-            l.trim_start_matches(['#', '-', '*', '>', ' '])
-                .replace(['*', '`', '_'], "")
-        })
+        .map(|l| l.trim_start_matches(['#', '-', '*', '>', ' ']).replace(['*', '`', '_'], ""))
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
@@ -65,10 +58,7 @@ pub fn load(site: &str) -> Result<Vec<Article>> {
         let tag = locale.file_name().to_string_lossy().into_owned();
         let mut files: Vec<_> = fs::read_dir(locale.path())?.collect::<std::io::Result<_>>()?;
         files.sort_by_key(|f| f.file_name());
-        for file in files
-            .into_iter()
-            .filter(|f| f.path().extension().is_some_and(|e| e == "md"))
-        {
+        for file in files.into_iter().filter(|f| f.path().extension().is_some_and(|e| e == "md")) {
             let name = file.path().display().to_string();
             articles.push(parse(&fs::read_to_string(file.path())?, &tag, &name)?);
         }

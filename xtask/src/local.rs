@@ -57,16 +57,7 @@ fn sql_str(s: &str) -> String {
 /// token (returned) and the demo articles.
 pub fn prepare_state(persist: &Path) -> Result<String> {
     step("local D1: migrations", || {
-        run(wrangler()
-            .args([
-                "d1",
-                "migrations",
-                "apply",
-                "tabdesk",
-                "--local",
-                "--persist-to",
-            ])
-            .arg(persist))
+        run(wrangler().args(["d1", "migrations", "apply", "tabdesk", "--local", "--persist-to"]).arg(persist))
     })?;
     let admin = random_token()?;
     step("local D1: demo site and articles", || {
@@ -114,9 +105,7 @@ impl Worker {
         }
         // Its own process group, so that stopping it also stops workerd.
         cmd.process_group(0);
-        let child = cmd
-            .spawn()
-            .map_err(|e| format!("could not start wrangler: {e}"))?;
+        let child = cmd.spawn().map_err(|e| format!("could not start wrangler: {e}"))?;
         let mut worker = Worker { child, port, log };
         worker.wait_ready()?;
         Ok(worker)
@@ -129,38 +118,25 @@ impl Worker {
     fn wait_ready(&mut self) -> Result {
         let started = Instant::now();
         let url = format!("{}/healthz", self.url());
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(2)))
-            .build()
-            .into();
+        let agent: ureq::Agent =
+            ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(2))).build().into();
         loop {
             if let Some(status) = self.child.try_wait()? {
-                return Err(
-                    format!("wrangler dev exited early ({status}){}", self.log_hint()).into(),
-                );
+                return Err(format!("wrangler dev exited early ({status}){}", self.log_hint()).into());
             }
             if agent.get(&url).call().is_ok() {
-                println!(
-                    "    worker ready on {} after {:.1}s",
-                    self.url(),
-                    started.elapsed().as_secs_f64()
-                );
+                println!("    worker ready on {} after {:.1}s", self.url(), started.elapsed().as_secs_f64());
                 return Ok(());
             }
             if started.elapsed() > READY_TIMEOUT {
-                return Err(
-                    format!("the worker did not answer {url} in time{}", self.log_hint()).into(),
-                );
+                return Err(format!("the worker did not answer {url} in time{}", self.log_hint()).into());
             }
             std::thread::sleep(Duration::from_millis(250));
         }
     }
 
     pub fn log_hint(&self) -> String {
-        self.log
-            .as_ref()
-            .map(|p| format!("; see {}", p.display()))
-            .unwrap_or_default()
+        self.log.as_ref().map(|p| format!("; see {}", p.display())).unwrap_or_default()
     }
 
     /// Waits for wrangler to end by itself (Ctrl-C in `dev`).
@@ -197,7 +173,9 @@ pub fn dev(port: u16) -> Result {
     let url = worker.url();
     println!();
     println!("demo page: {url}/demo/  (English: {url}/demo/en.html)");
-    println!("embed snippet: <script src=\"http://localhost:{port}/tabdesk.js\" data-site=\"{DEMO_SITE}\" async></script>");
+    println!(
+        "embed snippet: <script src=\"http://localhost:{port}/tabdesk.js\" data-site=\"{DEMO_SITE}\" async></script>"
+    );
     println!("admin token: {admin}");
     println!("operator token: {operator}");
     println!();

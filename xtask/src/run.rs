@@ -22,14 +22,9 @@ pub fn step<T>(name: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
 /// Runs a command to completion; a non-zero exit is an error naming the command.
 /// Errors name the program and its arguments, never its environment (which may hold tokens).
 pub fn run(cmd: &mut Command) -> Result {
-    let args: Vec<_> = cmd
-        .get_args()
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
     let shown = format!("{} {}", cmd.get_program().to_string_lossy(), args.join(" "));
-    let status = cmd
-        .status()
-        .map_err(|e| format!("could not start {shown}: {e}"))?;
+    let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -40,9 +35,7 @@ pub fn run(cmd: &mut Command) -> Result {
 /// A command's standard output, if it ran and succeeded.
 pub fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// `cargo` as invoked us (rustup's proxy honours the toolchain file).

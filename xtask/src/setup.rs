@@ -14,17 +14,13 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub fn locked_version(package: &str) -> Result<String> {
     let lock = fs::read_to_string(root().join("Cargo.lock"))?;
     let needle = format!("name = \"{package}\"\nversion = \"");
-    let start = lock
-        .find(&needle)
-        .ok_or_else(|| format!("{package} is not in Cargo.lock"))?
-        + needle.len();
+    let start = lock.find(&needle).ok_or_else(|| format!("{package} is not in Cargo.lock"))? + needle.len();
     let end = lock[start..].find('"').ok_or("Cargo.lock is malformed")? + start;
     Ok(lock[start..end].to_owned())
 }
 
 fn wasm_target() -> Result {
-    let installed =
-        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         println!("    {WASM_TARGET} is installed");
         return Ok(());
@@ -40,15 +36,7 @@ fn cargo_tool(krate: &str, bin: &str, version: &str) -> Result {
         println!("    {bin} {version} is installed");
         return Ok(());
     }
-    run(cargo().args([
-        "install",
-        "--locked",
-        "--root",
-        ".tools",
-        krate,
-        "--version",
-        version,
-    ]))
+    run(cargo().args(["install", "--locked", "--root", ".tools", krate, "--version", version]))
 }
 
 fn npm_packages() -> Result {
@@ -63,9 +51,7 @@ fn npm_packages() -> Result {
         println!("    node_modules matches package-lock.json");
         return Ok(());
     }
-    run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&root))
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))
 }
 
 fn chromium() -> Result {
@@ -81,32 +67,19 @@ fn chromium() -> Result {
         );
         return Ok(());
     }
+    run(Command::new("apt-get").arg("update").env("DEBIAN_FRONTEND", "noninteractive"))?;
     run(Command::new("apt-get")
-        .arg("update")
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
-    run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-            "fonts-dejavu-core",
-        ])
+        .args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver", "fonts-dejavu-core"])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 pub fn setup() -> Result {
     step("setup: rust target wasm32", wasm_target)?;
     let bindgen = locked_version("wasm-bindgen")?;
-    step(&format!("setup: wasm-bindgen-cli {bindgen}"), || {
-        cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen)
-    })?;
+    step(&format!("setup: wasm-bindgen-cli {bindgen}"), || cargo_tool("wasm-bindgen-cli", "wasm-bindgen", &bindgen))?;
     // worker-build must match the `worker` crate it builds.
     let worker = locked_version("worker")?;
-    step(&format!("setup: worker-build {worker}"), || {
-        cargo_tool("worker-build", "worker-build", &worker)
-    })?;
+    step(&format!("setup: worker-build {worker}"), || cargo_tool("worker-build", "worker-build", &worker))?;
     step("setup: npm packages", npm_packages)?;
     step("setup: chromium", chromium)
 }

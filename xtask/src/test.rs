@@ -19,9 +19,7 @@ fn free_port() -> Result<u16> {
 fn loader_budget() -> Result {
     let size = gzip_size(&fs::read(site_dir().join("tabdesk.js"))?)?;
     if size > LOADER_BUDGET {
-        return Err(
-            format!("the loader is {size} bytes gzip, over its budget of {LOADER_BUDGET}").into(),
-        );
+        return Err(format!("the loader is {size} bytes gzip, over its budget of {LOADER_BUDGET}").into());
     }
     println!("    loader: {size} bytes gzip, budget {LOADER_BUDGET}");
     Ok(())
@@ -29,43 +27,20 @@ fn loader_budget() -> Result {
 
 pub fn test() -> Result {
     setup()?;
-    step("rustfmt --check", || {
-        run(cargo().args(["fmt", "--all", "--", "--check"]))
-    })?;
+    step("rustfmt --check", || run(cargo().args(["fmt", "--all", "--", "--check"])))?;
     step("clippy (native)", || {
         run(cargo().args([
-            "clippy",
-            "--all-targets",
-            "-p",
-            "tabdesk-core",
-            "-p",
-            "xtask",
-            "-p",
-            "tabdesk-tests",
-            "--",
-            "-D",
+            "clippy", "--all-targets", "-p", "tabdesk-core", "-p", "xtask", "-p", "tabdesk-tests", "--", "-D",
             "warnings",
         ]))
     })?;
     step("clippy (wasm32)", || {
         run(cargo().args([
-            "clippy",
-            "--target",
-            WASM_TARGET,
-            "-p",
-            "tabdesk-core",
-            "-p",
-            "tabdesk-widget",
-            "-p",
-            "tabdesk-worker",
-            "--",
-            "-D",
-            "warnings",
+            "clippy", "--target", WASM_TARGET, "-p", "tabdesk-core", "-p", "tabdesk-widget", "-p", "tabdesk-worker",
+            "--", "-D", "warnings",
         ]))
     })?;
-    step("unit tests", || {
-        run(cargo().args(["test", "-p", "tabdesk-core", "-p", "xtask"]))
-    })?;
+    step("unit tests", || run(cargo().args(["test", "-p", "tabdesk-core", "-p", "xtask"])))?;
     build_all()?;
     step("loader budget", loader_budget)?;
 
@@ -78,9 +53,7 @@ pub fn test() -> Result {
     let admin = prepare_state(&state)?;
     let port = free_port()?;
     let log = state.join("wrangler.log");
-    let worker = step("start worker (fresh state)", || {
-        Worker::start(&state, port, Some(log))
-    })?;
+    let worker = step("start worker (fresh state)", || Worker::start(&state, port, Some(log)))?;
     let env = [
         ("TABDESK_URL", worker.url()),
         ("TABDESK_SITE", DEMO_SITE.to_owned()),
@@ -89,21 +62,14 @@ pub fn test() -> Result {
     ];
     let hint = worker.log_hint();
     step("API integration tests", || {
-        run(cargo()
-            .args(["test", "-p", "tabdesk-tests"])
-            .envs(env.clone()))
-        .map_err(|e| format!("{e}{hint}").into())
+        run(cargo().args(["test", "-p", "tabdesk-tests"]).envs(env.clone())).map_err(|e| format!("{e}{hint}").into())
     })?;
     step("browser end-to-end tests", || {
         if fs::metadata(CHROMIUM).is_err() {
             return Err(format!("{CHROMIUM} is missing: install Debian's chromium package").into());
         }
         run(Command::new("node")
-            .args([
-                "--test",
-                "--test-concurrency=1",
-                "tests/e2e/widget.test.mjs",
-            ])
+            .args(["--test", "--test-concurrency=1", "tests/e2e/widget.test.mjs"])
             .current_dir(root())
             .envs(env.clone())
             // The widget is referenced as localhost, the host page as 127.0.0.1: two origins.

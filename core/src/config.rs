@@ -1,0 +1,498 @@
+//! Site configuration: what agents set with `PUT /v1/admin/sites/{site}/config`, stored in D1,
+//! and the public part served to the widget. The form schema in it drives both the widget's
+//! form and the worker's validation.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::locale::Locale;
+use crate::origin::OriginPattern;
+use crate::wire::{FieldError, Priority};
+
+/// A text in each of the site's languages.
+pub type Localized = BTreeMap<Locale, String>;
+
+/// The text for `locale`, else the first one there is.
+pub fn localized(text: &Localized, locale: Locale) -> &str {
+    text.get(&locale).or_else(|| text.values().next()).map_or("", String::as_str)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SiteConfig {
+    pub name: String,
+    pub locales: Vec<Locale>,
+    pub default_locale: Locale,
+    /// The launcher's text; the loader's built-in "Support"/"Поддержка" when absent.
+    pub launcher_label: Localized,
+    pub theme: Theme,
+    pub allowed_origins: Vec<String>,
+    /// Where requests may come from: `site`, `vk`, `facebook`, `ok`, `forum`, …
+    pub channels: Vec<String>,
+    pub sla: Sla,
+    pub webhook: Option<Webhook>,
+    pub triage: TriageKeywords,
+    pub form: FormSchema,
+    pub abuse: Abuse,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Theme {
+    /// `#rrggbb`.
+    pub accent: String,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme { accent: "#1f5eff".into() }
+    }
+}
+
+/// First-response targets in minutes, per priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sla {
+    pub urgent: u32,
+    pub high: u32,
+    pub normal: u32,
+    pub low: u32,
+}
+
+impl Default for Sla {
+    fn default() -> Self {
+        Sla { urgent: 60, high: 4 * 60, normal: 24 * 60, low: 72 * 60 }
+    }
+}
+
+impl Sla {
+    pub fn minutes(&self, priority: Priority) -> u32 {
+        match priority {
+            Priority::Urgent => self.urgent,
+            Priority::High => self.high,
+            Priority::Normal => self.normal,
+            Priority::Low => self.low,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub url: String,
+    /// Shared secret for the HMAC-SHA256 signature; never served publicly.
+    pub secret: String,
+}
+
+/// Words a site adds to the built-in triage lexicons (any language; stemmed like the rest).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TriageKeywords {
+    pub urgent: Vec<String>,
+    pub sales: Vec<String>,
+    pub negative: Vec<String>,
+    pub positive: Vec<String>,
+    /// Topic id → words that suggest it when the customer picked no category.
+    pub topics: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Abuse {
+    /// Requests sent sooner than this after the form opened are refused (bots fill instantly).
+    pub min_fill_ms: u32,
+    /// Cloudflare Turnstile: when both are set, every request must carry a valid token.
+    pub turnstile_site_key: Option<String>,
+    pub turnstile_secret: Option<String>,
+}
+
+impl Default for Abuse {
+    fn default() -> Self {
+        Abuse { min_fill_ms: 1500, turnstile_site_key: None, turnstile_secret: None }
+    }
+}
+
+/// The contact form: the category list, and per category the extra fields it needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FormSchema {
+    pub category_required: bool,
+    pub categories: Vec<Category>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub label: Localized,
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    Text,
+    Textarea,
+    Email,
+    Phone,
+    Number,
+    Select,
+    Multiselect,
+    Checkbox,
+    Date,
+    Url,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub value: String,
+    pub label: Localized,
+}
+
+/// Shown only while another field of the same category has a given value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub field: String,
+    pub equals: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub id: String,
+    pub kind: FieldKind,
+    pub label: Localized,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    /// A mask: `9` a digit, `a` a letter, `*` a letter or digit, anything else itself.
+    /// (A mask, not a regex: it reads plainly in the console and needs no regex engine in wasm.)
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub options: Vec<Choice>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub show_if: Option<Condition>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            name: String::new(),
+            locales: Locale::ALL.to_vec(),
+            default_locale: Locale::En,
+            launcher_label: Localized::new(),
+            theme: Theme::default(),
+            allowed_origins: Vec::new(),
+            channels: vec!["site".into()],
+            sla: Sla::default(),
+            webhook: None,
+            triage: TriageKeywords::default(),
+            form: FormSchema::default(),
+            abuse: Abuse::default(),
+        }
+    }
+}
+
+/// What the widget may see of a site: no secrets, no internal rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicConfig {
+    pub site: String,
+    pub name: String,
+    pub locales: Vec<Locale>,
+    pub default_locale: Locale,
+    pub launcher_label: Localized,
+    pub theme: Theme,
+    pub channels: Vec<String>,
+    pub form: FormSchema,
+    pub min_fill_ms: u32,
+    pub turnstile_site_key: Option<String>,
+}
+
+impl SiteConfig {
+    pub fn public(&self, site: &str) -> PublicConfig {
+        PublicConfig {
+            site: site.to_owned(),
+            name: self.name.clone(),
+            locales: self.locales.clone(),
+            default_locale: self.default_locale,
+            launcher_label: self.launcher_label.clone(),
+            theme: self.theme.clone(),
+            channels: self.channels.clone(),
+            form: self.form.clone(),
+            min_fill_ms: self.abuse.min_fill_ms,
+            turnstile_site_key: self.turnstile().map(|(key, _)| key.to_owned()),
+        }
+    }
+
+    /// Site key and secret, when Turnstile is on.
+    pub fn turnstile(&self) -> Option<(&str, &str)> {
+        match (&self.abuse.turnstile_site_key, &self.abuse.turnstile_secret) {
+            (Some(k), Some(s)) if !k.is_empty() && !s.is_empty() => Some((k, s)),
+            _ => None,
+        }
+    }
+
+    /// The site's language closest to what the client asked for.
+    pub fn pick_locale(&self, asked: Option<Locale>) -> Locale {
+        asked.filter(|l| self.locales.contains(l)).unwrap_or(self.default_locale)
+    }
+
+    pub fn origin_patterns(&self) -> Vec<OriginPattern> {
+        crate::origin::parse_all(&self.allowed_origins)
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.form.categories.iter().find(|c| c.id == id)
+    }
+}
+
+const MAX_NAME_CHARS: usize = 100;
+const MAX_ORIGINS: usize = 50;
+const MAX_CATEGORIES: usize = 50;
+const MAX_FIELDS: usize = 30;
+const MAX_OPTIONS: usize = 100;
+const MAX_KEYWORDS: usize = 200;
+const MAX_LABEL_CHARS: usize = 200;
+
+fn is_slug(s: &str) -> bool {
+    (1..=40).contains(&s.len())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+fn is_http_url(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && s.len() <= 2048
+        && !s.contains(char::is_whitespace)
+}
+
+/// Every problem of a configuration, with JSON paths as field names (operator-facing English).
+pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut err = |field: String, code: &str, message: &str| errors.push(FieldError::new(field, code, message));
+    let name = config.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        err("name".into(), "invalid", "1-100 characters.");
+    }
+    if config.locales.is_empty() {
+        err("locales".into(), "required", "At least one language.");
+    }
+    if !config.locales.contains(&config.default_locale) {
+        err("default_locale".into(), "invalid", "Must be one of `locales`.");
+    }
+    for (locale, label) in &config.launcher_label {
+        if label.trim().is_empty() || label.chars().count() > 40 {
+            err(format!("launcher_label.{}", locale.tag()), "invalid", "1-40 characters.");
+        }
+    }
+    let accent = config.theme.accent.strip_prefix('#').unwrap_or("");
+    if accent.len() != 6 || !accent.chars().all(|c| c.is_ascii_hexdigit()) {
+        err("theme.accent".into(), "invalid", "A colour as #rrggbb.");
+    }
+    if config.allowed_origins.len() > MAX_ORIGINS {
+        err("allowed_origins".into(), "too_many", "At most 50 origins.");
+    }
+    for (i, origin) in config.allowed_origins.iter().enumerate() {
+        if let Err(why) = OriginPattern::parse(origin) {
+            err(format!("allowed_origins[{i}]"), "invalid_origin", why);
+        }
+    }
+    for (i, channel) in config.channels.iter().enumerate() {
+        if !is_slug(channel) {
+            err(format!("channels[{i}]"), "invalid", "Lowercase letters, digits, '-' and '_'.");
+        }
+    }
+    let sla = &config.sla;
+    if [sla.urgent, sla.high, sla.normal, sla.low].contains(&0) {
+        err("sla".into(), "invalid", "Every target is at least one minute.");
+    }
+    if let Some(hook) = &config.webhook {
+        if !is_http_url(&hook.url) {
+            err("webhook.url".into(), "invalid_url", "An http(s) URL.");
+        }
+        if hook.secret.len() < 16 {
+            err("webhook.secret".into(), "too_short", "At least 16 characters.");
+        }
+    }
+    let t = &config.triage;
+    let keyword_count = t.urgent.len()
+        + t.sales.len()
+        + t.negative.len()
+        + t.positive.len()
+        + t.topics.values().map(Vec::len).sum::<usize>();
+    if keyword_count > MAX_KEYWORDS {
+        err("triage".into(), "too_many", "At most 200 keywords in all.");
+    }
+    drop(err);
+    errors.extend(validate_form(&config.form));
+    errors
+}
+
+fn validate_label(path: &str, label: &Localized, errors: &mut Vec<FieldError>) {
+    if label.is_empty() || label.values().any(|l| l.trim().is_empty() || l.chars().count() > MAX_LABEL_CHARS) {
+        errors.push(FieldError::new(path, "invalid_label", "A text of 1-200 characters for at least one language."));
+    }
+}
+
+fn validate_form(form: &FormSchema) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if form.categories.len() > MAX_CATEGORIES {
+        errors.push(FieldError::new("form.categories", "too_many", "At most 50 categories."));
+    }
+    for (ci, category) in form.categories.iter().enumerate() {
+        let path = format!("form.categories[{ci}]");
+        if !is_slug(&category.id) {
+            errors.push(FieldError::new(format!("{path}.id"), "invalid", "Lowercase letters, digits, '-' and '_'."));
+        }
+        if form.categories[..ci].iter().any(|c| c.id == category.id) {
+            errors.push(FieldError::new(format!("{path}.id"), "duplicate", "Category ids are unique."));
+        }
+        validate_label(&format!("{path}.label"), &category.label, &mut errors);
+        if category.fields.len() > MAX_FIELDS {
+            errors.push(FieldError::new(format!("{path}.fields"), "too_many", "At most 30 fields."));
+        }
+        for (fi, field) in category.fields.iter().enumerate() {
+            let fpath = format!("{path}.fields[{fi}]");
+            let earlier = &category.fields[..fi];
+            if !is_slug(&field.id) {
+                errors.push(FieldError::new(
+                    format!("{fpath}.id"),
+                    "invalid",
+                    "Lowercase letters, digits, '-' and '_'.",
+                ));
+            }
+            if earlier.iter().any(|f| f.id == field.id) {
+                errors.push(FieldError::new(format!("{fpath}.id"), "duplicate", "Field ids are unique in a category."));
+            }
+            validate_label(&format!("{fpath}.label"), &field.label, &mut errors);
+            let choice = matches!(field.kind, FieldKind::Select | FieldKind::Multiselect);
+            if choice && (field.options.is_empty() || field.options.len() > MAX_OPTIONS) {
+                errors.push(FieldError::new(format!("{fpath}.options"), "invalid", "1-100 options."));
+            }
+            if !choice && !field.options.is_empty() {
+                errors.push(FieldError::new(
+                    format!("{fpath}.options"),
+                    "invalid",
+                    "Only select and multiselect fields have options.",
+                ));
+            }
+            if let (Some(min), Some(max)) = (field.min_length, field.max_length) {
+                if min > max {
+                    errors.push(FieldError::new(format!("{fpath}.min_length"), "invalid", "At most max_length."));
+                }
+            }
+            if field.max_length.is_some_and(|m| m == 0 || m > 10_000) {
+                errors.push(FieldError::new(format!("{fpath}.max_length"), "invalid", "1-10000."));
+            }
+            if field.pattern.as_ref().is_some_and(|p| p.is_empty() || p.chars().count() > 100) {
+                errors.push(FieldError::new(format!("{fpath}.pattern"), "invalid", "A mask of 1-100 characters."));
+            }
+            if let Some(cond) = &field.show_if {
+                if !earlier.iter().any(|f| f.id == cond.field) {
+                    errors.push(FieldError::new(
+                        format!("{fpath}.show_if.field"),
+                        "invalid",
+                        "Must name an earlier field of this category.",
+                    ));
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// The form of a new site: category optional, no extra fields.
+pub fn default_config(name: &str, locales: Vec<Locale>, allowed_origins: Vec<String>) -> SiteConfig {
+    SiteConfig {
+        name: name.to_owned(),
+        default_locale: locales.first().copied().unwrap_or_default(),
+        locales,
+        allowed_origins,
+        ..SiteConfig::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(en: &str) -> Localized {
+        Localized::from([(Locale::En, en.to_owned())])
+    }
+
+    pub(crate) fn field(id: &str, kind: FieldKind) -> FieldDef {
+        FieldDef {
+            id: id.into(),
+            kind,
+            label: text(id),
+            required: false,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            options: Vec::new(),
+            min: None,
+            max: None,
+            show_if: None,
+        }
+    }
+
+    #[test]
+    fn a_default_config_is_valid_and_public_hides_secrets() {
+        let mut config = default_config("Shop", vec![Locale::Ru, Locale::En], vec!["https://shop.example".into()]);
+        assert!(validate_config(&config).is_empty(), "{:?}", validate_config(&config));
+        config.webhook = Some(Webhook { url: "https://hooks.example/x".into(), secret: "0123456789abcdef".into() });
+        config.abuse.turnstile_secret = Some("secret".into());
+        let public = serde_json::to_string(&config.public("shop")).unwrap();
+        assert!(
+            !public.contains("0123456789abcdef") && !public.contains("secret") && !public.contains("hooks.example")
+        );
+        assert_eq!(config.public("shop").default_locale, Locale::Ru);
+    }
+
+    #[test]
+    fn rejects_inconsistent_forms() {
+        let mut config = default_config("Shop", vec![Locale::En], vec![]);
+        let mut select = field("plan", FieldKind::Select);
+        select.show_if = Some(Condition { field: "later".into(), equals: "x".into() });
+        config.form.categories = vec![
+            Category {
+                id: "billing".into(),
+                label: text("Billing"),
+                fields: vec![select, field("later", FieldKind::Text)],
+            },
+            Category { id: "billing".into(), label: Localized::new(), fields: vec![] },
+        ];
+        config.theme.accent = "blue".into();
+        let fields: Vec<String> = validate_config(&config).into_iter().map(|e| e.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "theme.accent",
+                "form.categories[0].fields[0].options",
+                "form.categories[0].fields[0].show_if.field",
+                "form.categories[1].id",
+                "form.categories[1].label",
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(serde_json::from_str::<SiteConfig>(r#"{"name":"x","colour":"red"}"#).is_err());
+        let c: SiteConfig = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
+        assert_eq!(c.abuse.min_fill_ms, 1500);
+        assert_eq!(localized(&text("Hi"), Locale::Ru), "Hi");
+    }
+}

@@ -1,0 +1,417 @@
+//! Triage: deterministic labels for a new ticket, each with the rule that set it, so agents can
+//! see why a ticket is urgent and sites can tune it with their own keywords.
+//!
+//! Words are compared as Snowball stems (Russian or English by script), so «не работают»,
+//! «не работал» and «не работает» all meet the same lexicon entry.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
+
+use crate::config::TriageKeywords;
+use crate::text::tokenize;
+use crate::wire::Priority;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Ru,
+    En,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sentiment {
+    Negative,
+    Neutral,
+    Positive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Intent {
+    Question,
+    Problem,
+    Complaint,
+    Purchase,
+    Praise,
+}
+
+/// A label and the rule that set it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Label<T> {
+    pub value: T,
+    pub rule: String,
+}
+
+fn label<T>(value: T, rule: impl Into<String>) -> Label<T> {
+    Label { value, rule: rule.into() }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Triage {
+    pub language: Label<Language>,
+    pub topic: Label<String>,
+    pub urgent: Label<bool>,
+    pub sentiment: Label<Sentiment>,
+    pub intent: Label<Intent>,
+    pub sales_lead: bool,
+    pub needs_response: Label<bool>,
+    pub priority: Label<Priority>,
+}
+
+const URGENT: &[&str] = &[
+    "urgent",
+    "urgently",
+    "asap",
+    "immediately",
+    "emergency",
+    "critical",
+    "outage",
+    "is down",
+    "went down",
+    "not working",
+    "doesnt work",
+    "does not work",
+    "stopped working",
+    "no internet",
+    "no connection",
+    "cannot connect",
+    "cant connect",
+    "right now",
+    "down",
+    "срочно",
+    "срочный",
+    "немедленно",
+    "авария",
+    "не работает",
+    "перестал работать",
+    "нет интернета",
+    "нет связи",
+    "пропал интернет",
+    "пропала связь",
+    "упал",
+    "отключили",
+    "критично",
+    "прямо сейчас",
+];
+const PROBLEM: &[&str] = &[
+    "error", "problem", "issue", "broken", "fails", "failed", "cannot", "cant", "unable", "doesnt", "not working",
+    "wrong", "slow", "drops", "lost", "ошибка", "проблема", "не работает", "не могу", "не получается", "сломался",
+    "тормозит", "медленно", "не грузит", "обрывается", "пропадает", "неправильно", "списали",
+];
+const COMPLAINT: &[&str] = &[
+    "complaint", "complain", "refund", "money back", "unacceptable", "outrageous", "scam", "cancel my", "never again",
+    "sue", "жалоба", "пожаловаться", "верните деньги", "возврат денег", "безобразие", "возмутительно", "обман",
+    "расторгнуть", "претензия", "позор",
+];
+const PURCHASE: &[&str] = &[
+    "buy",
+    "purchase",
+    "price",
+    "pricing",
+    "quote",
+    "how much",
+    "cost",
+    "subscribe",
+    "upgrade",
+    "order",
+    "discount",
+    "offer",
+    "connect my",
+    "new connection",
+    "sign up",
+    "tariff",
+    "plan for",
+    "купить",
+    "покупка",
+    "цена",
+    "стоимость",
+    "сколько стоит",
+    "подключить",
+    "заказать",
+    "скидка",
+    "коммерческое",
+    "оформить",
+    "хочу подключить",
+    "тариф для",
+    "перейти на тариф",
+];
+const NEGATIVE: &[&str] = &[
+    "bad", "terrible", "awful", "horrible", "worst", "angry", "disappointed", "unacceptable", "ridiculous", "hate",
+    "annoyed", "frustrated", "useless", "scam", "fed up", "disgusting", "furious", "poor", "ужасно", "ужасный",
+    "плохо", "плохой", "отвратительно", "безобразие", "возмутительно", "надоело", "бесит", "кошмар", "обман",
+    "недоволен", "разочарован", "худший", "хамство", "позор", "издевательство", "достали",
+];
+const POSITIVE: &[&str] = &[
+    "thank", "thanks", "great", "excellent", "awesome", "love", "perfect", "amazing", "helpful", "happy", "good",
+    "appreciate", "well done", "спасибо", "благодарю", "благодарность", "отлично", "отличный", "супер", "прекрасно",
+    "замечательно", "доволен", "нравится", "хорошо", "молодцы", "помогли",
+];
+const NEGATORS: &[&str] = &[
+    "not", "no", "never", "nothing", "without", "dont", "doesnt", "isnt", "cant", "cannot", "wont", "didnt", "wasnt",
+    "не", "нет", "ни", "никогда", "без",
+];
+const QUESTION: &[&str] = &[
+    "how", "what", "why", "when", "where", "which", "can i", "is it possible", "do you", "как", "что делать", "почему",
+    "когда", "где", "какой", "можно ли", "подскажите", "есть ли",
+];
+/// Words that turn a friendly message into a request: "all good, but…", "I wanted to check…".
+const REQUEST: &[&str] = &[
+    "but", "however", "please", "check", "clarify", "wanted", "would like", "could", "need", "но", "однако",
+    "пожалуйста", "прошу", "уточнить", "хотел", "хотела", "мог бы", "нужна", "нужно",
+];
+/// Built-in topics, used when the customer picked no category and the site added none.
+const TOPICS: &[(&str, &[&str])] = &[
+    (
+        "billing",
+        &[
+            "payment", "pay", "invoice", "bill", "charge", "refund", "balance", "оплата", "оплатить", "платеж", "счет",
+            "списали", "деньги", "баланс", "возврат",
+        ],
+    ),
+    (
+        "technical",
+        &[
+            "internet", "router", "wifi", "connection", "speed", "error", "интернет", "роутер", "wi-fi", "подключение",
+            "скорость", "ошибка", "связь",
+        ],
+    ),
+    ("account", &["login", "password", "account", "sign in", "логин", "пароль", "аккаунт", "кабинет", "вход"]),
+    ("sales", &["price", "tariff", "plan", "buy", "upgrade", "тариф", "цена", "стоимость", "подключить", "купить"]),
+];
+
+/// Words of a text as stems, each with the stemmer of its script.
+struct Stems {
+    ru: Stemmer,
+    en: Stemmer,
+}
+
+impl Stems {
+    fn new() -> Stems {
+        Stems { ru: Stemmer::create(Algorithm::Russian), en: Stemmer::create(Algorithm::English) }
+    }
+
+    fn of(&self, text: &str) -> Vec<String> {
+        // "don't" → "dont": English negations stay one word.
+        let text = text.replace(['\'', '’'], "");
+        tokenize(&text)
+            .into_iter()
+            .map(|t| {
+                let cyrillic = t.term.chars().any(|c| ('а'..='я').contains(&c));
+                let stemmer = if cyrillic { &self.ru } else { &self.en };
+                stemmer.stem(&t.term).into_owned()
+            })
+            .collect()
+    }
+}
+
+/// A lexicon of phrases, each a run of stems.
+struct Lexicon {
+    phrases: Vec<(String, Vec<String>)>,
+}
+
+impl Lexicon {
+    fn new<'a>(stems: &Stems, words: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        let phrases = words.into_iter().map(|w| (w.to_owned(), stems.of(w))).filter(|(_, s)| !s.is_empty()).collect();
+        Lexicon { phrases }
+    }
+
+    /// Every match: (position of its first word, the phrase as written).
+    fn matches<'a>(&'a self, words: &'a [String]) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+        (0..words.len()).flat_map(move |i| {
+            self.phrases.iter().filter(move |(_, p)| words[i..].starts_with(p)).map(move |(w, _)| (i, w.as_str()))
+        })
+    }
+
+    fn first(&self, words: &[String]) -> Option<String> {
+        self.matches(words).next().map(|(_, w)| w.to_owned())
+    }
+}
+
+/// The language by script: the script of most letters, if it has a clear majority.
+fn detect_language(text: &str) -> Label<Language> {
+    let (mut cyrillic, mut latin) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        if ('\u{0400}'..='\u{04FF}').contains(&c) {
+            cyrillic += 1;
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
+        }
+    }
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters == 0 {
+        return label(Language::Other, "no letters");
+    }
+    let share = |n: usize| n * 100 / letters;
+    if share(cyrillic) >= 60 {
+        label(Language::Ru, format!("{}% Cyrillic letters", share(cyrillic)))
+    } else if share(latin) >= 60 {
+        label(Language::En, format!("{}% Latin letters", share(latin)))
+    } else {
+        label(Language::Other, "no script has 60% of the letters")
+    }
+}
+
+/// Sentiment words, with a negator up to three words before flipping them.
+fn detect_sentiment(words: &[String], negative: &Lexicon, positive: &Lexicon, negators: &Lexicon) -> Label<Sentiment> {
+    let negated = |at: usize| negators.matches(&words[at.saturating_sub(3)..at]).next().is_some();
+    let mut score = 0i32;
+    let mut reasons = Vec::new();
+    for (lexicon, sign) in [(negative, -1), (positive, 1)] {
+        for (at, phrase) in lexicon.matches(words) {
+            let flip = negated(at);
+            score += if flip { -sign } else { sign };
+            reasons.push(if flip { format!("negated '{phrase}'") } else { format!("'{phrase}'") });
+        }
+    }
+    let value = match score {
+        s if s < 0 => Sentiment::Negative,
+        0 => Sentiment::Neutral,
+        _ => Sentiment::Positive,
+    };
+    let rule = if reasons.is_empty() {
+        "no sentiment words".to_owned()
+    } else {
+        format!("score {score}: {}", reasons.join(", "))
+    };
+    label(value, rule)
+}
+
+/// Triage of a request. `category` is what the customer chose, if anything.
+pub fn triage(subject: &str, message: &str, category: Option<&str>, site: &TriageKeywords) -> Triage {
+    let text = format!("{subject}. {message}");
+    let stems = Stems::new();
+    let words = stems.of(&text);
+    let lex = |builtin: &[&'static str], extra: &[String]| {
+        Lexicon::new(&stems, builtin.iter().copied().chain(extra.iter().map(String::as_str)))
+    };
+    let urgent_lex = lex(URGENT, &site.urgent);
+    let purchase_lex = lex(PURCHASE, &site.sales);
+    let negative = lex(NEGATIVE, &site.negative);
+    let positive = lex(POSITIVE, &site.positive);
+    let negators = lex(NEGATORS, &[]);
+
+    let language = detect_language(&text);
+    let sentiment = detect_sentiment(&words, &negative, &positive, &negators);
+    let urgent = match urgent_lex.first(&words) {
+        Some(w) => label(true, format!("urgency word '{w}'")),
+        None => label(false, "no urgency word"),
+    };
+    let complaint = lex(COMPLAINT, &[]).first(&words);
+    let problem = lex(PROBLEM, &[]).first(&words).or_else(|| urgent.value.then(|| "outage".to_owned()));
+    let purchase = purchase_lex.first(&words);
+    let asks = text.contains('?') || lex(QUESTION, &[]).first(&words).is_some();
+    let requests = asks || lex(REQUEST, &[]).first(&words).is_some();
+
+    let intent = if let Some(w) = complaint {
+        label(Intent::Complaint, format!("complaint word '{w}'"))
+    } else if let (Some(w), Sentiment::Negative) = (&problem, sentiment.value) {
+        label(Intent::Complaint, format!("problem '{w}' with negative sentiment"))
+    } else if let Some(w) = problem {
+        label(Intent::Problem, format!("problem word '{w}'"))
+    } else if sentiment.value == Sentiment::Negative {
+        label(Intent::Complaint, "negative sentiment")
+    } else if let Some(w) = purchase {
+        label(Intent::Purchase, format!("purchase word '{w}'"))
+    } else if sentiment.value == Sentiment::Positive && !requests {
+        label(Intent::Praise, "positive words, no question or request")
+    } else {
+        label(Intent::Question, if asks { "a question" } else { "nothing more specific" })
+    };
+
+    let needs_response = if intent.value == Intent::Praise {
+        label(false, "praise without a question")
+    } else {
+        label(true, format!("intent {:?}", intent.value).to_lowercase())
+    };
+
+    let priority = match (urgent.value, intent.value, sentiment.value) {
+        (true, _, Sentiment::Negative) | (true, Intent::Complaint, _) => {
+            label(Priority::Urgent, "urgent and negative or a complaint")
+        }
+        (true, _, _) => label(Priority::High, "urgency word"),
+        (_, Intent::Complaint, _) => label(Priority::High, "complaint"),
+        (_, Intent::Praise, _) => label(Priority::Low, "praise"),
+        _ => label(Priority::Normal, "default"),
+    };
+
+    let topic = match category.filter(|c| !c.is_empty()) {
+        Some(c) => label(c.to_owned(), "category chosen by the customer"),
+        None => infer_topic(&stems, &words, site),
+    };
+
+    Triage {
+        language,
+        topic,
+        urgent,
+        sentiment,
+        sales_lead: intent.value == Intent::Purchase,
+        intent,
+        needs_response,
+        priority,
+    }
+}
+
+/// The topic whose words occur most: the site's topics first, then the built-in ones.
+fn infer_topic(stems: &Stems, words: &[String], site: &TriageKeywords) -> Label<String> {
+    let site_topics = site.topics.iter().map(|(t, w)| (t.as_str(), Lexicon::new(stems, w.iter().map(String::as_str))));
+    let builtin = TOPICS.iter().map(|(t, w)| (*t, Lexicon::new(stems, w.iter().copied())));
+    let mut best: Option<(usize, &str)> = None;
+    for (topic, lexicon) in site_topics.chain(builtin) {
+        let hits = lexicon.matches(words).count();
+        if hits > 0 && best.is_none_or(|(n, _)| hits > n) {
+            best = Some((hits, topic));
+        }
+    }
+    match best {
+        Some((n, topic)) => label(topic.to_owned(), format!("{n} word(s) of topic '{topic}'")),
+        None => label("general".to_owned(), "no topic words"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(text: &str) -> Triage {
+        triage("", text, None, &TriageKeywords::default())
+    }
+
+    #[test]
+    fn russian_inflections_meet_the_lexicon() {
+        let a = t("Интернет не работал всю ночь, это ужасно!");
+        assert_eq!(a.language.value, Language::Ru);
+        assert!(a.urgent.value, "{:?}", a.urgent);
+        assert_eq!(a.sentiment.value, Sentiment::Negative);
+        assert_eq!(a.priority.value, Priority::Urgent);
+        assert!(a.priority.rule.contains("urgent"));
+    }
+
+    #[test]
+    fn negation_flips_sentiment() {
+        assert_eq!(t("The speed is not good at all").sentiment.value, Sentiment::Negative);
+        assert_eq!(t("Всё не так уж плохо").sentiment.value, Sentiment::Positive);
+        assert_eq!(t("Thanks, everything works now!").intent.value, Intent::Praise);
+        assert!(!t("Спасибо, всё заработало!").needs_response.value);
+    }
+
+    #[test]
+    fn sales_leads_and_site_keywords() {
+        let lead = t("How much does the 500 Mbit tariff cost for an office?");
+        assert_eq!(lead.intent.value, Intent::Purchase);
+        assert!(lead.sales_lead);
+        let keywords = TriageKeywords { urgent: vec!["пожар".into()], ..TriageKeywords::default() };
+        let fire = triage("", "У нас пожар в серверной", None, &keywords);
+        assert!(fire.urgent.value);
+        assert_eq!(fire.urgent.rule, "urgency word 'пожар'");
+    }
+
+    #[test]
+    fn topic_from_category_or_words() {
+        let chosen = triage("x", "y", Some("tv"), &TriageKeywords::default());
+        assert_eq!(chosen.topic.value, "tv");
+        assert_eq!(t("Списали деньги дважды за оплату").topic.value, "billing");
+        assert_eq!(t("Hello there").topic.value, "general");
+    }
+}
