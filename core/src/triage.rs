@@ -144,7 +144,7 @@ const NEGATIVE: &[&str] = &[
     "недоволен", "разочарован", "худший", "хамство", "позор", "издевательство", "достали",
 ];
 const POSITIVE: &[&str] = &[
-    "thank", "thanks", "great", "excellent", "awesome", "love", "perfect", "amazing", "helpful", "happy", "good",
+    "thank", "thanks", "great", "excellent", "awesome", "love", "perfect", "amazing", "happy", "good",
     "appreciate", "well done", "спасибо", "благодарю", "благодарность", "отлично", "отличный", "супер", "прекрасно",
     "замечательно", "доволен", "нравится", "хорошо", "молодцы", "помогли",
 ];
