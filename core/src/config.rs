@@ -335,7 +335,6 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
     if keyword_count > MAX_KEYWORDS {
         err("triage".into(), "too_many", "At most 200 keywords in all.");
     }
-    drop(err);
     errors.extend(validate_form(&config.form));
     errors
 }

@@ -42,6 +42,9 @@ pub struct Strings {
     pub too_fast: &'static str,
     pub category: &'static str,
     pub choose: &'static str,
+    pub queued_title: &'static str,
+    pub queued_body: &'static str,
+    pub retry_now: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -81,6 +84,9 @@ const EN: Strings = Strings {
     too_fast: "That was very quick. Please check the form and send it again.",
     category: "What is it about?",
     choose: "Choose…",
+    queued_title: "Saved, waiting for the connection",
+    queued_body: "You seem to be offline. Your request is saved on this device and will be sent as soon as the connection is back; you will see its number here.",
+    retry_now: "Try again now",
 };
 
 const RU: Strings = Strings {
@@ -120,6 +126,9 @@ const RU: Strings = Strings {
     too_fast: "Слишком быстро. Проверьте форму и отправьте её ещё раз.",
     category: "Чего касается обращение?",
     choose: "Выберите…",
+    queued_title: "Сохранено, ждём связь",
+    queued_body: "Похоже, нет подключения к интернету. Обращение сохранено на этом устройстве и уйдёт, как только связь появится; номер обращения появится здесь.",
+    retry_now: "Отправить сейчас",
 };
 
 /// The fixed strings of `locale`.

@@ -16,4 +16,5 @@ pub mod text;
 pub mod token;
 pub mod triage;
 pub mod validate;
+pub mod webhook;
 pub mod wire;

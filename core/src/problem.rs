@@ -11,6 +11,7 @@ fn problem(status: u16, slug: &str, title: &str, detail: impl Into<String>) -> P
         status,
         detail: detail.into(),
         errors: Vec::new(),
+        retry_after: None,
     }
 }
 
@@ -32,6 +33,17 @@ pub fn not_found(detail: impl Into<String>) -> Problem {
 
 pub fn method_not_allowed() -> Problem {
     problem(405, "method-not-allowed", "Method not allowed", "This path does not accept this method.")
+}
+
+pub fn forbidden(detail: impl Into<String>) -> Problem {
+    problem(403, "forbidden", "Forbidden", detail)
+}
+
+pub fn too_many_requests(retry_after: u32) -> Problem {
+    Problem {
+        retry_after: Some(retry_after),
+        ..problem(429, "rate-limited", "Too many requests", format!("Slow down: try again in {retry_after} seconds."))
+    }
 }
 
 pub fn conflict(detail: impl Into<String>) -> Problem {

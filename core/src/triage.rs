@@ -144,9 +144,9 @@ const NEGATIVE: &[&str] = &[
     "недоволен", "разочарован", "худший", "хамство", "позор", "издевательство", "достали",
 ];
 const POSITIVE: &[&str] = &[
-    "thank", "thanks", "great", "excellent", "awesome", "love", "perfect", "amazing", "happy", "good",
-    "appreciate", "well done", "спасибо", "благодарю", "благодарность", "отлично", "отличный", "супер", "прекрасно",
-    "замечательно", "доволен", "нравится", "хорошо", "молодцы", "помогли",
+    "thank", "thanks", "great", "excellent", "awesome", "love", "perfect", "amazing", "happy", "good", "appreciate",
+    "well done", "спасибо", "благодарю", "благодарность", "отлично", "отличный", "супер", "прекрасно", "замечательно",
+    "доволен", "нравится", "хорошо", "молодцы", "помогли",
 ];
 const NEGATORS: &[&str] = &[
     "not", "no", "never", "nothing", "without", "dont", "doesnt", "isnt", "cant", "cannot", "wont", "didnt", "wasnt",
@@ -192,19 +192,29 @@ impl Stems {
         Stems { ru: Stemmer::create(Algorithm::Russian), en: Stemmer::create(Algorithm::English) }
     }
 
+    /// Stems of the words, with [`CLAUSE`] between clauses so that neither a phrase nor a
+    /// negation reaches across a comma or a full stop.
     fn of(&self, text: &str) -> Vec<String> {
         // "don't" → "dont": English negations stay one word.
         let text = text.replace(['\'', '’'], "");
-        tokenize(&text)
-            .into_iter()
-            .map(|t| {
-                let cyrillic = t.term.chars().any(|c| ('а'..='я').contains(&c));
-                let stemmer = if cyrillic { &self.ru } else { &self.en };
-                stemmer.stem(&t.term).into_owned()
-            })
-            .collect()
+        let chars: Vec<char> = text.chars().collect();
+        let mut stems = Vec::new();
+        let mut last_end = 0;
+        for t in tokenize(&text) {
+            if chars[last_end..t.start].iter().any(|c| ",.;:!?()".contains(*c)) && !stems.is_empty() {
+                stems.push(CLAUSE.to_owned());
+            }
+            last_end = t.end;
+            let cyrillic = t.term.chars().any(|c| ('а'..='я').contains(&c));
+            let stemmer = if cyrillic { &self.ru } else { &self.en };
+            stems.push(stemmer.stem(&t.term).into_owned());
+        }
+        stems
     }
 }
+
+/// Marks a clause boundary among stems.
+const CLAUSE: &str = "|";
 
 /// A lexicon of phrases, each a run of stems.
 struct Lexicon {
@@ -213,7 +223,14 @@ struct Lexicon {
 
 impl Lexicon {
     fn new<'a>(stems: &Stems, words: impl IntoIterator<Item = &'a str>) -> Lexicon {
-        let phrases = words.into_iter().map(|w| (w.to_owned(), stems.of(w))).filter(|(_, s)| !s.is_empty()).collect();
+        let mut phrases: Vec<(String, Vec<String>)> = Vec::new();
+        for word in words {
+            let stemmed = stems.of(word);
+            // Forms of one word ("ужасно", "ужасный") share a stem: count it once.
+            if !stemmed.is_empty() && !phrases.iter().any(|(_, p)| *p == stemmed) {
+                phrases.push((word.to_owned(), stemmed));
+            }
+        }
         Lexicon { phrases }
     }
 
@@ -255,7 +272,11 @@ fn detect_language(text: &str) -> Label<Language> {
 
 /// Sentiment words, with a negator up to three words before flipping them.
 fn detect_sentiment(words: &[String], negative: &Lexicon, positive: &Lexicon, negators: &Lexicon) -> Label<Sentiment> {
-    let negated = |at: usize| negators.matches(&words[at.saturating_sub(3)..at]).next().is_some();
+    let negated = |at: usize| {
+        let before = &words[at.saturating_sub(3)..at];
+        let clause = before.iter().rposition(|w| w == CLAUSE).map_or(before, |i| &before[i + 1..]);
+        negators.matches(clause).next().is_some()
+    };
     let mut score = 0i32;
     let mut reasons = Vec::new();
     for (lexicon, sign) in [(negative, -1), (positive, 1)] {
@@ -386,6 +407,10 @@ mod tests {
         assert_eq!(a.sentiment.value, Sentiment::Negative);
         assert_eq!(a.priority.value, Priority::Urgent);
         assert!(a.priority.rule.contains("urgent"));
+        // "нет" negates within its clause only, and two forms of one word count once.
+        let b = t("Со вчерашнего вечера нет интернета, это ужасно. Срочно почините!");
+        assert_eq!(b.sentiment.rule, "score -1: 'ужасно'");
+        assert_eq!(b.priority.value, Priority::Urgent);
     }
 
     #[test]

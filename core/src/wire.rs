@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::PublicConfig;
 use crate::locale::Locale;
+use crate::triage::Triage;
 
 /// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -35,6 +36,16 @@ pub enum FrameMessage {
     /// Host → widget, on load: where the visitor is.
     #[serde(rename = "tabdesk:context")]
     Context { context: PageContext },
+    /// Host → widget: the visitor opened the panel again (a moment to retry queued requests).
+    #[serde(rename = "tabdesk:open")]
+    Open,
+    /// Host → widget, after `ready`: what the widget stored through the host earlier, for
+    /// browsers that deny storage to third-party iframes.
+    #[serde(rename = "tabdesk:restore")]
+    Restore { items: BTreeMap<String, String> },
+    /// Widget → host: keep (or, with no value, forget) an item in the host page's storage.
+    #[serde(rename = "tabdesk:store")]
+    Store { key: String, value: Option<String> },
     /// Widget → host: the widget is ready for input.
     #[serde(rename = "tabdesk:ready")]
     Ready,
@@ -94,6 +105,10 @@ impl Priority {
             Priority::Urgent => "urgent",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Priority> {
+        [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent].into_iter().find(|v| v.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,7 +149,7 @@ pub struct TicketCreated {
     pub created_at: String,
 }
 
-/// A row of the agents' queue.
+/// A ticket as agents (and webhooks) see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketSummary {
     pub id: String,
@@ -143,8 +158,17 @@ pub struct TicketSummary {
     pub message: String,
     pub email: String,
     pub name: Option<String>,
+    pub category: Option<String>,
+    pub fields: BTreeMap<String, serde_json::Value>,
     pub status: TicketStatus,
+    pub priority: Priority,
+    pub topic: String,
+    pub needs_response: bool,
+    pub sales_lead: bool,
+    pub triage: Triage,
+    pub locale: Locale,
     pub context: PageContext,
+    pub viewed_articles: Vec<String>,
     pub created_at: String,
 }
 
@@ -213,4 +237,7 @@ pub struct Problem {
     pub detail: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For 429: seconds to wait (also sent as `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
 }

@@ -131,6 +131,15 @@ test("a visitor searches, files a request from another origin, and agents see it
   await frame.getByText("Please fill in this field.").first().waitFor();
   assert.equal(await frame.evaluate(() => document.activeElement.id), "td-subject");
 
+  // The category brings its own fields, checked with the site's rules.
+  await frame.getByLabel("What is it about?").selectOption("connection");
+  const contract = frame.getByLabel("Contract number");
+  await contract.fill("12345");
+  await contract.blur();
+  await frame.getByText("Use the format NP-999999").waitFor();
+  await contract.fill("NP-123456");
+  await frame.getByLabel("The router's Internet lamp").selectOption("red");
+
   const subject = `Red lamp ${Date.now()}`;
   await frame.getByLabel("Subject").fill(subject);
   await frame.getByLabel("Message").fill("The Internet lamp on my router is red since the morning.");
@@ -138,6 +147,7 @@ test("a visitor searches, files a request from another origin, and agents see it
   await frame.getByLabel("Email").blur();
   await frame.getByText("Enter an email address like name@example.com.").waitFor();
   await frame.getByLabel("Email").fill("anna@example.com");
+  await page.waitForTimeout(1600); // people take longer than the site's minimum fill time
   await frame.getByRole("button", { name: "Send" }).click();
 
   const status = frame.getByRole("status");
@@ -151,6 +161,9 @@ test("a visitor searches, files a request from another origin, and agents see it
   assert.equal(stored.context.page_url, `${hostOrigin}/`);
   assert.equal(stored.context.channel, "site");
   assert.equal(stored.context.locale, "en");
+  assert.equal(stored.category, "connection");
+  assert.deepEqual(stored.fields, { contract: "NP-123456", router_lamp: "red" });
+  assert.match(stored.context.user_agent, /Chrome/);
 
   // Esc closes the panel and focus returns to the launcher.
   await frame.locator("body").press("Escape");
@@ -208,5 +221,52 @@ test("the widget has no serious accessibility violations (axe-core)", async () =
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByText("Please fill in this field.").first().waitFor();
   assert.deepEqual(await seriousOn(), []);
+  await context.close();
+});
+
+async function openContactForm(page) {
+  const button = await launcher(page);
+  await page.mouse.click(button.x, button.y);
+  const frame = await widgetFrame(page);
+  await frame.getByRole("button", { name: "Contact us" }).click();
+  return { frame, button };
+}
+
+test("offline, the request is queued and sent once when the connection is back", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/`);
+  const { frame } = await openContactForm(page);
+  const subject = `Offline ${Date.now()}`;
+  await frame.getByLabel("Subject").fill(subject);
+  await frame.getByLabel("Message").fill("Written on a train without a connection.");
+  await frame.getByLabel("Email").fill("boris@example.com");
+  await page.waitForTimeout(1600);
+  await context.setOffline(true);
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByText("Saved, waiting for the connection").waitFor();
+  await page.waitForTimeout(2500); // a retry or two fail while offline
+  await context.setOffline(false);
+  const status = frame.getByRole("status").filter({ hasText: /DEMO-\d+/ });
+  await status.waitFor({ timeout: 20000 });
+  const number = (await status.textContent()).match(/DEMO-\d+/)[0];
+  const copies = (await adminTickets()).filter((t) => t.subject === subject);
+  assert.equal(copies.length, 1, "exactly one ticket");
+  assert.equal(copies[0].number, number);
+  await context.close();
+});
+
+test("a draft survives closing the panel and reloading the page", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/`);
+  let { frame } = await openContactForm(page);
+  await frame.getByLabel("Subject").fill("Half-written question");
+  await frame.getByLabel("Message").fill("I started typing and then");
+  await page.waitForTimeout(300);
+  await page.reload();
+  ({ frame } = await openContactForm(page));
+  assert.equal(await frame.getByLabel("Subject").inputValue(), "Half-written question");
+  assert.equal(await frame.getByLabel("Message").inputValue(), "I started typing and then");
   await context.close();
 });

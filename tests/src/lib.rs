@@ -48,6 +48,9 @@ impl Reply {
 /// The worker under test.
 pub struct Api {
     agent: ureq::Agent,
+    /// The client address this test claims (`CF-Connecting-IP`), so that tests do not share a
+    /// rate-limit budget. Documentation addresses: nothing is ever sent to them.
+    pub ip: String,
     pub base: String,
     pub site: String,
     pub admin_token: String,
@@ -66,8 +69,12 @@ impl Api {
             .timeout_global(Some(Duration::from_secs(30)))
             .build()
             .into();
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
         Api {
             agent,
+            ip: format!("198.51.{}.{}", n / 250, n % 250 + 1),
             base: env("TABDESK_URL"),
             site: env("TABDESK_SITE"),
             admin_token: env("TABDESK_ADMIN_TOKEN"),
@@ -94,7 +101,7 @@ impl Api {
 
     /// GET with optional headers (name, value).
     pub fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        let mut req = self.agent.get(format!("{}{path}", self.base));
+        let mut req = self.agent.get(format!("{}{path}", self.base)).header("CF-Connecting-IP", &self.ip);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -114,7 +121,8 @@ impl Api {
             "PUT" => self.agent.put(url),
             "PATCH" => self.agent.patch(url),
             other => panic!("unsupported method {other}"),
-        };
+        }
+        .header("CF-Connecting-IP", &self.ip);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -157,12 +165,33 @@ pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}-{}", nanos, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A valid request body with `subject`.
+/// A valid request body with `subject`, sent as a person would (after a few seconds of typing).
 pub fn ticket(subject: &str) -> Value {
     serde_json::json!({
         "subject": subject,
         "message": "The router blinks red since this morning.",
         "email": "anna@example.com",
+        "fill_ms": 9000,
         "context": { "page_url": "https://shop.example/help", "locale": "en", "channel": "site" }
     })
+}
+
+impl Api {
+    /// PUT a site's configuration as its agent.
+    pub fn put_config(&self, site: &str, token: &str, config: &Value) -> Reply {
+        let auth = format!("Bearer {token}");
+        self.send(
+            "PUT",
+            &format!("/v1/admin/sites/{site}/config"),
+            &config.to_string(),
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+        )
+    }
+
+    /// The site's tickets as its agents list them (newest first, up to 200).
+    pub fn tickets(&self, site: &str, token: &str) -> Vec<Value> {
+        let reply = self.get_as(&format!("/v1/admin/sites/{site}/tickets?limit=200"), token);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()["tickets"].as_array().expect("a list").clone()
+    }
 }

@@ -27,7 +27,12 @@ fn public_config_of_a_site() {
     assert_eq!(config["name"], "NetPlus");
     assert_eq!(config["locales"], json!(["ru", "en"]));
     assert_eq!(config["default_locale"], "ru");
-    assert!(config.get("admin_token_hash").is_none() && config.get("allowed_origins").is_none());
+    assert_eq!(config["launcher_label"]["ru"], "Поддержка");
+    assert_eq!(config["form"]["categories"][0]["id"], "connection");
+    assert_eq!(config["form"]["categories"][0]["fields"][0]["pattern"], "NP-999999");
+    for secret in ["admin_token_hash", "allowed_origins", "webhook", "triage", "sla", "abuse"] {
+        assert!(config.get(secret).is_none(), "{secret} is not public");
+    }
     api.get("/v1/sites/no-such-site/config", &[]).problem(404);
     api.get("/v1/sites/..%2F..%2Fetc/config", &[]).problem(404);
 }

@@ -71,6 +71,19 @@
     return /^https?:/i.test(url || "") ? url.slice(0, 2048) : null;
   }
 
+  var prefix = "tabdesk:" + site + ":";
+
+  function restore() {
+    var items = {};
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf(prefix) === 0) items[key] = localStorage.getItem(key);
+      }
+    } catch (e) {}
+    return items;
+  }
+
   function post(message) {
     if (frame && frame.contentWindow) frame.contentWindow.postMessage(message, origin);
   }
@@ -83,6 +96,8 @@
         origin + "/embed?site=" + encodeURIComponent(site) + "&locale=" + locale +
         "&origin=" + encodeURIComponent(location.origin);
       root.appendChild(frame);
+    } else {
+      post({ type: "tabdesk:open" });
     }
     frame.hidden = false;
     open = true;
@@ -116,6 +131,15 @@
         type: "tabdesk:context",
         context: { page_url: httpUrl(location.href), referrer: httpUrl(document.referrer), channel: channel }
       });
+      post({ type: "tabdesk:restore", items: restore() });
+    }
+    // Browsers that deny storage to third-party iframes: the widget keeps drafts and queued
+    // requests here, on the page's origin, under its own prefix (only after the visitor opened it).
+    if (message.type === "tabdesk:store" && typeof message.key === "string" && message.key.indexOf(prefix) === 0) {
+      try {
+        if (typeof message.value === "string") localStorage.setItem(message.key, message.value);
+        else localStorage.removeItem(message.key);
+      } catch (e) {}
     }
   });
 

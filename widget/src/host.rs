@@ -8,6 +8,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::MessageEvent;
 
+use crate::outbox::Outbox;
+use crate::store;
+
 thread_local! {
     /// The host page's origin as vetted by the worker; without it nothing is posted.
     static PARENT_ORIGIN: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -30,8 +33,17 @@ pub fn post(message: &FrameMessage) {
 }
 
 /// Listens to the host page: only messages from `parent_origin` that parse are taken; the
-/// page context they carry lands in `context`. Esc anywhere in the widget asks to close.
-pub fn connect(parent_origin: Option<String>, context: RwSignal<PageContext>) {
+/// page context they carry lands in `context`, a reopened panel retries the outbox. Esc
+/// anywhere in the widget asks to close.
+///
+/// `restored` turns true once the host handed over the widget's stored items (drafts wait
+/// for it when the iframe has no storage of its own).
+pub fn connect(
+    parent_origin: Option<String>,
+    context: RwSignal<PageContext>,
+    outbox: Outbox,
+    restored: RwSignal<bool>,
+) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -47,8 +59,18 @@ pub fn connect(parent_origin: Option<String>, context: RwSignal<PageContext>) {
             .ok()
             .and_then(|s| s.as_string())
             .and_then(|s| serde_json::from_str::<FrameMessage>(&s).ok());
-        if let Some(FrameMessage::Context { context: c }) = parsed {
-            context.set(c);
+        match parsed {
+            Some(FrameMessage::Context { context: c }) => context.update(|old| {
+                // The page knows the channel best; the site's default stays otherwise.
+                let channel = c.channel.clone().or(old.channel.take());
+                *old = PageContext { channel, ..c };
+            }),
+            Some(FrameMessage::Open) => outbox.retry_now(),
+            Some(FrameMessage::Restore { items }) if store::restore(&items) => {
+                outbox.reload();
+                restored.set(true);
+            }
+            _ => {}
         }
     });
     let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());

@@ -4,8 +4,11 @@
 mod api;
 mod app;
 mod contact;
+mod fields;
 mod host;
+mod outbox;
 mod search;
+mod store;
 
 use tabdesk_core::wire::EmbedBoot;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,9 +1,7 @@
--- Sites (tenants). Tokens are stored as SHA-256 hashes only.
+-- Sites (tenants). `config` is the SiteConfig JSON of tabdesk-core. Tokens are stored hashed.
 CREATE TABLE sites (
   id               TEXT PRIMARY KEY,
-  name             TEXT NOT NULL,
-  locales          TEXT NOT NULL,           -- JSON array of locale tags, the first is the default
-  allowed_origins  TEXT NOT NULL,           -- JSON array of origin patterns
+  config           TEXT NOT NULL,
   admin_token_hash TEXT NOT NULL,
   next_number      INTEGER NOT NULL DEFAULT 1001,
   created_at       TEXT NOT NULL
@@ -18,16 +16,22 @@ CREATE TABLE tickets (
   email             TEXT NOT NULL,
   name              TEXT,
   category          TEXT,
-  fields            TEXT NOT NULL,          -- JSON object
+  fields            TEXT NOT NULL,          -- JSON object: the category's visible fields
   context           TEXT NOT NULL,          -- JSON PageContext
   viewed_articles   TEXT NOT NULL,          -- JSON array of article ids
   locale            TEXT NOT NULL,
   status            TEXT NOT NULL,
+  priority          TEXT NOT NULL,
+  topic             TEXT NOT NULL,
+  needs_response    INTEGER NOT NULL,
+  sales_lead        INTEGER NOT NULL,
+  triage            TEXT NOT NULL,          -- JSON Triage: every label with its rule
   access_token_hash TEXT NOT NULL,
   created_at        TEXT NOT NULL,
   UNIQUE (site_id, number)
 );
 CREATE INDEX tickets_by_site ON tickets (site_id, id DESC);
+CREATE INDEX tickets_by_status ON tickets (site_id, status, id DESC);
 
 -- First response of each Idempotency-Key, replayed for 24 hours. The access token is kept so
 -- that a replay returns the same body; rows older than a day are ignored and may be purged.
@@ -41,13 +45,20 @@ CREATE TABLE idempotency (
   PRIMARY KEY (site_id, key)
 );
 
--- What happened, for webhooks and statistics.
+-- What happened (an outbox): webhooks are sent from here, statistics are counted from here.
 CREATE TABLE events (
   id         TEXT PRIMARY KEY,
   site_id    TEXT NOT NULL,
   kind       TEXT NOT NULL,
   ticket_id  TEXT,
   created_at TEXT NOT NULL
+);
+CREATE INDEX events_by_site ON events (site_id, kind, created_at);
+
+-- Webhook deliveries that succeeded, so a redelivered queue message is not sent twice.
+CREATE TABLE webhook_deliveries (
+  event_id     TEXT PRIMARY KEY,
+  delivered_at TEXT NOT NULL
 );
 
 CREATE TABLE kb_articles (

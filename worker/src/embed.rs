@@ -16,7 +16,7 @@ fn policy(site: &Site) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; {}",
-        frame_ancestors(&site.allowed_origins)
+        frame_ancestors(&site.config.origin_patterns())
     )
 }
 
@@ -69,13 +69,14 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     let asked = param(url, "locale")
         .and_then(|l| Locale::from_tag(&l))
         .or_else(|| header(req, "Accept-Language").and_then(|h| Locale::from_accept_language(&h)));
-    let locale = site.pick_locale(asked);
+    let locale = site.config.pick_locale(asked);
     let mode = match param(url, "mode").as_deref() {
         Some("page") => EmbedMode::Page,
         _ => EmbedMode::Frame,
     };
-    let parent_origin = param(url, "origin").filter(|o| site.allowed_origins.iter().any(|p| p.matches(o)));
-    let boot = EmbedBoot { config: site.public_config(), locale, mode, parent_origin };
+    let patterns = site.config.origin_patterns();
+    let parent_origin = param(url, "origin").filter(|o| patterns.iter().any(|p| p.matches(o)));
+    let boot = EmbedBoot { config: site.config.public(&site.id), locale, mode, parent_origin };
     let head = format!(
         "<link rel=\"modulepreload\" href=\"/widget/tabdesk_widget.js\">\
          <link rel=\"preload\" href=\"/widget/tabdesk_widget_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\
@@ -83,7 +84,7 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
          <script type=\"module\" src=\"/widget/boot.js\"></script>",
         boot_json(&boot)?
     );
-    let title = format!("{} — {}", strings(locale).launcher, site.name);
+    let title = format!("{} — {}", strings(locale).launcher, site.config.name);
     let body = "<div id=\"app\"></div>";
     html(page(locale, &title, &head, body), 200, &policy(&site))
 }

@@ -52,7 +52,15 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
 
 pub fn problem_response(p: &Problem) -> Response {
     let body = serde_json::to_string(p).unwrap_or_default();
-    respond(body, p.status, "application/problem+json")
+    let response = respond(body, p.status, "application/problem+json");
+    if let Some(seconds) = p.retry_after {
+        let _ = response.headers().set("Retry-After", &seconds.to_string());
+    }
+    response
+}
+
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// Turns a handler's outcome into the answer, logging internal faults without details leaking.

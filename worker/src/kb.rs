@@ -50,10 +50,11 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
         return Err(invalid_param("q", &format!("At most {MAX_QUERY_CHARS} characters.")));
     }
     let limit = limit_param(url, DEFAULT_HITS, MAX_HITS)?;
-    let locale = site.pick_locale(param(url, "locale").and_then(|l| Locale::from_tag(&l)));
+    let locale = site.config.pick_locale(param(url, "locale").and_then(|l| Locale::from_tag(&l)));
     let mut docs = documents(&db, &site, locale).await?;
-    if docs.is_empty() && locale != site.default_locale() {
-        docs = documents(&db, &site, site.default_locale()).await?;
+    let fallback = site.config.default_locale;
+    if docs.is_empty() && locale != fallback {
+        docs = documents(&db, &site, fallback).await?;
     }
     let started = worker::Date::now().as_millis();
     let (hits, total) = rank(&docs, &query, limit);

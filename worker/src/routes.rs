@@ -5,7 +5,7 @@ use tabdesk_core::problem;
 use worker::{Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{embed, kb, sites, tickets};
+use crate::{embed, intake, kb, sites, tickets};
 
 pub async fn handle(mut req: Request, env: &Env) -> Response {
     let method = req.method();
@@ -15,7 +15,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Response {
 }
 
 async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
-    use Method::{Get, Head, Post};
+    use Method::{Get, Head, Post, Put};
     let url = req.url()?;
     let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
     match segments.as_slice() {
@@ -29,7 +29,15 @@ async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
         }
         ["v1", "sites", site, "config"] => {
             allow(method, &[Get])?;
-            sites::config(env, site).await
+            sites::public_config(env, site).await
+        }
+        ["v1", "admin", "sites", site, "config"] => {
+            allow(method, &[Get, Put])?;
+            if *method == Put {
+                sites::put_config(req, env, site).await
+            } else {
+                sites::admin_config(req, env, site).await
+            }
         }
         ["v1", "sites", site, "kb", "search"] => {
             allow(method, &[Get])?;
@@ -37,7 +45,7 @@ async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
         }
         ["v1", "sites", site, "tickets"] => {
             allow(method, &[Post])?;
-            tickets::create(req, env, site).await
+            intake::create(req, env, site).await
         }
         ["v1", "admin", "sites", site, "tickets"] => {
             allow(method, &[Get])?;

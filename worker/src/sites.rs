@@ -1,64 +1,42 @@
 //! Sites: loading one, authorising its agents and the operator, the public config, creation.
 
 use serde::Deserialize;
-use tabdesk_core::locale::Locale;
-use tabdesk_core::origin::{self, OriginPattern};
+use tabdesk_core::config::{validate_config, SiteConfig};
 use tabdesk_core::problem;
-use tabdesk_core::site::{is_site_id, site_locales, validate_new_site};
+use tabdesk_core::site::{is_site_id, new_site_config, validate_new_site};
 use tabdesk_core::token::{bearer, constant_time_eq, hash_token, new_token};
-use tabdesk_core::wire::{NewSite, PublicConfig, SiteCreated};
+use tabdesk_core::wire::{NewSite, SiteCreated};
 use worker::{D1Database, Env, Request};
 
-use crate::http::{header, json, read_json, ApiError, ApiResult};
+use crate::http::{header, json, read_json, to_json, ApiError, ApiResult};
 use crate::platform::{now_iso, random};
 
 /// A site as the handlers use it.
 #[derive(Debug, Clone)]
 pub struct Site {
     pub id: String,
-    pub name: String,
-    pub locales: Vec<Locale>,
-    pub allowed_origins: Vec<OriginPattern>,
+    pub config: SiteConfig,
 }
 
 impl Site {
-    pub fn default_locale(&self) -> Locale {
-        self.locales.first().copied().unwrap_or_default()
-    }
-
-    /// The site's language closest to what the client asked for.
-    pub fn pick_locale(&self, asked: Option<Locale>) -> Locale {
-        asked.filter(|l| self.locales.contains(l)).unwrap_or_else(|| self.default_locale())
-    }
-
-    pub fn public_config(&self) -> PublicConfig {
-        PublicConfig {
-            site: self.id.clone(),
-            name: self.name.clone(),
-            locales: self.locales.clone(),
-            default_locale: self.default_locale(),
-        }
+    /// Whether `origin` (an `Origin` header) may call the site's public API: one of the site's
+    /// allowed origins, or the worker's own (the widget's iframe).
+    pub fn allows_origin(&self, origin: &str, own: &str) -> bool {
+        origin == own || self.config.origin_patterns().iter().any(|p| p.matches(origin))
     }
 }
 
 #[derive(Deserialize)]
 struct SiteRow {
     id: String,
-    name: String,
-    locales: String,
-    allowed_origins: String,
+    config: String,
 }
 
 impl SiteRow {
-    fn into_site(self) -> Site {
-        let locales: Vec<Locale> = serde_json::from_str(&self.locales).unwrap_or_default();
-        let origins: Vec<String> = serde_json::from_str(&self.allowed_origins).unwrap_or_default();
-        Site {
-            id: self.id,
-            name: self.name,
-            locales: site_locales(&locales),
-            allowed_origins: origin::parse_all(&origins),
-        }
+    fn into_site(self) -> Result<Site, ApiError> {
+        let config = serde_json::from_str(&self.config)
+            .map_err(|e| ApiError::internal(format!("site {}: stored config does not parse: {e}", self.id)))?;
+        Ok(Site { id: self.id, config })
     }
 }
 
@@ -75,12 +53,12 @@ pub async fn load(db: &D1Database, id: &str) -> Result<Site, ApiError> {
     if !is_site_id(id) {
         return Err(no_such_site());
     }
-    db.prepare("SELECT id, name, locales, allowed_origins FROM sites WHERE id = ?1")
+    db.prepare("SELECT id, config FROM sites WHERE id = ?1")
         .bind(&[id.into()])?
         .first::<SiteRow>(None)
         .await?
-        .map(SiteRow::into_site)
-        .ok_or_else(no_such_site)
+        .ok_or_else(no_such_site)?
+        .into_site()
 }
 
 /// The site `id` if the request carries its admin token. A missing token is 401; a token of
@@ -91,12 +69,12 @@ pub async fn authorize_admin(req: &Request, db: &D1Database, id: &str) -> Result
     if !is_site_id(id) {
         return Err(no_such_site());
     }
-    db.prepare("SELECT id, name, locales, allowed_origins FROM sites WHERE id = ?1 AND admin_token_hash = ?2")
+    db.prepare("SELECT id, config FROM sites WHERE id = ?1 AND admin_token_hash = ?2")
         .bind(&[id.into(), hash_token(token).into()])?
         .first::<SiteRow>(None)
         .await?
-        .map(SiteRow::into_site)
-        .ok_or_else(no_such_site)
+        .ok_or_else(no_such_site)?
+        .into_site()
 }
 
 /// Passes only with the `OPERATOR_TOKEN` secret; with the secret unset, nobody passes.
@@ -110,10 +88,32 @@ fn authorize_operator(req: &Request, env: &Env) -> Result<(), ApiError> {
     }
 }
 
-/// `GET /v1/sites/{site}/config`.
-pub async fn config(env: &Env, id: &str) -> ApiResult {
+/// `GET /v1/sites/{site}/config`: the public part.
+pub async fn public_config(env: &Env, id: &str) -> ApiResult {
     let site = load(&db(env)?, id).await?;
-    json(200, &site.public_config())
+    json(200, &site.config.public(&site.id))
+}
+
+/// `GET /v1/admin/sites/{site}/config`: all of it, secrets included, for the site's agents.
+pub async fn admin_config(req: &Request, env: &Env, id: &str) -> ApiResult {
+    let site = authorize_admin(req, &db(env)?, id).await?;
+    json(200, &site.config)
+}
+
+/// `PUT /v1/admin/sites/{site}/config`: replaces the configuration after validating it whole.
+pub async fn put_config(req: &mut Request, env: &Env, id: &str) -> ApiResult {
+    let db = db(env)?;
+    let site = authorize_admin(req, &db, id).await?;
+    let config: SiteConfig = read_json(req).await?;
+    let errors = validate_config(&config);
+    if !errors.is_empty() {
+        return Err(problem::validation(errors).into());
+    }
+    db.prepare("UPDATE sites SET config = ?1 WHERE id = ?2")
+        .bind(&[to_json(&config)?.into(), site.id.as_str().into()])?
+        .run()
+        .await?;
+    json(200, &config)
 }
 
 /// `POST /v1/operator/sites`: 201 with the only copy of the new site's admin token.
@@ -125,18 +125,14 @@ pub async fn create(req: &mut Request, env: &Env) -> ApiResult {
         return Err(problem::validation(errors).into());
     }
     let token = new_token(random()?);
-    let locales = serde_json::to_string(&site_locales(&new.locales)).map_err(|e| ApiError::internal(e.to_string()))?;
-    let origins = serde_json::to_string(&new.allowed_origins).map_err(|e| ApiError::internal(e.to_string()))?;
     let inserted = db(env)?
         .prepare(
-            "INSERT INTO sites (id, name, locales, allowed_origins, admin_token_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO sites (id, config, admin_token_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO NOTHING",
         )
         .bind(&[
             new.id.as_str().into(),
-            new.name.trim().into(),
-            locales.into(),
-            origins.into(),
+            to_json(&new_site_config(&new))?.into(),
             hash_token(&token).into(),
             now_iso().into(),
         ])?

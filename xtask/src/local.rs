@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use tabdesk_core::config::{validate_config, SiteConfig};
 use tabdesk_core::token::{hash_token, new_token};
 
 use crate::build::build_all;
@@ -49,6 +50,18 @@ pub fn operator_token() -> Result<String> {
     Ok(token)
 }
 
+/// The demo site's configuration (`worker/seed/demo.json`), checked like any agent's PUT.
+pub fn demo_config() -> Result<SiteConfig> {
+    let path = root().join("worker/seed/demo.json");
+    let config: SiteConfig =
+        serde_json::from_str(&fs::read_to_string(&path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+    let errors = validate_config(&config);
+    if !errors.is_empty() {
+        return Err(format!("{}: {errors:?}", path.display()).into());
+    }
+    Ok(config)
+}
+
 fn sql_str(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
@@ -62,12 +75,11 @@ pub fn prepare_state(persist: &Path) -> Result<String> {
     let admin = random_token()?;
     step("local D1: demo site and articles", || {
         let mut sql = format!(
-            "INSERT INTO sites (id, name, locales, allowed_origins, admin_token_hash, created_at)
-             VALUES ({id}, 'NetPlus', '[\"ru\",\"en\"]', '[\"http://localhost:*\",\"http://127.0.0.1:*\"]', {hash},
-                     strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-             ON CONFLICT (id) DO UPDATE SET admin_token_hash = excluded.admin_token_hash,
-               allowed_origins = excluded.allowed_origins, locales = excluded.locales;\n",
+            "INSERT INTO sites (id, config, admin_token_hash, created_at)
+             VALUES ({id}, {config}, {hash}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+             ON CONFLICT (id) DO UPDATE SET admin_token_hash = excluded.admin_token_hash, config = excluded.config;\n",
             id = sql_str(DEMO_SITE),
+            config = sql_str(&serde_json::to_string(&demo_config()?)?),
             hash = sql_str(&hash_token(&admin)),
         );
         sql.push_str(&demo_articles_sql(DEMO_SITE, sql_str)?);
@@ -181,4 +193,13 @@ pub fn dev(port: u16) -> Result {
     println!();
     println!("Ctrl-C stops the worker.");
     worker.wait()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_config_is_valid() {
+        let config = super::demo_config().unwrap();
+        assert!(config.form.categories.len() >= 3);
+    }
 }

@@ -1,0 +1,260 @@
+//! Structured intake against the real worker: site config and form schema, triage, abuse
+//! controls and webhooks.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Value};
+use tabdesk_core::webhook::verify;
+use tabdesk_tests::{ticket, unique, Api};
+
+/// A fresh site of our own, with its admin token.
+fn own_site(api: &Api, prefix: &str) -> (String, String) {
+    let id = unique(prefix).chars().take(30).collect::<String>();
+    let token = api.create_site(&id);
+    (id, token)
+}
+
+fn config_with_form() -> Value {
+    json!({
+        "name": "Shop",
+        "locales": ["en", "ru"],
+        "default_locale": "en",
+        "allowed_origins": ["https://shop.example"],
+        "abuse": { "min_fill_ms": 2000 },
+        "form": {
+            "category_required": true,
+            "categories": [{
+                "id": "billing",
+                "label": { "en": "Billing", "ru": "Оплата" },
+                "fields": [
+                    { "id": "contract", "kind": "text", "label": { "en": "Contract" }, "required": true, "pattern": "NP-999999" },
+                    { "id": "reason", "kind": "select", "label": { "en": "Reason" },
+                      "options": [{ "value": "refund", "label": { "en": "Refund" } }, { "value": "other", "label": { "en": "Other" } }] },
+                    { "id": "details", "kind": "textarea", "label": { "en": "Details" }, "required": true,
+                      "show_if": { "field": "reason", "equals": "other" } }
+                ]
+            }]
+        }
+    })
+}
+
+#[test]
+fn agents_set_the_config_and_the_form_is_enforced() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, "cfg");
+    let (_, other_token) = own_site(&api, "cfgx");
+
+    api.put_config(&site, &other_token, &config_with_form()).problem(404);
+    let unauthenticated =
+        api.send("PUT", &format!("/v1/admin/sites/{site}/config"), "{}", &[("Content-Type", "application/json")]);
+    unauthenticated.problem(401);
+    let mut bad = config_with_form();
+    bad["theme"] = json!({ "accent": "blue" });
+    bad["form"]["categories"][0]["fields"][2]["show_if"]["field"] = json!("nope");
+    let fields = api.put_config(&site, &token, &bad).error_fields();
+    assert_eq!(fields, ["theme.accent", "form.categories[0].fields[2].show_if.field"]);
+    let unknown = api.put_config(&site, &token, &json!({ "name": "x", "colour": "red" })).problem(422);
+    assert!(unknown["errors"][0]["message"].as_str().unwrap().contains("colour"), "{unknown}");
+    let saved = api.put_config(&site, &token, &config_with_form());
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let admin_view = api.get_as(&format!("/v1/admin/sites/{site}/config"), &token).json();
+    assert_eq!(admin_view["abuse"]["min_fill_ms"], 2000);
+    let public = api.get(&format!("/v1/sites/{site}/config"), &[]).json();
+    assert_eq!(public["form"]["categories"][0]["fields"][1]["options"][0]["value"], "refund");
+    assert_eq!(public["min_fill_ms"], 2000);
+
+    let mut t = ticket("Charged twice");
+    assert_eq!(api.create_ticket(&site, &t, &unique("k")).error_fields(), ["category"]);
+    t["category"] = json!("billing");
+    t["fields"] = json!({ "contract": "12345", "reason": "other" });
+    assert_eq!(api.create_ticket(&site, &t, &unique("k")).error_fields(), ["fields.contract", "fields.details"]);
+    t["fields"] = json!({ "contract": "NP-123456", "reason": "refund", "details": "hidden, dropped" });
+    let created = api.create_ticket(&site, &t, &unique("k"));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let stored = api.tickets(&site, &token).into_iter().find(|s| s["id"] == created.json()["id"]).unwrap();
+    assert_eq!(stored["category"], "billing");
+    assert_eq!(stored["topic"], "billing");
+    assert_eq!(stored["fields"], json!({ "contract": "NP-123456", "reason": "refund" }));
+    assert!(stored["context"]["user_agent"].as_str().is_some_and(|ua| !ua.is_empty()));
+
+    t["fill_ms"] = json!(300);
+    assert_eq!(api.create_ticket(&site, &t, &unique("k")).error_fields(), ["fill_ms"]);
+}
+
+#[test]
+fn tickets_are_triaged_with_reasons() {
+    let api = Api::from_env();
+    let mut t = ticket("Интернет не работает");
+    t["message"] = json!("Со вчерашнего вечера нет интернета, это ужасно. Срочно почините!");
+    t["context"]["locale"] = json!("ru");
+    let created = api.create_ticket(&api.site, &t, &unique("k")).json();
+    let stored = api.tickets(&api.site, &api.admin_token).into_iter().find(|s| s["id"] == created["id"]).unwrap();
+    assert_eq!(stored["priority"], "urgent", "{stored}");
+    assert_eq!(stored["needs_response"], true);
+    let triage = &stored["triage"];
+    assert_eq!(triage["language"]["value"], "ru");
+    assert_eq!(triage["urgent"]["value"], true);
+    assert_eq!(triage["sentiment"]["value"], "negative");
+    assert!(triage["urgent"]["rule"].as_str().unwrap().contains("urgency word"), "{triage}");
+
+    let mut lead = ticket("Office connection");
+    lead["message"] = json!("How much does a 1 Gbit plan cost for an office of 20 people?");
+    let lead_id = api.create_ticket(&api.site, &lead, &unique("k")).json()["id"].clone();
+    let path = format!("/v1/admin/sites/{}/tickets", api.site);
+    let leads = api.get_as(&format!("{path}?priority=normal&q=1%20Gbit"), &api.admin_token).json();
+    let found = leads["tickets"].as_array().unwrap().iter().find(|t| t["id"] == lead_id).expect("found by q");
+    assert_eq!(found["sales_lead"], true);
+    assert_eq!(found["triage"]["intent"]["value"], "purchase");
+    let urgent = api.get_as(&format!("{path}?priority=urgent&needs_response=true"), &api.admin_token).json();
+    assert!(urgent["tickets"].as_array().unwrap().iter().all(|t| t["priority"] == "urgent"));
+    assert_eq!(api.get_as(&format!("{path}?priority=asap"), &api.admin_token).error_fields(), ["priority"]);
+    assert_eq!(
+        api.get_as(&format!("{path}?needs_response=maybe"), &api.admin_token).error_fields(),
+        ["needs_response"]
+    );
+}
+
+#[test]
+fn honeypot_submissions_look_accepted_but_are_not_stored() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, "hp");
+    let mut t = ticket("Cheap pills");
+    t["hp"] = json!("https://spam.example");
+    let reply = api.create_ticket(&site, &t, &unique("k"));
+    assert_eq!(reply.status, 201);
+    assert!(reply.json()["number"].as_str().unwrap().starts_with(&site.to_uppercase()));
+    assert!(api.tickets(&site, &token).is_empty());
+}
+
+#[test]
+fn foreign_origins_are_refused() {
+    let api = Api::from_env();
+    let path = format!("/v1/sites/{}/tickets", api.site);
+    let body = ticket("From a foreign page").to_string();
+    let send = |origin: &str| {
+        api.send(
+            "POST",
+            &path,
+            &body,
+            &[("Content-Type", "application/json"), ("Idempotency-Key", &unique("k")), ("Origin", origin)],
+        )
+    };
+    send("https://evil.example").problem(403);
+    assert_eq!(send("http://localhost:3000").status, 201);
+    assert_eq!(send(&api.base).status, 201, "the worker's own origin (the widget)");
+}
+
+#[test]
+fn a_burst_from_one_address_is_limited_and_every_201_is_stored_once() {
+    let api = std::sync::Arc::new(Api::from_env());
+    let (site, token) = own_site(&api, "burst");
+    let handles: Vec<_> = (0..4)
+        .map(|w| {
+            let (api, site) = (api.clone(), site.clone());
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|i| {
+                        let r = api.create_ticket(&site, &ticket(&format!("Burst {w}-{i}")), &unique("burst"));
+                        let id = (r.status == 201).then(|| r.json()["id"].as_str().unwrap().to_owned());
+                        (r.status, r.header("retry-after").map(str::to_owned), id)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let replies: Vec<_> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    assert_eq!(replies.len(), 200);
+    let mut created: Vec<String> = replies.iter().filter_map(|(_, _, id)| id.clone()).collect();
+    let limited = replies.iter().filter(|(s, _, _)| *s == 429).count();
+    assert!(replies.iter().all(|(s, _, _)| *s == 201 || *s == 429), "only 201 or 429");
+    assert!(limited > 0, "a burst of 200 is limited");
+    assert!(
+        replies.iter().filter(|(s, _, _)| *s == 429).all(|(_, retry, _)| retry.is_some()),
+        "429 says when to retry"
+    );
+    let mut stored: Vec<String> =
+        api.tickets(&site, &token).iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect();
+    created.sort();
+    stored.sort();
+    assert_eq!(stored, created, "every 201 is stored, exactly once, and nothing else");
+    // Another address still gets through.
+    let other = Api::from_env();
+    assert_eq!(other.create_ticket(&site, &ticket("From elsewhere"), &unique("k")).status, 201);
+}
+
+/// A delivery as the receiver saw it: lowercased headers and the body.
+type Delivery = (Vec<(String, String)>, String);
+
+/// A webhook receiver on 127.0.0.1 that fails its first delivery and accepts the rest.
+fn receiver() -> (String, mpsc::Receiver<Delivery>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().unwrap().port());
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut headers = Vec::new();
+            let mut line = String::new();
+            reader.read_line(&mut line).ok();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.trim().split_once(':') {
+                    headers.push((k.trim().to_lowercase(), v.trim().to_owned()));
+                }
+            }
+            let length =
+                headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).ok();
+            let status = if n == 0 { "500 Internal Server Error" } else { "200 OK" };
+            let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = tx.send((headers, String::from_utf8_lossy(&body).into_owned()));
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn webhooks_are_signed_retried_and_deduplicated() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, "hook");
+    let (url, deliveries) = receiver();
+    let secret = "a-webhook-secret-0123456789";
+    let mut config = config_with_form();
+    config["form"] = json!({});
+    config["abuse"] = json!({ "min_fill_ms": 0 });
+    config["webhook"] = json!({ "url": url, "secret": secret });
+    assert_eq!(api.put_config(&site, &token, &config).status, 200);
+    assert!(!api.get(&format!("/v1/sites/{site}/config"), &[]).body.contains(secret));
+
+    let created = api.create_ticket(&site, &ticket("Hook me"), &unique("k")).json();
+    let wait = Duration::from_secs(30);
+    let (first_headers, first_body) = deliveries.recv_timeout(wait).expect("a first delivery");
+    let (headers, body) = deliveries.recv_timeout(wait).expect("a retry after the 500");
+    let header = |h: &[(String, String)], name: &str| h.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    assert_eq!(
+        header(&first_headers, "tabdesk-event-id"),
+        header(&headers, "tabdesk-event-id"),
+        "same event id on retry"
+    );
+    assert_eq!(first_body, body, "a retry sends the same body");
+    assert_eq!(header(&headers, "tabdesk-event").as_deref(), Some("ticket.created"));
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+    let signature = header(&headers, "tabdesk-signature").expect("signed");
+    assert!(verify(secret, &signature, &body, now, 300), "the signature verifies");
+    assert!(!verify("another-secret-000000", &signature, &body, now, 300));
+    let payload: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(payload["type"], "ticket.created");
+    assert_eq!(payload["ticket"]["id"], created["id"]);
+    assert_eq!(payload["ticket"]["number"], created["number"]);
+    // Delivered once it succeeded: no third delivery of this event.
+    assert!(deliveries.recv_timeout(Duration::from_secs(3)).is_err(), "no duplicate after success");
+}

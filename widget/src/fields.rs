@@ -1,0 +1,159 @@
+//! The extra fields a category asks for, rendered from the site's form schema.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde_json::Value;
+use tabdesk_core::config::{localized, FieldDef, FieldKind};
+use tabdesk_core::form::{check_field, is_visible};
+use tabdesk_core::i18n::strings;
+use tabdesk_core::locale::Locale;
+use tabdesk_core::wire::FieldError;
+
+pub fn field_id(key: &str) -> String {
+    format!("td-{}", key.replace('.', "-"))
+}
+
+/// The message of the error for `key`, if there is one.
+pub fn error_of(errors: RwSignal<Vec<FieldError>>, key: &str) -> Option<String> {
+    errors.with(|all| all.iter().find(|e| e.field == key).map(|e| e.message.clone()))
+}
+
+/// Replaces the error of `key` by `found`.
+pub fn set_error(errors: RwSignal<Vec<FieldError>>, key: &str, found: Option<FieldError>) {
+    errors.update(|all| {
+        all.retain(|e| e.field != key);
+        all.extend(found);
+    });
+}
+
+/// One custom field, shown while its condition holds; its value lives in `values` under its
+/// id, its error in `errors`.
+#[component]
+pub fn CustomField(
+    def: FieldDef,
+    locale: Locale,
+    values: RwSignal<BTreeMap<String, Value>>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let def = StoredValue::new(def);
+    let visible = move || def.with_value(|d| values.with(|v| is_visible(d, v)));
+    view! { <Show when=visible>{move || render(def, locale, values, errors)}</Show> }
+}
+
+fn render(
+    def: StoredValue<FieldDef>,
+    locale: Locale,
+    values: RwSignal<BTreeMap<String, Value>>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> AnyView {
+    let s = strings(locale);
+    let key = def.with_value(|d| format!("fields.{}", d.id));
+    let id = field_id(&key);
+    let error_id = format!("{id}-error");
+    let label = def.with_value(|d| localized(&d.label, locale).to_owned());
+    let field_key = StoredValue::new(key.clone());
+    let value = move || values.with(|v| v.get(&def.with_value(|d| d.id.clone())).cloned());
+    let text = move || value().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let check = move || {
+        let found =
+            def.with_value(|d| check_field(d, values.with_untracked(|v| v.get(&d.id).cloned()).as_ref(), locale));
+        set_error(errors, &field_key.get_value(), found);
+    };
+    let set = move |v: Value| {
+        def.with_value(|d| values.update(|all| _ = all.insert(d.id.clone(), v)));
+        if error_of(errors, &field_key.get_value()).is_some() {
+            check();
+        }
+    };
+    let error = move || error_of(errors, &field_key.get_value());
+    let invalid = move || error().is_some().to_string();
+    let required = def.with_value(|d| d.required);
+    let kind = def.with_value(|d| d.kind);
+
+    let control = match kind {
+        FieldKind::Textarea => view! {
+            <textarea id=id.clone() rows="3" required=required aria-invalid=invalid aria-describedby=error_id.clone()
+                prop:value=text on:input=move |ev| set(Value::String(event_target_value(&ev)))
+                on:blur=move |_| check()></textarea>
+        }
+        .into_any(),
+        FieldKind::Select => {
+            let options = def.with_value(|d| d.options.clone());
+            view! {
+                <select id=id.clone() required=required aria-invalid=invalid aria-describedby=error_id.clone()
+                    prop:value=text on:change=move |ev| { set(Value::String(event_target_value(&ev))); check(); }>
+                    <option value="">{s.choose}</option>
+                    {options.into_iter().map(|o| view! {
+                        <option value=o.value.clone()>{localized(&o.label, locale).to_owned()}</option>
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::Multiselect => {
+            let options = def.with_value(|d| d.options.clone());
+            let chosen = move |v: &str| {
+                value().and_then(|x| x.as_array().cloned()).unwrap_or_default().iter().any(|x| x.as_str() == Some(v))
+            };
+            view! {
+                <div class="choices" role="group" aria-labelledby=format!("{id}-label") aria-describedby=error_id.clone()>
+                    {options.into_iter().map(|o| {
+                        let v = StoredValue::new(o.value.clone());
+                        let toggle = move |on: bool| {
+                            let mut list: Vec<Value> = value().and_then(|x| x.as_array().cloned()).unwrap_or_default();
+                            list.retain(|x| x.as_str() != Some(v.get_value().as_str()));
+                            if on {
+                                list.push(Value::String(v.get_value()));
+                            }
+                            set(Value::Array(list));
+                            check();
+                        };
+                        view! {
+                            <label class="choice">
+                                <input type="checkbox" prop:checked=move || chosen(&v.get_value())
+                                    on:change=move |ev| toggle(event_target_checked(&ev))/>
+                                {localized(&o.label, locale).to_owned()}
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+            }
+            .into_any()
+        }
+        FieldKind::Checkbox => view! {
+            <input id=id.clone() type="checkbox" required=required aria-invalid=invalid aria-describedby=error_id.clone()
+                prop:checked=move || value().and_then(|v| v.as_bool()).unwrap_or(false)
+                on:change=move |ev| { set(Value::Bool(event_target_checked(&ev))); check(); }/>
+        }
+        .into_any(),
+        _ => {
+            let (input_type, mode) = match kind {
+                FieldKind::Email => ("email", "email"),
+                FieldKind::Phone => ("tel", "tel"),
+                FieldKind::Url => ("url", "url"),
+                FieldKind::Date => ("date", "text"),
+                FieldKind::Number => ("text", "decimal"),
+                _ => ("text", "text"),
+            };
+            view! {
+                <input id=id.clone() type=input_type inputmode=mode required=required aria-invalid=invalid
+                    aria-describedby=error_id.clone() prop:value=text
+                    on:input=move |ev| set(Value::String(event_target_value(&ev))) on:blur=move |_| check()/>
+            }
+            .into_any()
+        }
+    };
+    let checkbox = kind == FieldKind::Checkbox;
+    view! {
+        <div class=if checkbox { "field check" } else { "field" }>
+            <label id=format!("{id}-label") for=id>
+                {label}
+                {(!required).then(|| view! { <span class="hint">{format!(" ({})", s.optional)}</span> })}
+            </label>
+            {control}
+            <p class="error" id=error_id>{error}</p>
+        </div>
+    }
+    .into_any()
+}

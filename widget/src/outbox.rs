@@ -1,0 +1,155 @@
+//! Requests that could not be sent yet, and drafts, kept in the iframe's localStorage.
+//!
+//! A request that fails for want of a network (or a 5xx) is stored with its Idempotency-Key and
+//! retried with backoff, when the browser comes back online, when the panel is reopened and
+//! after a reload, always with the same key: the server stores it once, however often it is sent.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use tabdesk_core::wire::{FieldError, NewTicket};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, SendError};
+use crate::store;
+
+/// Waits between retries, in ms; the last one repeats.
+const BACKOFF_MS: [u32; 6] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+const TICK_MS: u32 = 250;
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    pub key: String,
+    pub ticket: NewTicket,
+}
+
+/// The number of a delivered request, and where the answer goes.
+#[derive(Clone, PartialEq)]
+pub struct Delivered {
+    pub number: String,
+    pub email: String,
+}
+
+/// Reads a stored JSON value; anything unreadable counts as absent.
+pub fn load<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
+    serde_json::from_str(&store::get(key)?).ok()
+}
+
+pub fn save<T: Serialize>(key: &str, value: &T) {
+    if let Ok(text) = serde_json::to_string(value) {
+        store::set(key, text);
+    }
+}
+
+pub use store::remove;
+
+/// The queued request of one site and what became of it.
+#[derive(Clone, Copy)]
+pub struct Outbox {
+    storage_key: StoredValue<String>,
+    site: StoredValue<String>,
+    pub pending: RwSignal<Option<Pending>>,
+    pub delivered: RwSignal<Option<Delivered>>,
+    /// Set when the server refused a queued request: it goes back to the form with these errors.
+    pub refused: RwSignal<Option<(NewTicket, Vec<FieldError>)>>,
+    wake: StoredValue<bool>,
+    running: StoredValue<bool>,
+}
+
+impl Outbox {
+    /// Restores a request queued before a reload and starts sending it.
+    pub fn new(site: &str) -> Outbox {
+        let storage_key = format!("tabdesk:{site}:outbox");
+        let pending = load::<Pending>(&storage_key);
+        let outbox = Outbox {
+            storage_key: StoredValue::new(storage_key),
+            site: StoredValue::new(site.to_owned()),
+            pending: RwSignal::new(pending.clone()),
+            delivered: RwSignal::new(None),
+            refused: RwSignal::new(None),
+            wake: StoredValue::new(false),
+            running: StoredValue::new(false),
+        };
+        if let Some(window) = web_sys::window() {
+            let on_online = Closure::<dyn Fn()>::new(move || outbox.retry_now());
+            let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+            on_online.forget();
+        }
+        if pending.is_some() {
+            outbox.run();
+        }
+        outbox
+    }
+
+    /// Sends a request once; if the network or the server fails, queues it and keeps trying.
+    pub async fn send(self, key: String, ticket: NewTicket) -> Result<(), Vec<FieldError>> {
+        match api::create_ticket(&self.site.get_value(), &ticket, &key).await {
+            Ok(created) => {
+                self.delivered.set(Some(Delivered { number: created.number, email: ticket.email }));
+                Ok(())
+            }
+            Err(SendError::Invalid(errors)) => Err(errors),
+            Err(SendError::Failed) => {
+                let pending = Pending { key, ticket };
+                save(&self.storage_key.get_value(), &pending);
+                self.pending.set(Some(pending));
+                self.run();
+                Ok(())
+            }
+        }
+    }
+
+    /// Picks up a request queued before a reload, once the host has handed over its storage.
+    pub fn reload(self) {
+        if self.pending.with_untracked(Option::is_none) {
+            if let Some(pending) = load::<Pending>(&self.storage_key.get_value()) {
+                self.pending.set(Some(pending));
+                self.run();
+            }
+        }
+    }
+
+    /// Asks the retry loop to try at once (online again, panel reopened, button pressed).
+    pub fn retry_now(self) {
+        self.wake.set_value(true);
+    }
+
+    fn run(self) {
+        if self.running.get_value() {
+            return;
+        }
+        self.running.set_value(true);
+        spawn_local(async move {
+            let mut attempt = 0;
+            while let Some(Pending { key, ticket }) = self.pending.get_untracked() {
+                let mut waited = 0;
+                while waited < BACKOFF_MS[attempt.min(BACKOFF_MS.len() - 1)] && !self.wake.get_value() {
+                    TimeoutFuture::new(TICK_MS).await;
+                    waited += TICK_MS;
+                }
+                self.wake.set_value(false);
+                attempt += 1;
+                let outcome = api::create_ticket(&self.site.get_value(), &ticket, &key).await;
+                match outcome {
+                    Ok(created) => {
+                        self.clear();
+                        self.delivered.set(Some(Delivered { number: created.number, email: ticket.email }));
+                    }
+                    Err(SendError::Invalid(errors)) => {
+                        self.clear();
+                        self.refused.set(Some((ticket, errors)));
+                    }
+                    Err(SendError::Failed) => {}
+                }
+            }
+            self.running.set_value(false);
+        });
+    }
+
+    fn clear(self) {
+        remove(&self.storage_key.get_value());
+        self.pending.set(None);
+    }
+}
