@@ -19,6 +19,7 @@ pub fn localized(text: &Localized, locale: Locale) -> &str {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SiteConfig {
     pub name: String,
@@ -38,6 +39,7 @@ pub struct SiteConfig {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Theme {
     /// `#rrggbb`.
@@ -52,6 +54,7 @@ impl Default for Theme {
 
 /// First-response targets in minutes, per priority.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Sla {
     pub urgent: u32,
@@ -78,6 +81,7 @@ impl Sla {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
     pub url: String,
@@ -87,6 +91,7 @@ pub struct Webhook {
 
 /// Words a site adds to the built-in triage lexicons (any language; stemmed like the rest).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TriageKeywords {
     pub urgent: Vec<String>,
@@ -98,6 +103,7 @@ pub struct TriageKeywords {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Abuse {
     /// Requests sent sooner than this after the form opened are refused (bots fill instantly).
@@ -115,6 +121,7 @@ impl Default for Abuse {
 
 /// The contact form: the category list, and per category the extra fields it needs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct FormSchema {
     pub category_required: bool,
@@ -122,6 +129,7 @@ pub struct FormSchema {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Category {
     pub id: String,
@@ -131,6 +139,7 @@ pub struct Category {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FieldKind {
     Text,
@@ -146,6 +155,7 @@ pub enum FieldKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
@@ -154,6 +164,7 @@ pub struct Choice {
 
 /// Shown only while another field of the same category has a given value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub field: String,
@@ -161,6 +172,7 @@ pub struct Condition {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
     pub id: String,
@@ -207,6 +219,7 @@ impl Default for SiteConfig {
 
 /// What the widget may see of a site: no secrets, no internal rules.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicConfig {
     pub site: String,
     pub name: String,

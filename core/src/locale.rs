@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user-facing language. Every user-facing string exists in each of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]

@@ -12,6 +12,7 @@ use crate::text::tokenize;
 use crate::wire::Priority;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Ru,
@@ -20,6 +21,7 @@ pub enum Language {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Sentiment {
     Negative,
@@ -28,6 +30,7 @@ pub enum Sentiment {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Intent {
     Question,
@@ -39,6 +42,7 @@ pub enum Intent {
 
 /// A label and the rule that set it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Label<T> {
     pub value: T,
     pub rule: String,
@@ -49,6 +53,7 @@ fn label<T>(value: T, rule: impl Into<String>) -> Label<T> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Triage {
     pub language: Label<Language>,
     pub topic: Label<String>,

@@ -10,6 +10,7 @@ use crate::triage::Triage;
 
 /// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum EmbedMode {
     #[default]
@@ -19,6 +20,7 @@ pub enum EmbedMode {
 
 /// What the `/embed` page hands the widget inline, so it starts without a round trip.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmbedBoot {
     pub config: PublicConfig,
     pub locale: Locale,
@@ -31,6 +33,7 @@ pub struct EmbedBoot {
 /// Messages between the host page's loader and the widget's iframe (`postMessage`). Each side
 /// checks the sender's origin exactly and ignores anything that does not parse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type")]
 pub enum FrameMessage {
     /// Host → widget, on load: where the visitor is.
@@ -56,6 +59,7 @@ pub enum FrameMessage {
 
 /// Where a request was written: filled by the loader and the widget.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PageContext {
     pub page_url: Option<String>,
@@ -68,6 +72,7 @@ pub struct PageContext {
 /// `POST /v1/sites/{site}/tickets`. Every field defaults, so that a missing one is reported by
 /// validation as a field error (422) rather than as unreadable JSON (400).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewTicket {
     pub subject: String,
@@ -88,6 +93,7 @@ pub struct NewTicket {
 
 /// How soon a ticket needs an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     Low,
@@ -112,6 +118,7 @@ impl Priority {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum TicketStatus {
     New,
@@ -141,6 +148,7 @@ impl TicketStatus {
 
 /// 201 answer to a new ticket, replayed verbatim for a repeated `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketCreated {
     pub id: String,
     pub number: String,
@@ -151,6 +159,7 @@ pub struct TicketCreated {
 
 /// A ticket as agents (and webhooks) see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketSummary {
     pub id: String,
     pub number: String,
@@ -174,12 +183,14 @@ pub struct TicketSummary {
 
 /// `GET /v1/admin/sites/{site}/tickets`: newest first; `next_cursor` fetches the next page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TicketPage {
     pub tickets: Vec<TicketSummary>,
     pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub id: String,
     pub title: String,
@@ -191,6 +202,7 @@ pub struct SearchHit {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     pub total: usize,
@@ -199,6 +211,7 @@ pub struct SearchResults {
 
 /// `POST /v1/operator/sites`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewSite {
     pub id: String,
@@ -208,6 +221,7 @@ pub struct NewSite {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteCreated {
     pub id: String,
     pub admin_token: String,
@@ -215,6 +229,7 @@ pub struct SiteCreated {
 
 /// One invalid field of a request body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub code: String,
@@ -229,6 +244,7 @@ impl FieldError {
 
 /// An RFC 9457 problem document, the body of every error answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

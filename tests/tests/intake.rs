@@ -258,3 +258,27 @@ fn webhooks_are_signed_retried_and_deduplicated() {
     // Delivered once it succeeded: no third delivery of this event.
     assert!(deliveries.recv_timeout(Duration::from_secs(3)).is_err(), "no duplicate after success");
 }
+
+#[test]
+fn turnstile_fails_closed() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, "bots");
+    let mut config = config_with_form();
+    config["form"] = json!({});
+    config["abuse"] =
+        json!({ "min_fill_ms": 0, "turnstile_site_key": "0x4AAA-site", "turnstile_secret": "0x4AAA-secret" });
+    assert_eq!(api.put_config(&site, &token, &config).status, 200);
+    let public = api.get(&format!("/v1/sites/{site}/config"), &[]);
+    assert_eq!(public.json()["turnstile_site_key"], "0x4AAA-site");
+    assert!(!public.body.contains("0x4AAA-secret"));
+
+    let mut t = ticket("Checked by Turnstile");
+    api.create_ticket(&site, &t, &unique("k")).problem(403);
+    for refused in ["wrong", "down"] {
+        t["turnstile_token"] = json!(refused);
+        api.create_ticket(&site, &t, &unique("k")).problem(403);
+    }
+    t["turnstile_token"] = json!("pass");
+    assert_eq!(api.create_ticket(&site, &t, &unique("k")).status, 201);
+    assert_eq!(api.tickets(&site, &token).len(), 1, "only the verified request is stored");
+}

@@ -44,7 +44,8 @@ fn static_files() -> Result {
     if site.exists() {
         fs::remove_dir_all(&site)?;
     }
-    copy_dir(&root().join("www"), &site)
+    copy_dir(&root().join("www"), &site)?;
+    crate::openapi::write(&site.join("openapi.json"))
 }
 
 fn loader() -> Result {

@@ -4,6 +4,7 @@
 mod build;
 mod kb;
 mod local;
+mod openapi;
 mod run;
 mod setup;
 mod test;

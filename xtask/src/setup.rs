@@ -54,6 +54,23 @@ fn npm_packages() -> Result {
     run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))
 }
 
+/// Schemathesis (PyPI), pinned, in a project-local virtualenv.
+pub const SCHEMATHESIS: &str = "4.32.5";
+
+fn schemathesis() -> Result {
+    let venv = root().join(".venv");
+    let bin = venv.join("bin/schemathesis");
+    let current = output(Command::new(&bin).arg("--version")).unwrap_or_default();
+    if current.contains(SCHEMATHESIS) {
+        println!("    schemathesis {SCHEMATHESIS} is installed");
+        return Ok(());
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("schemathesis=={SCHEMATHESIS}")))
+}
+
 fn chromium() -> Result {
     if fs::metadata(CHROMIUM).is_ok() {
         println!("    {CHROMIUM} is installed");
@@ -81,5 +98,6 @@ pub fn setup() -> Result {
     let worker = locked_version("worker")?;
     step(&format!("setup: worker-build {worker}"), || cargo_tool("worker-build", "worker-build", &worker))?;
     step("setup: npm packages", npm_packages)?;
+    step(&format!("setup: schemathesis {SCHEMATHESIS} (.venv)"), schemathesis)?;
     step("setup: chromium", chromium)
 }

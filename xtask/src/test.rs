@@ -7,10 +7,25 @@ use std::net::TcpListener;
 use std::process::Command;
 
 use crate::build::{build_all, gzip_size, site_dir, LOADER_BUDGET};
-use crate::local::{operator_token, prepare_state, Worker, DEMO_SITE};
+use crate::local::{operator_token, prepare_state, test_configs, Worker, DEMO_SITE};
 use crate::run::{cargo, run, step};
 use crate::setup::{setup, CHROMIUM, WASM_TARGET};
 use crate::{root, Result};
+
+/// The site schemathesis may do anything to.
+const FUZZ_SITE: &str = "fuzz";
+
+/// Creates a site through the operator API; returns its admin token.
+fn create_site(base: &str, operator: &str, id: &str) -> Result<String> {
+    let body = serde_json::json!({ "id": id, "name": "Fuzz", "allowed_origins": [], "locales": ["en", "ru"] });
+    let mut response = ureq::post(format!("{base}/v1/operator/sites"))
+        .header("Authorization", &format!("Bearer {operator}"))
+        .header("Content-Type", "application/json")
+        .send(body.to_string().as_bytes())
+        .map_err(|e| format!("creating the {id} site: {e}"))?;
+    let created: serde_json::Value = serde_json::from_str(&response.body_mut().read_to_string()?)?;
+    Ok(created["admin_token"].as_str().ok_or("no admin token in the answer")?.to_owned())
+}
 
 fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -53,12 +68,13 @@ pub fn test() -> Result {
     let admin = prepare_state(&state)?;
     let port = free_port()?;
     let log = state.join("wrangler.log");
-    let worker = step("start worker (fresh state)", || Worker::start(&state, port, Some(log)))?;
+    let configs = test_configs()?;
+    let worker = step("start worker (fresh state)", || Worker::start(&state, port, Some(log), &configs))?;
     let env = [
         ("TABDESK_URL", worker.url()),
         ("TABDESK_SITE", DEMO_SITE.to_owned()),
         ("TABDESK_ADMIN_TOKEN", admin),
-        ("TABDESK_OPERATOR_TOKEN", operator),
+        ("TABDESK_OPERATOR_TOKEN", operator.clone()),
     ];
     let hint = worker.log_hint();
     step("API integration tests", || {
@@ -75,6 +91,19 @@ pub fn test() -> Result {
             // The widget is referenced as localhost, the host page as 127.0.0.1: two origins.
             .env("TABDESK_WORKER_ORIGIN", format!("http://localhost:{port}"))
             .env("CHROMIUM", CHROMIUM))
+        .map_err(|e| format!("{e}{hint}").into())
+    })?;
+    // Last: it PUTs random (valid) configurations, so it gets a site of its own.
+    step("schemathesis: 0 server errors", || {
+        let token = create_site(&worker.url(), &operator, FUZZ_SITE)?;
+        let config = state.join("schemathesis.toml");
+        fs::write(&config, format!("[parameters]\n\"path.site\" = \"{FUZZ_SITE}\"\n"))?;
+        run(Command::new(root().join(".venv/bin/schemathesis"))
+            .arg("--config-file")
+            .arg(&config)
+            .args(["run", &format!("{}/openapi.json", worker.url())])
+            .args(["--checks", "not_a_server_error", "--max-examples", "30", "--seed", "1"])
+            .args(["--header", &format!("Authorization: Bearer {token}")]))
         .map_err(|e| format!("{e}{hint}").into())
     })?;
     drop(worker);

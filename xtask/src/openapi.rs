@@ -1,0 +1,204 @@
+//! `/openapi.json`: OpenAPI 3.1 of the HTTP API. The schemas are generated from the wire types
+//! of tabdesk-core (utoipa derives), and every reference to them goes through the type, so the
+//! document cannot drift from what the worker parses and returns.
+
+use serde_json::{json, Map, Value};
+use tabdesk_core::config::{PublicConfig, SiteConfig};
+use tabdesk_core::wire::{NewSite, NewTicket, Problem, SearchResults, SiteCreated, TicketCreated, TicketPage};
+use utoipa::openapi::schema::Schema;
+use utoipa::openapi::RefOr;
+use utoipa::ToSchema;
+
+use crate::Result;
+
+/// Registers `T` and every schema it refers to.
+fn register<T: ToSchema>(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+    schemas.push((T::name().into_owned(), T::schema()));
+    T::schemas(schemas);
+}
+
+fn schema_ref<T: ToSchema>() -> Value {
+    json!({ "$ref": format!("#/components/schemas/{}", T::name()) })
+}
+
+fn body<T: ToSchema>(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": schema_ref::<T>() } } })
+}
+
+/// Problem answers, by status.
+fn problems(statuses: &[(u16, &str)]) -> Map<String, Value> {
+    statuses
+        .iter()
+        .map(|(status, why)| {
+            let content = json!({ "application/problem+json": { "schema": schema_ref::<Problem>() } });
+            (status.to_string(), json!({ "description": why, "content": content }))
+        })
+        .collect()
+}
+
+fn responses(ok: (u16, Value), errors: &[(u16, &str)]) -> Value {
+    let mut all = problems(errors);
+    all.insert(ok.0.to_string(), ok.1);
+    Value::Object(all)
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description,
+            "schema": { "type": "string" } })
+}
+
+fn query(name: &str, schema: Value, description: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
+}
+
+fn request<T: ToSchema>() -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": schema_ref::<T>() } } })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut schemas = Vec::new();
+    register::<PublicConfig>(&mut schemas);
+    register::<SiteConfig>(&mut schemas);
+    register::<SearchResults>(&mut schemas);
+    register::<NewTicket>(&mut schemas);
+    register::<TicketCreated>(&mut schemas);
+    register::<TicketPage>(&mut schemas);
+    register::<NewSite>(&mut schemas);
+    register::<SiteCreated>(&mut schemas);
+    register::<Problem>(&mut schemas);
+    let schemas: Map<String, Value> =
+        schemas.into_iter().map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null))).collect();
+
+    let site = path_param("site", "The site id, such as `demo`.");
+    let agent = json!([{ "siteAdmin": [] }]);
+    let bad_body: &[(u16, &str)] =
+        &[(400, "Unreadable JSON"), (413, "Body over 64 KB"), (415, "Not application/json"), (422, "Invalid fields")];
+    let with = |base: &[(u16, &'static str)], more: &[(u16, &'static str)]| {
+        let mut all = base.to_vec();
+        all.extend_from_slice(more);
+        all
+    };
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tabdesk API",
+            "version": "1",
+            "description": "The Support tab's API. Errors are RFC 9457 problem documents."
+        },
+        "paths": {
+            "/healthz": { "get": {
+                "operationId": "healthz", "summary": "Liveness",
+                "responses": { "200": { "description": "Up", "content": { "application/json": {
+                    "schema": { "type": "object", "properties": { "status": { "const": "ok" } } } } } } }
+            } },
+            "/v1/sites/{site}/config": { "get": {
+                "operationId": "publicConfig", "summary": "What the widget needs of a site",
+                "parameters": [site],
+                "responses": responses((200, body::<PublicConfig>("The public config")), &[(404, "No such site")])
+            } },
+            "/v1/sites/{site}/kb/search": { "get": {
+                "operationId": "searchKb", "summary": "Search the knowledge base",
+                "parameters": [
+                    site,
+                    query("q", json!({ "type": "string", "maxLength": 200 }), "What the customer typed"),
+                    query("locale", json!({ "type": "string" }), "ru or en; the site's default otherwise"),
+                    query("limit", json!({ "type": "integer", "minimum": 1, "maximum": 50 }), "At most this many hits"),
+                ],
+                "responses": responses((200, body::<SearchResults>("Hits")), &[(404, "No such site"), (422, "Bad parameter")])
+            } },
+            "/v1/sites/{site}/tickets": { "post": {
+                "operationId": "createTicket", "summary": "File a request (exactly once per Idempotency-Key)",
+                "parameters": [site, {
+                    "name": "Idempotency-Key", "in": "header", "required": true,
+                    "description": "Made by the client before the first attempt and kept across retries",
+                    "schema": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9_-]+$" }
+                }],
+                "requestBody": request::<NewTicket>(),
+                "responses": responses(
+                    (201, body::<TicketCreated>("Stored (or the replay of the first answer to this key)")),
+                    &with(bad_body, &[(403, "Foreign origin or failed anti-bot check"), (404, "No such site"), (429, "Too many requests")])
+                )
+            } },
+            "/v1/admin/sites/{site}/tickets": { "get": {
+                "operationId": "listTickets", "summary": "The agents' queue, newest first",
+                "security": agent,
+                "parameters": [
+                    site,
+                    query("status", json!({ "enum": ["new", "open", "pending", "solved", "closed"] }), "Only this status"),
+                    query("priority", json!({ "enum": ["low", "normal", "high", "urgent"] }), "Only this priority"),
+                    query("needs_response", json!({ "type": "boolean" }), "Only tickets that do (or do not) need a response"),
+                    query("category", json!({ "type": "string" }), "Only this category"),
+                    query("q", json!({ "type": "string", "maxLength": 200 }), "Text in subject, message or email"),
+                    query("cursor", json!({ "type": "string" }), "`next_cursor` of the previous page"),
+                    query("limit", json!({ "type": "integer", "minimum": 1, "maximum": 200 }), "Page size"),
+                ],
+                "responses": responses((200, body::<TicketPage>("A page of tickets")),
+                    &[(401, "No token"), (404, "No such site, or a token of another site"), (422, "Bad parameter")])
+            } },
+            "/v1/admin/sites/{site}/config": {
+                "get": {
+                    "operationId": "getConfig", "summary": "The site's whole configuration",
+                    "security": agent, "parameters": [site.clone()],
+                    "responses": responses((200, body::<SiteConfig>("The configuration")), &[(401, "No token"), (404, "No such site")])
+                },
+                "put": {
+                    "operationId": "putConfig", "summary": "Replace the site's configuration",
+                    "security": agent, "parameters": [site.clone()],
+                    "requestBody": request::<SiteConfig>(),
+                    "responses": responses((200, body::<SiteConfig>("Saved")), &with(bad_body, &[(401, "No token"), (404, "No such site")]))
+                }
+            },
+            "/v1/operator/sites": { "post": {
+                "operationId": "createSite", "summary": "Create a site (operator)",
+                "security": [{ "operator": [] }],
+                "requestBody": request::<NewSite>(),
+                "responses": responses((201, body::<SiteCreated>("Created; the admin token is shown only here")),
+                    &with(bad_body, &[(401, "Not the operator"), (409, "The site exists")]))
+            } },
+            "/embed": { "get": {
+                "operationId": "embed", "summary": "The widget page for the loader's iframe",
+                "parameters": [
+                    query("site", json!({ "type": "string" }), "Site id"),
+                    query("locale", json!({ "type": "string" }), "ru or en"),
+                    query("mode", json!({ "enum": ["frame", "page"] }), "page: full-size, for social networks"),
+                    query("origin", json!({ "type": "string" }), "The host page's origin"),
+                ],
+                "responses": {
+                    "200": { "description": "The widget", "content": { "text/html": { "schema": { "type": "string" } } } },
+                    "404": { "description": "No such site", "content": { "text/html": { "schema": { "type": "string" } } } }
+                }
+            } }
+        },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "siteAdmin": { "type": "http", "scheme": "bearer", "description": "A site's admin token" },
+                "operator": { "type": "http", "scheme": "bearer", "description": "The OPERATOR_TOKEN secret" }
+            }
+        }
+    })
+}
+
+pub fn write(path: &std::path::Path) -> Result {
+    std::fs::write(path, serde_json::to_string_pretty(&document())?)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc = document();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for part in text.split("#/components/schemas/").skip(1) {
+            let name: String = part.chars().take_while(|c| *c != '"').collect();
+            assert!(schemas.contains_key(&name), "unresolved {name}");
+        }
+        assert!(schemas.contains_key("NewTicket") && schemas.contains_key("Problem"));
+        assert_eq!(doc["openapi"], "3.1.0");
+    }
+}
