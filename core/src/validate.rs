@@ -7,7 +7,7 @@ use crate::config::FormSchema;
 use crate::form::{check_category, check_fields};
 use crate::i18n::{strings, too_long};
 use crate::locale::Locale;
-use crate::wire::{FieldError, NewTicket};
+use crate::wire::{FieldError, NewTicket, TicketUpdate};
 
 /// The largest request body the API reads; larger ones are refused with 413 unread.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -128,6 +128,31 @@ pub fn validate_ticket(ticket: &NewTicket, form: &FormSchema, locale: Locale) ->
     errors
 }
 
+const MAX_TAGS: usize = 20;
+const MAX_TAG_CHARS: usize = 40;
+const MAX_ASSIGNEE_CHARS: usize = 100;
+
+/// Problems of an agent's update (agent-facing, in English).
+pub fn validate_update(update: &TicketUpdate) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if *update == TicketUpdate::default() {
+        errors.push(FieldError::new("", "empty", "Send at least one of status, priority, tags, assignee."));
+    }
+    if let Some(tags) = &update.tags {
+        let bad =
+            tags.len() > MAX_TAGS || tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_TAG_CHARS);
+        if bad {
+            errors.push(FieldError::new("tags", "invalid", "At most 20 tags of 1-40 characters."));
+        }
+    }
+    if let Some(Some(a)) = &update.assignee {
+        if a.trim().is_empty() || a.chars().count() > MAX_ASSIGNEE_CHARS {
+            errors.push(FieldError::new("assignee", "invalid", "1-100 characters, or null to unassign."));
+        }
+    }
+    errors
+}
+
 /// A request sent sooner after the form opened than a person could type it.
 pub fn too_fast(ticket: &NewTicket, min_fill_ms: u32, locale: Locale) -> Option<FieldError> {
     let fast = ticket.fill_ms.is_some_and(|ms| ms < u64::from(min_fill_ms));
@@ -183,6 +208,17 @@ mod tests {
         assert!(codes(&t).is_empty());
         t.viewed_articles = vec!["a".into(); 51];
         assert_eq!(codes(&t), [("viewed_articles".into(), "too_many".into())]);
+    }
+
+    #[test]
+    fn updates_change_something_sensible() {
+        assert_eq!(validate_update(&TicketUpdate::default())[0].code, "empty");
+        let unassign: TicketUpdate = serde_json::from_str(r#"{"assignee": null}"#).unwrap();
+        assert_eq!(unassign.assignee, Some(None));
+        assert!(validate_update(&unassign).is_empty());
+        let tags = TicketUpdate { tags: Some(vec![" ".into()]), ..TicketUpdate::default() };
+        assert_eq!(validate_update(&tags)[0].field, "tags");
+        assert!(serde_json::from_str::<TicketUpdate>(r#"{"colour": 1}"#).is_err());
     }
 
     #[test]

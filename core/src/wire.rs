@@ -175,10 +175,30 @@ pub struct TicketSummary {
     pub needs_response: bool,
     pub sales_lead: bool,
     pub triage: Triage,
+    pub tags: Vec<String>,
+    pub assignee: Option<String>,
     pub locale: Locale,
     pub context: PageContext,
     pub viewed_articles: Vec<String>,
     pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `PATCH /v1/admin/tickets/{id}`: only the fields present change; `assignee: null` unassigns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct TicketUpdate {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub tags: Option<Vec<String>>,
+    #[serde(deserialize_with = "present")]
+    pub assignee: Option<Option<String>>,
+}
+
+/// Tells a field set to `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// `GET /v1/admin/sites/{site}/tickets`: newest first; `next_cursor` fetches the next page.

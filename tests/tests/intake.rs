@@ -257,6 +257,62 @@ fn webhooks_are_signed_retried_and_deduplicated() {
     assert_eq!(payload["ticket"]["number"], created["number"]);
     // Delivered once it succeeded: no third delivery of this event.
     assert!(deliveries.recv_timeout(Duration::from_secs(3)).is_err(), "no duplicate after success");
+
+    // An agent's change is a ticket.updated event.
+    let id = created["id"].as_str().unwrap();
+    let auth = format!("Bearer {token}");
+    let patch = |body: &str| {
+        api.send(
+            "PATCH",
+            &format!("/v1/admin/tickets/{id}"),
+            body,
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+        )
+    };
+    let updated = patch(r#"{"status": "solved", "tags": ["router"], "assignee": "olga"}"#);
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!(updated.json()["status"], "solved");
+    let (headers, body) = deliveries.recv_timeout(wait).expect("a ticket.updated delivery");
+    assert_eq!(header(&headers, "tabdesk-event").as_deref(), Some("ticket.updated"));
+    let payload: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(payload["ticket"]["status"], "solved");
+    assert_eq!(payload["ticket"]["tags"], json!(["router"]));
+    assert_eq!(payload["ticket"]["assignee"], "olga");
+}
+
+#[test]
+fn agents_read_and_change_only_their_tickets() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, "agent");
+    let (_, other_token) = own_site(&api, "agentx");
+    let created = api.create_ticket(&site, &ticket("Change me"), &unique("k")).json();
+    let path = format!("/v1/admin/tickets/{}", created["id"].as_str().unwrap());
+    let json_ct = ("Content-Type", "application/json");
+    let auth = |t: &str| format!("Bearer {t}");
+
+    api.get(&path, &[]).problem(401);
+    api.get_as(&path, &other_token).problem(404);
+    api.get_as("/v1/admin/tickets/01ARZ3NDEKTSV4RRFFQ69G5FAV", &token).problem(404);
+    api.get_as("/v1/admin/tickets/not-an-id", &token).problem(404);
+    let detail = api.get_as(&path, &token).json();
+    assert_eq!(detail["number"], created["number"]);
+    assert_eq!(detail["tags"], json!([]));
+
+    api.send("PATCH", &path, r#"{"status":"solved"}"#, &[("Authorization", &auth(&other_token)), json_ct]).problem(404);
+    let t = auth(&token);
+    assert_eq!(api.send("PATCH", &path, "{}", &[("Authorization", &t), json_ct]).error_fields(), [""]);
+    assert_eq!(
+        api.send("PATCH", &path, r#"{"status":"lost"}"#, &[("Authorization", &t), json_ct]).error_fields(),
+        ["status"]
+    );
+    api.send("PATCH", &path, "{", &[("Authorization", &t), json_ct]).problem(400);
+    let changed =
+        api.send("PATCH", &path, r#"{"priority":"urgent","assignee":"ivan"}"#, &[("Authorization", &t), json_ct]);
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let unassigned = api.send("PATCH", &path, r#"{"assignee":null}"#, &[("Authorization", &t), json_ct]).json();
+    assert_eq!(unassigned["priority"], "urgent");
+    assert_eq!(unassigned["assignee"], Value::Null);
+    assert!(unassigned["updated_at"].as_str().unwrap() > created["created_at"].as_str().unwrap());
 }
 
 #[test]

@@ -19,11 +19,25 @@ fn boot() -> Option<EmbedBoot> {
     serde_json::from_str(&text).ok()
 }
 
+/// The site's accent colour (validated as `#rrggbb` when saved), as the CSS variable the
+/// stylesheet uses; set through CSSOM, which the page's CSP allows.
+fn apply_theme(accent: &str) {
+    use wasm_bindgen::JsCast;
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(root) = root {
+        let _ = root.style().set_property("--brand", accent);
+    }
+}
+
 #[wasm_bindgen(start)]
 pub fn start() {
     let Some(boot) = boot() else {
         web_sys::console::error_1(&"tabdesk: the page carries no boot data".into());
         return;
     };
+    apply_theme(&boot.config.theme.accent);
     leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot/> });
 }

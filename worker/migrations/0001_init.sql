@@ -26,6 +26,9 @@ CREATE TABLE tickets (
   needs_response    INTEGER NOT NULL,
   sales_lead        INTEGER NOT NULL,
   triage            TEXT NOT NULL,          -- JSON Triage: every label with its rule
+  tags              TEXT NOT NULL DEFAULT '[]',  -- JSON array, set by agents
+  assignee          TEXT,
+  updated_at        TEXT NOT NULL,
   access_token_hash TEXT NOT NULL,
   created_at        TEXT NOT NULL,
   UNIQUE (site_id, number)

@@ -162,8 +162,8 @@ pub async fn create(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
         db.prepare(
             "INSERT INTO tickets (id, site_id, number, subject, message, email, name, category, fields, context,
                                   viewed_articles, locale, status, priority, topic, needs_response, sales_lead,
-                                  triage, access_token_hash, created_at)
-             SELECT ?1, id, next_number - 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18
+                                  triage, access_token_hash, created_at, updated_at)
+             SELECT ?1, id, next_number - 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18
              FROM sites WHERE id = ?19
              RETURNING number",
         )

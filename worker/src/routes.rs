@@ -15,7 +15,7 @@ pub async fn handle(mut req: Request, env: &Env) -> Response {
 }
 
 async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
-    use Method::{Get, Head, Post, Put};
+    use Method::{Get, Head, Patch, Post, Put};
     let url = req.url()?;
     let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
     match segments.as_slice() {
@@ -50,6 +50,14 @@ async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
         ["v1", "admin", "sites", site, "tickets"] => {
             allow(method, &[Get])?;
             tickets::list(req, env, site, &url).await
+        }
+        ["v1", "admin", "tickets", id] => {
+            allow(method, &[Get, Patch])?;
+            if *method == Patch {
+                tickets::update(req, env, id).await
+            } else {
+                tickets::detail(req, env, id).await
+            }
         }
         ["v1", "operator", "sites"] => {
             allow(method, &[Post])?;

@@ -1,14 +1,19 @@
 //! Tickets as agents see them: the queue, and the row mapping shared with webhooks.
 
 use serde::Deserialize;
-use tabdesk_core::ids::{is_id, ticket_number};
+use tabdesk_core::ids::{is_id, new_id, ticket_number};
 use tabdesk_core::locale::Locale;
-use tabdesk_core::wire::{Priority, TicketPage, TicketStatus, TicketSummary};
+use tabdesk_core::problem;
+use tabdesk_core::token::bearer;
+use tabdesk_core::validate::validate_update;
+use tabdesk_core::wire::{Priority, TicketPage, TicketStatus, TicketSummary, TicketUpdate};
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Request, Url};
 
-use crate::http::{invalid_param, json, limit_param, param, ApiError, ApiResult};
-use crate::sites;
+use crate::http::{header, invalid_param, json, limit_param, param, read_json, to_json, ApiError, ApiResult};
+use crate::platform::{now_iso, now_ms, random};
+use crate::sites::{self, Site};
+use crate::webhooks;
 
 const DEFAULT_PAGE: usize = 50;
 const MAX_PAGE: usize = 200;
@@ -16,7 +21,7 @@ const MAX_QUERY_CHARS: usize = 200;
 
 /// Every column a summary needs, for `SELECT {COLUMNS} FROM tickets`.
 pub const COLUMNS: &str = "id, number, subject, message, email, name, category, fields, status, priority, topic, \
-     needs_response, sales_lead, triage, locale, context, viewed_articles, created_at";
+     needs_response, sales_lead, triage, tags, assignee, locale, context, viewed_articles, created_at, updated_at";
 
 #[derive(Deserialize)]
 pub struct TicketRow {
@@ -34,10 +39,13 @@ pub struct TicketRow {
     needs_response: i64,
     sales_lead: i64,
     triage: String,
+    tags: String,
+    assignee: Option<String>,
     locale: String,
     context: String,
     viewed_articles: String,
     created_at: String,
+    updated_at: String,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
@@ -60,10 +68,13 @@ impl TicketRow {
             needs_response: self.needs_response != 0,
             sales_lead: self.sales_lead != 0,
             triage: parse("triage", &self.triage)?,
+            tags: parse("tags", &self.tags)?,
+            assignee: self.assignee,
             locale: Locale::from_tag(&self.locale).unwrap_or_default(),
             context: parse("context", &self.context)?,
             viewed_articles: parse("viewed_articles", &self.viewed_articles)?,
             created_at: self.created_at,
+            updated_at: self.updated_at,
             id: self.id,
         })
     }
@@ -144,4 +155,75 @@ pub async fn list(req: &Request, env: &Env, site_id: &str, url: &Url) -> ApiResu
     let tickets = rows.into_iter().take(limit).map(|r| r.into_summary(&site.id)).collect::<Result<Vec<_>, _>>()?;
     let next_cursor = if more { tickets.last().map(|t| t.id.clone()) } else { None };
     json(200, &TicketPage { tickets, next_cursor })
+}
+
+#[derive(Deserialize)]
+struct SiteOf {
+    site_id: String,
+}
+
+/// Ticket `id` and its site, if the request carries that site's admin token: no token is 401,
+/// anything else that does not fit (unknown id, another site's token) is the same 404.
+async fn authorize_ticket(req: &Request, db: &D1Database, id: &str) -> Result<(Site, TicketSummary), ApiError> {
+    if bearer(header(req, "Authorization").as_deref()).is_none() {
+        return Err(problem::unauthorized().into());
+    }
+    let not_found = || ApiError::from(problem::not_found("No such ticket."));
+    if !is_id(id) {
+        return Err(not_found());
+    }
+    let owner = db
+        .prepare("SELECT site_id FROM tickets WHERE id = ?1")
+        .bind(&[id.into()])?
+        .first::<SiteOf>(None)
+        .await?
+        .ok_or_else(not_found)?;
+    let site = sites::authorize_admin(req, db, &owner.site_id).await.map_err(|_| not_found())?;
+    let ticket = find(db, &site.id, id).await?.ok_or_else(not_found)?;
+    Ok((site, ticket))
+}
+
+/// `GET /v1/admin/tickets/{id}`.
+pub async fn detail(req: &Request, env: &Env, id: &str) -> ApiResult {
+    let (_, ticket) = authorize_ticket(req, &sites::db(env)?, id).await?;
+    json(200, &ticket)
+}
+
+/// `PATCH /v1/admin/tickets/{id}`: status, priority, tags, assignee. The change and its
+/// `ticket.updated` event are one batch; the webhook is queued after it commits.
+pub async fn update(req: &mut Request, env: &Env, id: &str) -> ApiResult {
+    let db = sites::db(env)?;
+    let (site, ticket) = authorize_ticket(req, &db, id).await?;
+    let change: TicketUpdate = read_json(req).await?;
+    let errors = validate_update(&change);
+    if !errors.is_empty() {
+        return Err(problem::validation(errors).into());
+    }
+    let tags: Vec<String> = change.tags.unwrap_or(ticket.tags).iter().map(|t| t.trim().to_owned()).collect();
+    let assignee = change.assignee.unwrap_or(ticket.assignee);
+    let now = now_iso();
+    let event_id = new_id(now_ms(), random()?);
+    db.batch(vec![
+        db.prepare(
+            "UPDATE tickets SET status = ?1, priority = ?2, tags = ?3, assignee = ?4, updated_at = ?5
+             WHERE id = ?6 AND site_id = ?7",
+        )
+        .bind(&[
+            change.status.unwrap_or(ticket.status).as_str().into(),
+            change.priority.unwrap_or(ticket.priority).as_str().into(),
+            to_json(&tags)?.into(),
+            nullable(assignee.as_deref().map(str::trim)),
+            now.as_str().into(),
+            id.into(),
+            site.id.as_str().into(),
+        ])?,
+        db.prepare(
+            "INSERT INTO events (id, site_id, kind, ticket_id, created_at) VALUES (?1, ?2, 'ticket.updated', ?3, ?4)",
+        )
+        .bind(&[event_id.as_str().into(), site.id.as_str().into(), id.into(), now.as_str().into()])?,
+    ])
+    .await?;
+    webhooks::enqueue(env, &site, &event_id, "ticket.updated", id, &now).await;
+    let updated = find(&db, &site.id, id).await?.ok_or_else(|| ApiError::internal("updated ticket vanished"))?;
+    json(200, &updated)
 }

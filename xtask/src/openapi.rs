@@ -4,7 +4,9 @@
 
 use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
-use tabdesk_core::wire::{NewSite, NewTicket, Problem, SearchResults, SiteCreated, TicketCreated, TicketPage};
+use tabdesk_core::wire::{
+    NewSite, NewTicket, Problem, SearchResults, SiteCreated, TicketCreated, TicketPage, TicketSummary, TicketUpdate,
+};
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
 use utoipa::ToSchema;
@@ -64,6 +66,7 @@ pub fn document() -> Value {
     register::<NewTicket>(&mut schemas);
     register::<TicketCreated>(&mut schemas);
     register::<TicketPage>(&mut schemas);
+    register::<TicketUpdate>(&mut schemas);
     register::<NewSite>(&mut schemas);
     register::<SiteCreated>(&mut schemas);
     register::<Problem>(&mut schemas);
@@ -147,6 +150,21 @@ pub fn document() -> Value {
                     "security": agent, "parameters": [site.clone()],
                     "requestBody": request::<SiteConfig>(),
                     "responses": responses((200, body::<SiteConfig>("Saved")), &with(bad_body, &[(401, "No token"), (404, "No such site")]))
+                }
+            },
+            "/v1/admin/tickets/{id}": {
+                "get": {
+                    "operationId": "getTicket", "summary": "One ticket, with its triage",
+                    "security": agent, "parameters": [path_param("id", "The ticket id")],
+                    "responses": responses((200, body::<TicketSummary>("The ticket")),
+                        &[(401, "No token"), (404, "No such ticket, or a token of another site")])
+                },
+                "patch": {
+                    "operationId": "updateTicket", "summary": "Change status, priority, tags or assignee",
+                    "security": agent, "parameters": [path_param("id", "The ticket id")],
+                    "requestBody": request::<TicketUpdate>(),
+                    "responses": responses((200, body::<TicketSummary>("The updated ticket")),
+                        &with(bad_body, &[(401, "No token"), (404, "No such ticket, or a token of another site")]))
                 }
             },
             "/v1/operator/sites": { "post": {
