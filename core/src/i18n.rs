@@ -171,8 +171,21 @@ pub fn too_short(locale: Locale, min: u64) -> String {
     }
 }
 
+/// A bound of a number field as people write it: `10`, `2.5`, `-0.75` (at most two decimals).
+/// Done with integers: formatting an `f64` would pull the float printer into the widget.
+fn number(x: f64) -> String {
+    let hundredths = (x * 100.0).round() as i64;
+    let (sign, abs) = if hundredths < 0 { ("-", -hundredths) } else { ("", hundredths) };
+    match abs % 100 {
+        0 => format!("{sign}{}", abs / 100),
+        f if f % 10 == 0 => format!("{sign}{}.{}", abs / 100, f / 10),
+        f => format!("{sign}{}.{f:02}", abs / 100),
+    }
+}
+
 /// The allowed range of a number field.
 pub fn out_of_range(locale: Locale, min: Option<f64>, max: Option<f64>) -> String {
+    let (min, max) = (min.map(number), max.map(number));
     match (locale, min, max) {
         (Locale::En, Some(a), Some(b)) => format!("A number from {a} to {b}."),
         (Locale::En, Some(a), None) => format!("At least {a}."),
@@ -214,6 +227,9 @@ mod tests {
         assert_eq!(too_long(Locale::Ru, 200), "Не более 200 символов.");
         assert_eq!(too_long(Locale::Ru, 21), "Не более 21 символа.");
         assert_eq!(too_long(Locale::En, 1), "At most 1 character.");
+        assert_eq!(out_of_range(Locale::En, Some(0.0), Some(2.5)), "A number from 0 to 2.5.");
+        assert_eq!(out_of_range(Locale::Ru, Some(-0.75), None), "Не меньше -0.75.");
+        assert_eq!(out_of_range(Locale::En, None, Some(1000000.0)), "At most 1000000.");
     }
 
     #[test]

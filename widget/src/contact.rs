@@ -57,7 +57,7 @@ fn new_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("k{}", js_sys::Date::now()))
+        .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
 }
 
 #[component]
