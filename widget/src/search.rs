@@ -4,8 +4,8 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::{articles_found, strings};
+use tabdesk_core::kb::{highlight_runs, is_blank};
 use tabdesk_core::locale::Locale;
-use tabdesk_core::search::{highlight_runs, is_blank};
 use tabdesk_core::wire::{SearchHit, SearchResults};
 
 use crate::api;

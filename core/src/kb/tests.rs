@@ -1,0 +1,109 @@
+//! The engine's promises, on a small ru + en corpus.
+
+use super::index::{Article, Index, IndexError, FORMAT_VERSION};
+use crate::locale::Locale;
+
+fn article(id: &str, locale: Locale, title: &str, tags: &[&str], body: &str) -> Article {
+    Article {
+        id: id.into(),
+        locale,
+        title: title.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        body: body.into(),
+        url: format!("/kb/{id}"),
+    }
+}
+
+fn corpus() -> Vec<Article> {
+    use Locale::{En, Ru};
+    vec![
+        article("tariffs", Ru, "Тарифы", &["скорость"], "Сравнение домашних тарифов: скорость, цена и телевидение."),
+        article("router", Ru, "Настройка роутера", &["wi-fi"], "Откройте настройки роутера и задайте пароль сети."),
+        article(
+            "connect",
+            Ru,
+            "Подключение нового дома",
+            &["заявка"],
+            "Оставьте заявку, и мы проверим техническую возможность.",
+        ),
+        article("account", Ru, "Личный кабинет", &["вход"], "Вход в личный кабинет по номеру договора. Ёлка."),
+        article("pay", Ru, "Оплата картой", &["платёж"], "Платёж зачисляется сразу после оплаты."),
+        article(
+            "en-router",
+            En,
+            "Setting up your router",
+            &["wifi"],
+            "Open the router settings and choose a Wi-Fi password.",
+        ),
+        article(
+            "en-payments",
+            En,
+            "Payments",
+            &["card", "billing"],
+            "Pay by card, by autopayment or in cash at our offices.",
+        ),
+        article("en-moving", En, "Moving house", &["address"], "Tell us your new address five days before you move."),
+    ]
+}
+
+fn ids(index: &Index, query: &str, locale: Option<Locale>) -> Vec<String> {
+    index.search(query, locale, 10).0.into_iter().map(|h| h.id).collect()
+}
+
+#[test]
+fn russian_inflections_typos_prefixes_and_yo() {
+    let index = Index::build(&corpus());
+    assert_eq!(ids(&index, "тарифов", None)[0], "tariffs", "inflected form");
+    assert_eq!(ids(&index, "раутер", None)[0], "router", "a typo");
+    assert_eq!(ids(&index, "подкл", None)[0], "connect", "a prefix while typing");
+    assert_eq!(ids(&index, "платеж", None)[0], "pay", "е finds ё");
+    assert_eq!(ids(&index, "ёлка", None)[0], "account", "ё finds е");
+    assert_eq!(ids(&index, "Личного кабинета", None)[0], "account");
+}
+
+#[test]
+fn english_inflections_typos_and_prefixes() {
+    let index = Index::build(&corpus());
+    assert_eq!(ids(&index, "routers", None)[0], "en-router");
+    assert_eq!(ids(&index, "ruoter", Some(Locale::En))[0], "en-router", "a transposition");
+    assert_eq!(ids(&index, "paym", None)[0], "en-payments");
+    assert_eq!(ids(&index, "moving to a new address ", None)[0], "en-moving");
+    assert!(ids(&index, "zzzzqqq", None).is_empty());
+    assert!(ids(&index, "the", None).is_empty(), "stop words alone find nothing");
+}
+
+#[test]
+fn title_outranks_body_and_locale_filters() {
+    let index = Index::build(&corpus());
+    assert_eq!(ids(&index, "роутер", Some(Locale::Ru)), ["router"]);
+    assert_eq!(ids(&index, "router", Some(Locale::En)), ["en-router"]);
+    let (hits, total) = index.search("оплата", None, 1);
+    assert_eq!((hits.len(), total), (1, 1));
+    assert_eq!(hits[0].id, "pay");
+}
+
+#[test]
+fn highlights_point_at_matching_words() {
+    let index = Index::build(&corpus());
+    let (hits, _) = index.search("роутера пароль", Some(Locale::Ru), 1);
+    let chars: Vec<char> = hits[0].snippet.chars().collect();
+    let words: Vec<String> = hits[0].highlights.iter().map(|[s, e]| chars[*s..*e].iter().collect()).collect();
+    assert_eq!(words, ["роутера", "пароль"]);
+}
+
+#[test]
+fn the_index_round_trips_and_refuses_other_formats() {
+    let index = Index::build(&corpus());
+    let bytes = index.to_bytes();
+    assert_eq!(bytes, Index::build(&corpus()).to_bytes(), "deterministic");
+    let loaded = Index::from_bytes(&bytes).unwrap();
+    assert_eq!(ids(&loaded, "раутер", None), ids(&index, "раутер", None));
+    assert_eq!(loaded.count(Locale::Ru), 5);
+    let mut other = bytes.clone();
+    other[4..8].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    assert_eq!(Index::from_bytes(&other).err(), Some(IndexError::Version(FORMAT_VERSION + 1)));
+    assert_eq!(Index::from_bytes(b"nope").err(), Some(IndexError::NotAnIndex));
+    assert!(matches!(Index::from_bytes(&bytes[..bytes.len() / 2]), Err(IndexError::Corrupt(_))));
+    let empty = Index::build(&[]);
+    assert!(Index::from_bytes(&empty.to_bytes()).unwrap().is_empty());
+}
