@@ -7,7 +7,7 @@ use crate::config::FormSchema;
 use crate::form::{check_category, check_fields};
 use crate::i18n::{strings, too_long};
 use crate::locale::Locale;
-use crate::wire::{FieldError, NewTicket, TicketUpdate};
+use crate::wire::{FieldError, KbPublish, NewTicket, TicketUpdate};
 
 /// The largest request body the API reads; larger ones are refused with 413 unread.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -148,6 +148,50 @@ pub fn validate_update(update: &TicketUpdate) -> Vec<FieldError> {
     if let Some(Some(a)) = &update.assignee {
         if a.trim().is_empty() || a.chars().count() > MAX_ASSIGNEE_CHARS {
             errors.push(FieldError::new("assignee", "invalid", "1-100 characters, or null to unassign."));
+        }
+    }
+    errors
+}
+
+/// The largest knowledge base a publish may carry.
+pub const MAX_KB_BODY_BYTES: usize = 8 * 1024 * 1024;
+const MAX_ARTICLES: usize = 5_000;
+const MAX_ARTICLE_CHARS: usize = 100_000;
+
+fn is_article_id(id: &str) -> bool {
+    (1..=100).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Problems of a knowledge-base publish (agent-facing, in English). Languages must be ones
+/// the site speaks; an article without one is in the site's default language.
+pub fn validate_publish(kb: &KbPublish, locales: &[Locale]) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if kb.articles.len() > MAX_ARTICLES {
+        errors.push(FieldError::new("articles", "too_many", format!("At most {MAX_ARTICLES} articles.")));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, a) in kb.articles.iter().enumerate() {
+        let path = |f: &str| format!("articles[{i}].{f}");
+        if !is_article_id(&a.id) {
+            errors.push(FieldError::new(path("id"), "invalid", "1-100 characters: letters, digits, '-', '_'."));
+        }
+        if a.locale.is_some_and(|l| !locales.contains(&l)) {
+            errors.push(FieldError::new(path("locale"), "invalid", "A language of the site."));
+        }
+        if !seen.insert((a.id.clone(), a.locale)) {
+            errors.push(FieldError::new(path("id"), "duplicate", "One article per id and language."));
+        }
+        if a.title.trim().is_empty() || a.title.chars().count() > 200 {
+            errors.push(FieldError::new(path("title"), "invalid", "1-200 characters."));
+        }
+        if a.body_markdown.chars().count() > MAX_ARTICLE_CHARS {
+            errors.push(FieldError::new(path("body_markdown"), "too_long", "At most 100000 characters."));
+        }
+        if a.tags.len() > MAX_TAGS || a.tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_TAG_CHARS) {
+            errors.push(FieldError::new(path("tags"), "invalid", "At most 20 tags of 1-40 characters."));
+        }
+        if a.updated.as_ref().is_some_and(|d| d.len() != 10 || !d.chars().all(|c| c.is_ascii_digit() || c == '-')) {
+            errors.push(FieldError::new(path("updated"), "invalid", "A date as YYYY-MM-DD."));
         }
     }
     errors

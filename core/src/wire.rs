@@ -277,3 +277,87 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u32>,
 }
+
+/// One article as an agent publishes it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct KbArticleIn {
+    pub id: String,
+    pub locale: Option<Locale>,
+    pub title: String,
+    pub body_markdown: String,
+    pub tags: Vec<String>,
+    pub category: Option<String>,
+    /// `YYYY-MM-DD`; the publish date when absent.
+    pub updated: Option<String>,
+}
+
+/// `PUT /v1/admin/sites/{site}/kb`: the site's whole knowledge base, replacing the old one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct KbPublish {
+    pub articles: Vec<KbArticleIn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KbPublished {
+    /// The index version now served.
+    pub version: String,
+    pub articles: usize,
+    pub index_bytes: usize,
+}
+
+/// `GET /v1/sites/{site}/kb/articles/{id}`: `html` was sanitized when published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KbArticle {
+    pub id: String,
+    pub title: String,
+    pub html: String,
+    pub locale: Locale,
+    pub tags: Vec<String>,
+    pub updated_at: String,
+}
+
+/// `POST /v1/sites/{site}/kb/articles/{id}/feedback`: "Was this helpful?".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct KbFeedback {
+    pub helpful: bool,
+}
+
+/// What the widget reports for deflection statistics (article views and feedback are recorded
+/// by their own endpoints, tickets by intake).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WidgetEventKind {
+    Search,
+    FormOpened,
+}
+
+impl WidgetEventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WidgetEventKind::Search => "search",
+            WidgetEventKind::FormOpened => "form_opened",
+        }
+    }
+}
+
+/// `POST /v1/sites/{site}/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetEvent {
+    pub kind: WidgetEventKind,
+    #[serde(default)]
+    pub article_id: Option<String>,
+    #[serde(default)]
+    pub query: Option<String>,
+    #[serde(default)]
+    pub results: Option<u32>,
+}

@@ -52,8 +52,10 @@ CREATE TABLE idempotency (
 CREATE TABLE events (
   id         TEXT PRIMARY KEY,
   site_id    TEXT NOT NULL,
-  kind       TEXT NOT NULL,
+  kind       TEXT NOT NULL,               -- ticket.created, ticket.updated, search, article_view, kb.helpful, ...
   ticket_id  TEXT,
+  article_id TEXT,
+  data       TEXT,                        -- JSON details (a search's query and result count)
   created_at TEXT NOT NULL
 );
 CREATE INDEX events_by_site ON events (site_id, kind, created_at);
@@ -64,13 +66,15 @@ CREATE TABLE webhook_deliveries (
   delivered_at TEXT NOT NULL
 );
 
+-- The published knowledge base; the search index built from it lives in KV.
 CREATE TABLE kb_articles (
   site_id    TEXT NOT NULL,
   id         TEXT NOT NULL,
   locale     TEXT NOT NULL,
   title      TEXT NOT NULL,
-  body       TEXT NOT NULL,                 -- plain text, for search and snippets
+  html       TEXT NOT NULL,                 -- sanitized at publish time
   tags       TEXT NOT NULL,                 -- JSON array
+  category   TEXT,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (site_id, locale, id)
 );

@@ -78,18 +78,23 @@ pub fn finish(result: ApiResult, method: &Method, path: &str) -> Response {
 /// Reads a JSON body of at most [`MAX_BODY_BYTES`]: 415 if it is not declared as JSON (so a
 /// cross-site form cannot post it without a CORS preflight), 413 if too large, 400/422 if bad.
 pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> Result<T, ApiError> {
+    read_json_up_to(req, MAX_BODY_BYTES).await
+}
+
+/// [`read_json`] with another size limit (a knowledge-base publish is larger than a request).
+pub async fn read_json_up_to<T: DeserializeOwned>(req: &mut Request, limit: usize) -> Result<T, ApiError> {
     let content_type = req.headers().get("Content-Type")?.unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or("").trim();
     if !essence.eq_ignore_ascii_case("application/json") {
         return Err(problem::unsupported_media_type().into());
     }
     let declared = req.headers().get("Content-Length")?.and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(problem::payload_too_large(MAX_BODY_BYTES).into());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(problem::payload_too_large(limit).into());
     }
     let body = req.bytes().await.map_err(|_| problem::bad_request("The body could not be read."))?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(problem::payload_too_large(MAX_BODY_BYTES).into());
+    if body.len() > limit {
+        return Err(problem::payload_too_large(limit).into());
     }
     Ok(decode_json(&body)?)
 }

@@ -43,6 +43,22 @@ async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
             allow(method, &[Get])?;
             kb::search(env, site, &url).await
         }
+        ["v1", "sites", site, "kb", "articles", id] => {
+            allow(method, &[Get])?;
+            kb::article(env, site, id, &url).await
+        }
+        ["v1", "sites", site, "kb", "articles", id, "feedback"] => {
+            allow(method, &[Post])?;
+            kb::feedback(req, env, site, id).await
+        }
+        ["v1", "sites", site, "events"] => {
+            allow(method, &[Post])?;
+            kb::event(req, env, site).await
+        }
+        ["v1", "admin", "sites", site, "kb"] => {
+            allow(method, &[Put])?;
+            kb::publish(req, env, site).await
+        }
         ["v1", "sites", site, "tickets"] => {
             allow(method, &[Post])?;
             intake::create(req, env, site).await

@@ -61,6 +61,27 @@ pub async fn load(db: &D1Database, id: &str) -> Result<Site, ApiError> {
         .into_site()
 }
 
+/// How long an isolate trusts what it read of a site (config) or its index before looking again.
+pub const CACHE_MS: u64 = 5_000;
+
+thread_local! {
+    static SITES: std::cell::RefCell<std::collections::HashMap<String, (u64, Site)>> = Default::default();
+}
+
+/// [`load`] for the hot public paths (search, articles): a site read in the last few seconds
+/// is not read again, so typing in the search box does not cost a database round trip per key.
+pub async fn load_cached(db: &D1Database, id: &str) -> Result<Site, ApiError> {
+    let now = crate::platform::now_ms();
+    let fresh =
+        SITES.with(|c| c.borrow().get(id).filter(|(at, _)| now.saturating_sub(*at) < CACHE_MS).map(|(_, s)| s.clone()));
+    if let Some(site) = fresh {
+        return Ok(site);
+    }
+    let site = load(db, id).await?;
+    SITES.with(|c| c.borrow_mut().insert(id.to_owned(), (now, site.clone())));
+    Ok(site)
+}
+
 /// The site `id` if the request carries its admin token. A missing token is 401; a token of
 /// another site is 404, exactly like a site that does not exist, so tokens reveal nothing.
 pub async fn authorize_admin(req: &Request, db: &D1Database, id: &str) -> Result<Site, ApiError> {

@@ -80,9 +80,11 @@ fn widget() -> Result {
 
 fn worker() -> Result {
     let root = root();
+    // The worker answers searches: it is built for speed (opt-level 3), the widget for size.
     run(Command::new(tool_bin("worker-build"))
         .arg("--release")
         .current_dir(root.join("worker"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "3")
         .env("WASM_BINDGEN_BIN", tool_bin("wasm-bindgen"))
         .env("WASM_OPT_BIN", npm_bin("wasm-opt"))
         .env("ESBUILD_BIN", npm_bin("esbuild")))

@@ -1,21 +1,16 @@
-//! The demo knowledge base in `kb/<site>/<locale>/*.md`: Markdown with a front matter of
-//! `id`, `title`, `tags`, `category`, `updated`.
+//! The demo knowledge base in `kb/<site>/<locale>/*.md` (Markdown with a front matter of `id`,
+//! `title`, `tags`, `category`, `updated`), and `cargo xtask kb publish`, which sends it to a
+//! worker with `PUT /v1/admin/sites/{site}/kb`.
 
 use std::fs;
 
+use tabdesk_core::locale::Locale;
+use tabdesk_core::wire::{KbArticleIn, KbPublish, KbPublished};
+
 use crate::{root, Result};
 
-pub struct Article {
-    pub id: String,
-    pub locale: String,
-    pub title: String,
-    pub tags: Vec<String>,
-    pub updated: String,
-    pub body: String,
-}
-
-/// Splits `---\nkey: value\n---\nbody` into its fields and body.
-fn parse(text: &str, locale: &str, file: &str) -> Result<Article> {
+/// Splits `---\nkey: value\n---\nbody` into an article.
+fn parse(text: &str, locale: Locale, file: &str) -> Result<KbArticleIn> {
     let rest = text.strip_prefix("---\n").ok_or_else(|| format!("{file}: no front matter"))?;
     let (head, body) = rest.split_once("\n---\n").ok_or_else(|| format!("{file}: front matter is not closed"))?;
     let field = |name: &str| {
@@ -30,59 +25,72 @@ fn parse(text: &str, locale: &str, file: &str) -> Result<Article> {
         .map(|t| t.trim().to_owned())
         .filter(|t| !t.is_empty())
         .collect();
-    Ok(Article {
+    Ok(KbArticleIn {
         id: field("id")?,
-        locale: locale.to_owned(),
+        locale: Some(locale),
         title: field("title")?,
+        body_markdown: body.trim().to_owned(),
         tags,
-        updated: field("updated")?,
-        body: body.trim().to_owned(),
+        category: Some(field("category")?),
+        updated: Some(field("updated")?),
     })
 }
 
-/// Markdown reduced to the text a reader sees, for search and snippets.
-fn plain_text(markdown: &str) -> String {
-    markdown
-        .lines()
-        .map(|l| l.trim_start_matches(['#', '-', '*', '>', ' ']).replace(['*', '`', '_'], ""))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-pub fn load(site: &str) -> Result<Vec<Article>> {
+/// Every article of `site`, in a stable order.
+pub fn load(site: &str) -> Result<KbPublish> {
     let mut articles = Vec::new();
     let dir = root().join("kb").join(site);
-    for locale in fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let locale = locale?;
-        let tag = locale.file_name().to_string_lossy().into_owned();
-        let mut files: Vec<_> = fs::read_dir(locale.path())?.collect::<std::io::Result<_>>()?;
+    let mut locales: Vec<_> =
+        fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?.collect::<std::io::Result<_>>()?;
+    locales.sort_by_key(|l| l.file_name());
+    for folder in locales {
+        let name = folder.file_name().to_string_lossy().into_owned();
+        let locale = Locale::from_tag(&name).ok_or_else(|| format!("kb/{site}/{name}: not a language we speak"))?;
+        let mut files: Vec<_> = fs::read_dir(folder.path())?.collect::<std::io::Result<_>>()?;
         files.sort_by_key(|f| f.file_name());
         for file in files.into_iter().filter(|f| f.path().extension().is_some_and(|e| e == "md")) {
-            let name = file.path().display().to_string();
-            articles.push(parse(&fs::read_to_string(file.path())?, &tag, &name)?);
+            let path = file.path().display().to_string();
+            articles.push(parse(&fs::read_to_string(file.path())?, locale, &path)?);
         }
     }
-    Ok(articles)
+    Ok(KbPublish { articles })
 }
 
-/// SQL that replaces `site`'s articles with the ones in `kb/<site>`.
-pub fn demo_articles_sql(site: &str, quote: fn(&str) -> String) -> Result<String> {
-    let mut sql = format!("DELETE FROM kb_articles WHERE site_id = {};\n", quote(site));
-    for a in load(site)? {
-        let tags = serde_json::to_string(&a.tags)?;
-        sql.push_str(&format!(
-            "INSERT INTO kb_articles (site_id, id, locale, title, body, tags, updated_at) VALUES ({}, {}, {}, {}, {}, {}, {});\n",
-            quote(site),
-            quote(&a.id),
-            quote(&a.locale),
-            quote(&a.title),
-            quote(&plain_text(&a.body)),
-            quote(&tags),
-            quote(&a.updated),
-        ));
+/// Publishes `kb/<site>` to the worker at `base` as the site's agent.
+pub fn publish(base: &str, site: &str, token: &str) -> Result<KbPublished> {
+    let kb = load(site)?;
+    let mut response = ureq::put(format!("{base}/v1/admin/sites/{site}/kb"))
+        .config()
+        .http_status_as_error(false)
+        .build()
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Content-Type", "application/json")
+        .send(serde_json::to_string(&kb)?.as_bytes())
+        .map_err(|e| format!("publishing to {base}: {e}"))?;
+    let body = response.body_mut().read_to_string()?;
+    if response.status() != 200 {
+        return Err(format!("publishing to {base}: {} {body}", response.status()).into());
     }
-    Ok(sql)
+    let published: KbPublished = serde_json::from_str(&body)?;
+    println!(
+        "    published {} articles of {site} (index {} bytes, version {})",
+        published.articles, published.index_bytes, published.version
+    );
+    Ok(published)
+}
+
+/// `cargo xtask kb publish --site demo [--to URL] [--token TOKEN]`.
+pub fn command(args: &[String]) -> Result {
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    if args.first().map(String::as_str) != Some("publish") {
+        return Err("usage: cargo xtask kb publish --site SITE [--to URL] [--token TOKEN]".into());
+    }
+    let site = flag("--site").unwrap_or_else(|| "demo".into());
+    let to = flag("--to").unwrap_or_else(|| "http://127.0.0.1:8787".into());
+    let token = flag("--token")
+        .or_else(|| std::env::var("TABDESK_ADMIN_TOKEN").ok())
+        .ok_or("give the site's admin token with --token or TABDESK_ADMIN_TOKEN")?;
+    publish(&to, &site, &token).map(|_| ())
 }
 
 #[cfg(test)]
@@ -90,23 +98,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_front_matter_and_flattens_markdown() {
+    fn parses_front_matter() {
         let a = parse(
             "---\nid: wifi\ntitle: Wi-Fi\ntags: [router, wifi]\ncategory: equipment\nupdated: 2026-11-01\n---\n# Setup\n\n- Press **WPS**.\n",
-            "en",
+            Locale::En,
             "x.md",
         )
         .unwrap();
         assert_eq!(a.id, "wifi");
         assert_eq!(a.tags, ["router", "wifi"]);
-        assert_eq!(plain_text(&a.body), "Setup Press WPS.");
-        assert!(parse("no front matter", "en", "y.md").is_err());
+        assert_eq!(a.body_markdown, "# Setup\n\n- Press **WPS**.");
+        assert!(parse("no front matter", Locale::En, "y.md").is_err());
     }
 
     #[test]
-    fn the_demo_knowledge_base_loads() {
-        let articles = load("demo").unwrap();
-        assert!(articles.iter().any(|a| a.locale == "ru"));
-        assert!(articles.iter().any(|a| a.locale == "en"));
+    fn the_demo_knowledge_base_is_complete_and_valid() {
+        let kb = load("demo").unwrap();
+        for locale in Locale::ALL {
+            let n = kb.articles.iter().filter(|a| a.locale == Some(locale)).count();
+            assert!(n >= 30, "{n} articles in {locale:?}");
+        }
+        let errors = tabdesk_core::validate::validate_publish(&kb, &Locale::ALL);
+        assert!(errors.is_empty(), "{errors:?}");
     }
 }

@@ -11,7 +11,6 @@ use tabdesk_core::config::{validate_config, SiteConfig};
 use tabdesk_core::token::{hash_token, new_token};
 
 use crate::build::build_all;
-use crate::kb::demo_articles_sql;
 use crate::run::{npm_bin, run, step};
 use crate::setup::setup;
 use crate::{root, Result};
@@ -73,8 +72,8 @@ pub fn prepare_state(persist: &Path) -> Result<String> {
         run(wrangler().args(["d1", "migrations", "apply", "tabdesk", "--local", "--persist-to"]).arg(persist))
     })?;
     let admin = random_token()?;
-    step("local D1: demo site and articles", || {
-        let mut sql = format!(
+    step("local D1: demo site", || {
+        let sql = format!(
             "INSERT INTO sites (id, config, admin_token_hash, created_at)
              VALUES ({id}, {config}, {hash}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
              ON CONFLICT (id) DO UPDATE SET admin_token_hash = excluded.admin_token_hash, config = excluded.config;\n",
@@ -82,7 +81,6 @@ pub fn prepare_state(persist: &Path) -> Result<String> {
             config = sql_str(&serde_json::to_string(&demo_config()?)?),
             hash = sql_str(&hash_token(&admin)),
         );
-        sql.push_str(&demo_articles_sql(DEMO_SITE, sql_str)?);
         let file = persist.join("seed.sql");
         fs::create_dir_all(persist)?;
         fs::write(&file, sql)?;
@@ -198,6 +196,7 @@ pub fn dev(port: u16) -> Result {
     let admin = prepare_state(&persist)?;
     let worker = step("start wrangler dev", || Worker::start(&persist, port, None, &["wrangler.toml"]))?;
     let url = worker.url();
+    step("publish the demo knowledge base", || crate::kb::publish(&url, DEMO_SITE, &admin))?;
     println!();
     println!("demo page: {url}/demo/  (English: {url}/demo/en.html)");
     println!(

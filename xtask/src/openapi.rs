@@ -5,7 +5,8 @@
 use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
 use tabdesk_core::wire::{
-    NewSite, NewTicket, Problem, SearchResults, SiteCreated, TicketCreated, TicketPage, TicketSummary, TicketUpdate,
+    KbArticle, KbFeedback, KbPublish, KbPublished, NewSite, NewTicket, Problem, SearchResults, SiteCreated,
+    TicketCreated, TicketPage, TicketSummary, TicketUpdate, WidgetEvent,
 };
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
@@ -67,6 +68,11 @@ pub fn document() -> Value {
     register::<TicketCreated>(&mut schemas);
     register::<TicketPage>(&mut schemas);
     register::<TicketUpdate>(&mut schemas);
+    register::<KbArticle>(&mut schemas);
+    register::<KbFeedback>(&mut schemas);
+    register::<KbPublish>(&mut schemas);
+    register::<KbPublished>(&mut schemas);
+    register::<WidgetEvent>(&mut schemas);
     register::<NewSite>(&mut schemas);
     register::<SiteCreated>(&mut schemas);
     register::<Problem>(&mut schemas);
@@ -109,6 +115,33 @@ pub fn document() -> Value {
                     query("limit", json!({ "type": "integer", "minimum": 1, "maximum": 50 }), "At most this many hits"),
                 ],
                 "responses": responses((200, body::<SearchResults>("Hits")), &[(404, "No such site"), (422, "Bad parameter")])
+            } },
+            "/v1/sites/{site}/kb/articles/{id}": { "get": {
+                "operationId": "getArticle", "summary": "An article, its HTML sanitized at publish time",
+                "parameters": [site.clone(), path_param("id", "The article id"),
+                    query("locale", json!({ "type": "string" }), "Preferred language")],
+                "responses": responses((200, body::<KbArticle>("The article")), &[(404, "No such site or article")])
+            } },
+            "/v1/sites/{site}/kb/articles/{id}/feedback": { "post": {
+                "operationId": "articleFeedback", "summary": "Was this article helpful?",
+                "parameters": [site.clone(), path_param("id", "The article id")],
+                "requestBody": request::<KbFeedback>(),
+                "responses": responses((202, json!({ "description": "Recorded" })),
+                    &with(bad_body, &[(403, "Foreign origin"), (404, "No such site or article")]))
+            } },
+            "/v1/sites/{site}/events": { "post": {
+                "operationId": "widgetEvent", "summary": "A search or an opened form, for deflection statistics",
+                "parameters": [site.clone()],
+                "requestBody": request::<WidgetEvent>(),
+                "responses": responses((202, json!({ "description": "Recorded" })),
+                    &with(bad_body, &[(403, "Foreign origin"), (404, "No such site")]))
+            } },
+            "/v1/admin/sites/{site}/kb": { "put": {
+                "operationId": "publishKb", "summary": "Replace the site's knowledge base and rebuild its index",
+                "security": agent, "parameters": [site.clone()],
+                "requestBody": request::<KbPublish>(),
+                "responses": responses((200, body::<KbPublished>("Published; served at once")),
+                    &with(bad_body, &[(401, "No token"), (404, "No such site")]))
             } },
             "/v1/sites/{site}/tickets": { "post": {
                 "operationId": "createTicket", "summary": "File a request (exactly once per Idempotency-Key)",

@@ -73,10 +73,11 @@ pub fn test() -> Result {
     let env = [
         ("TABDESK_URL", worker.url()),
         ("TABDESK_SITE", DEMO_SITE.to_owned()),
-        ("TABDESK_ADMIN_TOKEN", admin),
+        ("TABDESK_ADMIN_TOKEN", admin.clone()),
         ("TABDESK_OPERATOR_TOKEN", operator.clone()),
     ];
     let hint = worker.log_hint();
+    step("publish the demo knowledge base", || crate::kb::publish(&worker.url(), DEMO_SITE, &admin))?;
     step("API integration tests", || {
         run(cargo().args(["test", "-p", "tabdesk-tests"]).envs(env.clone())).map_err(|e| format!("{e}{hint}").into())
     })?;

@@ -1,0 +1,150 @@
+//! The knowledge base against the real worker: publishing (sanitized), search in Russian and
+//! English with inflections, typos and prefixes, articles, feedback and events.
+
+use serde_json::{json, Value};
+use tabdesk_tests::{unique, Api, Reply};
+
+fn own_site(api: &Api, locales: &[&str]) -> (String, String) {
+    let id = unique("kb").chars().take(30).collect::<String>();
+    let auth = format!("Bearer {}", api.operator_token);
+    let body = json!({ "id": id, "name": "KB", "allowed_origins": ["https://shop.example"], "locales": locales });
+    let reply = api.post_json("/v1/operator/sites", &body, &[("Authorization", &auth)]);
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    (id, reply.json()["admin_token"].as_str().unwrap().to_owned())
+}
+
+fn publish(api: &Api, site: &str, token: &str, articles: Value) -> Reply {
+    let auth = format!("Bearer {token}");
+    api.send(
+        "PUT",
+        &format!("/v1/admin/sites/{site}/kb"),
+        &json!({ "articles": articles }).to_string(),
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+    )
+}
+
+fn corpus() -> Value {
+    json!([
+        { "id": "tariffs", "locale": "ru", "title": "Тарифы", "body_markdown": "Сравнение домашних тарифов по скорости и цене.", "tags": ["цены"] },
+        { "id": "router", "locale": "ru", "title": "Настройка роутера", "body_markdown": "Откройте настройки роутера и задайте пароль сети Wi-Fi.", "tags": ["wi-fi"] },
+        { "id": "connect", "locale": "ru", "title": "Подключение нового дома", "body_markdown": "Оставьте заявку, и мы проверим техническую возможность.", "tags": [] },
+        { "id": "pay", "locale": "ru", "title": "Оплата картой", "body_markdown": "Платёж зачисляется сразу после оплаты.", "tags": [] },
+        { "id": "router", "locale": "en", "title": "Setting up your router", "body_markdown": "Open the router settings and choose a **Wi-Fi** password.", "tags": ["wifi"] },
+        { "id": "payments", "locale": "en", "title": "Payments", "body_markdown": "Pay by card, by autopayment or in cash.", "tags": ["billing"] },
+        { "id": "moving", "locale": "en", "title": "Moving house", "body_markdown": "Tell us your new address five days before you move.", "tags": [] }
+    ])
+}
+
+fn top(api: &Api, site: &str, query: &str, locale: &str) -> Vec<String> {
+    let q: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
+    let reply = api.get(&format!("/v1/sites/{site}/kb/search?q={q}&locale={locale}"), &[]);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let r = reply.json();
+    assert!(r["took_us"].is_u64());
+    r["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn search_forgives_inflections_typos_prefixes_and_yo() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["ru", "en"]);
+    let published = publish(&api, &site, &token, corpus());
+    assert_eq!(published.status, 200, "{}", published.body);
+    assert_eq!(published.json()["articles"], 7);
+
+    assert_eq!(top(&api, &site, "тарифов", "ru")[0], "tariffs", "«тарифов» finds «Тарифы»");
+    assert_eq!(top(&api, &site, "раутер", "ru")[0], "router", "«раутер» finds «роутер»");
+    assert_eq!(top(&api, &site, "подкл", "ru")[0], "connect", "«подкл» finds «Подключение»");
+    assert_eq!(top(&api, &site, "платеж", "ru")[0], "pay", "е finds ё");
+    assert_eq!(top(&api, &site, "routers", "en")[0], "router");
+    assert_eq!(top(&api, &site, "ruoter", "en")[0], "router", "a transposed typo");
+    assert_eq!(top(&api, &site, "paym", "en")[0], "payments", "a prefix while typing");
+    // No locale given: the query's script decides.
+    assert_eq!(top(&api, &site, "роутер", "")[0], "router");
+    assert_eq!(top(&api, &site, "moving", "")[0], "moving");
+}
+
+#[test]
+fn published_articles_are_inert_html() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["en"]);
+    let hostile = "Hello\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3)) [fine](https://example.com)";
+    let articles = json!([{ "id": "evil", "title": "Evil", "body_markdown": hostile, "tags": [] }]);
+    assert_eq!(publish(&api, &site, &token, articles).status, 200);
+    let article = api.get(&format!("/v1/sites/{site}/kb/articles/evil"), &[]);
+    assert_eq!(article.status, 200, "{}", article.body);
+    let html = article.json()["html"].as_str().unwrap().to_owned();
+    for tag in html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("").to_lowercase()) {
+        assert!(
+            !tag.starts_with("script") && !tag.contains("javascript:") && !tag.contains(" on"),
+            "live <{tag}> in {html}"
+        );
+    }
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(html.contains("<a href=\"https://example.com\">fine</a>"), "{html}");
+    assert_eq!(article.json()["locale"], "en");
+}
+
+#[test]
+fn publishing_replaces_the_index_and_a_failed_publish_keeps_it() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["ru", "en"]);
+    let (_, other_token) = own_site(&api, &["en"]);
+    assert_eq!(publish(&api, &site, &token, corpus()).status, 200);
+    assert_eq!(top(&api, &site, "moving", "en"), ["moving"]);
+
+    publish(&api, &site, &other_token, json!([])).problem(404);
+    let unauthenticated =
+        api.send("PUT", &format!("/v1/admin/sites/{site}/kb"), "{}", &[("Content-Type", "application/json")]);
+    unauthenticated.problem(401);
+    let bad = json!([{ "id": "x y", "locale": "en", "title": "", "body_markdown": "" }]);
+    assert_eq!(publish(&api, &site, &token, bad).error_fields(), ["articles[0].id", "articles[0].title"]);
+    let unknown_language = json!([{ "id": "x", "locale": "de", "title": "X", "body_markdown": "" }]);
+    assert_eq!(publish(&api, &site, &token, unknown_language).error_fields(), ["articles[0].locale"]);
+    assert_eq!(top(&api, &site, "moving", "en"), ["moving"], "a refused publish changes nothing");
+
+    let next =
+        json!([{ "id": "fibre", "locale": "en", "title": "Fibre", "body_markdown": "Fibre to the home.", "tags": [] }]);
+    assert_eq!(publish(&api, &site, &token, next).status, 200);
+    assert!(top(&api, &site, "moving", "en").is_empty(), "the old articles are gone");
+    assert_eq!(top(&api, &site, "fibre", "en"), ["fibre"]);
+    api.get(&format!("/v1/sites/{site}/kb/articles/moving"), &[]).problem(404);
+}
+
+#[test]
+fn articles_fall_back_across_languages() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["ru", "en"]);
+    assert_eq!(publish(&api, &site, &token, corpus()).status, 200);
+    let ru = api.get(&format!("/v1/sites/{site}/kb/articles/router?locale=ru"), &[]).json();
+    assert_eq!(ru["title"], "Настройка роутера");
+    let en = api.get(&format!("/v1/sites/{site}/kb/articles/router?locale=en"), &[]).json();
+    assert_eq!(en["title"], "Setting up your router");
+    assert!(en["html"].as_str().unwrap().contains("<strong>Wi-Fi</strong>"));
+    let fallback = api.get(&format!("/v1/sites/{site}/kb/articles/tariffs?locale=en"), &[]).json();
+    assert_eq!(fallback["locale"], "ru", "only in Russian");
+    api.get(&format!("/v1/sites/{site}/kb/articles/nope"), &[]).problem(404);
+    api.get("/v1/sites/no-such-site/kb/articles/router", &[]).problem(404);
+}
+
+#[test]
+fn feedback_and_events_are_recorded_and_checked() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["ru", "en"]);
+    assert_eq!(publish(&api, &site, &token, corpus()).status, 200);
+    let feedback = format!("/v1/sites/{site}/kb/articles/router/feedback");
+    assert_eq!(api.post_json(&feedback, &json!({ "helpful": true }), &[]).status, 202);
+    assert_eq!(api.post_json(&feedback, &json!({ "helpful": false }), &[]).status, 202);
+    api.post_json(&format!("/v1/sites/{site}/kb/articles/nope/feedback"), &json!({ "helpful": true }), &[])
+        .problem(404);
+    api.send("POST", &feedback, "{", &[("Content-Type", "application/json")]).problem(400);
+    api.post_json(&feedback, &json!({ "helpful": true }), &[("Origin", "https://evil.example")]).problem(403);
+
+    let events = format!("/v1/sites/{site}/events");
+    let search = json!({ "kind": "search", "query": "роутер", "results": 2 });
+    assert_eq!(api.post_json(&events, &search, &[]).status, 202);
+    assert_eq!(api.post_json(&events, &json!({ "kind": "form_opened" }), &[]).status, 202);
+    assert_eq!(api.post_json(&events, &json!({ "kind": "hack" }), &[]).error_fields(), ["kind"]);
+    let long = json!({ "kind": "search", "query": "a".repeat(201) });
+    assert_eq!(api.post_json(&events, &long, &[]).error_fields(), ["query"]);
+}
