@@ -45,6 +45,14 @@ pub struct Strings {
     pub queued_title: &'static str,
     pub queued_body: &'static str,
     pub retry_now: &'static str,
+    pub helpful: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub thanks_feedback: &'static str,
+    pub still_need_help: &'static str,
+    pub suggestions: &'static str,
+    pub loading: &'static str,
+    pub article_failed: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -87,6 +95,14 @@ const EN: Strings = Strings {
     queued_title: "Saved, waiting for the connection",
     queued_body: "You seem to be offline. Your request is saved on this device and will be sent as soon as the connection is back; you will see its number here.",
     retry_now: "Try again now",
+    helpful: "Was this article helpful?",
+    yes: "Yes",
+    no: "No",
+    thanks_feedback: "Thank you for your feedback!",
+    still_need_help: "Still need help? Write to us.",
+    suggestions: "These articles may help",
+    loading: "Loading…",
+    article_failed: "Could not load the article. Please try again.",
 };
 
 const RU: Strings = Strings {
@@ -129,6 +145,14 @@ const RU: Strings = Strings {
     queued_title: "Сохранено, ждём связь",
     queued_body: "Похоже, нет подключения к интернету. Обращение сохранено на этом устройстве и уйдёт, как только связь появится; номер обращения появится здесь.",
     retry_now: "Отправить сейчас",
+    helpful: "Статья помогла?",
+    yes: "Да",
+    no: "Нет",
+    thanks_feedback: "Спасибо за отзыв!",
+    still_need_help: "Не помогло? Напишите нам.",
+    suggestions: "Возможно, помогут эти статьи",
+    loading: "Загружаем…",
+    article_failed: "Не удалось загрузить статью. Попробуйте ещё раз.",
 };
 
 /// The fixed strings of `locale`.

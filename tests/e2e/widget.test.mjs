@@ -125,6 +125,16 @@ test("a visitor searches, files a request from another origin, and agents see it
   assert.equal((await hit.locator("mark").first().textContent()).toLowerCase(), "router");
   assert.match(await frame.locator(".status").textContent(), /^\d+ articles? found$/);
 
+  // The article opens inline; "Back" returns to the results as they were.
+  await hit.click();
+  await frame.getByRole("heading", { name: "Setting up your Wi-Fi router" }).waitFor();
+  assert.match(await frame.locator(".article-body").textContent(), /192\.168\.0\.1/);
+  await frame.getByRole("button", { name: "Yes" }).click();
+  await frame.getByText("Thank you for your feedback!").waitFor();
+  await frame.getByRole("button", { name: "Back" }).click();
+  await hit.waitFor();
+  assert.equal(await search.inputValue(), "router");
+
   await frame.getByRole("button", { name: "Contact us" }).click();
   // Sending an empty form shows inline errors and moves focus to the first field.
   await frame.getByRole("button", { name: "Send" }).click();
@@ -143,6 +153,8 @@ test("a visitor searches, files a request from another origin, and agents see it
   const subject = `Red lamp ${Date.now()}`;
   await frame.getByLabel("Subject").fill(subject);
   await frame.getByLabel("Message").fill("The Internet lamp on my router is red since the morning.");
+  // Articles that may help appear while the customer writes.
+  await frame.locator(".suggestions").getByRole("button").first().waitFor();
   await frame.getByLabel("Email").fill("not-an-email");
   await frame.getByLabel("Email").blur();
   await frame.getByText("Enter an email address like name@example.com.").waitFor();
@@ -164,6 +176,7 @@ test("a visitor searches, files a request from another origin, and agents see it
   assert.equal(stored.category, "connection");
   assert.deepEqual(stored.fields, { contract: "NP-123456", router_lamp: "red" });
   assert.match(stored.context.user_agent, /Chrome/);
+  assert.deepEqual(stored.viewed_articles, ["wifi-router-setup"]);
 
   // Esc closes the panel and focus returns to the launcher.
   await frame.locator("body").press("Escape");

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 use tabdesk_core::i18n::{request_received, strings};
+use tabdesk_core::validate::MAX_VIEWED_ARTICLES;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, PageContext};
 
+use crate::article::ArticleView;
 use crate::contact::Contact;
 use crate::host;
 use crate::outbox::Outbox;
@@ -29,10 +31,25 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         context.update(|c| c.channel = Some(channel.clone()));
     }
     let screen = RwSignal::new(Screen::Home);
+    // The article read inline over the current screen, and every article read this visit
+    // (they go with a request, so agents see what the customer already tried).
+    let article = RwSignal::new(None::<String>);
+    let viewed = RwSignal::new(Vec::<String>::new());
+    let on_open = Callback::new(move |id: String| {
+        viewed.update(|v| {
+            if !v.contains(&id) && v.len() < MAX_VIEWED_ARTICLES {
+                v.push(id.clone());
+            }
+        });
+        article.set(Some(id));
+    });
     // Lives here, not in the search screen, so that "Back" finds the query and results as left.
     let search = SearchState::new(site.clone(), locale);
     let framed = boot.mode == EmbedMode::Frame;
-    let on_contact = Callback::new(move |()| screen.set(Screen::Contact));
+    let on_contact = Callback::new(move |()| {
+        article.set(None);
+        screen.set(Screen::Contact);
+    });
     let form = StoredValue::new(config.form.clone());
     let site = StoredValue::new(site);
     // A request the server refused while queued goes back to the form.
@@ -66,11 +83,14 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             }
             .into_any();
         }
+        if let Some(id) = article.get() {
+            return view! { <ArticleView site=site.get_value() id=id locale=locale on_contact=on_contact/> }.into_any();
+        }
         match screen.get() {
-            Screen::Home => view! { <Search state=search on_contact=on_contact/> }.into_any(),
+            Screen::Home => view! { <Search state=search on_contact=on_contact on_open=on_open/> }.into_any(),
             Screen::Contact => view! {
                 <Contact site=site.get_value() locale=locale form=form.get_value() context=context outbox=outbox
-                    restored=restored/>
+                    restored=restored viewed=viewed on_open=on_open/>
             }
             .into_any(),
         }
@@ -79,10 +99,15 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     view! {
         <div class=if framed { "panel" } else { "panel page" }>
             <header class="bar">
-                <Show when=move || screen.get() != Screen::Home>
+                <Show when=move || screen.get() != Screen::Home || article.with(Option::is_some)>
                     <button class="icon" type="button" aria-label=s.back on:click=move |_| {
-                        outbox.delivered.set(None);
-                        screen.set(Screen::Home);
+                        // Back from an article returns to where it was opened.
+                        if article.get_untracked().is_some() {
+                            article.set(None);
+                        } else {
+                            outbox.delivered.set(None);
+                            screen.set(Screen::Home);
+                        }
                     }>"←"</button>
                 </Show>
                 <h1>{config.name.clone()}</h1>

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use gloo_timers::future::TimeoutFuture;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,13 +13,20 @@ use serde_json::Value;
 use tabdesk_core::config::{localized, FormSchema};
 use tabdesk_core::form::check_category;
 use tabdesk_core::i18n::strings;
+use tabdesk_core::kb::is_blank;
 use tabdesk_core::locale::Locale;
 use tabdesk_core::validate::{validate_ticket, TicketField};
-use tabdesk_core::wire::{FieldError, NewTicket, PageContext};
+use tabdesk_core::wire::{FieldError, NewTicket, PageContext, SearchHit, WidgetEvent, WidgetEventKind};
 use wasm_bindgen::JsCast;
 
+use crate::api;
 use crate::fields::{error_of, field_id, set_error, CustomField};
 use crate::outbox::{self, Outbox};
+
+/// Wait after the customer stops typing before suggesting articles.
+const SUGGEST_DEBOUNCE_MS: u32 = 400;
+const SUGGEST_QUERY_CHARS: usize = 150;
+const SUGGESTIONS: usize = 3;
 
 /// What the customer typed so far, kept across closing the panel and reloading the page.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -121,8 +129,17 @@ pub fn Contact(
     context: RwSignal<PageContext>,
     outbox: Outbox,
     restored: RwSignal<bool>,
+    viewed: RwSignal<Vec<String>>,
+    on_open: Callback<String>,
 ) -> impl IntoView {
     let s = strings(locale);
+    {
+        let site = site.clone();
+        spawn_local(async move {
+            let event = WidgetEvent { kind: WidgetEventKind::FormOpened, article_id: None, query: None, results: None };
+            api::event(&site, event).await;
+        });
+    }
     let draft_key = format!("tabdesk:{site}:draft");
     // A request the server refused while queued comes back here with its errors.
     let refused = outbox.refused.get_untracked();
@@ -169,6 +186,31 @@ pub fn Contact(
         }
     });
 
+    // Articles that may answer what the customer is writing, refreshed as they type.
+    let suggestions = RwSignal::new(Vec::<SearchHit>::new());
+    let latest = StoredValue::new(0u32);
+    let suggest_site = StoredValue::new(site.clone());
+    Effect::new(move |_| {
+        let text = format!("{} {}", base[0].get(), base[1].get());
+        let query: String = text.chars().take(SUGGEST_QUERY_CHARS).collect();
+        let ticket = latest.get_value().wrapping_add(1);
+        latest.set_value(ticket);
+        if is_blank(&query) {
+            suggestions.set(Vec::new());
+            return;
+        }
+        spawn_local(async move {
+            TimeoutFuture::new(SUGGEST_DEBOUNCE_MS).await;
+            if latest.get_value() != ticket {
+                return;
+            }
+            let found = api::search(&suggest_site.get_value(), &format!("{query} "), locale.tag(), SUGGESTIONS).await;
+            if latest.get_value() == ticket {
+                suggestions.set(found.map(|r| r.hits).unwrap_or_default());
+            }
+        });
+    });
+
     let chosen = move || form.with_value(|f| check_category(f, Some(&category.get()), locale).ok().flatten().cloned());
 
     let submit = move |ev: SubmitEvent| {
@@ -193,6 +235,7 @@ pub fn Contact(
             fields: chosen().map(|_| fields.get_untracked()).unwrap_or_default(),
             context: page,
             hp: honeypot.get_untracked(),
+            viewed_articles: viewed.get_untracked(),
             fill_ms: Some((js_sys::Date::now() - opened_at).max(0.0) as u64),
             ..NewTicket::default()
         };
@@ -271,6 +314,19 @@ pub fn Contact(
                 <input id="td-hp" type="text" tabindex="-1" autocomplete="off" prop:value=move || honeypot.get()
                     on:input=move |ev| honeypot.set(event_target_value(&ev))/>
             </div>
+            <Show when=move || suggestions.with(|s| !s.is_empty())>
+                <section class="suggestions" aria-live="polite">
+                    <h3>{s.suggestions}</h3>
+                    <ul>
+                        <For each=move || suggestions.get() key=|hit| hit.id.clone() children=move |hit| {
+                            let id = hit.id.clone();
+                            view! {
+                                <li><button class="link" type="button" on:click=move |_| on_open.run(id.clone())>{hit.title}</button></li>
+                            }
+                        }/>
+                    </ul>
+                </section>
+            </Show>
             <p class="notice" role="alert">{move || notice.get()}</p>
             <button class="primary" type="submit" disabled=move || sending.get()>
                 {move || if sending.get() { s.sending } else { s.send }}

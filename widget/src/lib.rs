@@ -3,6 +3,7 @@
 
 mod api;
 mod app;
+mod article;
 mod contact;
 mod fields;
 mod host;

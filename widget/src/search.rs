@@ -6,12 +6,15 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::{highlight_runs, is_blank};
 use tabdesk_core::locale::Locale;
-use tabdesk_core::wire::{SearchHit, SearchResults};
+use tabdesk_core::wire::{SearchHit, SearchResults, WidgetEvent, WidgetEventKind};
 
 use crate::api;
 
 /// Wait after the last keystroke before asking the server.
 const DEBOUNCE_MS: u32 = 120;
+/// A query unchanged this long after its results showed counts as a search (for statistics).
+const SETTLE_MS: u32 = 1500;
+const HITS: usize = 8;
 
 #[derive(Clone, PartialEq)]
 enum Outcome {
@@ -57,30 +60,40 @@ impl SearchState {
                 return;
             }
             self.outcome.set(Outcome::Searching);
-            let answer = api::search(&self.site.get_value(), &query, self.locale.tag()).await;
+            let answer = api::search(&self.site.get_value(), &query, self.locale.tag(), HITS).await;
             if self.latest.get_value() != ticket {
                 return;
             }
+            let total = answer.as_ref().map(|r| r.total as u32);
             self.outcome.set(answer.map_or(Outcome::Failed, Outcome::Found));
+            TimeoutFuture::new(SETTLE_MS).await;
+            if self.latest.get_value() == ticket {
+                let event =
+                    WidgetEvent { kind: WidgetEventKind::Search, article_id: None, query: Some(query), results: total };
+                api::event(&self.site.get_value(), event).await;
+            }
         });
     }
 }
 
-fn hit_view(hit: SearchHit) -> impl IntoView {
+fn hit_view(hit: SearchHit, on_open: Callback<String>) -> impl IntoView {
     let runs = highlight_runs(&hit.snippet, &hit.highlights)
         .into_iter()
         .map(|(text, marked)| if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
         .collect_view();
+    let id = hit.id.clone();
     view! {
-        <li class="hit">
-            <h3>{hit.title}</h3>
-            <p>{runs}</p>
+        <li>
+            <button class="hit" type="button" on:click=move |_| on_open.run(id.clone())>
+                <span class="hit-title">{hit.title}</span>
+                <span class="hit-snippet">{runs}</span>
+            </button>
         </li>
     }
 }
 
 #[component]
-pub fn Search(state: SearchState, on_contact: Callback<()>) -> impl IntoView {
+pub fn Search(state: SearchState, on_contact: Callback<()>, on_open: Callback<String>) -> impl IntoView {
     let s = strings(state.locale);
     let locale = state.locale;
     let status = move || match state.outcome.get() {
@@ -110,7 +123,7 @@ pub fn Search(state: SearchState, on_contact: Callback<()>) -> impl IntoView {
                 on:input=move |ev| state.input(event_target_value(&ev))/>
             <p class="status" aria-live="polite">{status}</p>
             <ul class="hits">
-                <For each=hits key=|hit| hit.id.clone() children=hit_view/>
+                <For each=hits key=|hit| hit.id.clone() children=move |hit| hit_view(hit, on_open)/>
             </ul>
         </section>
         <footer class="contact">

@@ -14,7 +14,7 @@ use crate::sites::{self, Site};
 /// Everything the widget loads comes from our origin; only the site's own pages may frame it.
 fn policy(site: &Site) -> String {
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
          connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; {}",
         frame_ancestors(&site.config.origin_patterns())
     )

@@ -1,0 +1,79 @@
+//! An article read inline, with "Was this helpful?".
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::i18n::strings;
+use tabdesk_core::locale::Locale;
+use tabdesk_core::wire::KbArticle;
+
+use crate::api;
+
+#[derive(Clone, PartialEq)]
+enum Loaded {
+    Loading,
+    Ready(KbArticle),
+    Failed,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Vote {
+    None,
+    Yes,
+    No,
+}
+
+#[component]
+pub fn ArticleView(site: String, id: String, locale: Locale, on_contact: Callback<()>) -> impl IntoView {
+    let s = strings(locale);
+    let loaded = RwSignal::new(Loaded::Loading);
+    let vote = RwSignal::new(Vote::None);
+    let site = StoredValue::new(site);
+    let id = StoredValue::new(id);
+    spawn_local(async move {
+        let article = api::article(&site.get_value(), &id.get_value(), locale.tag()).await;
+        loaded.set(article.map_or(Loaded::Failed, Loaded::Ready));
+    });
+    let answer = move |helpful: bool| {
+        vote.set(if helpful { Vote::Yes } else { Vote::No });
+        spawn_local(async move {
+            api::feedback(&site.get_value(), &id.get_value(), helpful).await;
+        });
+    };
+    let body = move || match loaded.get() {
+        Loaded::Loading => view! { <p class="status" aria-live="polite">{s.loading}</p> }.into_any(),
+        Loaded::Failed => view! { <p class="notice" role="alert">{s.article_failed}</p> }.into_any(),
+        // The HTML was sanitized when the article was published (tabdesk_core::kb::markdown):
+        // the only server HTML the widget ever renders.
+        Loaded::Ready(a) => view! {
+            <article class="article" lang=a.locale.tag()>
+                <h2 class="title">{a.title}</h2>
+                <div class="article-body" inner_html=a.html></div>
+            </article>
+        }
+        .into_any(),
+    };
+    let feedback = move || match vote.get() {
+        Vote::None => view! {
+            <div class="helpful" role="group" aria-label=s.helpful>
+                <span>{s.helpful}</span>
+                <button class="secondary" type="button" on:click=move |_| answer(true)>{s.yes}</button>
+                <button class="secondary" type="button" on:click=move |_| answer(false)>{s.no}</button>
+            </div>
+        }
+        .into_any(),
+        Vote::Yes => view! { <p class="helpful" role="status">{s.thanks_feedback}</p> }.into_any(),
+        Vote::No => view! {
+            <div class="helpful" role="status">
+                <p>{s.thanks_feedback}</p>
+                <button class="primary" type="button" on:click=move |_| on_contact.run(())>{s.still_need_help}</button>
+            </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="article-view">
+            {body}
+            <Show when=move || matches!(loaded.get(), Loaded::Ready(_))>{feedback}</Show>
+        </section>
+    }
+}
