@@ -300,6 +300,19 @@ pub fn Contact(
                 .take(2)
                 .map(|f| view! { <BaseField field=f locale=locale value=base[f as usize] errors=errors/> })
                 .collect_view()}
+            <Show when=move || suggestions.with(|s| !s.is_empty())>
+                <section class="suggestions" aria-live="polite">
+                    <h3>{s.suggestions}</h3>
+                    <ul>
+                        <For each=move || suggestions.get() key=|hit| hit.id.clone() children=move |hit| {
+                            let id = hit.id.clone();
+                            view! {
+                                <li><button class="link" type="button" on:click=move |_| on_open.run(id.clone())>{hit.title}</button></li>
+                            }
+                        }/>
+                    </ul>
+                </section>
+            </Show>
             {move || chosen().map(|c| c.fields.into_iter().map(|def| view! {
                 <CustomField def=def locale=locale values=fields errors=errors/>
             }).collect_view())}
@@ -314,19 +327,6 @@ pub fn Contact(
                 <input id="td-hp" type="text" tabindex="-1" autocomplete="off" prop:value=move || honeypot.get()
                     on:input=move |ev| honeypot.set(event_target_value(&ev))/>
             </div>
-            <Show when=move || suggestions.with(|s| !s.is_empty())>
-                <section class="suggestions" aria-live="polite">
-                    <h3>{s.suggestions}</h3>
-                    <ul>
-                        <For each=move || suggestions.get() key=|hit| hit.id.clone() children=move |hit| {
-                            let id = hit.id.clone();
-                            view! {
-                                <li><button class="link" type="button" on:click=move |_| on_open.run(id.clone())>{hit.title}</button></li>
-                            }
-                        }/>
-                    </ul>
-                </section>
-            </Show>
             <p class="notice" role="alert">{move || notice.get()}</p>
             <button class="primary" type="submit" disabled=move || sending.get()>
                 {move || if sending.get() { s.sending } else { s.send }}
