@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's only entry points. Every step says what it does and
 //! how long it took; any failure ends the command with a non-zero exit.
 
+mod bench;
 mod build;
 mod kb;
 mod local;
@@ -21,7 +22,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   dev [--port 8787]   build, migrate and seed local D1, run wrangler dev, print the demo URL and tokens
   test                fmt, clippy (native + wasm32), unit tests, builds, API and browser tests
   kb publish --site S [--to URL] [--token T]   publish kb/S to a worker
-  bench search        our search engine against SQLite FTS5 (BANKING77 relevance, latency)";
+  bench search        our search engine against SQLite FTS5 (BANKING77 relevance, latency)
+  bench intake        ticket intake under load on the local worker (throughput, latency, exactly once)";
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
@@ -40,17 +42,6 @@ fn port_arg(args: &[String]) -> Result<u16> {
     }
 }
 
-/// `cargo xtask bench search`: the benchmark crate, optimised for speed, on BANKING77.
-fn bench_search() -> Result {
-    let data = root().join("../shared/data/banking77");
-    if !data.join("train.csv").exists() {
-        return Err(format!("{} is missing (BANKING77, see shared/data)", data.display()).into());
-    }
-    run::step("bench: search engine vs SQLite FTS5", || {
-        run::run(run::cargo().args(["run", "--quiet", "--profile", "perf", "-p", "tabdesk-bench", "--"]).arg(&data))
-    })
-}
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -59,7 +50,8 @@ fn main() -> ExitCode {
         Some("dev") => port_arg(&args).and_then(local::dev),
         Some("test") => test::test(),
         Some("kb") => kb::command(&args[1..]),
-        Some("bench") if args.get(1).map(String::as_str) == Some("search") => bench_search(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("search") => bench::search(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("intake") => bench::intake(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
