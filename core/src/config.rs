@@ -198,6 +198,25 @@ pub struct FieldDef {
     pub show_if: Option<Condition>,
 }
 
+impl FieldDef {
+    /// An optional field with no limits of its own.
+    pub fn new(id: &str, kind: FieldKind, label: Localized) -> FieldDef {
+        FieldDef {
+            id: id.to_owned(),
+            kind,
+            label,
+            required: false,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            options: Vec::new(),
+            min: None,
+            max: None,
+            show_if: None,
+        }
+    }
+}
+
 impl Default for SiteConfig {
     fn default() -> Self {
         SiteConfig {
@@ -444,20 +463,8 @@ mod tests {
         Localized::from([(Locale::En, en.to_owned())])
     }
 
-    pub(crate) fn field(id: &str, kind: FieldKind) -> FieldDef {
-        FieldDef {
-            id: id.into(),
-            kind,
-            label: text(id),
-            required: false,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            options: Vec::new(),
-            min: None,
-            max: None,
-            show_if: None,
-        }
+    fn field(id: &str, kind: FieldKind) -> FieldDef {
+        FieldDef::new(id, kind, text(id))
     }
 
     #[test]

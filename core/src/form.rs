@@ -215,19 +215,7 @@ mod tests {
     use serde_json::json;
 
     fn def(id: &str, kind: FieldKind) -> FieldDef {
-        FieldDef {
-            id: id.into(),
-            kind,
-            label: Localized::from([(Locale::En, id.to_owned())]),
-            required: true,
-            min_length: None,
-            max_length: None,
-            pattern: None,
-            options: Vec::new(),
-            min: None,
-            max: None,
-            show_if: None,
-        }
+        FieldDef { required: true, ..FieldDef::new(id, kind, Localized::from([(Locale::En, id.to_owned())])) }
     }
 
     fn code(d: &FieldDef, v: Value) -> Option<String> {
