@@ -1,18 +1,30 @@
-//! Triage against phrasings collected for this project (`tests/data/triage.tsv`, ru and en),
-//! each with the labels a support lead would give it. Prints the accuracy of every label.
+//! Triage against phrasings collected for this project, ru and en, each with the labels a
+//! support lead would give it. `triage.tsv` is the set the rules were tuned on;
+//! `triage_holdout.tsv` was written afterwards and never used to change them. Prints the
+//! accuracy of every label on both.
 
 use tabdesk_core::config::TriageKeywords;
 use tabdesk_core::triage::triage;
 
 /// The accuracy every label must keep; the printout shows the actual figures.
 const FLOOR: f64 = 0.8;
+/// On phrasings the rules never saw, a lower floor.
+const HOLDOUT_FLOOR: f64 = 0.6;
 
 #[test]
-fn triage_accuracy_on_collected_phrasings() {
-    let data = include_str!("data/triage.tsv");
+fn triage_accuracy_on_the_tuning_set() {
+    accuracy("tuning set", include_str!("data/triage.tsv"), 100, FLOOR);
+}
+
+#[test]
+fn triage_accuracy_on_held_out_phrasings() {
+    accuracy("held-out set", include_str!("data/triage_holdout.tsv"), 40, HOLDOUT_FLOOR);
+}
+
+fn accuracy(name: &str, data: &str, at_least: usize, floor: f64) {
     let rows: Vec<Vec<&str>> =
         data.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| l.split('\t').collect()).collect();
-    assert!(rows.len() >= 100, "at least 100 phrasings, got {}", rows.len());
+    assert!(rows.len() >= at_least, "at least {at_least} phrasings, got {}", rows.len());
     let names = ["language", "urgent", "sentiment", "intent", "needs_response", "priority"];
     let mut right = [0usize; 6];
     let mut misses = Vec::new();
@@ -36,14 +48,14 @@ fn triage_accuracy_on_collected_phrasings() {
         }
     }
     let n = rows.len() as f64;
-    println!("triage accuracy on {} phrasings:", rows.len());
+    println!("triage accuracy on the {name}, {} phrasings:", rows.len());
     for (name, r) in names.iter().zip(right) {
         println!("  {name:<15} {:.1}%", 100.0 * r as f64 / n);
     }
     for m in &misses {
         println!("  miss: {m}");
     }
-    for (name, r) in names.iter().zip(right) {
-        assert!(r as f64 / n >= FLOOR, "{name}: {:.1}% is under {:.0}%", 100.0 * r as f64 / n, 100.0 * FLOOR);
+    for (label, r) in names.iter().zip(right) {
+        assert!(r as f64 / n >= floor, "{name}, {label}: {:.1}% is under {:.0}%", 100.0 * r as f64 / n, 100.0 * floor);
     }
 }
