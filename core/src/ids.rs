@@ -20,9 +20,6 @@ pub fn ticket_number(site: &str, number: i64) -> String {
     format!("{}-{}", site.to_ascii_uppercase(), number)
 }
 
-/// The first per-site ticket number: four digits look like a real queue from day one.
-pub const FIRST_TICKET_NUMBER: i64 = 1001;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,13 +16,6 @@ fn fold(c: char, out: &mut String) {
     }
 }
 
-/// Folds a whole string the way [`tokenize`] folds words.
-pub fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    s.chars().for_each(|c| fold(c, &mut out));
-    out
-}
-
 /// Splits a text into words (runs of letters and digits) with their char ranges.
 pub fn tokenize(s: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
@@ -66,7 +59,6 @@ mod tests {
         let terms: Vec<_> = t.iter().map(|t| t.term.as_str()).collect();
         assert_eq!(terms, ["елка", "wi", "fi", "5", "ггц"]);
         assert_eq!((t[4].start, t[4].end), (15, 18));
-        assert_eq!(normalize("ЁЖИК"), "ежик");
         assert_eq!(escape_html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
     }
 }

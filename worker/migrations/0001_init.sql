@@ -3,7 +3,7 @@ CREATE TABLE sites (
   id               TEXT PRIMARY KEY,
   config           TEXT NOT NULL,
   admin_token_hash TEXT NOT NULL,
-  next_number      INTEGER NOT NULL DEFAULT 1001,
+  next_number      INTEGER NOT NULL DEFAULT 1001,  -- four digits look like a real queue from day one
   created_at       TEXT NOT NULL
 );
 
