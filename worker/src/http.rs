@@ -134,3 +134,8 @@ pub fn limit_param(url: &Url, default: usize, max: usize) -> Result<usize, ApiEr
             .ok_or_else(|| invalid_param("limit", &format!("A number from 1 to {max}."))),
     }
 }
+
+/// A text parameter of a D1 statement, or SQL NULL.
+pub fn nullable(value: Option<&str>) -> worker::wasm_bindgen::JsValue {
+    value.map_or(worker::wasm_bindgen::JsValue::NULL, Into::into)
+}

@@ -17,10 +17,9 @@ use tabdesk_core::wire::{FieldError, NewTicket, TicketCreated, TicketStatus};
 use worker::{D1Database, Env, Request};
 
 use crate::abuse::{check_origin, check_turnstile, rate_limit};
-use crate::http::{header, json, read_json, to_json, ApiError, ApiResult};
+use crate::http::{header, json, nullable, read_json, to_json, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::sites::{self, Site};
-use crate::tickets::nullable;
 use crate::webhooks;
 
 /// How long the first answer to a key is replayed.

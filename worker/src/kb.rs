@@ -18,10 +18,11 @@ use worker::kv::KvStore;
 use worker::{D1Database, Env, Request, Url};
 
 use crate::abuse::check_origin;
-use crate::http::{invalid_param, json, limit_param, param, read_json, read_json_up_to, to_json, ApiError, ApiResult};
+use crate::http::{
+    invalid_param, json, limit_param, nullable, param, read_json, read_json_up_to, to_json, ApiError, ApiResult,
+};
 use crate::platform::{now_iso, now_ms, random};
 use crate::sites::{self, Site, CACHE_MS};
-use crate::tickets::nullable;
 
 const DEFAULT_HITS: usize = 10;
 const MAX_HITS: usize = 50;

@@ -7,10 +7,9 @@ use tabdesk_core::problem;
 use tabdesk_core::token::bearer;
 use tabdesk_core::validate::validate_update;
 use tabdesk_core::wire::{Priority, TicketPage, TicketStatus, TicketSummary, TicketUpdate};
-use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Env, Request, Url};
 
-use crate::http::{header, invalid_param, json, limit_param, param, read_json, to_json, ApiError, ApiResult};
+use crate::http::{header, invalid_param, json, limit_param, nullable, param, read_json, to_json, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::sites::{self, Site};
 use crate::webhooks;
@@ -88,11 +87,6 @@ pub async fn find(db: &D1Database, site: &str, id: &str) -> Result<Option<Ticket
         .first::<TicketRow>(None)
         .await?;
     row.map(|r| r.into_summary(site)).transpose()
-}
-
-/// A text parameter, or SQL NULL.
-pub fn nullable(value: Option<&str>) -> JsValue {
-    value.map_or(JsValue::NULL, Into::into)
 }
 
 /// A query parameter that `parse` must accept when present.

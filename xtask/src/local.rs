@@ -127,9 +127,11 @@ impl Worker {
         if let Some(path) = &log {
             let file = File::create(path)?;
             cmd.stdout(file.try_clone()?).stderr(file);
+            // Logged runs (tests, benchmarks) get their own process group, so that stopping it
+            // also stops workerd. A run on the terminal stays in the terminal's group: Ctrl-C
+            // reaches wrangler directly.
+            cmd.process_group(0);
         }
-        // Its own process group, so that stopping it also stops workerd.
-        cmd.process_group(0);
         let child = cmd.spawn().map_err(|e| format!("could not start wrangler: {e}"))?;
         let mut worker = Worker { child, port, log };
         worker.wait_ready()?;
@@ -173,6 +175,12 @@ impl Worker {
 
 impl Drop for Worker {
     fn drop(&mut self) {
+        if self.log.is_none() {
+            // In the terminal's process group: Ctrl-C already went to wrangler.
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+            return;
+        }
         let group = format!("-{}", self.child.id());
         let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let deadline = Instant::now() + Duration::from_secs(5);
