@@ -78,7 +78,8 @@ impl Index {
     fn expand(&self, folded: &str, last: bool) -> QueryTerm {
         let stem = self.analyzer.stem(folded);
         let mut expansions = Vec::new();
-        if let Some(t) = self.terms.get(&stem) {
+        let known = self.terms.get(&stem);
+        if let Some(t) = known {
             expansions.push((t, 1.0));
         }
         let chars = folded.chars().count();
@@ -92,7 +93,7 @@ impl Index {
         }
         // Typos are forgiven only for words the dictionary does not know: a known word is
         // taken as meant, which keeps well-spelled queries fast and their results precise.
-        let budget = if expansions.is_empty() { typo_budget(chars) } else { 0 };
+        let budget = if known.is_none() { typo_budget(chars) } else { 0 };
         if budget > 0 {
             let builder = &builders()[usize::from(budget) - 1];
             let dfa = if last { builder.build_prefix_dfa(&stem) } else { builder.build_dfa(&stem) };
