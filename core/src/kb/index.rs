@@ -202,8 +202,11 @@ impl Index {
     }
 
     /// Number of documents in `locale`.
+    /// Documents are sorted by language, so this is two binary searches, cheap on every query.
     pub fn count(&self, locale: Locale) -> usize {
-        self.docs.iter().filter(|d| d.locale == locale).count()
+        let start = self.docs.partition_point(|d| d.locale < locale);
+        let end = self.docs.partition_point(|d| d.locale <= locale);
+        end.saturating_sub(start)
     }
 
     /// A term's postings and their BM25F weights.
