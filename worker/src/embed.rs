@@ -8,7 +8,7 @@ use tabdesk_core::text::escape_html;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode};
 use worker::{Env, Request, Response, Url};
 
-use crate::http::{header, param, respond, ApiError, ApiResult};
+use crate::http::{header, param, respond, to_json, ApiError, ApiResult};
 use crate::sites::{self, Site};
 
 /// Everything the widget loads comes from our origin; only the site's own pages may frame it.
@@ -29,7 +29,7 @@ fn html(body: String, status: u16, csp: &str) -> ApiResult {
 
 fn boot_json(boot: &EmbedBoot) -> Result<String, ApiError> {
     // `<` never appears outside strings in JSON, so escaping it keeps `</script>` out of the page.
-    Ok(serde_json::to_string(boot).map_err(|e| ApiError::internal(e.to_string()))?.replace('<', "\\u003c"))
+    Ok(to_json(boot)?.replace('<', "\\u003c"))
 }
 
 fn page(locale: Locale, title: &str, head: &str, body: &str) -> String {

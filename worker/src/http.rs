@@ -46,8 +46,7 @@ pub fn respond(body: String, status: u16, content_type: &str) -> Response {
 }
 
 pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
-    let body = serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(respond(body, status, "application/json; charset=utf-8"))
+    Ok(respond(to_json(value)?, status, "application/json; charset=utf-8"))
 }
 
 pub fn problem_response(p: &Problem) -> Response {
@@ -61,6 +60,11 @@ pub fn problem_response(p: &Problem) -> Response {
 
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// Reads JSON we stored ourselves: if it does not parse, that is our fault, not the client's.
+pub fn from_stored<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what} does not parse: {e}")))
 }
 
 /// Turns a handler's outcome into the answer, logging internal faults without details leaking.

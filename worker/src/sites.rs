@@ -1,5 +1,7 @@
 //! Sites: loading one, authorising its agents and the operator, the public config, creation.
 
+use std::rc::Rc;
+
 use serde::Deserialize;
 use tabdesk_core::config::{validate_config, SiteConfig};
 use tabdesk_core::problem;
@@ -8,7 +10,7 @@ use tabdesk_core::token::{bearer, constant_time_eq, hash_token, new_token};
 use tabdesk_core::wire::{NewSite, SiteCreated};
 use worker::{D1Database, Env, Request};
 
-use crate::http::{header, json, read_json, to_json, ApiError, ApiResult};
+use crate::http::{from_stored, header, json, read_json, to_json, ApiError, ApiResult};
 use crate::platform::{now_iso, random};
 
 /// A site as the handlers use it.
@@ -34,8 +36,7 @@ struct SiteRow {
 
 impl SiteRow {
     fn into_site(self) -> Result<Site, ApiError> {
-        let config = serde_json::from_str(&self.config)
-            .map_err(|e| ApiError::internal(format!("site {}: stored config does not parse: {e}", self.id)))?;
+        let config = from_stored(&format!("config of {}", self.id), &self.config)?;
         Ok(Site { id: self.id, config })
     }
 }
@@ -65,19 +66,20 @@ pub async fn load(db: &D1Database, id: &str) -> Result<Site, ApiError> {
 pub const CACHE_MS: u64 = 5_000;
 
 thread_local! {
-    static SITES: std::cell::RefCell<std::collections::HashMap<String, (u64, Site)>> = Default::default();
+    static SITES: std::cell::RefCell<std::collections::HashMap<String, (u64, Rc<Site>)>> = Default::default();
 }
 
 /// [`load`] for the hot public paths (search, articles): a site read in the last few seconds
 /// is not read again, so typing in the search box does not cost a database round trip per key.
-pub async fn load_cached(db: &D1Database, id: &str) -> Result<Site, ApiError> {
+/// Shared, not copied: a site's form schema is not cloned per keystroke.
+pub async fn load_cached(db: &D1Database, id: &str) -> Result<Rc<Site>, ApiError> {
     let now = crate::platform::now_ms();
     let fresh =
         SITES.with(|c| c.borrow().get(id).filter(|(at, _)| now.saturating_sub(*at) < CACHE_MS).map(|(_, s)| s.clone()));
     if let Some(site) = fresh {
         return Ok(site);
     }
-    let site = load(db, id).await?;
+    let site = Rc::new(load(db, id).await?);
     SITES.with(|c| c.borrow_mut().insert(id.to_owned(), (now, site.clone())));
     Ok(site)
 }

@@ -9,7 +9,9 @@ use tabdesk_core::validate::validate_update;
 use tabdesk_core::wire::{Priority, TicketPage, TicketStatus, TicketSummary, TicketUpdate};
 use worker::{D1Database, Env, Request, Url};
 
-use crate::http::{header, invalid_param, json, limit_param, nullable, param, read_json, to_json, ApiError, ApiResult};
+use crate::http::{
+    from_stored, header, invalid_param, json, limit_param, nullable, param, read_json, to_json, ApiError, ApiResult,
+};
 use crate::platform::{now_iso, now_ms, random};
 use crate::sites::{self, Site};
 use crate::webhooks;
@@ -47,10 +49,6 @@ pub struct TicketRow {
     updated_at: String,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what} does not parse: {e}")))
-}
-
 impl TicketRow {
     pub fn into_summary(self, site: &str) -> Result<TicketSummary, ApiError> {
         Ok(TicketSummary {
@@ -60,18 +58,18 @@ impl TicketRow {
             email: self.email,
             name: self.name,
             category: self.category,
-            fields: parse("fields", &self.fields)?,
+            fields: from_stored("fields", &self.fields)?,
             status: TicketStatus::parse(&self.status).ok_or_else(|| ApiError::internal("stored status"))?,
             priority: Priority::parse(&self.priority).ok_or_else(|| ApiError::internal("stored priority"))?,
             topic: self.topic,
             needs_response: self.needs_response != 0,
             sales_lead: self.sales_lead != 0,
-            triage: parse("triage", &self.triage)?,
-            tags: parse("tags", &self.tags)?,
+            triage: from_stored("triage", &self.triage)?,
+            tags: from_stored("tags", &self.tags)?,
             assignee: self.assignee,
             locale: Locale::from_tag(&self.locale).unwrap_or_default(),
-            context: parse("context", &self.context)?,
-            viewed_articles: parse("viewed_articles", &self.viewed_articles)?,
+            context: from_stored("context", &self.context)?,
+            viewed_articles: from_stored("viewed_articles", &self.viewed_articles)?,
             created_at: self.created_at,
             updated_at: self.updated_at,
             id: self.id,
