@@ -1,8 +1,8 @@
 //! The engines under comparison, behind one trait.
 
 use rusqlite::Connection;
+use tabdesk_core::domain::Locale;
 use tabdesk_core::kb::{Article, Index};
-use tabdesk_core::locale::Locale;
 
 use crate::data::Doc;
 

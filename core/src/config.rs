@@ -6,9 +6,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::locale::Locale;
+use crate::domain::limits::{
+    MAX_CATEGORIES, MAX_FIELDS, MAX_KEYWORDS, MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_OPTIONS, MAX_ORIGINS,
+    MAX_SITE_NAME_CHARS, MIN_WEBHOOK_SECRET_CHARS,
+};
+use crate::domain::{FieldError, Locale, Priority};
 use crate::origin::OriginPattern;
-use crate::wire::{FieldError, Priority};
+use crate::text::Scripts;
+use crate::url::is_http_url;
 
 /// A text in each of the site's languages.
 pub type Localized = BTreeMap<Locale, String>;
@@ -276,9 +281,20 @@ impl SiteConfig {
         }
     }
 
-    /// The site's language closest to what the client asked for.
+    /// The site's language closest to what the client asked for (see [`Locale::asked`]).
     pub fn pick_locale(&self, asked: Option<Locale>) -> Locale {
         asked.filter(|l| self.locales.contains(l)).unwrap_or(self.default_locale)
+    }
+
+    /// The language to search in: the one asked for, else the query's script; a language
+    /// without articles (`has_articles` says) falls back to the site's default.
+    pub fn search_locale(&self, asked: Option<Locale>, query: &str, has_articles: impl Fn(Locale) -> bool) -> Locale {
+        let locale = self.pick_locale(asked.or_else(|| Scripts::of(query).majority()));
+        if has_articles(locale) {
+            locale
+        } else {
+            self.default_locale
+        }
     }
 
     pub fn origin_patterns(&self) -> Vec<OriginPattern> {
@@ -290,24 +306,9 @@ impl SiteConfig {
     }
 }
 
-const MAX_NAME_CHARS: usize = 100;
-const MAX_ORIGINS: usize = 50;
-const MAX_CATEGORIES: usize = 50;
-const MAX_FIELDS: usize = 30;
-const MAX_OPTIONS: usize = 100;
-const MAX_KEYWORDS: usize = 200;
-const MAX_LABEL_CHARS: usize = 200;
-
 fn is_slug(s: &str) -> bool {
     (1..=40).contains(&s.len())
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
-fn is_http_url(s: &str) -> bool {
-    let lower = s.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && s.len() <= 2048
-        && !s.contains(char::is_whitespace)
 }
 
 /// Every problem of a configuration, with JSON paths as field names (operator-facing English).
@@ -315,8 +316,8 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut err = |field: String, code: &str, message: &str| errors.push(FieldError::new(field, code, message));
     let name = config.name.trim();
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        err("name".into(), "invalid", "1-100 characters.");
+    if name.is_empty() || name.chars().count() > MAX_SITE_NAME_CHARS {
+        err("name".into(), "invalid", &format!("1-{MAX_SITE_NAME_CHARS} characters."));
     }
     if config.locales.is_empty() {
         err("locales".into(), "required", "At least one language.");
@@ -325,8 +326,12 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
         err("default_locale".into(), "invalid", "Must be one of `locales`.");
     }
     for (locale, label) in &config.launcher_label {
-        if label.trim().is_empty() || label.chars().count() > 40 {
-            err(format!("launcher_label.{}", locale.tag()), "invalid", "1-40 characters.");
+        if label.trim().is_empty() || label.chars().count() > MAX_LAUNCHER_LABEL_CHARS {
+            err(
+                format!("launcher_label.{}", locale.tag()),
+                "invalid",
+                &format!("1-{MAX_LAUNCHER_LABEL_CHARS} characters."),
+            );
         }
     }
     let accent = config.theme.accent.strip_prefix('#').unwrap_or("");
@@ -334,7 +339,7 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
         err("theme.accent".into(), "invalid", "A colour as #rrggbb.");
     }
     if config.allowed_origins.len() > MAX_ORIGINS {
-        err("allowed_origins".into(), "too_many", "At most 50 origins.");
+        err("allowed_origins".into(), "too_many", &format!("At most {MAX_ORIGINS} origins."));
     }
     for (i, origin) in config.allowed_origins.iter().enumerate() {
         if let Err(why) = OriginPattern::parse(origin) {
@@ -354,8 +359,8 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
         if !is_http_url(&hook.url) {
             err("webhook.url".into(), "invalid_url", "An http(s) URL.");
         }
-        if hook.secret.len() < 16 {
-            err("webhook.secret".into(), "too_short", "At least 16 characters.");
+        if hook.secret.chars().count() < MIN_WEBHOOK_SECRET_CHARS {
+            err("webhook.secret".into(), "too_short", &format!("At least {MIN_WEBHOOK_SECRET_CHARS} characters."));
         }
     }
     let t = &config.triage;
@@ -365,7 +370,7 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
         + t.positive.len()
         + t.topics.values().map(Vec::len).sum::<usize>();
     if keyword_count > MAX_KEYWORDS {
-        err("triage".into(), "too_many", "At most 200 keywords in all.");
+        err("triage".into(), "too_many", &format!("At most {MAX_KEYWORDS} keywords in all."));
     }
     errors.extend(validate_form(&config.form));
     errors
@@ -373,14 +378,18 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
 
 fn validate_label(path: &str, label: &Localized, errors: &mut Vec<FieldError>) {
     if label.is_empty() || label.values().any(|l| l.trim().is_empty() || l.chars().count() > MAX_LABEL_CHARS) {
-        errors.push(FieldError::new(path, "invalid_label", "A text of 1-200 characters for at least one language."));
+        errors.push(FieldError::new(
+            path,
+            "invalid_label",
+            format!("A text of 1-{MAX_LABEL_CHARS} characters for at least one language."),
+        ));
     }
 }
 
 fn validate_form(form: &FormSchema) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if form.categories.len() > MAX_CATEGORIES {
-        errors.push(FieldError::new("form.categories", "too_many", "At most 50 categories."));
+        errors.push(FieldError::new("form.categories", "too_many", format!("At most {MAX_CATEGORIES} categories.")));
     }
     for (ci, category) in form.categories.iter().enumerate() {
         let path = format!("form.categories[{ci}]");
@@ -392,7 +401,7 @@ fn validate_form(form: &FormSchema) -> Vec<FieldError> {
         }
         validate_label(&format!("{path}.label"), &category.label, &mut errors);
         if category.fields.len() > MAX_FIELDS {
-            errors.push(FieldError::new(format!("{path}.fields"), "too_many", "At most 30 fields."));
+            errors.push(FieldError::new(format!("{path}.fields"), "too_many", format!("At most {MAX_FIELDS} fields.")));
         }
         for (fi, field) in category.fields.iter().enumerate() {
             let fpath = format!("{path}.fields[{fi}]");
@@ -410,7 +419,11 @@ fn validate_form(form: &FormSchema) -> Vec<FieldError> {
             validate_label(&format!("{fpath}.label"), &field.label, &mut errors);
             let choice = matches!(field.kind, FieldKind::Select | FieldKind::Multiselect);
             if choice && (field.options.is_empty() || field.options.len() > MAX_OPTIONS) {
-                errors.push(FieldError::new(format!("{fpath}.options"), "invalid", "1-100 options."));
+                errors.push(FieldError::new(
+                    format!("{fpath}.options"),
+                    "invalid",
+                    format!("1-{MAX_OPTIONS} options."),
+                ));
             }
             if !choice && !field.options.is_empty() {
                 errors.push(FieldError::new(
@@ -513,5 +526,18 @@ mod tests {
         let c: SiteConfig = serde_json::from_str(r#"{"name":"x"}"#).unwrap();
         assert_eq!(c.abuse.min_fill_ms, 1500);
         assert_eq!(localized(&text("Hi"), Locale::Ru), "Hi");
+    }
+
+    #[test]
+    fn languages_are_picked_among_the_sites() {
+        let config = default_config("Shop", vec![Locale::Ru, Locale::En], vec![]);
+        assert_eq!(config.pick_locale(Some(Locale::En)), Locale::En);
+        assert_eq!(config.pick_locale(None), Locale::Ru);
+        let ru_only = default_config("Shop", vec![Locale::Ru], vec![]);
+        assert_eq!(ru_only.pick_locale(Some(Locale::En)), Locale::Ru);
+        assert_eq!(config.search_locale(None, "router", |_| true), Locale::En);
+        assert_eq!(config.search_locale(Some(Locale::Ru), "router", |_| true), Locale::Ru);
+        assert_eq!(config.search_locale(None, "router", |l| l == Locale::Ru), Locale::Ru, "no English articles");
+        assert_eq!(config.search_locale(None, "123", |_| true), Locale::Ru);
     }
 }

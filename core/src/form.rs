@@ -6,9 +6,9 @@ use email_address::EmailAddress;
 use serde_json::Value;
 
 use crate::config::{Category, FieldDef, FieldKind, FormSchema};
+use crate::domain::FieldError;
+use crate::domain::Locale;
 use crate::i18n::{out_of_range, pattern_mismatch, strings, too_long, too_short};
-use crate::locale::Locale;
-use crate::wire::FieldError;
 
 /// Longest value of a one-line field unless the site sets `max_length`.
 const DEFAULT_MAX_CHARS: u32 = 1000;

@@ -1,7 +1,7 @@
 //! Every user-facing string, in every [`Locale`]. The widget, the console and the worker's
 //! validation messages read them from here, so a missing translation is a compile error.
 
-use crate::locale::{plural, Locale, Plural};
+use crate::domain::{plural, Locale, Plural};
 
 /// Fixed strings of one language.
 #[derive(Debug)]

@@ -4,17 +4,18 @@
 //! definition of every wire type and rule serves both ends of each request.
 
 pub mod config;
+pub mod domain;
 pub mod form;
 pub mod i18n;
-pub mod ids;
 pub mod kb;
-pub mod locale;
 pub mod origin;
 pub mod problem;
 pub mod site;
 pub mod text;
+pub mod ticket;
 pub mod token;
 pub mod triage;
+pub mod url;
 pub mod validate;
 pub mod webhook;
 pub mod wire;

@@ -2,7 +2,8 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::wire::{FieldError, Problem};
+use crate::domain::FieldError;
+use crate::wire::Problem;
 
 fn problem(status: u16, slug: &str, title: &str, detail: impl Into<String>) -> Problem {
     Problem {
@@ -70,6 +71,21 @@ pub fn internal() -> Problem {
     problem(500, "internal", "Internal error", "Something went wrong on our side; please try again.")
 }
 
+/// Whether a request that got `status` (or, with `None`, no answer at all: offline, timeout)
+/// may succeed if sent again unchanged. Only these are retried (with the same key); any other
+/// answer is final and shown to the customer, who may edit or discard the request.
+pub fn is_transient(status: Option<u16>) -> bool {
+    matches!(status, None | Some(408 | 429 | 500..=599))
+}
+
+/// For faults of storage that pass: the client should retry after `retry_after` seconds.
+pub fn unavailable(retry_after: u32) -> Problem {
+    Problem {
+        retry_after: Some(retry_after),
+        ..problem(503, "unavailable", "Service unavailable", format!("Please try again in {retry_after} seconds."))
+    }
+}
+
 /// Reads a JSON body: unreadable JSON is a 400, JSON of the wrong shape a 422 naming the field.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
     let de = &mut serde_json::Deserializer::from_slice(body);
@@ -100,6 +116,16 @@ mod tests {
         assert_eq!(p.errors[0].field, "context.page_url");
         let t: NewTicket = decode_json(br#"{"subject": "Hi"}"#).unwrap();
         assert_eq!(t.subject, "Hi");
+    }
+
+    #[test]
+    fn only_transient_failures_are_retried() {
+        for transient in [None, Some(408), Some(429), Some(500), Some(503), Some(599)] {
+            assert!(is_transient(transient), "{transient:?}");
+        }
+        for fin in [Some(400), Some(401), Some(403), Some(404), Some(409), Some(413), Some(415), Some(422)] {
+            assert!(!is_transient(fin), "{fin:?}");
+        }
     }
 
     #[test]

@@ -1,8 +1,23 @@
 //! Sites (tenants): their ids and the rules for creating one.
 
 use crate::config::{default_config, validate_config, SiteConfig};
-use crate::locale::Locale;
-use crate::wire::{FieldError, NewSite};
+use crate::domain::{FieldError, Locale};
+use crate::wire::NewSite;
+
+/// A site (tenant) as the worker's handlers use it: its id and its configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub id: String,
+    pub config: SiteConfig,
+}
+
+impl Site {
+    /// Whether `origin` (an `Origin` header) may call the site's public API: one of the site's
+    /// allowed origins, or `own`, the worker's (the widget's iframe).
+    pub fn allows_origin(&self, origin: &str, own: &str) -> bool {
+        origin == own || self.config.origin_patterns().iter().any(|p| p.matches(origin))
+    }
+}
 
 /// A site id: 2–32 chars of `a-z`, `0-9` and `-`, starting with a letter. It appears in URLs
 /// and ticket numbers, so it is kept short and plain.
@@ -52,6 +67,19 @@ mod tests {
         for bad in ["d", "Demo", "2demo", "de mo", "../x", &"a".repeat(33)] {
             assert!(!is_site_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn origins_the_site_allows() {
+        let site = Site {
+            id: "acme".into(),
+            config: default_config("Acme", vec![Locale::En], vec!["https://*.acme.example".into()]),
+        };
+        let own = "https://support.example";
+        assert!(site.allows_origin(own, own));
+        assert!(site.allows_origin("https://shop.acme.example", own));
+        assert!(!site.allows_origin("https://acme.example", own), "a wildcard is for subdomains only");
+        assert!(!site.allows_origin("https://evil.example", own));
     }
 
     #[test]

@@ -4,13 +4,13 @@ use sha2::{Digest, Sha256};
 
 /// A 256-bit token as 64 lowercase hex characters.
 pub fn new_token(random: [u8; 32]) -> String {
-    to_hex(&random)
+    hex::encode(random)
 }
 
 /// The form in which tokens are stored: tokens are long random strings, so a fast unsalted
 /// hash is enough to make a leaked table useless.
 pub fn hash_token(token: &str) -> String {
-    to_hex(&Sha256::digest(token.as_bytes()))
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Reads `Authorization: Bearer <token>`; `None` when absent or of another scheme.
@@ -24,10 +24,6 @@ pub fn bearer(header: Option<&str>) -> Option<&str> {
 /// Compares two secrets in time independent of where they first differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -4,12 +4,11 @@
 //! Words are compared as Snowball stems (Russian or English by script), so «не работают»,
 //! «не работал» and «не работает» all meet the same lexicon entry.
 
-use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
 use crate::config::TriageKeywords;
-use crate::text::tokenize;
-use crate::wire::Priority;
+use crate::domain::Priority;
+use crate::text::{tokenize, Scripts, Stemmers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -186,36 +185,23 @@ const TOPICS: &[(&str, &[&str])] = &[
     ("sales", &["price", "tariff", "plan", "buy", "upgrade", "тариф", "цена", "стоимость", "подключить", "купить"]),
 ];
 
-/// Words of a text as stems, each with the stemmer of its script.
-struct Stems {
-    ru: Stemmer,
-    en: Stemmer,
-}
-
-impl Stems {
-    fn new() -> Stems {
-        Stems { ru: Stemmer::create(Algorithm::Russian), en: Stemmer::create(Algorithm::English) }
-    }
-
-    /// Stems of the words, with [`CLAUSE`] between clauses so that neither a phrase nor a
-    /// negation reaches across a comma or a full stop.
-    fn of(&self, text: &str) -> Vec<String> {
-        // "don't" → "dont": English negations stay one word.
-        let text = text.replace(['\'', '’'], "");
-        let chars: Vec<char> = text.chars().collect();
-        let mut stems = Vec::new();
-        let mut last_end = 0;
-        for t in tokenize(&text) {
-            if chars[last_end..t.start].iter().any(|c| ",.;:!?()".contains(*c)) && !stems.is_empty() {
-                stems.push(CLAUSE.to_owned());
-            }
-            last_end = t.end;
-            let cyrillic = t.term.chars().any(|c| ('а'..='я').contains(&c));
-            let stemmer = if cyrillic { &self.ru } else { &self.en };
-            stems.push(stemmer.stem(&t.term).into_owned());
+/// Stems of the words, with [`CLAUSE`] between clauses so that neither a phrase nor a negation
+/// reaches across a comma or a full stop.
+fn stems_of(text: &str) -> Vec<String> {
+    // "don't" → "dont": English negations stay one word.
+    let text = text.replace(['\'', '’'], "");
+    let chars: Vec<char> = text.chars().collect();
+    let stemmers = Stemmers::get();
+    let mut stems = Vec::new();
+    let mut last_end = 0;
+    for t in tokenize(&text) {
+        if chars[last_end..t.start].iter().any(|c| ",.;:!?()".contains(*c)) && !stems.is_empty() {
+            stems.push(CLAUSE.to_owned());
         }
-        stems
+        last_end = t.end;
+        stems.push(stemmers.stem(&t.term));
     }
+    stems
 }
 
 /// Marks a clause boundary among stems.
@@ -227,10 +213,10 @@ struct Lexicon {
 }
 
 impl Lexicon {
-    fn new<'a>(stems: &Stems, words: impl IntoIterator<Item = &'a str>) -> Lexicon {
+    fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Lexicon {
         let mut phrases: Vec<(String, Vec<String>)> = Vec::new();
         for word in words {
-            let stemmed = stems.of(word);
+            let stemmed = stems_of(word);
             // Forms of one word ("ужасно", "ужасный") share a stem: count it once.
             if !stemmed.is_empty() && !phrases.iter().any(|(_, p)| *p == stemmed) {
                 phrases.push((word.to_owned(), stemmed));
@@ -253,23 +239,15 @@ impl Lexicon {
 
 /// The language by script: the script of most letters, if it has a clear majority.
 fn detect_language(text: &str) -> Label<Language> {
-    let (mut cyrillic, mut latin) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        if ('\u{0400}'..='\u{04FF}').contains(&c) {
-            cyrillic += 1;
-        } else if c.is_ascii_alphabetic() {
-            latin += 1;
-        }
-    }
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    if letters == 0 {
+    let scripts = Scripts::of(text);
+    if scripts.letters == 0 {
         return label(Language::Other, "no letters");
     }
-    let share = |n: usize| n * 100 / letters;
-    if share(cyrillic) >= 60 {
-        label(Language::Ru, format!("{}% Cyrillic letters", share(cyrillic)))
-    } else if share(latin) >= 60 {
-        label(Language::En, format!("{}% Latin letters", share(latin)))
+    let share = |n: usize| n * 100 / scripts.letters;
+    if share(scripts.cyrillic) >= 60 {
+        label(Language::Ru, format!("{}% Cyrillic letters", share(scripts.cyrillic)))
+    } else if share(scripts.latin) >= 60 {
+        label(Language::En, format!("{}% Latin letters", share(scripts.latin)))
     } else {
         label(Language::Other, "no script has 60% of the letters")
     }
@@ -307,10 +285,9 @@ fn detect_sentiment(words: &[String], negative: &Lexicon, positive: &Lexicon, ne
 /// Triage of a request. `category` is what the customer chose, if anything.
 pub fn triage(subject: &str, message: &str, category: Option<&str>, site: &TriageKeywords) -> Triage {
     let text = format!("{subject}. {message}");
-    let stems = Stems::new();
-    let words = stems.of(&text);
+    let words = stems_of(&text);
     let lex = |builtin: &[&'static str], extra: &[String]| {
-        Lexicon::new(&stems, builtin.iter().copied().chain(extra.iter().map(String::as_str)))
+        Lexicon::new(builtin.iter().copied().chain(extra.iter().map(String::as_str)))
     };
     let urgent_lex = lex(URGENT, &site.urgent);
     let purchase_lex = lex(PURCHASE, &site.sales);
@@ -364,7 +341,7 @@ pub fn triage(subject: &str, message: &str, category: Option<&str>, site: &Triag
 
     let topic = match category.filter(|c| !c.is_empty()) {
         Some(c) => label(c.to_owned(), "category chosen by the customer"),
-        None => infer_topic(&stems, &words, site),
+        None => infer_topic(&words, site),
     };
 
     Triage {
@@ -380,9 +357,9 @@ pub fn triage(subject: &str, message: &str, category: Option<&str>, site: &Triag
 }
 
 /// The topic whose words occur most: the site's topics first, then the built-in ones.
-fn infer_topic(stems: &Stems, words: &[String], site: &TriageKeywords) -> Label<String> {
-    let site_topics = site.topics.iter().map(|(t, w)| (t.as_str(), Lexicon::new(stems, w.iter().map(String::as_str))));
-    let builtin = TOPICS.iter().map(|(t, w)| (*t, Lexicon::new(stems, w.iter().copied())));
+fn infer_topic(words: &[String], site: &TriageKeywords) -> Label<String> {
+    let site_topics = site.topics.iter().map(|(t, w)| (t.as_str(), Lexicon::new(w.iter().map(String::as_str))));
+    let builtin = TOPICS.iter().map(|(t, w)| (*t, Lexicon::new(w.iter().copied())));
     let mut best: Option<(usize, &str)> = None;
     for (topic, lexicon) in site_topics.chain(builtin) {
         let hits = lexicon.matches(words).count();

@@ -4,19 +4,16 @@
 use email_address::EmailAddress;
 
 use crate::config::FormSchema;
+use crate::domain::limits::{
+    MAX_ARTICLES, MAX_ARTICLE_CHARS, MAX_ARTICLE_ID_CHARS, MAX_ARTICLE_TITLE_CHARS, MAX_ASSIGNEE_CHARS,
+    MAX_CHANNEL_CHARS, MAX_QUERY_CHARS, MAX_TAGS, MAX_TAG_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS,
+    MAX_VIEWED_ARTICLES,
+};
+use crate::domain::{FieldError, Locale};
 use crate::form::{check_category, check_fields};
 use crate::i18n::{strings, too_long};
-use crate::locale::Locale;
-use crate::wire::{FieldError, KbPublish, NewTicket, TicketUpdate};
-
-/// The largest request body the API reads; larger ones are refused with 413 unread.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-/// How many viewed article ids a ticket may carry.
-pub const MAX_VIEWED_ARTICLES: usize = 50;
-const MAX_URL_CHARS: usize = 2048;
-const MAX_CHANNEL_CHARS: usize = 32;
-const MAX_USER_AGENT_CHARS: usize = 512;
-const MAX_ARTICLE_ID_CHARS: usize = 100;
+use crate::url::is_http_url;
+use crate::wire::{KbPublish, NewTicket, TicketUpdate, WidgetEvent};
 
 /// The fields of the contact form, in the order they are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,9 +88,7 @@ fn check_url(field: &str, value: Option<&str>, locale: Locale) -> Option<FieldEr
     if value.chars().count() > MAX_URL_CHARS {
         return Some(length_error(field, MAX_URL_CHARS, locale));
     }
-    let lower = value.to_ascii_lowercase();
-    (!(lower.starts_with("http://") || lower.starts_with("https://")))
-        .then(|| FieldError::new(field, "invalid_url", strings(locale).invalid_url))
+    (!is_http_url(value)).then(|| FieldError::new(field, "invalid_url", strings(locale).invalid_url))
 }
 
 /// Every problem of a request against the site's form, each with a message in `locale`;
@@ -128,10 +123,6 @@ pub fn validate_ticket(ticket: &NewTicket, form: &FormSchema, locale: Locale) ->
     errors
 }
 
-const MAX_TAGS: usize = 20;
-const MAX_TAG_CHARS: usize = 40;
-const MAX_ASSIGNEE_CHARS: usize = 100;
-
 /// Problems of an agent's update (agent-facing, in English).
 pub fn validate_update(update: &TicketUpdate) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -139,27 +130,34 @@ pub fn validate_update(update: &TicketUpdate) -> Vec<FieldError> {
         errors.push(FieldError::new("", "empty", "Send at least one of status, priority, tags, assignee."));
     }
     if let Some(tags) = &update.tags {
-        let bad =
-            tags.len() > MAX_TAGS || tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_TAG_CHARS);
-        if bad {
-            errors.push(FieldError::new("tags", "invalid", "At most 20 tags of 1-40 characters."));
+        if bad_tags(tags) {
+            errors.push(FieldError::new("tags", "invalid", tags_message()));
         }
     }
     if let Some(Some(a)) = &update.assignee {
         if a.trim().is_empty() || a.chars().count() > MAX_ASSIGNEE_CHARS {
-            errors.push(FieldError::new("assignee", "invalid", "1-100 characters, or null to unassign."));
+            errors.push(FieldError::new(
+                "assignee",
+                "invalid",
+                format!("1-{MAX_ASSIGNEE_CHARS} characters, or null to unassign."),
+            ));
         }
     }
     errors
 }
 
-/// The largest knowledge base a publish may carry.
-pub const MAX_KB_BODY_BYTES: usize = 8 * 1024 * 1024;
-const MAX_ARTICLES: usize = 5_000;
-const MAX_ARTICLE_CHARS: usize = 100_000;
+fn tags_message() -> String {
+    format!("At most {MAX_TAGS} tags of 1-{MAX_TAG_CHARS} characters.")
+}
 
-fn is_article_id(id: &str) -> bool {
-    (1..=100).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+fn bad_tags(tags: &[String]) -> bool {
+    tags.len() > MAX_TAGS || tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_TAG_CHARS)
+}
+
+/// An article id: it appears in URLs, so letters, digits, `-` and `_` only.
+pub fn is_article_id(id: &str) -> bool {
+    (1..=MAX_ARTICLE_ID_CHARS).contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Problems of a knowledge-base publish (agent-facing, in English). Languages must be ones
@@ -173,7 +171,11 @@ pub fn validate_publish(kb: &KbPublish, locales: &[Locale]) -> Vec<FieldError> {
     for (i, a) in kb.articles.iter().enumerate() {
         let path = |f: &str| format!("articles[{i}].{f}");
         if !is_article_id(&a.id) {
-            errors.push(FieldError::new(path("id"), "invalid", "1-100 characters: letters, digits, '-', '_'."));
+            errors.push(FieldError::new(
+                path("id"),
+                "invalid",
+                format!("1-{MAX_ARTICLE_ID_CHARS} characters: letters, digits, '-', '_'."),
+            ));
         }
         if a.locale.is_some_and(|l| !locales.contains(&l)) {
             errors.push(FieldError::new(path("locale"), "invalid", "A language of the site."));
@@ -181,18 +183,38 @@ pub fn validate_publish(kb: &KbPublish, locales: &[Locale]) -> Vec<FieldError> {
         if !seen.insert((a.id.clone(), a.locale)) {
             errors.push(FieldError::new(path("id"), "duplicate", "One article per id and language."));
         }
-        if a.title.trim().is_empty() || a.title.chars().count() > 200 {
-            errors.push(FieldError::new(path("title"), "invalid", "1-200 characters."));
+        if a.title.trim().is_empty() || a.title.chars().count() > MAX_ARTICLE_TITLE_CHARS {
+            errors.push(FieldError::new(path("title"), "invalid", format!("1-{MAX_ARTICLE_TITLE_CHARS} characters.")));
         }
         if a.body_markdown.chars().count() > MAX_ARTICLE_CHARS {
-            errors.push(FieldError::new(path("body_markdown"), "too_long", "At most 100000 characters."));
+            errors.push(FieldError::new(
+                path("body_markdown"),
+                "too_long",
+                format!("At most {MAX_ARTICLE_CHARS} characters."),
+            ));
         }
-        if a.tags.len() > MAX_TAGS || a.tags.iter().any(|t| t.trim().is_empty() || t.chars().count() > MAX_TAG_CHARS) {
-            errors.push(FieldError::new(path("tags"), "invalid", "At most 20 tags of 1-40 characters."));
+        if bad_tags(&a.tags) {
+            errors.push(FieldError::new(path("tags"), "invalid", tags_message()));
         }
         if a.updated.as_ref().is_some_and(|d| d.len() != 10 || !d.chars().all(|c| c.is_ascii_digit() || c == '-')) {
             errors.push(FieldError::new(path("updated"), "invalid", "A date as YYYY-MM-DD."));
         }
+    }
+    errors
+}
+
+/// A search query, or a text filter of the queue (`q`).
+pub fn check_query(name: &str, query: &str) -> Option<FieldError> {
+    (query.chars().count() > MAX_QUERY_CHARS)
+        .then(|| FieldError::new(name, "too_long", format!("At most {MAX_QUERY_CHARS} characters.")))
+}
+
+/// Problems of a widget's statistics event.
+pub fn validate_event(event: &WidgetEvent) -> Vec<FieldError> {
+    let mut errors: Vec<FieldError> =
+        event.query.as_deref().and_then(|q| check_query("query", q)).into_iter().collect();
+    if event.article_id.as_deref().is_some_and(|a| !is_article_id(a)) {
+        errors.push(FieldError::new("article_id", "invalid", "An article id."));
     }
     errors
 }
@@ -263,6 +285,21 @@ mod tests {
         let tags = TicketUpdate { tags: Some(vec![" ".into()]), ..TicketUpdate::default() };
         assert_eq!(validate_update(&tags)[0].field, "tags");
         assert!(serde_json::from_str::<TicketUpdate>(r#"{"colour": 1}"#).is_err());
+    }
+
+    #[test]
+    fn events_and_queries_are_bounded() {
+        use crate::wire::WidgetEventKind;
+        let event = |query: Option<String>, article_id: Option<&str>| WidgetEvent {
+            kind: WidgetEventKind::Search,
+            article_id: article_id.map(str::to_owned),
+            query,
+            results: Some(1),
+        };
+        assert!(validate_event(&event(Some("роутер".into()), Some("wifi-router"))).is_empty());
+        assert_eq!(validate_event(&event(Some("a".repeat(MAX_QUERY_CHARS + 1)), None))[0].field, "query");
+        assert_eq!(validate_event(&event(None, Some("../x")))[0].field, "article_id");
+        assert!(check_query("q", &"я".repeat(MAX_QUERY_CHARS)).is_none());
     }
 
     #[test]

@@ -29,6 +29,18 @@ pub struct WebhookJob {
     pub created_at: String,
 }
 
+impl WebhookJob {
+    pub fn new(event_id: String, site_id: &str, kind: &str, ticket_id: &str, created_at: &str) -> WebhookJob {
+        WebhookJob {
+            event_id,
+            site_id: site_id.to_owned(),
+            kind: kind.to_owned(),
+            ticket_id: ticket_id.to_owned(),
+            created_at: created_at.to_owned(),
+        }
+    }
+}
+
 /// The JSON body POSTed to the site's webhook URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookPayload {
@@ -47,7 +59,7 @@ fn mac(secret: &str, timestamp: u64, body: &str) -> String {
         return String::new();
     };
     mac.update(format!("{timestamp}.{body}").as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(mac.finalize().into_bytes())
 }
 
 /// The `Tabdesk-Signature` value for `body` sent at `timestamp`.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::PublicConfig;
-use crate::locale::Locale;
+use crate::domain::{FieldError, Locale, Priority, TicketStatus};
 use crate::triage::Triage;
 
 /// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.
@@ -89,61 +89,6 @@ pub struct NewTicket {
     pub fill_ms: Option<u64>,
     /// Cloudflare Turnstile token, when the site turns it on.
     pub turnstile_token: Option<String>,
-}
-
-/// How soon a ticket needs an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum Priority {
-    Low,
-    Normal,
-    High,
-    Urgent,
-}
-
-impl Priority {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Priority> {
-        [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent].into_iter().find(|v| v.as_str() == s)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "lowercase")]
-pub enum TicketStatus {
-    New,
-    Open,
-    Pending,
-    Solved,
-    Closed,
-}
-
-impl TicketStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TicketStatus::New => "new",
-            TicketStatus::Open => "open",
-            TicketStatus::Pending => "pending",
-            TicketStatus::Solved => "solved",
-            TicketStatus::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<TicketStatus> {
-        [TicketStatus::New, TicketStatus::Open, TicketStatus::Pending, TicketStatus::Solved, TicketStatus::Closed]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
 }
 
 /// 201 answer to a new ticket, replayed verbatim for a repeated `Idempotency-Key`.
@@ -245,21 +190,6 @@ pub struct NewSite {
 pub struct SiteCreated {
     pub id: String,
     pub admin_token: String,
-}
-
-/// One invalid field of a request body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FieldError {
-    pub field: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), code: code.to_owned(), message: message.into() }
-    }
 }
 
 /// An RFC 9457 problem document, the body of every error answer.

@@ -82,6 +82,57 @@ impl Api {
         }
     }
 
+    /// The rows `sql` (with `?1`, `?2`… bound to `params`) finds in what the worker stored in
+    /// local D1, each column as text (NULL as `None`). Reads the SQLite file of the worker's
+    /// local state (`TABDESK_STATE`), so a test sees exactly what was written.
+    pub fn stored(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
+        let dir = std::path::Path::new(&env("TABDESK_STATE")).join("v3/d1/miniflare-D1DatabaseObject");
+        let files = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let database = files
+            .filter_map(Result::ok)
+            .map(|f| f.path())
+            .find(|p| p.extension().is_some_and(|e| e == "sqlite") && p.file_stem().is_some_and(|s| s != "metadata"))
+            .unwrap_or_else(|| panic!("no local D1 database in {}", dir.display()));
+        let db = rusqlite::Connection::open(&database).expect("the local D1 database opens");
+        let mut statement = db.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let columns = statement.column_count();
+        let rows = statement
+            .query_map(rusqlite::params_from_iter(params), |row| {
+                (0..columns)
+                    .map(|i| {
+                        row.get_ref(i).map(|v| match v {
+                            rusqlite::types::ValueRef::Null => None,
+                            rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
+                            rusqlite::types::ValueRef::Real(x) => Some(x.to_string()),
+                            rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                                Some(String::from_utf8_lossy(t).into_owned())
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.map(|r| r.expect("a row reads")).collect()
+    }
+
+    /// [`Api::stored`], asked again for up to five seconds until `done` is satisfied: for what
+    /// the worker writes after answering (statistics).
+    pub fn stored_eventually(
+        &self,
+        sql: &str,
+        params: &[&str],
+        done: impl Fn(&[Vec<Option<String>>]) -> bool,
+    ) -> Vec<Vec<Option<String>>> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let rows = self.stored(sql, params);
+            if done(&rows) || std::time::Instant::now() > deadline {
+                return rows;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn reply(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
         let mut response = result.expect("the worker answers");
         let status = response.status().as_u16();

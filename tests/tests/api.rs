@@ -58,8 +58,8 @@ fn search_finds_articles_in_the_asked_language() {
         api.get(&format!("/v1/sites/{}/kb/search?q=%D0%A0%D0%BE%D1%83%D1%82%D0%B5%D1%80&locale=ru", api.site), &[]);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let results = reply.json();
-    assert!(results["took_us"].is_u64());
     let hits = results["hits"].as_array().unwrap();
+    assert!(hits.len() <= 10, "the default page is 10 hits: {results}");
     assert!(!hits.is_empty(), "{results}");
     assert!(results["total"].as_u64().unwrap() >= hits.len() as u64);
     let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();

@@ -40,7 +40,19 @@ fn top(api: &Api, site: &str, query: &str, locale: &str) -> Vec<String> {
     let reply = api.get(&format!("/v1/sites/{site}/kb/search?q={q}&locale={locale}"), &[]);
     assert_eq!(reply.status, 200, "{}", reply.body);
     let r = reply.json();
-    assert!(r["took_us"].is_u64());
+    let hits = r["hits"].as_array().unwrap();
+    assert!(r["total"].as_u64().unwrap() >= hits.len() as u64, "{r}");
+    for hit in hits {
+        // Each hit links to its article (in the language asked for, if one was), and
+        // highlights stay inside the snippet.
+        let url = hit["url"].as_str().unwrap();
+        let article = format!("/v1/sites/{site}/kb/articles/{}?locale=", hit["id"].as_str().unwrap());
+        assert!(url.starts_with(&article) && url.ends_with(locale), "{url}");
+        let chars = hit["snippet"].as_str().unwrap().chars().count() as u64;
+        for range in hit["highlights"].as_array().unwrap() {
+            assert!(range[0].as_u64() < range[1].as_u64() && range[1].as_u64().unwrap() <= chars, "{hit}");
+        }
+    }
     r["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect()
 }
 
@@ -147,4 +159,26 @@ fn feedback_and_events_are_recorded_and_checked() {
     assert_eq!(api.post_json(&events, &json!({ "kind": "hack" }), &[]).error_fields(), ["kind"]);
     let long = json!({ "kind": "search", "query": "a".repeat(201) });
     assert_eq!(api.post_json(&events, &long, &[]).error_fields(), ["query"]);
+    assert_eq!(api.get(&format!("/v1/sites/{site}/kb/articles/router?locale=ru"), &[]).status, 200);
+
+    // What the answers said was recorded is what is stored, and nothing of the refused ones.
+    let sql = "SELECT kind, article_id, data FROM events WHERE site_id = ?1 AND ticket_id IS NULL ORDER BY kind";
+    let rows = api.stored_eventually(sql, &[&site], |rows| rows.len() >= 5);
+    let got: Vec<(String, String, String)> = rows
+        .into_iter()
+        .map(|r| {
+            let text = |i: usize| r[i].clone().unwrap_or_default();
+            (text(0), text(1), text(2))
+        })
+        .collect();
+    let want = [
+        ("article_view", "router", ""),
+        ("form_opened", "", r#"{"query":null,"results":null}"#),
+        ("kb.helpful", "router", ""),
+        ("kb.unhelpful", "router", ""),
+        ("search", "", r#"{"query":"роутер","results":2}"#),
+    ];
+    let want: Vec<(String, String, String)> =
+        want.iter().map(|(k, a, d)| (k.to_string(), a.to_string(), d.to_string())).collect();
+    assert_eq!(got, want);
 }

@@ -4,9 +4,8 @@
 //! wasm-streams, which cost the widget more bytes than these few lines.
 
 use serde::de::DeserializeOwned;
-use tabdesk_core::wire::{
-    FieldError, KbArticle, KbFeedback, NewTicket, Problem, SearchResults, TicketCreated, WidgetEvent,
-};
+use tabdesk_core::domain::FieldError;
+use tabdesk_core::wire::{KbArticle, KbFeedback, NewTicket, Problem, SearchResults, TicketCreated, WidgetEvent};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};

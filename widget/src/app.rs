@@ -1,15 +1,19 @@
-//! The widget's frame: header with back and close, and the current screen.
+//! The widget's frame: header with back and close, and the current screen. It also wires what
+//! the host page's messages mean, and provides what every screen shares (`Visit`).
 
+use leptos::ev;
 use leptos::prelude::*;
+use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{request_received, strings};
-use tabdesk_core::validate::MAX_VIEWED_ARTICLES;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, PageContext};
 
 use crate::article::ArticleView;
 use crate::contact::Contact;
-use crate::host;
+use crate::host::Host;
 use crate::outbox::Outbox;
 use crate::search::{Search, SearchState};
+use crate::store::Store;
+use crate::visit::Visit;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Screen {
@@ -17,26 +21,60 @@ enum Screen {
     Contact,
 }
 
+/// Takes the host page's messages: the page context they carry lands in `visit.page`, a
+/// reopened panel retries the outbox, and the items the host kept for the widget (when the
+/// iframe has no storage of its own) go back into the store. Esc anywhere in the widget asks
+/// to close.
+fn connect(host: Host, visit: Visit) {
+    let Visit { page, store, outbox, restored, .. } = visit;
+    host.listen(move |message| match message {
+        FrameMessage::Context { context } => page.update(|old| {
+            // The page knows the channel best; the site's default stays otherwise.
+            let channel = context.channel.clone().or(old.channel.take());
+            *old = PageContext { channel, ..context };
+        }),
+        FrameMessage::Open => outbox.retry_now(),
+        FrameMessage::Restore { items } if store.restore(&items) => {
+            outbox.reload();
+            restored.set(true);
+        }
+        _ => {}
+    });
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if event.key() == "Escape" {
+            host.post(&FrameMessage::Close);
+        }
+    });
+    on_cleanup(move || keys.remove());
+    host.post(&FrameMessage::Ready);
+}
+
 #[component]
 pub fn App(boot: EmbedBoot) -> impl IntoView {
     let locale = boot.locale;
     let s = strings(locale);
     let config = boot.config;
-    let site = config.site.clone();
-    let context = RwSignal::new(PageContext::default());
-    let outbox = Outbox::new(&site);
-    let restored = RwSignal::new(false);
-    host::connect(boot.parent_origin.clone(), context, outbox, restored);
-    if let Some(channel) = config.channels.first() {
-        context.update(|c| c.channel = Some(channel.clone()));
-    }
+    let host = Host::new(boot.parent_origin);
+    let store = Store::new(host);
+    let site = StoredValue::new(config.site.clone());
+    let outbox = Outbox::new(site, store);
+    let visit = Visit {
+        site,
+        locale,
+        form: StoredValue::new(config.form.clone()),
+        page: RwSignal::new(PageContext { channel: config.channels.first().cloned(), ..PageContext::default() }),
+        viewed: RwSignal::new(Vec::new()),
+        store,
+        outbox,
+        restored: RwSignal::new(false),
+    };
+    provide_context(visit);
+    connect(host, visit);
     let screen = RwSignal::new(Screen::Home);
-    // The article read inline over the current screen, and every article read this visit
-    // (they go with a request, so agents see what the customer already tried).
+    // The article read inline over the current screen.
     let article = RwSignal::new(None::<String>);
-    let viewed = RwSignal::new(Vec::<String>::new());
     let on_open = Callback::new(move |id: String| {
-        viewed.update(|v| {
+        visit.viewed.update(|v| {
             if !v.contains(&id) && v.len() < MAX_VIEWED_ARTICLES {
                 v.push(id.clone());
             }
@@ -44,14 +82,12 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         article.set(Some(id));
     });
     // Lives here, not in the search screen, so that "Back" finds the query and results as left.
-    let search = SearchState::new(site.clone(), locale);
+    let search = SearchState::new(visit);
     let framed = boot.mode == EmbedMode::Frame;
     let on_contact = Callback::new(move |()| {
         article.set(None);
         screen.set(Screen::Contact);
     });
-    let form = StoredValue::new(config.form.clone());
-    let site = StoredValue::new(site);
     // A request the server refused while queued goes back to the form.
     Effect::new(move |_| {
         if outbox.refused.with(Option::is_some) {
@@ -84,15 +120,11 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             .into_any();
         }
         if let Some(id) = article.get() {
-            return view! { <ArticleView site=site.get_value() id=id locale=locale on_contact=on_contact/> }.into_any();
+            return view! { <ArticleView id=id on_contact=on_contact/> }.into_any();
         }
         match screen.get() {
             Screen::Home => view! { <Search state=search on_contact=on_contact on_open=on_open/> }.into_any(),
-            Screen::Contact => view! {
-                <Contact site=site.get_value() locale=locale form=form.get_value() context=context outbox=outbox
-                    restored=restored viewed=viewed on_open=on_open/>
-            }
-            .into_any(),
+            Screen::Contact => view! { <Contact on_open=on_open/> }.into_any(),
         }
     };
 
@@ -113,7 +145,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
                 <h1>{config.name.clone()}</h1>
                 {framed.then(|| view! {
                     <button class="icon close" type="button" aria-label=s.close
-                        on:click=|_| host::post(&FrameMessage::Close)>"×"</button>
+                        on:click=move |_| host.post(&FrameMessage::Close)>"×"</button>
                 })}
             </header>
             <main class="body">{body}</main>

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
-use tabdesk_core::locale::Locale;
 use tabdesk_core::wire::KbArticle;
 
 use crate::api;
+use crate::visit::Visit;
 
 #[derive(Clone, PartialEq)]
 enum Loaded {
@@ -23,11 +23,11 @@ enum Vote {
 }
 
 #[component]
-pub fn ArticleView(site: String, id: String, locale: Locale, on_contact: Callback<()>) -> impl IntoView {
+pub fn ArticleView(id: String, on_contact: Callback<()>) -> impl IntoView {
+    let Visit { site, locale, .. } = expect_context();
     let s = strings(locale);
     let loaded = RwSignal::new(Loaded::Loading);
     let vote = RwSignal::new(Vote::None);
-    let site = StoredValue::new(site);
     let id = StoredValue::new(id);
     spawn_local(async move {
         let article = api::article(&site.get_value(), &id.get_value(), locale.tag()).await;

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde_json::Value;
 use tabdesk_core::config::{localized, FieldDef, FieldKind};
+use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
 use tabdesk_core::i18n::strings;
-use tabdesk_core::locale::Locale;
-use tabdesk_core::wire::FieldError;
+
+use crate::visit::Visit;
 
 pub fn field_id(key: &str) -> String {
     format!("td-{}", key.replace('.', "-"))
@@ -32,10 +33,10 @@ pub fn set_error(errors: RwSignal<Vec<FieldError>>, key: &str, found: Option<Fie
 #[component]
 pub fn CustomField(
     def: FieldDef,
-    locale: Locale,
     values: RwSignal<BTreeMap<String, Value>>,
     errors: RwSignal<Vec<FieldError>>,
 ) -> impl IntoView {
+    let locale = expect_context::<Visit>().locale;
     let def = StoredValue::new(def);
     let visible = move || def.with_value(|d| values.with(|v| is_visible(d, v)));
     view! { <Show when=visible>{move || render(def, locale, values, errors)}</Show> }

@@ -5,11 +5,13 @@ mod api;
 mod app;
 mod article;
 mod contact;
+mod debounce;
 mod fields;
 mod host;
 mod outbox;
 mod search;
 mod store;
+mod visit;
 
 use tabdesk_core::wire::EmbedBoot;
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,19 +1,19 @@
-//! Requests that could not be sent yet, and drafts, kept in the iframe's localStorage.
+//! Requests that could not be sent yet, kept in the widget's storage (`store`).
 //!
 //! A request that fails for want of a network (or a 5xx) is stored with its Idempotency-Key and
 //! retried with backoff, when the browser comes back online, when the panel is reopened and
 //! after a reload, always with the same key: the server stores it once, however often it is sent.
 
 use gloo_timers::future::TimeoutFuture;
+use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
-use tabdesk_core::wire::{FieldError, NewTicket};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use tabdesk_core::domain::FieldError;
+use tabdesk_core::wire::NewTicket;
 
 use crate::api::{self, SendError};
-use crate::store;
+use crate::store::Store;
 
 /// Waits between retries, in ms; the last one repeats.
 const BACKOFF_MS: [u32; 6] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
@@ -32,22 +32,10 @@ pub struct Delivered {
     pub email: String,
 }
 
-/// Reads a stored JSON value; anything unreadable counts as absent.
-pub fn load<T: for<'de> Deserialize<'de>>(key: &str) -> Option<T> {
-    serde_json::from_str(&store::get(key)?).ok()
-}
-
-pub fn save<T: Serialize>(key: &str, value: &T) {
-    if let Ok(text) = serde_json::to_string(value) {
-        store::set(key, text);
-    }
-}
-
-pub use store::remove;
-
 /// The queued request of one site and what became of it.
 #[derive(Clone, Copy)]
 pub struct Outbox {
+    store: Store,
     storage_key: StoredValue<String>,
     site: StoredValue<String>,
     pub pending: RwSignal<Option<Pending>>,
@@ -59,24 +47,23 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Restores a request queued before a reload and starts sending it.
-    pub fn new(site: &str) -> Outbox {
-        let storage_key = format!("tabdesk:{site}:outbox");
-        let pending = load::<Pending>(&storage_key);
+    /// Restores a request queued before a reload and starts sending it. While the current owner
+    /// (the app) lives, the browser coming back online is a moment to retry.
+    pub fn new(site: StoredValue<String>, store: Store) -> Outbox {
+        let storage_key = format!("tabdesk:{}:outbox", site.get_value());
+        let pending = store.load::<Pending>(&storage_key);
         let outbox = Outbox {
+            store,
             storage_key: StoredValue::new(storage_key),
-            site: StoredValue::new(site.to_owned()),
+            site,
             pending: RwSignal::new(pending.clone()),
             delivered: RwSignal::new(None),
             refused: RwSignal::new(None),
             wake: StoredValue::new(false),
             running: StoredValue::new(false),
         };
-        if let Some(window) = web_sys::window() {
-            let on_online = Closure::<dyn Fn()>::new(move || outbox.retry_now());
-            let _ = window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-            on_online.forget();
-        }
+        let online = window_event_listener(ev::online, move |_| outbox.retry_now());
+        on_cleanup(move || online.remove());
         if pending.is_some() {
             outbox.run();
         }
@@ -93,7 +80,7 @@ impl Outbox {
             Err(SendError::Invalid(errors)) => Err(errors),
             Err(SendError::Failed) => {
                 let pending = Pending { key, ticket };
-                save(&self.storage_key.get_value(), &pending);
+                self.store.save(&self.storage_key.get_value(), &pending);
                 self.pending.set(Some(pending));
                 self.run();
                 Ok(())
@@ -104,7 +91,7 @@ impl Outbox {
     /// Picks up a request queued before a reload, once the host has handed over its storage.
     pub fn reload(self) {
         if self.pending.with_untracked(Option::is_none) {
-            if let Some(pending) = load::<Pending>(&self.storage_key.get_value()) {
+            if let Some(pending) = self.store.load::<Pending>(&self.storage_key.get_value()) {
                 self.pending.set(Some(pending));
                 self.run();
             }
@@ -149,7 +136,7 @@ impl Outbox {
     }
 
     fn clear(self) {
-        remove(&self.storage_key.get_value());
+        self.store.remove(&self.storage_key.get_value());
         self.pending.set(None);
     }
 }

@@ -1,14 +1,15 @@
 //! The home screen: knowledge-base search while typing, and the way to write to a person.
 
-use gloo_timers::future::TimeoutFuture;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::{highlight_runs, is_blank};
-use tabdesk_core::locale::Locale;
 use tabdesk_core::wire::{SearchHit, SearchResults, WidgetEvent, WidgetEventKind};
 
 use crate::api;
+use crate::debounce::debounced;
+use crate::visit::Visit;
 
 /// Wait after the last keystroke before asking the server.
 const DEBOUNCE_MS: u32 = 120;
@@ -24,55 +25,70 @@ enum Outcome {
     Failed,
 }
 
-/// The query and its results. Each keystroke takes a new sequence number; an answer whose
-/// number is no longer the latest is stale and dropped.
+/// The server's answer to one query; `results` is `None` when the search failed (or nothing
+/// was asked: the query was blank).
+#[derive(Clone)]
+struct Answer {
+    query: String,
+    results: Option<SearchResults>,
+}
+
+/// The query as typed, the query asked (once typing paused), and the answer: a resource keyed
+/// on the asked query. An answer shows only while it answers the query asked, so a late answer
+/// to an older query never replaces a newer one.
 #[derive(Clone, Copy)]
 pub struct SearchState {
-    site: StoredValue<String>,
-    locale: Locale,
     query: RwSignal<String>,
-    outcome: RwSignal<Outcome>,
-    latest: StoredValue<u32>,
+    asked: ReadSignal<String>,
+    answer: LocalResource<Answer>,
 }
 
 impl SearchState {
-    pub fn new(site: String, locale: Locale) -> SearchState {
-        SearchState {
-            site: StoredValue::new(site),
-            locale,
-            query: RwSignal::new(String::new()),
-            outcome: RwSignal::new(Outcome::Idle),
-            latest: StoredValue::new(0),
-        }
-    }
-
-    fn input(self, query: String) {
-        self.query.set(query.clone());
-        let ticket = self.latest.get_value().wrapping_add(1);
-        self.latest.set_value(ticket);
-        if is_blank(&query) {
-            self.outcome.set(Outcome::Idle);
-            return;
-        }
-        spawn_local(async move {
-            TimeoutFuture::new(DEBOUNCE_MS).await;
-            if self.latest.get_value() != ticket {
-                return;
-            }
-            self.outcome.set(Outcome::Searching);
-            let answer = api::search(&self.site.get_value(), &query, self.locale.tag(), HITS).await;
-            if self.latest.get_value() != ticket {
-                return;
-            }
-            let total = answer.as_ref().map(|r| r.total as u32);
-            self.outcome.set(answer.map_or(Outcome::Failed, Outcome::Found));
-            TimeoutFuture::new(SETTLE_MS).await;
-            if self.latest.get_value() == ticket {
-                let event =
-                    WidgetEvent { kind: WidgetEventKind::Search, article_id: None, query: Some(query), results: total };
-                api::event(&self.site.get_value(), event).await;
+    pub fn new(visit: Visit) -> SearchState {
+        let Visit { site, locale, .. } = visit;
+        let query = RwSignal::new(String::new());
+        let asked = debounced(move || query.get(), DEBOUNCE_MS);
+        let answer = LocalResource::new(move || {
+            let query = asked.get();
+            async move {
+                let results = if is_blank(&query) {
+                    None
+                } else {
+                    api::search(&site.get_value(), &query, locale.tag(), HITS).await
+                };
+                Answer { query, results }
             }
         });
+        // Reports a search once its answer has shown for a while with the query unchanged: typing
+        // drops the pending `Timeout`, which cancels it.
+        Effect::new(move |pending: Option<Option<Timeout>>| {
+            drop(pending);
+            let query = query.get();
+            let answer = answer.get().filter(|a| a.query == query && !is_blank(&query))?;
+            Some(Timeout::new(SETTLE_MS, move || {
+                let event = WidgetEvent {
+                    kind: WidgetEventKind::Search,
+                    article_id: None,
+                    query: Some(answer.query),
+                    results: answer.results.map(|r| r.total as u32),
+                };
+                spawn_local(async move { api::event(&site.get_value(), event).await });
+            }))
+        });
+        SearchState { query, asked, answer }
+    }
+
+    /// What the screen shows: while the customer is still typing (the new query not asked yet),
+    /// the outcome of the query asked before stays.
+    fn outcome(self) -> Outcome {
+        let asked = self.asked.get();
+        if self.query.with(|q| is_blank(q)) || is_blank(&asked) {
+            return Outcome::Idle;
+        }
+        match self.answer.get() {
+            Some(answer) if answer.query == asked => answer.results.map_or(Outcome::Failed, Outcome::Found),
+            _ => Outcome::Searching,
+        }
     }
 }
 
@@ -94,16 +110,17 @@ fn hit_view(hit: SearchHit, on_open: Callback<String>) -> impl IntoView {
 
 #[component]
 pub fn Search(state: SearchState, on_contact: Callback<()>, on_open: Callback<String>) -> impl IntoView {
-    let s = strings(state.locale);
-    let locale = state.locale;
-    let status = move || match state.outcome.get() {
+    let locale = expect_context::<Visit>().locale;
+    let s = strings(locale);
+    let outcome = Memo::new(move |_| state.outcome());
+    let status = move || match outcome.get() {
         Outcome::Idle => String::new(),
         Outcome::Searching => s.searching.to_owned(),
         Outcome::Found(r) if r.total == 0 => s.no_results.to_owned(),
         Outcome::Found(r) => articles_found(locale, r.total as u64),
         Outcome::Failed => s.search_failed.to_owned(),
     };
-    let hits = move || match state.outcome.get() {
+    let hits = move || match outcome.get() {
         Outcome::Found(r) => r.hits,
         _ => Vec::new(),
     };
@@ -120,7 +137,7 @@ pub fn Search(state: SearchState, on_contact: Callback<()>, on_open: Callback<St
             <input class="query" type="search" role="searchbox" aria-label=s.search_label
                 placeholder=s.search_placeholder autocomplete="off" node_ref=field
                 prop:value=move || state.query.get()
-                on:input=move |ev| state.input(event_target_value(&ev))/>
+                on:input=move |ev| state.query.set(event_target_value(&ev))/>
             <p class="status" aria-live="polite">{status}</p>
             <ul class="hits">
                 <For each=hits key=|hit| hit.id.clone() children=move |hit| hit_view(hit, on_open)/>

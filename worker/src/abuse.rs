@@ -3,10 +3,10 @@
 
 use serde::Deserialize;
 use tabdesk_core::problem;
+use tabdesk_core::site::Site;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 
 use crate::http::{header, ApiError};
-use crate::sites::Site;
 
 /// The limiter's window (wrangler.toml `ratelimits`): a refused client waits this long at most.
 const RATE_PERIOD_SECONDS: u32 = 60;

@@ -1,15 +1,16 @@
 //! `GET /embed`: the page inside the loader's iframe (or opened full-size by a social network),
 //! which boots the Leptos widget with the site's public config inline.
 
+use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::strings;
-use tabdesk_core::locale::Locale;
 use tabdesk_core::origin::frame_ancestors;
+use tabdesk_core::site::Site;
 use tabdesk_core::text::escape_html;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode};
 use worker::{Env, Request, Response, Url};
 
+use crate::cache;
 use crate::http::{header, param, respond, to_json, ApiError, ApiResult};
-use crate::sites::{self, Site};
 
 /// Everything the widget loads comes from our origin; only the site's own pages may frame it.
 fn policy(site: &Site) -> String {
@@ -43,12 +44,15 @@ fn page(locale: Locale, title: &str, head: &str, body: &str) -> String {
     )
 }
 
+/// The language the visitor asks for: `?locale=`, else the browser's.
+fn asked_locale(req: &Request, url: &Url) -> Option<Locale> {
+    let explicit = param(url, "locale").and_then(|l| Locale::from_tag(&l));
+    Locale::asked(explicit, header(req, "Accept-Language").as_deref())
+}
+
 /// A clear page for a site that does not exist, in the visitor's language.
 fn unknown_site(req: &Request, url: &Url) -> ApiResult {
-    let locale = param(url, "locale")
-        .and_then(|l| Locale::from_tag(&l))
-        .or_else(|| header(req, "Accept-Language").and_then(|h| Locale::from_accept_language(&h)))
-        .unwrap_or_default();
+    let locale = asked_locale(req, url).unwrap_or_default();
     let s = strings(locale);
     let body = format!(
         "<main class=\"notice\"><h1>{}</h1><p>{}</p></main>",
@@ -61,15 +65,12 @@ fn unknown_site(req: &Request, url: &Url) -> ApiResult {
 /// `GET /embed?site=&locale=&mode=&origin=`.
 pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     let site_id = param(url, "site").unwrap_or_default();
-    let site = match sites::load(&sites::db(env)?, &site_id).await {
+    let site = match cache::load_site(env, &site_id).await {
         Ok(site) => site,
         Err(ApiError::Problem(_)) => return unknown_site(req, url),
         Err(e) => return Err(e),
     };
-    let asked = param(url, "locale")
-        .and_then(|l| Locale::from_tag(&l))
-        .or_else(|| header(req, "Accept-Language").and_then(|h| Locale::from_accept_language(&h)));
-    let locale = site.config.pick_locale(asked);
+    let locale = site.config.pick_locale(asked_locale(req, url));
     let mode = match param(url, "mode").as_deref() {
         Some("page") => EmbedMode::Page,
         _ => EmbedMode::Frame,

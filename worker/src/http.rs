@@ -2,9 +2,10 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tabdesk_core::domain::limits::MAX_BODY_BYTES;
+use tabdesk_core::domain::FieldError;
 use tabdesk_core::problem::{self, decode_json};
-use tabdesk_core::validate::MAX_BODY_BYTES;
-use tabdesk_core::wire::{FieldError, Problem};
+use tabdesk_core::wire::Problem;
 use worker::{Headers, Method, Request, Response, Url};
 
 /// Why a request did not succeed: the client's fault (a problem document) or ours.
@@ -60,11 +61,6 @@ pub fn problem_response(p: &Problem) -> Response {
 
 pub fn to_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-/// Reads JSON we stored ourselves: if it does not parse, that is our fault, not the client's.
-pub fn from_stored<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what} does not parse: {e}")))
 }
 
 /// Turns a handler's outcome into the answer, logging internal faults without details leaking.
@@ -137,9 +133,4 @@ pub fn limit_param(url: &Url, default: usize, max: usize) -> Result<usize, ApiEr
             .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| invalid_param("limit", &format!("A number from 1 to {max}."))),
     }
-}
-
-/// A text parameter of a D1 statement, or SQL NULL.
-pub fn nullable(value: Option<&str>) -> worker::wasm_bindgen::JsValue {
-    value.map_or(worker::wasm_bindgen::JsValue::NULL, Into::into)
 }

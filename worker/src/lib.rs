@@ -1,14 +1,19 @@
 //! The Tabdesk edge worker: routing, authentication and storage. Decisions live in
-//! `tabdesk-core`; this crate only moves data between HTTP, D1 and core.
+//! `tabdesk-core`; this crate only moves data between HTTP, storage and core. Handlers parse,
+//! call core, call `store` (the only module with SQL), and answer (see ARCHITECTURE.md).
 
 mod abuse;
+mod auth;
+mod cache;
 mod embed;
+mod events;
 mod http;
 mod intake;
 mod kb;
 mod platform;
 mod routes;
 mod sites;
+mod store;
 mod tickets;
 mod webhooks;
 
@@ -16,8 +21,8 @@ use tabdesk_core::webhook::WebhookJob;
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Ok(routes::handle(req, &env).await)
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    Ok(routes::handle(req, &env, &ctx).await)
 }
 
 #[event(queue)]

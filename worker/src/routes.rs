@@ -2,19 +2,19 @@
 //! serves them from the assets directory first.
 
 use tabdesk_core::problem;
-use worker::{Env, Method, Request, Response};
+use worker::{Context, Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{embed, intake, kb, sites, tickets};
+use crate::{embed, events, intake, kb, sites, tickets};
 
-pub async fn handle(mut req: Request, env: &Env) -> Response {
+pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
     let method = req.method();
     let path = req.path();
-    let result = route(&mut req, env, &method).await;
+    let result = route(&mut req, env, ctx, &method).await;
     finish(result, &method, &path)
 }
 
-async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
+async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> ApiResult {
     use Method::{Get, Head, Patch, Post, Put};
     let url = req.url()?;
     let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
@@ -45,15 +45,15 @@ async fn route(req: &mut Request, env: &Env, method: &Method) -> ApiResult {
         }
         ["v1", "sites", site, "kb", "articles", id] => {
             allow(method, &[Get])?;
-            kb::article(env, site, id, &url).await
+            kb::article(env, ctx, site, id, &url).await
         }
         ["v1", "sites", site, "kb", "articles", id, "feedback"] => {
             allow(method, &[Post])?;
-            kb::feedback(req, env, site, id).await
+            events::feedback(req, env, ctx, site, id).await
         }
         ["v1", "sites", site, "events"] => {
             allow(method, &[Post])?;
-            kb::event(req, env, site).await
+            events::widget_event(req, env, ctx, site).await
         }
         ["v1", "admin", "sites", site, "kb"] => {
             allow(method, &[Put])?;

@@ -1,34 +1,24 @@
-//! Webhooks: events are queued after their D1 batch commits, and the queue consumer delivers
-//! them signed (see `tabdesk_core::webhook`). A delivery that fails is retried by the queue; one
-//! that succeeded is recorded, so a message delivered twice by the queue is sent once.
+//! Webhooks: handlers queue a [`WebhookJob`] after their write commits (the only way in), and
+//! the queue consumer delivers it signed (see `tabdesk_core::webhook`). A delivery that fails is
+//! retried by the queue; one that succeeded is recorded, so a message delivered twice by the
+//! queue is sent once.
 
 use tabdesk_core::webhook::{sign, WebhookJob, WebhookPayload, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER};
 use worker::{Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method, Request, RequestInit};
 
 use crate::http::{to_json, ApiError};
 use crate::platform::{now_iso, now_ms};
-use crate::sites::{self, Site};
-use crate::tickets;
+use crate::{cache, store};
 
-/// Queues an event for delivery, if the site has a webhook. The event row is already stored,
-/// so a failure here loses no data: it is logged, and the request still succeeds.
-pub async fn enqueue(env: &Env, site: &Site, event_id: &str, kind: &str, ticket_id: &str, created_at: &str) {
-    if site.config.webhook.is_none() {
-        return;
-    }
-    let job = WebhookJob {
-        event_id: event_id.to_owned(),
-        site_id: site.id.clone(),
-        kind: kind.to_owned(),
-        ticket_id: ticket_id.to_owned(),
-        created_at: created_at.to_owned(),
-    };
+/// Queues an event for delivery. The event row is already stored, so a failure here loses no
+/// data: it is logged, and the request still succeeds.
+pub async fn enqueue(env: &Env, job: WebhookJob) {
     let sent = match env.queue("WEBHOOKS") {
-        Ok(queue) => queue.send(job).await,
+        Ok(queue) => queue.send(&job).await,
         Err(e) => Err(e),
     };
     if let Err(e) = sent {
-        worker::console_error!("webhook {event_id} not queued: {e}");
+        worker::console_error!("webhook {} not queued: {e}", job.event_id);
     }
 }
 
@@ -38,17 +28,13 @@ enum Outcome {
 }
 
 async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
-    let db = sites::db(env)?;
-    let delivered = db
-        .prepare("SELECT event_id FROM webhook_deliveries WHERE event_id = ?1")
-        .bind(&[job.event_id.as_str().into()])?
-        .first::<serde_json::Value>(None)
-        .await?;
-    if delivered.is_some() {
+    let db = store::db(env)?;
+    if store::deliveries::is_delivered(&db, &job.event_id).await? {
         return Ok(Outcome::Done);
     }
-    let site = sites::load(&db, &job.site_id).await?;
-    let (Some(hook), Some(ticket)) = (&site.config.webhook, tickets::find(&db, &site.id, &job.ticket_id).await?) else {
+    let site = cache::load_site(env, &job.site_id).await?;
+    let (Some(hook), Some(ticket)) = (&site.config.webhook, store::tickets::find(&db, &site.id, &job.ticket_id).await?)
+    else {
         // The site removed its webhook, or the ticket is gone: nothing to send.
         return Ok(Outcome::Done);
     };
@@ -75,10 +61,7 @@ async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
     if !(200..300).contains(&status) {
         return Ok(Outcome::Retry(format!("the receiver answered {status}")));
     }
-    db.prepare("INSERT INTO webhook_deliveries (event_id, delivered_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
-        .bind(&[job.event_id.as_str().into(), now_iso().into()])?
-        .run()
-        .await?;
+    store::deliveries::mark_delivered(&db, &job.event_id, &now_iso()).await?;
     Ok(Outcome::Done)
 }
 

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use tabdesk_core::locale::Locale;
+use tabdesk_core::domain::Locale;
 use tabdesk_core::wire::{KbArticleIn, KbPublish, KbPublished};
 
 use crate::{root, Result};

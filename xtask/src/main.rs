@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod kb;
+mod layers;
 mod local;
 mod openapi;
 mod run;
@@ -21,6 +22,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   build               build the loader, the widget and the worker into target/site and worker/build
   dev [--port 8787]   build, migrate and seed local D1, run wrangler dev, print the demo URL and tokens
   test                fmt, clippy (native + wasm32), unit tests, builds, API and browser tests
+  layers              each crate's modules in layers; fails on a module cycle
   kb publish --site S [--to URL] [--token T]   publish kb/S to a worker
   bench search        our search engine against SQLite FTS5 (BANKING77 relevance, latency)
   bench intake        ticket intake under load on the local worker (throughput, latency, exactly once)";
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Some("build") => setup::setup().and_then(|()| build::build_all()),
         Some("dev") => port_arg(&args).and_then(local::dev),
         Some("test") => test::test(),
+        Some("layers") => layers::check(),
         Some("kb") => kb::command(&args[1..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("search") => bench::search(),
         Some("bench") if args.get(1).map(String::as_str) == Some("intake") => bench::intake(),

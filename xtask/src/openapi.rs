@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
+use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS};
 use tabdesk_core::wire::{
     KbArticle, KbFeedback, KbPublish, KbPublished, NewSite, NewTicket, Problem, SearchResults, SiteCreated,
     TicketCreated, TicketPage, TicketSummary, TicketUpdate, WidgetEvent,
@@ -110,9 +111,9 @@ pub fn document() -> Value {
                 "operationId": "searchKb", "summary": "Search the knowledge base",
                 "parameters": [
                     site,
-                    query("q", json!({ "type": "string", "maxLength": 200 }), "What the customer typed"),
+                    query("q", json!({ "type": "string", "maxLength": MAX_QUERY_CHARS }), "What the customer typed"),
                     query("locale", json!({ "type": "string" }), "ru or en; the site's default otherwise"),
-                    query("limit", json!({ "type": "integer", "minimum": 1, "maximum": 50 }), "At most this many hits"),
+                    query("limit", json!({ "type": "integer", "minimum": 1, "maximum": MAX_HITS }), "At most this many hits"),
                 ],
                 "responses": responses((200, body::<SearchResults>("Hits")), &[(404, "No such site"), (422, "Bad parameter")])
             } },
@@ -148,7 +149,7 @@ pub fn document() -> Value {
                 "parameters": [site, {
                     "name": "Idempotency-Key", "in": "header", "required": true,
                     "description": "Made by the client before the first attempt and kept across retries",
-                    "schema": { "type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[A-Za-z0-9_-]+$" }
+                    "schema": { "type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS, "pattern": "^[A-Za-z0-9_-]+$" }
                 }],
                 "requestBody": request::<NewTicket>(),
                 "responses": responses(
@@ -165,9 +166,9 @@ pub fn document() -> Value {
                     query("priority", json!({ "enum": ["low", "normal", "high", "urgent"] }), "Only this priority"),
                     query("needs_response", json!({ "type": "boolean" }), "Only tickets that do (or do not) need a response"),
                     query("category", json!({ "type": "string" }), "Only this category"),
-                    query("q", json!({ "type": "string", "maxLength": 200 }), "Text in subject, message or email"),
+                    query("q", json!({ "type": "string", "maxLength": MAX_QUERY_CHARS }), "Text in subject, message or email"),
                     query("cursor", json!({ "type": "string" }), "`next_cursor` of the previous page"),
-                    query("limit", json!({ "type": "integer", "minimum": 1, "maximum": 200 }), "Page size"),
+                    query("limit", json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE }), "Page size"),
                 ],
                 "responses": responses((200, body::<TicketPage>("A page of tickets")),
                     &[(401, "No token"), (404, "No such site, or a token of another site"), (422, "Bad parameter")])

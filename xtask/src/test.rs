@@ -43,6 +43,7 @@ fn loader_budget() -> Result {
 pub fn test() -> Result {
     setup()?;
     step("rustfmt --check", || run(cargo().args(["fmt", "--all", "--", "--check"])))?;
+    step("module layers (no cycles)", crate::layers::check)?;
     step("clippy (native)", || {
         run(cargo().args([
             "clippy", "--all-targets", "-p", "tabdesk-core", "-p", "xtask", "-p", "tabdesk-tests", "--", "-D",
@@ -75,6 +76,7 @@ pub fn test() -> Result {
         ("TABDESK_SITE", DEMO_SITE.to_owned()),
         ("TABDESK_ADMIN_TOKEN", admin.clone()),
         ("TABDESK_OPERATOR_TOKEN", operator.clone()),
+        ("TABDESK_STATE", state.display().to_string()),
     ];
     let hint = worker.log_hint();
     step("publish the demo knowledge base", || crate::kb::publish(&worker.url(), DEMO_SITE, &admin))?;

@@ -1,13 +1,8 @@
-//! Text analysis for the knowledge base: words with their places in the original text, folded
-//! (NFKC, lowercase, `ё` as `е`), stop words dropped, and Snowball stems by script (Cyrillic
-//! words with the Russian stemmer, Latin ones with the English), so a query in either language
-//! meets articles in it without knowing the language first.
+//! Text analysis for the knowledge base, on top of the shared toolkit in [`crate::text`]: the
+//! words of a text with their stems and places, stop words, and a query's language.
 
-use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::UnicodeNormalization;
-
-use crate::locale::Locale;
-use crate::text::tokenize;
+use crate::domain::Locale;
+use crate::text::{is_cyrillic, tokenize, Scripts, Stemmers};
 
 /// A word of a text: its folded form, its stem, and its char range in the original.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,49 +34,34 @@ const STOP_RU: &[&str] = &[
 
 // Negations ("not", "no", «не», «нет») are not stop words: "card not working" is its own question.
 
-/// Folds one word for matching.
-pub fn fold(term: &str) -> String {
-    term.nfkc().flat_map(char::to_lowercase).map(|c| if c == 'ё' { 'е' } else { c }).collect()
-}
-
-fn is_cyrillic(word: &str) -> bool {
-    word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c))
-}
-
 pub fn is_stop_word(folded: &str) -> bool {
-    let list = if is_cyrillic(folded) { STOP_RU } else { STOP_EN };
+    let list = if folded.chars().any(is_cyrillic) { STOP_RU } else { STOP_EN };
     list.contains(&folded)
 }
 
-/// The stemmers, made once per index or query batch.
+/// The knowledge base's view of a text: words with their stems, and the stems it is indexed
+/// under (stop words dropped).
+#[derive(Clone, Copy)]
 pub struct Analyzer {
-    ru: Stemmer,
-    en: Stemmer,
+    stemmers: &'static Stemmers,
 }
 
 impl Default for Analyzer {
     fn default() -> Self {
-        Analyzer { ru: Stemmer::create(Algorithm::Russian), en: Stemmer::create(Algorithm::English) }
+        Analyzer { stemmers: Stemmers::get() }
     }
 }
 
 impl Analyzer {
     pub fn stem(&self, folded: &str) -> String {
-        if folded.chars().all(|c| c.is_ascii_digit()) {
-            return folded.to_owned();
-        }
-        let stemmer = if is_cyrillic(folded) { &self.ru } else { &self.en };
-        stemmer.stem(folded).into_owned()
+        self.stemmers.stem(folded)
     }
 
     /// The words of a text, stop words included (snippets need to see them).
     pub fn words(&self, text: &str) -> Vec<Word> {
         tokenize(text)
             .into_iter()
-            .map(|t| {
-                let folded = fold(&t.term);
-                Word { stem: self.stem(&folded), folded, start: t.start, end: t.end }
-            })
+            .map(|t| Word { stem: self.stem(&t.term), folded: t.term, start: t.start, end: t.end })
             .collect()
     }
 
@@ -93,19 +73,7 @@ impl Analyzer {
 
 /// The language a query is written in, by script; `None` when it has no letters.
 pub fn query_language(query: &str) -> Option<Locale> {
-    let (mut cyrillic, mut latin) = (0, 0);
-    for c in query.chars() {
-        if ('\u{0400}'..='\u{04FF}').contains(&c) {
-            cyrillic += 1;
-        } else if c.is_ascii_alphabetic() {
-            latin += 1;
-        }
-    }
-    match (cyrillic, latin) {
-        (0, 0) => None,
-        (c, l) if c >= l => Some(Locale::Ru),
-        _ => Some(Locale::En),
-    }
+    Scripts::of(query).majority()
 }
 
 #[cfg(test)]
@@ -115,8 +83,6 @@ mod tests {
     #[test]
     fn folds_and_stems_by_script() {
         let a = Analyzer::default();
-        assert_eq!(fold("ЁЛКА"), "елка");
-        assert_eq!(fold("ﬁle"), "file", "NFKC unfolds ligatures");
         assert_eq!(a.stem("тарифов"), a.stem("тарифы"));
         assert_eq!(a.stem("routers"), a.stem("router"));
         assert_eq!(a.index_terms("Как оплатить счёт за интернет?"), ["оплат", "счет", "интернет"]);

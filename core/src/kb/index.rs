@@ -6,7 +6,7 @@ use fst::{Map, MapBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::analyze::Analyzer;
-use crate::locale::Locale;
+use crate::domain::Locale;
 
 /// Bumped whenever the serialized layout changes; an index of another version is refused.
 pub const FORMAT_VERSION: u32 = 1;

@@ -4,6 +4,7 @@
 pub mod analyze;
 pub mod index;
 pub mod markdown;
+pub mod publish;
 pub mod query;
 pub mod snippet;
 

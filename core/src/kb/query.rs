@@ -7,10 +7,10 @@ use fst::automaton::{Automaton, Str};
 use fst::{IntoStreamer, Streamer};
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
 
-use super::analyze::{fold, is_stop_word};
+use super::analyze::is_stop_word;
 use super::index::Index;
 use super::snippet::snippet;
-use crate::locale::Locale;
+use crate::domain::Locale;
 use crate::text::tokenize;
 use crate::wire::SearchHit;
 
@@ -111,7 +111,7 @@ impl Index {
     /// The query's words: folded, stop words dropped (unless that leaves nothing), at most
     /// [`MAX_QUERY_TERMS`]. The last one counts as a prefix unless the query ends with a space.
     fn parse(&self, query: &str) -> Vec<QueryTerm> {
-        let words: Vec<String> = tokenize(query).into_iter().map(|t| fold(&t.term)).collect();
+        let words: Vec<String> = tokenize(query).into_iter().map(|t| t.term).collect();
         let content: Vec<&String> = words.iter().filter(|w| !is_stop_word(w)).collect();
         let chosen: Vec<&String> = if content.is_empty() { words.iter().collect() } else { content };
         let typing = !query.ends_with(|c: char| c.is_whitespace() || c.is_ascii_punctuation());

@@ -1,7 +1,7 @@
 //! The engine's promises, on a small ru + en corpus.
 
 use super::index::{Article, Index, IndexError, FORMAT_VERSION};
-use crate::locale::Locale;
+use crate::domain::Locale;
 
 fn article(id: &str, locale: Locale, title: &str, tags: &[&str], body: &str) -> Article {
     Article {

@@ -34,6 +34,13 @@ impl Locale {
     pub fn from_accept_language(header: &str) -> Option<Locale> {
         header.split(',').filter_map(|part| part.split(';').next()).find_map(Locale::from_tag)
     }
+
+    /// What a client asks for: an explicit choice (a `locale` parameter, the page's language),
+    /// else its browser's `Accept-Language`. The site then picks among its own languages
+    /// (`SiteConfig::pick_locale`).
+    pub fn asked(explicit: Option<Locale>, accept_language: Option<&str>) -> Option<Locale> {
+        explicit.or_else(|| accept_language.and_then(Locale::from_accept_language))
+    }
 }
 
 /// CLDR plural category of a cardinal number; English uses `One`/`Other`, Russian all three.
@@ -72,6 +79,9 @@ mod tests {
         assert_eq!(Locale::from_tag("de"), None);
         assert_eq!(Locale::from_tag(""), None);
         assert_eq!(Locale::from_accept_language("de-DE,ru;q=0.8,en;q=0.5"), Some(Locale::Ru));
+        assert_eq!(Locale::asked(Some(Locale::En), Some("ru")), Some(Locale::En));
+        assert_eq!(Locale::asked(None, Some("de, ru-RU")), Some(Locale::Ru));
+        assert_eq!(Locale::asked(None, None), None);
     }
 
     #[test]

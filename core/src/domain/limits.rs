@@ -1,0 +1,48 @@
+//! Every size and count limit of the API, in one place: the worker enforces them, the widget
+//! and console respect them, and the OpenAPI document and README quote them.
+
+/// The largest request body the API reads; larger ones are refused with 413 unread.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest knowledge base a publish may carry.
+pub const MAX_KB_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// A search query, an agent's queue search, or the query a search event reports.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Hits per search page: the default, and the most a client may ask for.
+pub const DEFAULT_HITS: usize = 10;
+pub const MAX_HITS: usize = 50;
+/// Tickets per queue page: the default, and the most an agent may ask for.
+pub const DEFAULT_PAGE: usize = 50;
+pub const MAX_PAGE: usize = 200;
+
+/// `Idempotency-Key`: its length, and how long the first answer to a key is replayed.
+pub const MAX_KEY_CHARS: usize = 100;
+pub const IDEMPOTENCY_TTL_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// A request's page context and its list of articles read before writing.
+pub const MAX_URL_CHARS: usize = 2048;
+pub const MAX_CHANNEL_CHARS: usize = 32;
+pub const MAX_USER_AGENT_CHARS: usize = 512;
+pub const MAX_VIEWED_ARTICLES: usize = 50;
+
+/// Tags of a ticket or an article; an agent name in `assignee`.
+pub const MAX_TAGS: usize = 20;
+pub const MAX_TAG_CHARS: usize = 40;
+pub const MAX_ASSIGNEE_CHARS: usize = 100;
+
+/// Knowledge-base articles.
+pub const MAX_ARTICLES: usize = 5_000;
+pub const MAX_ARTICLE_ID_CHARS: usize = 100;
+pub const MAX_ARTICLE_TITLE_CHARS: usize = 200;
+pub const MAX_ARTICLE_CHARS: usize = 100_000;
+
+/// Site configuration.
+pub const MAX_SITE_NAME_CHARS: usize = 100;
+pub const MAX_ORIGINS: usize = 50;
+pub const MAX_CATEGORIES: usize = 50;
+pub const MAX_FIELDS: usize = 30;
+pub const MAX_OPTIONS: usize = 100;
+pub const MAX_KEYWORDS: usize = 200;
+pub const MAX_LABEL_CHARS: usize = 200;
+pub const MAX_LAUNCHER_LABEL_CHARS: usize = 40;
+pub const MIN_WEBHOOK_SECRET_CHARS: usize = 16;

@@ -1,0 +1,274 @@
+//! Decisions about tickets besides validation: what makes two submissions the same request
+//! (idempotency), and how an agent's update merges into a ticket.
+
+use crate::config::SiteConfig;
+use crate::domain::ids::{is_id, ticket_number};
+use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
+use crate::domain::{FieldError, Locale, Priority, TicketStatus};
+use crate::form::{check_category, clean_fields};
+use crate::token::hash_token;
+use crate::triage::triage;
+use crate::validate::check_query;
+use crate::wire::{NewTicket, TicketCreated, TicketSummary, TicketUpdate};
+
+/// The part of a submission that makes it this request: everything the customer wrote and
+/// where, but not how long the form took, the anti-bot token (spent after one use) or the
+/// honeypot. A retry that differs only in those is the same request; the widget reuses its
+/// `Idempotency-Key` exactly when this is unchanged, and the worker compares its fingerprint.
+pub fn identity(ticket: &NewTicket) -> NewTicket {
+    NewTicket { fill_ms: None, turnstile_token: None, hp: String::new(), ..ticket.clone() }
+}
+
+/// A stable hash of a request's [`identity`], stored with its key.
+pub fn fingerprint(ticket: &NewTicket) -> String {
+    // Serializing plain structs and maps cannot fail; an empty text would only make every
+    // replay look like another request (a 422), never mix two requests up.
+    hash_token(&serde_json::to_string(&identity(ticket)).unwrap_or_default())
+}
+
+/// The 422 for an `Idempotency-Key` that came with another request.
+pub fn key_reused() -> FieldError {
+    FieldError::new(
+        "Idempotency-Key",
+        "reused",
+        "This key was already used for a different request; make a new key for a new request.",
+    )
+}
+
+/// A validated request as the ticket it becomes: text trimmed, a blank name dropped, only the
+/// chosen category's visible fields kept, the browser's `user_agent` (a header the caller
+/// passes) filled in when the page sent none, and triaged. `number` is left empty: the store
+/// gives it, in order, when it writes the ticket.
+pub fn accept(
+    config: &SiteConfig,
+    request: &NewTicket,
+    locale: Locale,
+    user_agent: Option<&str>,
+    id: String,
+    now: String,
+) -> TicketSummary {
+    // Validation passed, so the category (if any) is one of the form's.
+    let category = check_category(&config.form, request.category.as_deref(), locale).ok().flatten();
+    let labels = triage(&request.subject, &request.message, category.map(|c| c.id.as_str()), &config.triage);
+    let mut context = request.context.clone();
+    if context.user_agent.is_none() {
+        context.user_agent = user_agent.map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
+    }
+    TicketSummary {
+        id,
+        number: String::new(),
+        subject: request.subject.trim().to_owned(),
+        message: request.message.trim().to_owned(),
+        email: request.email.trim().to_owned(),
+        name: request.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
+        category: category.map(|c| c.id.clone()),
+        fields: clean_fields(category, &request.fields),
+        status: TicketStatus::New,
+        priority: labels.priority.value,
+        topic: labels.topic.value.clone(),
+        needs_response: labels.needs_response.value,
+        sales_lead: labels.sales_lead,
+        triage: labels,
+        tags: Vec::new(),
+        assignee: None,
+        locale,
+        context,
+        viewed_articles: request.viewed_articles.clone(),
+        created_at: now.clone(),
+        updated_at: now,
+    }
+}
+
+/// The 201 answer for a stored request (and, replayed, for every retry of its key).
+pub fn created(site: &str, id: String, number: i64, access_token: String, created_at: String) -> TicketCreated {
+    TicketCreated { id, number: ticket_number(site, number), access_token, status: TicketStatus::New, created_at }
+}
+
+/// The agents' queue filters (`GET …/tickets?status=&priority=&needs_response=&category=&q=&cursor=&limit=`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueueFilter {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub needs_response: Option<bool>,
+    pub category: Option<String>,
+    /// A case-insensitive substring of subject, message or email.
+    pub query: Option<String>,
+    /// The last id of the previous page: this page starts after it.
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+impl QueueFilter {
+    /// Reads the filters from query parameters (`param(name)` gives a parameter's value); an
+    /// empty value counts as absent.
+    pub fn parse(param: impl Fn(&str) -> Option<String>) -> Result<QueueFilter, Vec<FieldError>> {
+        let get = |name: &str| param(name).filter(|v| !v.trim().is_empty());
+        let mut errors = Vec::new();
+        let mut invalid = |name: &str, message: &str| errors.push(FieldError::new(name, "invalid", message));
+        let mut filter = QueueFilter { limit: DEFAULT_PAGE, ..QueueFilter::default() };
+        if let Some(v) = get("status") {
+            filter.status = TicketStatus::parse(&v);
+            if filter.status.is_none() {
+                invalid("status", "One of new, open, pending, solved, closed.");
+            }
+        }
+        if let Some(v) = get("priority") {
+            filter.priority = Priority::parse(&v);
+            if filter.priority.is_none() {
+                invalid("priority", "One of low, normal, high, urgent.");
+            }
+        }
+        match get("needs_response").as_deref() {
+            None => {}
+            Some("true") => filter.needs_response = Some(true),
+            Some("false") => filter.needs_response = Some(false),
+            Some(_) => invalid("needs_response", "true or false."),
+        }
+        filter.category = get("category");
+        if let Some(cursor) = get("cursor") {
+            if is_id(&cursor) {
+                filter.cursor = Some(cursor);
+            } else {
+                invalid("cursor", "Use the `next_cursor` of a previous page.");
+            }
+        }
+        if let Some(limit) = get("limit") {
+            match limit.parse::<usize>().ok().filter(|n| (1..=MAX_PAGE).contains(n)) {
+                Some(n) => filter.limit = n,
+                None => invalid("limit", &format!("A number from 1 to {MAX_PAGE}.")),
+            }
+        }
+        if let Some(q) = get("q") {
+            errors.extend(check_query("q", &q));
+            filter.query = Some(q.trim().to_owned());
+        }
+        if errors.is_empty() {
+            Ok(filter)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// `ticket` with `change` applied: only the fields present change, tags and assignee trimmed,
+/// `assignee: null` unassigns.
+pub fn apply_update(ticket: &TicketSummary, change: &TicketUpdate) -> TicketSummary {
+    let mut updated = ticket.clone();
+    if let Some(status) = change.status {
+        updated.status = status;
+    }
+    if let Some(priority) = change.priority {
+        updated.priority = priority;
+    }
+    if let Some(tags) = &change.tags {
+        updated.tags = tags.iter().map(|t| t.trim().to_owned()).collect();
+    }
+    if let Some(assignee) = &change.assignee {
+        updated.assignee = assignee.as_deref().map(str::trim).map(str::to_owned);
+    }
+    updated
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::config::TriageKeywords;
+    use crate::wire::PageContext;
+
+    fn request() -> NewTicket {
+        NewTicket {
+            subject: "No internet".into(),
+            message: "Since this morning.".into(),
+            email: "anna@example.com".into(),
+            fill_ms: Some(4000),
+            ..NewTicket::default()
+        }
+    }
+
+    #[test]
+    fn timing_and_tokens_do_not_make_another_request() {
+        let first = request();
+        let retry = NewTicket { fill_ms: Some(9000), turnstile_token: Some("spent".into()), ..request() };
+        assert_eq!(fingerprint(&first), fingerprint(&retry));
+        let edited = NewTicket { message: "Since yesterday.".into(), ..request() };
+        assert_ne!(fingerprint(&first), fingerprint(&edited));
+        assert_eq!(identity(&retry).fill_ms, None);
+    }
+
+    fn ticket() -> TicketSummary {
+        TicketSummary {
+            id: "01J0000000000000000000000A".into(),
+            number: "DEMO-1".into(),
+            subject: "s".into(),
+            message: "m".into(),
+            email: "a@example.com".into(),
+            name: None,
+            category: None,
+            fields: BTreeMap::new(),
+            status: TicketStatus::New,
+            priority: Priority::Normal,
+            topic: "general".into(),
+            needs_response: true,
+            sales_lead: false,
+            triage: triage("s", "m", None, &TriageKeywords::default()),
+            tags: vec!["vip".into()],
+            assignee: Some("olga".into()),
+            locale: Locale::En,
+            context: PageContext::default(),
+            viewed_articles: Vec::new(),
+            created_at: "2026-01-01T00:00:00.000Z".into(),
+            updated_at: "2026-01-01T00:00:00.000Z".into(),
+        }
+    }
+
+    #[test]
+    fn a_request_becomes_a_clean_triaged_ticket() {
+        let config = crate::config::default_config("Shop", vec![Locale::En], vec![]);
+        let mut asked = request();
+        asked.subject = "  No internet ".into();
+        asked.name = Some("  ".into());
+        asked.fields.insert("junk".into(), serde_json::json!("x"));
+        let t = accept(&config, &asked, Locale::En, Some(&"u".repeat(600)), "id".into(), "now".into());
+        assert_eq!((t.subject.as_str(), t.name.as_deref()), ("No internet", None));
+        assert!(t.fields.is_empty(), "fields of no category are dropped");
+        assert_eq!(t.context.user_agent.map(|ua| ua.len()), Some(MAX_USER_AGENT_CHARS));
+        assert_eq!((t.status, t.priority), (TicketStatus::New, t.triage.priority.value));
+        assert_eq!(created("demo", "id".into(), 1042, "tok".into(), "now".into()).number, "DEMO-1042");
+    }
+
+    #[test]
+    fn queue_filters_are_read_or_refused() {
+        let params = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+        };
+        let f = QueueFilter::parse(params(&[("status", "open"), ("needs_response", "true"), ("q", " Роутер ")]));
+        let f = f.unwrap();
+        assert_eq!(
+            (f.status, f.needs_response, f.query.as_deref()),
+            (Some(TicketStatus::Open), Some(true), Some("Роутер"))
+        );
+        assert_eq!(f.limit, DEFAULT_PAGE);
+        assert_eq!(
+            QueueFilter::parse(params(&[("status", "")])).unwrap(),
+            QueueFilter { limit: DEFAULT_PAGE, ..QueueFilter::default() }
+        );
+        let bad = QueueFilter::parse(params(&[("status", "done"), ("cursor", "x"), ("limit", "0"), ("priority", "p")]));
+        let fields: Vec<String> = bad.unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["status", "priority", "cursor", "limit"]);
+    }
+
+    #[test]
+    fn updates_change_only_what_they_name() {
+        let status: TicketUpdate = serde_json::from_str(r#"{"status": "solved"}"#).unwrap();
+        let after = apply_update(&ticket(), &status);
+        assert_eq!((after.status, after.priority), (TicketStatus::Solved, Priority::Normal));
+        assert_eq!((after.tags, after.assignee.as_deref()), (vec!["vip".to_owned()], Some("olga")));
+        let tags: TicketUpdate = serde_json::from_str(r#"{"tags": [" a ", "b"], "assignee": " ivan "}"#).unwrap();
+        let after = apply_update(&ticket(), &tags);
+        assert_eq!((after.tags, after.assignee.as_deref()), (vec!["a".to_owned(), "b".to_owned()], Some("ivan")));
+        let unassign: TicketUpdate = serde_json::from_str(r#"{"assignee": null}"#).unwrap();
+        assert_eq!(apply_update(&ticket(), &unassign).assignee, None);
+    }
+}

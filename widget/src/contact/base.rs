@@ -1,0 +1,58 @@
+//! The four fields every request has: subject, message, email and name.
+
+use leptos::prelude::*;
+use tabdesk_core::domain::FieldError;
+use tabdesk_core::i18n::strings;
+use tabdesk_core::validate::TicketField;
+
+use crate::fields::{error_of, field_id, set_error};
+use crate::visit::Visit;
+
+#[component]
+pub fn BaseField(field: TicketField, value: RwSignal<String>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let locale = expect_context::<Visit>().locale;
+    let s = strings(locale);
+    let id = field_id(field.key());
+    let error_id = format!("{id}-error");
+    let (label, kind, autocomplete) = match field {
+        TicketField::Subject => (s.subject, "text", "off"),
+        TicketField::Message => (s.message, "textarea", "off"),
+        TicketField::Email => (s.email, "email", "email"),
+        TicketField::Name => (s.name, "text", "name"),
+    };
+    let error = move || error_of(errors, field.key());
+    // Blur shows a field's problem; typing only clears one, never nags mid-word.
+    let check = move || set_error(errors, field.key(), field.check(&value.get_untracked(), locale));
+    let on_input = move |text: String| {
+        value.set(text);
+        if error().is_some() {
+            check();
+        }
+    };
+    let invalid = move || error().is_some().to_string();
+    let control = if kind == "textarea" {
+        view! {
+            <textarea id=id.clone() rows="5" required=field.required() aria-invalid=invalid
+                aria-describedby=error_id.clone() prop:value=move || value.get()
+                on:input=move |ev| on_input(event_target_value(&ev)) on:blur=move |_| check()></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() type=kind autocomplete=autocomplete required=field.required()
+                aria-invalid=invalid aria-describedby=error_id.clone() prop:value=move || value.get()
+                on:input=move |ev| on_input(event_target_value(&ev)) on:blur=move |_| check()/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>
+                {label}
+                {(!field.required()).then(|| view! { <span class="hint">{format!(" ({})", s.optional)}</span> })}
+            </label>
+            {control}
+            <p class="error" id=error_id>{error}</p>
+        </div>
+    }
+}

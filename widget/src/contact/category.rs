@@ -1,0 +1,47 @@
+//! The category select, and the category it chose: a category brings its own fields.
+
+use leptos::prelude::*;
+use tabdesk_core::config::{localized, Category};
+use tabdesk_core::domain::FieldError;
+use tabdesk_core::form::check_category;
+use tabdesk_core::i18n::strings;
+
+use crate::fields::error_of;
+use crate::visit::Visit;
+
+/// The site's category with the id `value`, if there is one (tracked).
+pub fn chosen(visit: Visit, value: RwSignal<String>) -> Option<Category> {
+    visit.form.with_value(|f| check_category(f, Some(&value.get()), visit.locale).ok().flatten().cloned())
+}
+
+/// Shown when the site has categories. Picking another clears the errors of the category and
+/// of the fields the previous one brought.
+#[component]
+pub fn CategorySelect(value: RwSignal<String>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let Visit { locale, form, .. } = expect_context();
+    let s = strings(locale);
+    let (categories, required) = form.with_value(|f| (f.categories.clone(), f.category_required));
+    (!categories.is_empty()).then(|| {
+        view! {
+            <div class="field">
+                <label for="td-category">
+                    {s.category}
+                    {(!required).then(|| view! { <span class="hint">{format!(" ({})", s.optional)}</span> })}
+                </label>
+                <select id="td-category" required=required
+                    aria-invalid=move || error_of(errors, "category").is_some().to_string()
+                    aria-describedby="td-category-error" prop:value=move || value.get()
+                    on:change=move |ev| {
+                        value.set(event_target_value(&ev));
+                        errors.update(|all| all.retain(|e| e.field != "category" && !e.field.starts_with("fields.")));
+                    }>
+                    <option value="">{s.choose}</option>
+                    {categories.iter().map(|c| view! {
+                        <option value=c.id.clone()>{localized(&c.label, locale).to_owned()}</option>
+                    }).collect_view()}
+                </select>
+                <p class="error" id="td-category-error">{move || error_of(errors, "category")}</p>
+            </div>
+        }
+    })
+}

@@ -1,0 +1,154 @@
+//! The contact form: the site's categories and their fields, inline validation with the same
+//! rules the worker enforces, a draft kept while the customer types (`draft`), and a send whose
+//! `Idempotency-Key` survives retries (see `outbox`).
+
+mod base;
+mod category;
+mod draft;
+mod suggestions;
+mod values;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::domain::FieldError;
+use tabdesk_core::i18n::strings;
+use tabdesk_core::ticket::identity;
+use tabdesk_core::validate::{validate_ticket, TicketField};
+use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::fields::{field_id, CustomField};
+use crate::visit::Visit;
+use base::BaseField;
+use category::{chosen, CategorySelect};
+use suggestions::Suggestions;
+use values::Values;
+
+/// Moves focus to the first field with an error, so keyboard and screen-reader users land on
+/// it. Returns the message of an error that no field shows (say, "too fast"), if any.
+fn focus_first(errors: &[FieldError]) -> Option<String> {
+    let document = web_sys::window().and_then(|w| w.document())?;
+    let target = errors
+        .iter()
+        .filter_map(|e| document.get_element_by_id(&field_id(&e.field)))
+        .find_map(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = target {
+        let _ = el.focus();
+    }
+    errors.iter().find(|e| document.get_element_by_id(&field_id(&e.field)).is_none()).map(|e| e.message.clone())
+}
+
+/// A key made in the browser before the first attempt of a request.
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
+}
+
+/// The form; `on_open` opens a suggested article.
+#[component]
+pub fn Contact(on_open: Callback<String>) -> impl IntoView {
+    let visit = expect_context::<Visit>();
+    let Visit { site, locale, form, page, viewed, outbox, .. } = visit;
+    let s = strings(locale);
+    spawn_local(async move {
+        let event = WidgetEvent { kind: WidgetEventKind::FormOpened, article_id: None, query: None, results: None };
+        api::event(&site.get_value(), event).await;
+    });
+    // A request the server refused while queued comes back here with its errors.
+    let refused = outbox.refused.get_untracked();
+    outbox.refused.set(None);
+    let values = draft::start(visit, refused.as_ref().map(|(t, _)| t));
+    draft::keep(visit, values);
+    let Values { base, category, fields } = values;
+    let errors = RwSignal::new(refused.map(|(_, e)| e).unwrap_or_default());
+    let notice = RwSignal::new(None::<String>);
+    let sending = RwSignal::new(false);
+    let honeypot = RwSignal::new(String::new());
+    let opened_at = js_sys::Date::now();
+    // The key and the identity of the request it was made for: a retry of the same request
+    // reuses the key, an edited request gets a new one.
+    let attempt = StoredValue::new(None::<(String, NewTicket)>);
+    let show_problems = move |problems: Vec<FieldError>| {
+        let unshown = focus_first(&problems);
+        errors.set(problems);
+        notice.set(Some(unshown.unwrap_or_else(|| s.fix_errors.to_owned())));
+    };
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
+        let value = |f: TicketField| base[f as usize].get_untracked().trim().to_owned();
+        let name = value(TicketField::Name);
+        let picked = category.get_untracked();
+        let mut context = page.get_untracked();
+        context.locale = Some(locale);
+        if context.user_agent.is_none() {
+            context.user_agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok());
+        }
+        let ticket = NewTicket {
+            subject: value(TicketField::Subject),
+            message: value(TicketField::Message),
+            email: value(TicketField::Email),
+            name: (!name.is_empty()).then_some(name),
+            category: (!picked.is_empty()).then_some(picked),
+            fields: chosen(visit, category).map(|_| fields.get_untracked()).unwrap_or_default(),
+            context,
+            hp: honeypot.get_untracked(),
+            viewed_articles: viewed.get_untracked(),
+            fill_ms: Some((js_sys::Date::now() - opened_at).max(0.0) as u64),
+            ..NewTicket::default()
+        };
+        let problems = form.with_value(|f| validate_ticket(&ticket, f, locale));
+        if !problems.is_empty() {
+            show_problems(problems);
+            return;
+        }
+        let same = identity(&ticket);
+        let key = match attempt.get_value() {
+            Some((key, previous)) if previous == same => key,
+            _ => new_key(),
+        };
+        attempt.set_value(Some((key.clone(), same)));
+        sending.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let result = outbox.send(key, ticket).await;
+            sending.set(false);
+            match result {
+                Ok(()) => draft::discard(visit),
+                Err(problems) => show_problems(problems),
+            }
+        });
+    };
+
+    let base_field = move |f: TicketField| view! { <BaseField field=f value=base[f as usize] errors=errors/> };
+    view! {
+        <form class="contact-form" novalidate on:submit=submit>
+            <h2 class="title">{s.contact_title}</h2>
+            <CategorySelect value=category errors=errors/>
+            {TicketField::ALL.into_iter().take(2).map(base_field).collect_view()}
+            <Suggestions subject=base[TicketField::Subject as usize] message=base[TicketField::Message as usize]
+                on_open=on_open/>
+            {move || chosen(visit, category).map(|c| c.fields.into_iter().map(|def| view! {
+                <CustomField def=def values=fields errors=errors/>
+            }).collect_view())}
+            {TicketField::ALL.into_iter().skip(2).map(base_field).collect_view()}
+            // People never see this field; bots that fill every input do.
+            <div class="hp" aria-hidden="true">
+                <label for="td-hp">"Website"</label>
+                <input id="td-hp" type="text" tabindex="-1" autocomplete="off" prop:value=move || honeypot.get()
+                    on:input=move |ev| honeypot.set(event_target_value(&ev))/>
+            </div>
+            <p class="notice" role="alert">{move || notice.get()}</p>
+            <button class="primary" type="submit" disabled=move || sending.get()>
+                {move || if sending.get() { s.sending } else { s.send }}
+            </button>
+        </form>
+    }
+}

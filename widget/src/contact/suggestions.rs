@@ -1,0 +1,55 @@
+//! Articles that may answer what the customer is writing, refreshed as they type: one more
+//! chance to solve the problem without waiting for a person.
+
+use leptos::prelude::*;
+use tabdesk_core::i18n::strings;
+use tabdesk_core::kb::is_blank;
+
+use crate::api;
+use crate::debounce::debounced;
+use crate::visit::Visit;
+
+/// Wait after the customer stops typing before suggesting articles.
+const DEBOUNCE_MS: u32 = 400;
+const QUERY_CHARS: usize = 150;
+const SUGGESTIONS: usize = 3;
+
+/// Suggestions for the request's `subject` and `message`; `on_open` opens one.
+#[component]
+pub fn Suggestions(subject: RwSignal<String>, message: RwSignal<String>, on_open: Callback<String>) -> impl IntoView {
+    let Visit { site, locale, .. } = expect_context();
+    let s = strings(locale);
+    let asked = debounced(
+        move || format!("{} {}", subject.get(), message.get()).chars().take(QUERY_CHARS).collect(),
+        DEBOUNCE_MS,
+    );
+    // The resource asks one query at a time, so an older answer never replaces a newer one; the
+    // suggestions shown stay until the next answer.
+    let found = LocalResource::new(move || {
+        let query = asked.get();
+        async move {
+            if is_blank(&query) {
+                return Vec::new();
+            }
+            // The trailing space: the text is complete words, none to be matched as a prefix.
+            let found = api::search(&site.get_value(), &format!("{query} "), locale.tag(), SUGGESTIONS).await;
+            found.map(|r| r.hits).unwrap_or_default()
+        }
+    });
+    let hits = move || found.get().unwrap_or_default();
+    view! {
+        <Show when=move || found.with(|hits| hits.as_ref().is_some_and(|h| !h.is_empty()))>
+            <section class="suggestions" aria-live="polite">
+                <h3>{s.suggestions}</h3>
+                <ul>
+                    <For each=hits key=|hit| hit.id.clone() children=move |hit| {
+                        let id = hit.id.clone();
+                        view! {
+                            <li><button class="link" type="button" on:click=move |_| on_open.run(id.clone())>{hit.title}</button></li>
+                        }
+                    }/>
+                </ul>
+            </section>
+        </Show>
+    }
+}

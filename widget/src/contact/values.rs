@@ -1,0 +1,17 @@
+//! The form's live values. Each part of the form reads and writes its own; a draft is a
+//! snapshot of all of them, and a request is made from them.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+#[derive(Clone, Copy)]
+pub struct Values {
+    /// Subject, message, email and name, in the order of `TicketField::ALL`.
+    pub base: [RwSignal<String>; 4],
+    /// The chosen category's id, or empty.
+    pub category: RwSignal<String>,
+    /// The values of the category's own fields, by field id.
+    pub fields: RwSignal<BTreeMap<String, Value>>,
+}

@@ -1,0 +1,25 @@
+//! Waiting for the customer to stop typing before asking the server: a query is asked once it
+//! has stayed the same for a while. A newer one cancels the wait for the older one (dropping a
+//! pending `Timeout` clears it), so nothing needs to count keystrokes.
+
+use gloo_timers::callback::Timeout;
+use leptos::prelude::*;
+use tabdesk_core::kb::is_blank;
+
+/// `typed` once it has not changed for `ms`. A blank value passes at once: clearing needs no
+/// answer from the server.
+pub fn debounced(typed: impl Fn() -> String + 'static, ms: u32) -> ReadSignal<String> {
+    let (asked, ask) = signal(String::new());
+    Effect::new(move |pending: Option<Option<Timeout>>| {
+        // Dropping the previous run's `Timeout` cancels it.
+        drop(pending);
+        let text = typed();
+        if is_blank(&text) {
+            ask.set(text);
+            None
+        } else {
+            Some(Timeout::new(ms, move || ask.set(text)))
+        }
+    });
+    asked
+}

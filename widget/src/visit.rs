@@ -1,0 +1,28 @@
+//! What every screen shares during one visit. `App` provides it once as context, so screens and
+//! fields take it from there instead of having it handed down through each component's props.
+
+use leptos::prelude::*;
+use tabdesk_core::config::FormSchema;
+use tabdesk_core::domain::Locale;
+use tabdesk_core::wire::PageContext;
+
+use crate::outbox::Outbox;
+use crate::store::Store;
+
+#[derive(Clone, Copy)]
+pub struct Visit {
+    pub site: StoredValue<String>,
+    pub locale: Locale,
+    /// The site's contact form: its categories and their fields.
+    pub form: StoredValue<FormSchema>,
+    /// Where the customer is, as the host page tells it; it goes with a request.
+    pub page: RwSignal<PageContext>,
+    /// Every article read this visit (they go with a request, so agents see what the customer
+    /// already tried).
+    pub viewed: RwSignal<Vec<String>>,
+    pub store: Store,
+    pub outbox: Outbox,
+    /// Turns true once the host handed over the widget's stored items (drafts wait for it when
+    /// the iframe has no storage of its own).
+    pub restored: RwSignal<bool>,
+}
