@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::limits::{
-    MAX_CATEGORIES, MAX_FIELDS, MAX_KEYWORDS, MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_OPTIONS, MAX_ORIGINS,
-    MAX_SITE_NAME_CHARS, MIN_WEBHOOK_SECRET_CHARS,
+    MAX_CATEGORIES, MAX_FIELDS, MAX_KEPT_PARAMS, MAX_KEYWORDS, MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_OPTIONS,
+    MAX_ORIGINS, MAX_SITE_NAME_CHARS, MIN_WEBHOOK_SECRET_CHARS,
 };
 use crate::domain::{FieldError, Locale, Priority};
 use crate::origin::OriginPattern;
 use crate::text::Scripts;
-use crate::url::is_http_url;
+use crate::url::{check_outbound, OutboundPolicy};
 
 /// A text in each of the site's languages.
 pub type Localized = BTreeMap<Locale, String>;
@@ -41,6 +41,17 @@ pub struct SiteConfig {
     pub triage: TriageKeywords,
     pub form: FormSchema,
     pub abuse: Abuse,
+    pub privacy: Privacy,
+}
+
+/// What Tabdesk keeps of a visitor's page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Privacy {
+    /// Query parameters of `page_url` and `referrer` kept with a request (say, `product`);
+    /// every other parameter and the fragment are dropped before anything is stored.
+    pub page_url_params: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -237,6 +248,7 @@ impl Default for SiteConfig {
             triage: TriageKeywords::default(),
             form: FormSchema::default(),
             abuse: Abuse::default(),
+            privacy: Privacy::default(),
         }
     }
 }
@@ -312,7 +324,8 @@ fn is_slug(s: &str) -> bool {
 }
 
 /// Every problem of a configuration, with JSON paths as field names (operator-facing English).
-pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
+/// `outbound` says where the worker may send webhooks.
+pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut err = |field: String, code: &str, message: &str| errors.push(FieldError::new(field, code, message));
     let name = config.name.trim();
@@ -356,8 +369,8 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
         err("sla".into(), "invalid", "Every target is at least one minute.");
     }
     if let Some(hook) = &config.webhook {
-        if !is_http_url(&hook.url) {
-            err("webhook.url".into(), "invalid_url", "An http(s) URL.");
+        if let Err(why) = check_outbound(&hook.url, outbound) {
+            err("webhook.url".into(), "invalid_url", why);
         }
         if hook.secret.chars().count() < MIN_WEBHOOK_SECRET_CHARS {
             err("webhook.secret".into(), "too_short", &format!("At least {MIN_WEBHOOK_SECRET_CHARS} characters."));
@@ -371,6 +384,15 @@ pub fn validate_config(config: &SiteConfig) -> Vec<FieldError> {
         + t.topics.values().map(Vec::len).sum::<usize>();
     if keyword_count > MAX_KEYWORDS {
         err("triage".into(), "too_many", &format!("At most {MAX_KEYWORDS} keywords in all."));
+    }
+    let params = &config.privacy.page_url_params;
+    let bad_param = |p: &String| p.is_empty() || p.len() > 64 || p.contains(['&', '=', '#']);
+    if params.len() > MAX_KEPT_PARAMS || params.iter().any(bad_param) {
+        err(
+            "privacy.page_url_params".into(),
+            "invalid",
+            &format!("At most {MAX_KEPT_PARAMS} parameter names without '&', '=' or '#'."),
+        );
     }
     errors.extend(validate_form(&config.form));
     errors
@@ -483,7 +505,8 @@ mod tests {
     #[test]
     fn a_default_config_is_valid_and_public_hides_secrets() {
         let mut config = default_config("Shop", vec![Locale::Ru, Locale::En], vec!["https://shop.example".into()]);
-        assert!(validate_config(&config).is_empty(), "{:?}", validate_config(&config));
+        let strict = OutboundPolicy::default();
+        assert!(validate_config(&config, strict).is_empty(), "{:?}", validate_config(&config, strict));
         config.webhook = Some(Webhook { url: "https://hooks.example/x".into(), secret: "0123456789abcdef".into() });
         config.abuse.turnstile_secret = Some("secret".into());
         let public = serde_json::to_string(&config.public("shop")).unwrap();
@@ -507,11 +530,16 @@ mod tests {
             Category { id: "billing".into(), label: Localized::new(), fields: vec![] },
         ];
         config.theme.accent = "blue".into();
-        let fields: Vec<String> = validate_config(&config).into_iter().map(|e| e.field).collect();
+        config.webhook = Some(Webhook { url: "https://169.254.169.254/".into(), secret: "0123456789abcdef".into() });
+        config.privacy.page_url_params = vec!["a=b".into()];
+        let fields: Vec<String> =
+            validate_config(&config, OutboundPolicy::default()).into_iter().map(|e| e.field).collect();
         assert_eq!(
             fields,
             [
                 "theme.accent",
+                "webhook.url",
+                "privacy.page_url_params",
                 "form.categories[0].fields[0].options",
                 "form.categories[0].fields[0].show_if.field",
                 "form.categories[1].id",

@@ -45,6 +45,9 @@ pub struct Strings {
     pub queued_title: &'static str,
     pub queued_body: &'static str,
     pub retry_now: &'static str,
+    pub refused_hint: &'static str,
+    pub discard: &'static str,
+    pub complete_check: &'static str,
     pub helpful: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
@@ -95,6 +98,9 @@ const EN: Strings = Strings {
     queued_title: "Saved, waiting for the connection",
     queued_body: "You seem to be offline. Your request is saved on this device and will be sent as soon as the connection is back; you will see its number here.",
     retry_now: "Try again now",
+    refused_hint: "You can edit it and send it again, or discard it.",
+    discard: "Discard request",
+    complete_check: "Please complete the check above (it usually takes a few seconds), then send again.",
     helpful: "Was this article helpful?",
     yes: "Yes",
     no: "No",
@@ -145,6 +151,9 @@ const RU: Strings = Strings {
     queued_title: "Сохранено, ждём связь",
     queued_body: "Похоже, нет подключения к интернету. Обращение сохранено на этом устройстве и уйдёт, как только связь появится; номер обращения появится здесь.",
     retry_now: "Отправить сейчас",
+    refused_hint: "Можно исправить его и отправить ещё раз или удалить.",
+    discard: "Удалить обращение",
+    complete_check: "Пройдите проверку выше (обычно это занимает несколько секунд) и отправьте ещё раз.",
     helpful: "Статья помогла?",
     yes: "Да",
     no: "Нет",
@@ -237,6 +246,17 @@ pub fn request_received(locale: Locale, number: &str, email: &str) -> String {
     }
 }
 
+/// A request the server refused for good, with the reason it gave (`detail`, as the server words
+/// it; empty when it gave none).
+pub fn request_refused(locale: Locale, detail: &str) -> String {
+    match (locale, detail.trim()) {
+        (Locale::En, "") => "Your request was not accepted.".to_owned(),
+        (Locale::En, detail) => format!("Your request was not accepted: {detail}"),
+        (Locale::Ru, "") => "Обращение не принято.".to_owned(),
+        (Locale::Ru, detail) => format!("Обращение не принято: {detail}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,6 +274,12 @@ mod tests {
         assert_eq!(out_of_range(Locale::En, Some(0.0), Some(2.5)), "A number from 0 to 2.5.");
         assert_eq!(out_of_range(Locale::Ru, Some(-0.75), None), "Не меньше -0.75.");
         assert_eq!(out_of_range(Locale::En, None, Some(1000000.0)), "At most 1000000.");
+    }
+
+    #[test]
+    fn a_refusal_reads_with_or_without_a_reason() {
+        assert_eq!(request_refused(Locale::En, " Forbidden. "), "Your request was not accepted: Forbidden.");
+        assert_eq!(request_refused(Locale::Ru, ""), "Обращение не принято.");
     }
 
     #[test]

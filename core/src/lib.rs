@@ -8,6 +8,7 @@ pub mod domain;
 pub mod form;
 pub mod i18n;
 pub mod kb;
+pub mod lru;
 pub mod origin;
 pub mod problem;
 pub mod site;

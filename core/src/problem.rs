@@ -51,6 +51,10 @@ pub fn conflict(detail: impl Into<String>) -> Problem {
     problem(409, "conflict", "Conflict", detail)
 }
 
+pub fn precondition_failed(detail: impl Into<String>) -> Problem {
+    problem(412, "precondition-failed", "Precondition failed", detail)
+}
+
 pub fn payload_too_large(limit: usize) -> Problem {
     problem(413, "payload-too-large", "Payload too large", format!("The body must be at most {limit} bytes."))
 }

@@ -8,6 +8,7 @@ use crate::domain::{FieldError, Locale, Priority, TicketStatus};
 use crate::form::{check_category, clean_fields};
 use crate::token::hash_token;
 use crate::triage::triage;
+use crate::url::minimize;
 use crate::validate::check_query;
 use crate::wire::{NewTicket, TicketCreated, TicketSummary, TicketUpdate};
 
@@ -51,6 +52,9 @@ pub fn accept(
     let category = check_category(&config.form, request.category.as_deref(), locale).ok().flatten();
     let labels = triage(&request.subject, &request.message, category.map(|c| c.id.as_str()), &config.triage);
     let mut context = request.context.clone();
+    let kept = &config.privacy.page_url_params;
+    context.page_url = context.page_url.map(|u| minimize(&u, kept));
+    context.referrer = context.referrer.map(|u| minimize(&u, kept));
     if context.user_agent.is_none() {
         context.user_agent = user_agent.map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
     }
@@ -96,6 +100,8 @@ pub struct QueueFilter {
     /// The last id of the previous page: this page starts after it.
     pub cursor: Option<String>,
     pub limit: usize,
+    /// Honeypot catches instead of the queue (`spam=true`).
+    pub spam: bool,
 }
 
 impl QueueFilter {
@@ -106,6 +112,7 @@ impl QueueFilter {
         let mut errors = Vec::new();
         let mut invalid = |name: &str, message: &str| errors.push(FieldError::new(name, "invalid", message));
         let mut filter = QueueFilter { limit: DEFAULT_PAGE, ..QueueFilter::default() };
+        let mut spam = None;
         if let Some(v) = get("status") {
             filter.status = TicketStatus::parse(&v);
             if filter.status.is_none() {
@@ -118,12 +125,15 @@ impl QueueFilter {
                 invalid("priority", "One of low, normal, high, urgent.");
             }
         }
-        match get("needs_response").as_deref() {
-            None => {}
-            Some("true") => filter.needs_response = Some(true),
-            Some("false") => filter.needs_response = Some(false),
-            Some(_) => invalid("needs_response", "true or false."),
+        for (name, target) in [("needs_response", &mut filter.needs_response), ("spam", &mut spam)] {
+            match get(name).as_deref() {
+                None => {}
+                Some("true") => *target = Some(true),
+                Some("false") => *target = Some(false),
+                Some(_) => invalid(name, "true or false."),
+            }
         }
+        filter.spam = spam == Some(true);
         filter.category = get("category");
         if let Some(cursor) = get("cursor") {
             if is_id(&cursor) {

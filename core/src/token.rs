@@ -1,5 +1,9 @@
-//! Bearer tokens: made from caller-supplied randomness, stored only as SHA-256 hashes.
+//! Bearer tokens: made from caller-supplied randomness or derived from the worker's secret, and
+//! stored only as SHA-256 hashes.
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 /// A 256-bit token as 64 lowercase hex characters.
@@ -11,6 +15,38 @@ pub fn new_token(random: [u8; 32]) -> String {
 /// hash is enough to make a leaked table useless.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// 32 bytes derived from the worker's `secret` for one `purpose` and one `id`
+/// (HMAC-SHA256 over `purpose`, a zero byte and `id`): the same inputs give the same bytes, so
+/// what is derived need not be stored.
+pub fn derive(secret: &str, purpose: &str, id: &str) -> [u8; 32] {
+    // HMAC takes keys of any length, so this cannot fail; a zero key would only give tokens
+    // that no stored hash matches.
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+        return [0; 32];
+    };
+    mac.update(purpose.as_bytes());
+    mac.update(&[0]);
+    mac.update(id.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// A ticket's customer access token: derived from the secret and the ticket id, so neither the
+/// ticket nor its idempotency record ever holds it (only its hash), and a replay can still
+/// answer with it.
+pub fn access_token(secret: &str, ticket_id: &str) -> String {
+    hex::encode(derive(secret, "access-token", ticket_id))
+}
+
+/// The AES-256 key of a widget's relay `id`, base64url without padding.
+pub fn relay_key(secret: &str, id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(derive(secret, "relay-key", id))
+}
+
+/// A relay id as the widget makes them: 22-64 letters, digits, `-` or `_` (at least 128 bits).
+pub fn is_relay_id(id: &str) -> bool {
+    (22..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Reads `Authorization: Bearer <token>`; `None` when absent or of another scheme.
@@ -43,6 +79,21 @@ mod tests {
         assert_eq!(bearer(Some("Basic abc")), None);
         assert_eq!(bearer(Some("Bearer ")), None);
         assert_eq!(bearer(None), None);
+    }
+
+    #[test]
+    fn derived_tokens_depend_on_every_input() {
+        let a = access_token("secret-one", "01J0000000000000000000000A");
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, access_token("secret-one", "01J0000000000000000000000A"));
+        assert_ne!(a, access_token("secret-two", "01J0000000000000000000000A"));
+        assert_ne!(a, access_token("secret-one", "01J0000000000000000000000B"));
+        let key = relay_key("secret-one", "abcdefghijklmnopqrstuv");
+        assert_eq!(key.len(), 43, "32 bytes in base64url without padding");
+        assert!(!key.contains(['+', '/', '=']));
+        assert_ne!(derive("s", "access-token", "x"), derive("s", "relay-key", "x"), "purposes do not collide");
+        assert!(is_relay_id("abcdefghijklmnopqrstuv") && !is_relay_id("short"));
+        assert!(!is_relay_id("a/bcdefghijklmnopqrstuv"));
     }
 
     #[test]

@@ -6,8 +6,8 @@ use email_address::EmailAddress;
 use crate::config::FormSchema;
 use crate::domain::limits::{
     MAX_ARTICLES, MAX_ARTICLE_CHARS, MAX_ARTICLE_ID_CHARS, MAX_ARTICLE_TITLE_CHARS, MAX_ASSIGNEE_CHARS,
-    MAX_CHANNEL_CHARS, MAX_QUERY_CHARS, MAX_TAGS, MAX_TAG_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS,
-    MAX_VIEWED_ARTICLES,
+    MAX_CHANNEL_CHARS, MAX_QUERY_CHARS, MAX_QUESTIONS, MAX_QUESTION_CHARS, MAX_TAGS, MAX_TAG_CHARS, MAX_URL_CHARS,
+    MAX_USER_AGENT_CHARS, MAX_VIEWED_ARTICLES,
 };
 use crate::domain::{FieldError, Locale};
 use crate::form::{check_category, check_fields};
@@ -164,6 +164,13 @@ pub fn is_article_id(id: &str) -> bool {
 /// the site speaks; an article without one is in the site's default language.
 pub fn validate_publish(kb: &KbPublish, locales: &[Locale]) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    if kb.articles.is_empty() && !kb.allow_empty {
+        errors.push(FieldError::new(
+            "articles",
+            "empty",
+            "No articles: send `allow_empty: true` to empty the knowledge base on purpose.",
+        ));
+    }
     if kb.articles.len() > MAX_ARTICLES {
         errors.push(FieldError::new("articles", "too_many", format!("At most {MAX_ARTICLES} articles.")));
     }
@@ -196,6 +203,14 @@ pub fn validate_publish(kb: &KbPublish, locales: &[Locale]) -> Vec<FieldError> {
         if bad_tags(&a.tags) {
             errors.push(FieldError::new(path("tags"), "invalid", tags_message()));
         }
+        let bad_question = |q: &String| q.trim().is_empty() || q.chars().count() > MAX_QUESTION_CHARS;
+        if a.questions.len() > MAX_QUESTIONS || a.questions.iter().any(bad_question) {
+            errors.push(FieldError::new(
+                path("questions"),
+                "invalid",
+                format!("At most {MAX_QUESTIONS} questions of 1-{MAX_QUESTION_CHARS} characters."),
+            ));
+        }
         if a.updated.as_ref().is_some_and(|d| d.len() != 10 || !d.chars().all(|c| c.is_ascii_digit() || c == '-')) {
             errors.push(FieldError::new(path("updated"), "invalid", "A date as YYYY-MM-DD."));
         }
@@ -219,9 +234,10 @@ pub fn validate_event(event: &WidgetEvent) -> Vec<FieldError> {
     errors
 }
 
-/// A request sent sooner after the form opened than a person could type it.
+/// A request sent sooner after the form opened than a person could type it. A request that
+/// does not say how long it took counts as instant: leaving `fill_ms` out is no way around it.
 pub fn too_fast(ticket: &NewTicket, min_fill_ms: u32, locale: Locale) -> Option<FieldError> {
-    let fast = ticket.fill_ms.is_some_and(|ms| ms < u64::from(min_fill_ms));
+    let fast = min_fill_ms > 0 && ticket.fill_ms.is_none_or(|ms| ms < u64::from(min_fill_ms));
     fast.then(|| FieldError::new("fill_ms", "too_fast", strings(locale).too_fast))
 }
 
@@ -323,5 +339,9 @@ mod tests {
         t.fill_ms = Some(300);
         assert!(too_fast(&t, 1500, Locale::En).is_some());
         assert!(too_fast(&t, 0, Locale::En).is_none());
+        t.fill_ms = None;
+        assert!(too_fast(&t, 1500, Locale::En).is_some(), "no fill time is no way around it");
+        t.fill_ms = Some(1500);
+        assert!(too_fast(&t, 1500, Locale::En).is_none());
     }
 }

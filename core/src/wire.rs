@@ -62,10 +62,14 @@ pub enum FrameMessage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PageContext {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^https?://[^\\s]+$", max_length = 2048))]
     pub page_url: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^https?://[^\\s]+$", max_length = 2048))]
     pub referrer: Option<String>,
     pub locale: Option<Locale>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
     pub channel: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 512))]
     pub user_agent: Option<String>,
 }
 
@@ -75,13 +79,19 @@ pub struct PageContext {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewTicket {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub subject: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10000))]
     pub message: String,
+    #[cfg_attr(feature = "openapi", schema(format = "email", max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
     pub name: Option<String>,
+    /// One of the site's form categories (`id`), or none.
     pub category: Option<String>,
     pub fields: BTreeMap<String, serde_json::Value>,
     pub context: PageContext,
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub viewed_articles: Vec<String>,
     /// Honeypot: a field people never see and bots fill in.
     pub hp: String,
@@ -211,7 +221,7 @@ pub struct Problem {
 /// One article as an agent publishes it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct KbArticleIn {
     pub id: String,
     pub locale: Option<Locale>,
@@ -221,14 +231,18 @@ pub struct KbArticleIn {
     pub category: Option<String>,
     /// `YYYY-MM-DD`; the publish date when absent.
     pub updated: Option<String>,
+    /// Other phrasings customers use for the same need; searchable with the article.
+    pub questions: Vec<String>,
 }
 
 /// `PUT /v1/admin/sites/{site}/kb`: the site's whole knowledge base, replacing the old one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct KbPublish {
     pub articles: Vec<KbArticleIn>,
+    /// A publish without articles empties the knowledge base only when this says so.
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -258,6 +272,24 @@ pub struct KbArticle {
 #[serde(default)]
 pub struct KbFeedback {
     pub helpful: bool,
+}
+
+/// `POST /v1/relay-key`: the widget asks for the key of its relay (the items it keeps in the
+/// host page's storage when the iframe has none of its own).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct RelayKeyRequest {
+    /// A random id the widget made for its relay: 22-64 letters, digits, `-` or `_`.
+    pub id: String,
+}
+
+/// The AES-256-GCM key of a relay, base64url without padding. Only the worker's own origin can
+/// read it (no CORS), so the host page that stores the items cannot decrypt them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RelayKey {
+    pub key: String,
 }
 
 /// What the widget reports for deflection statistics (article views and feedback are recorded

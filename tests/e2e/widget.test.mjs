@@ -20,10 +20,10 @@ let server;
 let hostOrigin;
 let browser;
 
-function hostPage(lang) {
+function hostPage(lang, siteId) {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Host</title></head>
 <body><h1>Host shop</h1><a href="#x">A link</a>
-<script src="${workerOrigin}/tabdesk.js" data-site="${site}" async></script></body></html>`;
+<script src="${workerOrigin}/tabdesk.js" data-site="${siteId}" async></script></body></html>`;
 }
 
 before(async () => {
@@ -32,8 +32,10 @@ before(async () => {
       res.writeHead(404).end();
       return;
     }
+    // `?site=` embeds another site than the demo one.
+    const url = new URL(req.url, "http://host");
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(hostPage(req.url.startsWith("/ru") ? "ru" : "en"));
+    res.end(hostPage(url.pathname.startsWith("/ru") ? "ru" : "en", url.searchParams.get("site") || site));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   hostOrigin = `http://127.0.0.1:${server.address().port}`;
@@ -77,9 +79,9 @@ async function focusIsOnLauncher(page) {
   return page.evaluate(() => document.activeElement?.hasAttribute("data-tabdesk") === true);
 }
 
-async function adminTickets() {
-  const res = await fetch(`${apiBase}/v1/admin/sites/${site}/tickets?limit=200`, {
-    headers: { authorization: `Bearer ${adminToken}` },
+async function adminTickets(siteId = site, token = adminToken) {
+  const res = await fetch(`${apiBase}/v1/admin/sites/${siteId}/tickets?limit=200`, {
+    headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(res.status, 200);
   return (await res.json()).tickets;
@@ -281,5 +283,227 @@ test("a draft survives closing the panel and reloading the page", async () => {
   ({ frame } = await openContactForm(page));
   assert.equal(await frame.getByLabel("Subject").inputValue(), "Half-written question");
   assert.equal(await frame.getByLabel("Message").inputValue(), "I started typing and then");
+  await context.close();
+});
+
+/** Fills the three required fields of the contact form and waits out the demo site's minimum fill time. */
+async function fillRequest(page, frame, subject) {
+  await frame.getByLabel("Subject").fill(subject);
+  await frame.getByLabel("Message").fill("The Internet has been down since this morning.");
+  await frame.getByLabel("Email").fill("vera@example.com");
+  await page.waitForTimeout(1600);
+}
+
+/** Answers the widget's requests to file a ticket with a final 403 problem; returns how many it answered. */
+async function refuseTickets(context, detail) {
+  const seen = { count: 0 };
+  await context.route(`${workerOrigin}/v1/sites/*/tickets`, (route) => {
+    seen.count++;
+    return route.fulfill({
+      status: 403,
+      contentType: "application/problem+json",
+      body: JSON.stringify({ type: "/docs/problems#forbidden", title: "Forbidden", status: 403, detail }),
+    });
+  });
+  return seen;
+}
+
+/** The items the host page keeps in its storage (the relay of a widget without storage of its own). */
+async function hostItems(page) {
+  return page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
+}
+
+/** The host page's items once `name` is among them. */
+async function hostItemsWith(page, name) {
+  let items = await hostItems(page);
+  for (let i = 0; i < 50 && !items[name]; i++) {
+    await page.waitForTimeout(100);
+    items = await hostItems(page);
+  }
+  assert.ok(items[name], `${name} is kept on the host page`);
+  return items;
+}
+
+/** Waits until the host page no longer keeps `name`. */
+async function hostItemsWithout(page, name) {
+  for (let i = 0; i < 50 && (await hostItems(page))[name]; i++) await page.waitForTimeout(100);
+  assert.equal((await hostItems(page))[name], undefined, `${name} is removed from the host page`);
+}
+
+/** Waits until `locator`'s input value is `expected` (values relayed by the host arrive asynchronously). */
+async function valueBecomes(locator, expected) {
+  for (let i = 0; i < 50 && (await locator.inputValue()) !== expected; i++) {
+    await locator.page().waitForTimeout(100);
+  }
+  assert.equal(await locator.inputValue(), expected);
+}
+
+test("a request refused for good is not queued: the form shows why, keeps the text, and Discard empties it", async () => {
+  const context = await browser.newContext();
+  const detail = "Requests from this page are not accepted.";
+  const refusals = await refuseTickets(context, detail);
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/`);
+  let { frame } = await openContactForm(page);
+  const subject = `Refused ${Date.now()}`;
+  await fillRequest(page, frame, subject);
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByText(`Your request was not accepted: ${detail}`).waitFor();
+  assert.equal(await frame.getByLabel("Subject").inputValue(), subject);
+  await page.waitForTimeout(2500); // a queued request would have been retried by now
+  assert.equal(await frame.getByText("Saved, waiting for the connection").count(), 0);
+  assert.equal(refusals.count, 1, "a final answer is not retried");
+
+  await frame.getByRole("button", { name: "Discard request" }).click();
+  assert.equal(await frame.getByLabel("Subject").inputValue(), "");
+  assert.equal(await frame.getByLabel("Message").inputValue(), "");
+  assert.equal(await frame.getByText(detail).count(), 0);
+  assert.equal(await frame.evaluate(() => document.activeElement.id), "td-subject");
+  // The draft went with it: a reload brings back an empty form.
+  await page.waitForTimeout(500);
+  await page.reload();
+  ({ frame } = await openContactForm(page));
+  await page.waitForTimeout(1000);
+  assert.equal(await frame.getByLabel("Subject").inputValue(), "");
+  await context.close();
+});
+
+test("a queued request the server later refuses for good comes back to the form with its reason", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/`);
+  const { frame } = await openContactForm(page);
+  const subject = `Refused later ${Date.now()}`;
+  await fillRequest(page, frame, subject);
+  await context.setOffline(true);
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByText("Saved, waiting for the connection").waitFor();
+  const detail = "This site no longer accepts requests.";
+  const refusals = await refuseTickets(context, detail);
+  await context.setOffline(false);
+  await frame.getByText(`Your request was not accepted: ${detail}`).waitFor({ timeout: 20000 });
+  assert.equal(await frame.getByLabel("Subject").inputValue(), subject);
+  assert.equal(await frame.getByLabel("Email").inputValue(), "vera@example.com");
+  await page.waitForTimeout(2500);
+  assert.equal(refusals.count, 1, "a final answer is not retried");
+  await frame.getByRole("button", { name: "Discard request" }).waitFor();
+  await context.close();
+});
+
+test("on a site with Turnstile the form renders the check and sends its token", async () => {
+  const operatorToken = process.env.TABDESK_OPERATOR_TOKEN;
+  assert.ok(operatorToken, "TABDESK_OPERATOR_TOKEN is set");
+  const id = `turnstile-${Date.now().toString(36)}`;
+  const created = await fetch(`${apiBase}/v1/operator/sites`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${operatorToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ id, name: "Checked shop", allowed_origins: [hostOrigin], locales: ["en"] }),
+  });
+  assert.equal(created.status, 201);
+  const token = (await created.json()).admin_token;
+  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
+  const auth = { authorization: `Bearer ${token}` };
+  const config = await (await fetch(configUrl, { headers: auth })).json();
+  config.abuse = { ...config.abuse, min_fill_ms: 0, turnstile_site_key: "0x4AAA-site", turnstile_secret: "0x4AAA-secret" };
+  const put = await fetch(configUrl, {
+    method: "PUT",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  assert.equal(put.status, 200, await put.text());
+
+  const context = await browser.newContext();
+  // A stand-in for Cloudflare's script: the test solves the challenge when it chooses to.
+  const scripts = [];
+  await context.route("https://challenges.cloudflare.com/**", (route) => {
+    scripts.push(route.request().url());
+    return route.fulfill({
+      contentType: "text/javascript",
+      body: `window.turnstile = {
+        render(el, opts) { window.__challenge = { el, opts, resets: 0 }; return "w1"; },
+        reset(id) { if (id === "w1") window.__challenge.resets++; },
+        remove() {},
+      };`,
+    });
+  });
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/?site=${id}`);
+  const { frame } = await openContactForm(page);
+  const subject = `Checked ${Date.now()}`;
+  await frame.getByLabel("Subject").fill(subject);
+  await frame.getByLabel("Message").fill("Please call me back about my order.");
+  await frame.getByLabel("Email").fill("gleb@example.com");
+  await frame.waitForFunction(() => window.__challenge);
+  const rendered = await frame.evaluate(() => ({
+    sitekey: window.__challenge.opts.sitekey,
+    language: window.__challenge.opts.language,
+    inForm: window.__challenge.el.closest("form") !== null,
+  }));
+  assert.deepEqual(rendered, { sitekey: "0x4AAA-site", language: "en", inForm: true });
+
+  // Not solved yet: sending asks for the check.
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByText("Please complete the check").waitFor();
+  // A token the verifier refuses: the form shows why and asks Turnstile for a new token.
+  await frame.evaluate(() => window.__challenge.opts.callback("refused-token"));
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByText("Your request was not accepted:").waitFor();
+  assert.equal(await frame.evaluate(() => window.__challenge.resets), 1);
+  assert.equal(await frame.getByLabel("Subject").inputValue(), subject);
+  // The spent token is gone until Turnstile gives a new one.
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByText("Please complete the check").waitFor();
+  await frame.evaluate(() => window.__challenge.opts.callback("pass"));
+  await frame.getByRole("button", { name: "Send" }).click();
+
+  const status = frame.getByRole("status");
+  await status.getByText(/-\d+\./).waitFor();
+  const stored = (await adminTickets(id, token)).filter((t) => t.subject === subject);
+  assert.equal(stored.length, 1, "the request is filed once");
+  assert.equal(scripts.length, 1, "Turnstile's script is loaded once");
+  assert.match(scripts[0], /\/turnstile\/v0\/api\.js\?render=explicit$/);
+  await context.close();
+});
+
+test("drafts relayed to the host page's storage are sealed, open after a reload, and are dropped when tampered with or expired", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/`);
+  let { frame } = await openContactForm(page);
+  // Headless Chromium denies the third-party iframe storage of its own: the host page keeps its items.
+  assert.equal(await frame.evaluate(() => { try { return localStorage.length >= 0; } catch (e) { return false; } }), false);
+  const subject = `Sealed draft ${Date.now()}`;
+  const message = "Nobody on the host page should read this.";
+  await frame.getByLabel("Subject").fill(subject);
+  await frame.getByLabel("Message").fill(message);
+  const draft = `tabdesk:${site}:draft`;
+  const items = await hostItemsWith(page, draft);
+  for (const [name, value] of Object.entries(items)) {
+    assert.ok(!value.includes("Sealed draft") && !value.includes("host page"), `${name} is readable: ${value}`);
+  }
+
+  await page.reload();
+  ({ frame } = await openContactForm(page));
+  await valueBecomes(frame.getByLabel("Subject"), subject);
+  assert.equal(await frame.getByLabel("Message").inputValue(), message);
+
+  // A value the host page changed does not open: it is dropped, here and there.
+  await page.evaluate((name) => {
+    const value = localStorage.getItem(name);
+    localStorage.setItem(name, (value.startsWith("A") ? "B" : "A") + value.slice(1));
+  }, draft);
+  await page.reload();
+  ({ frame } = await openContactForm(page));
+  await hostItemsWithout(page, draft);
+  assert.equal(await frame.getByLabel("Subject").inputValue(), "");
+
+  // A week later a draft is dropped too.
+  await frame.getByLabel("Subject").fill("Forgotten draft");
+  await hostItemsWith(page, draft);
+  await context.clock.setFixedTime(Date.now() + 8 * 24 * 3600 * 1000);
+  await page.reload();
+  ({ frame } = await openContactForm(page));
+  await hostItemsWithout(page, draft);
+  assert.equal(await frame.getByLabel("Subject").inputValue(), "");
   await context.close();
 });

@@ -82,18 +82,50 @@ impl Api {
         }
     }
 
-    /// The rows `sql` (with `?1`, `?2`… bound to `params`) finds in what the worker stored in
-    /// local D1, each column as text (NULL as `None`). Reads the SQLite file of the worker's
-    /// local state (`TABDESK_STATE`), so a test sees exactly what was written.
-    pub fn stored(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
-        let dir = std::path::Path::new(&env("TABDESK_STATE")).join("v3/d1/miniflare-D1DatabaseObject");
+    /// The SQLite file behind one of the worker's local stores (`TABDESK_STATE`).
+    fn database(store: Store) -> rusqlite::Connection {
+        let kind = match store {
+            Store::D1 => "v3/d1/miniflare-D1DatabaseObject",
+            Store::Kv => "v3/kv/miniflare-KVNamespaceObject",
+        };
+        let dir = std::path::Path::new(&env("TABDESK_STATE")).join(kind);
         let files = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let database = files
             .filter_map(Result::ok)
             .map(|f| f.path())
             .find(|p| p.extension().is_some_and(|e| e == "sqlite") && p.file_stem().is_some_and(|s| s != "metadata"))
-            .unwrap_or_else(|| panic!("no local D1 database in {}", dir.display()));
-        let db = rusqlite::Connection::open(&database).expect("the local D1 database opens");
+            .unwrap_or_else(|| panic!("no local database in {}", dir.display()));
+        let db = rusqlite::Connection::open(&database).expect("the local database opens");
+        db.busy_timeout(Duration::from_secs(10)).expect("a busy timeout");
+        db
+    }
+
+    /// The rows `sql` (with `?1`, `?2`… bound to `params`) finds in what the worker stored in
+    /// local D1, each column as text (NULL as `None`). Reads the SQLite file of the worker's
+    /// local state, so a test sees exactly what was written.
+    pub fn stored(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
+        self.stored_in(Store::D1, sql, params)
+    }
+
+    /// Changes what the worker stored in local D1, as a fault would (an event left unqueued, a
+    /// key aged past its window); returns the rows changed.
+    pub fn alter_stored(&self, sql: &str, params: &[&str]) -> usize {
+        Api::database(Store::D1)
+            .execute(sql, rusqlite::params_from_iter(params))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Holds a write lock on the worker's local D1 (as another writer, or a stalled disk, would)
+    /// until the returned connection is dropped.
+    pub fn lock_stored(&self) -> rusqlite::Connection {
+        let db = Api::database(Store::D1);
+        db.execute_batch("BEGIN EXCLUSIVE").expect("the write lock");
+        db
+    }
+
+    /// [`Api::stored`] in another of the worker's stores.
+    pub fn stored_in(&self, store: Store, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
+        let db = Api::database(store);
         let mut statement = db.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
         let columns = statement.column_count();
         let rows = statement
@@ -187,6 +219,12 @@ impl Api {
         self.send("POST", path, &body.to_string(), &all)
     }
 
+    /// Runs the worker's scheduled maintenance now (as its cron trigger would).
+    pub fn run_scheduled(&self) {
+        let reply = self.get("/__scheduled?cron=*+*+*+*+*", &[]);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+
     /// Files a ticket on `site` with `key`.
     pub fn create_ticket(&self, site: &str, body: &Value, key: &str) -> Reply {
         self.post_json(&format!("/v1/sites/{site}/tickets"), body, &[("Idempotency-Key", key)])
@@ -203,6 +241,78 @@ impl Api {
         assert_eq!(reply.status, 201, "{}", reply.body);
         reply.json()["admin_token"].as_str().expect("an admin token").to_owned()
     }
+}
+
+/// How a test webhook receiver answers its `n`-th delivery (from 0).
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Status(u16),
+    /// A redirect to this URL.
+    Redirect(String),
+    /// Never answers (holds the connection for a minute).
+    Hang,
+}
+
+/// A delivery as a receiver saw it: lowercased headers and the body.
+pub type Delivery = (Vec<(String, String)>, String);
+
+/// A webhook receiver on 127.0.0.1, answering as `answer` says; returns its URL and what it
+/// received.
+pub fn receiver(answer: impl Fn(usize) -> Answer + Send + 'static) -> (String, std::sync::mpsc::Receiver<Delivery>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().expect("an address").port());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
+            let Ok(clone) = stream.try_clone() else { continue };
+            let mut reader = BufReader::new(clone);
+            let mut headers = Vec::new();
+            let mut line = String::new();
+            reader.read_line(&mut line).ok();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.trim().split_once(':') {
+                    headers.push((k.trim().to_lowercase(), v.trim().to_owned()));
+                }
+            }
+            let length =
+                headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).ok();
+            let _ = tx.send((headers, String::from_utf8_lossy(&body).into_owned()));
+            let reply = match answer(n) {
+                Answer::Status(code) => {
+                    format!("HTTP/1.1 {code} Answer\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                }
+                Answer::Redirect(to) => {
+                    format!("HTTP/1.1 302 Found\r\nlocation: {to}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                }
+                Answer::Hang => {
+                    std::thread::spawn(move || {
+                        std::thread::sleep(Duration::from_secs(60));
+                        drop(stream);
+                    });
+                    continue;
+                }
+            };
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    (url, rx)
+}
+
+/// The worker's local stores a test can read.
+#[derive(Debug, Clone, Copy)]
+pub enum Store {
+    D1,
+    /// Knowledge-base index blobs (table `_mf_entries`, column `key`).
+    Kv,
 }
 
 /// A fresh unique suffix for keys and site ids, so tests never collide.

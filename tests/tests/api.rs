@@ -181,7 +181,10 @@ fn bad_ticket_bodies_are_clear_4xx() {
 
     let p = api.send("POST", &path, "{\"subject\": ", &[json_ct, key]).problem(400);
     assert_eq!(p["title"], "Malformed JSON");
-    assert_eq!(api.send("POST", &path, "{}", &[json_ct, key]).error_fields(), ["subject", "message", "email"]);
+    assert_eq!(
+        api.send("POST", &path, "{}", &[json_ct, key]).error_fields(),
+        ["subject", "message", "email", "fill_ms"]
+    );
     assert_eq!(api.send("POST", &path, "{\"subject\": 5}", &[json_ct, key]).error_fields(), ["subject"]);
     api.send("POST", &path, "subject=hi", &[("Content-Type", "application/x-www-form-urlencoded"), key]).problem(415);
     api.send("POST", &path, &"x".repeat(2 * 1024 * 1024), &[json_ct, key]).problem(413);

@@ -1,14 +1,11 @@
 //! Structured intake against the real worker: site config and form schema, triage, abuse
 //! controls and webhooks.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 use tabdesk_core::webhook::verify;
-use tabdesk_tests::{ticket, unique, Api};
+use tabdesk_tests::{receiver, ticket, unique, Answer, Api};
 
 /// A fresh site of our own, with its admin token.
 fn own_site(api: &Api, prefix: &str) -> (String, String) {
@@ -118,15 +115,21 @@ fn tickets_are_triaged_with_reasons() {
 }
 
 #[test]
-fn honeypot_submissions_look_accepted_but_are_not_stored() {
+fn honeypot_catches_are_kept_as_spam_out_of_the_queue() {
     let api = Api::from_env();
     let (site, token) = own_site(&api, "hp");
     let mut t = ticket("Cheap pills");
     t["hp"] = json!("https://spam.example");
+    t["email"] = json!("not an email");
     let reply = api.create_ticket(&site, &t, &unique("k"));
-    assert_eq!(reply.status, 201);
-    assert!(reply.json()["number"].as_str().unwrap().starts_with(&site.to_uppercase()));
-    assert!(api.tickets(&site, &token).is_empty());
+    assert_eq!(reply.status, 201, "a bot is told nothing: {}", reply.body);
+    let number = reply.json()["number"].as_str().unwrap().to_owned();
+    assert!(number.starts_with(&site.to_uppercase()));
+    assert!(api.tickets(&site, &token).is_empty(), "spam stays out of the queue");
+    let spam = api.get_as(&format!("/v1/admin/sites/{site}/tickets?spam=true"), &token).json();
+    let caught: Vec<&str> = spam["tickets"].as_array().unwrap().iter().map(|t| t["number"].as_str().unwrap()).collect();
+    assert_eq!(caught, [number.as_str()], "and is kept, for agents who look");
+    assert_eq!(spam["tickets"][0]["subject"], "Cheap pills");
 }
 
 #[test]
@@ -185,48 +188,11 @@ fn a_burst_from_one_address_is_limited_and_every_201_is_stored_once() {
     assert_eq!(other.create_ticket(&site, &ticket("From elsewhere"), &unique("k")).status, 201);
 }
 
-/// A delivery as the receiver saw it: lowercased headers and the body.
-type Delivery = (Vec<(String, String)>, String);
-
-/// A webhook receiver on 127.0.0.1 that fails its first delivery and accepts the rest.
-fn receiver() -> (String, mpsc::Receiver<Delivery>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().unwrap().port());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for (n, stream) in listener.incoming().enumerate() {
-            let Ok(mut stream) = stream else { continue };
-            stream.set_read_timeout(Some(Duration::from_secs(5))).ok();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut headers = Vec::new();
-            let mut line = String::new();
-            reader.read_line(&mut line).ok();
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = line.trim().split_once(':') {
-                    headers.push((k.trim().to_lowercase(), v.trim().to_owned()));
-                }
-            }
-            let length =
-                headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).ok();
-            let status = if n == 0 { "500 Internal Server Error" } else { "200 OK" };
-            let _ = write!(stream, "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-            let _ = tx.send((headers, String::from_utf8_lossy(&body).into_owned()));
-        }
-    });
-    (url, rx)
-}
-
 #[test]
 fn webhooks_are_signed_retried_and_deduplicated() {
     let api = Api::from_env();
     let (site, token) = own_site(&api, "hook");
-    let (url, deliveries) = receiver();
+    let (url, deliveries) = receiver(|n| if n == 0 { Answer::Status(500) } else { Answer::Status(200) });
     let secret = "a-webhook-secret-0123456789";
     let mut config = config_with_form();
     config["form"] = json!({});

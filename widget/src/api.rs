@@ -5,17 +5,42 @@
 
 use serde::de::DeserializeOwned;
 use tabdesk_core::domain::FieldError;
-use tabdesk_core::wire::{KbArticle, KbFeedback, NewTicket, Problem, SearchResults, TicketCreated, WidgetEvent};
+use tabdesk_core::problem::is_transient;
+use tabdesk_core::wire::{
+    KbArticle, KbFeedback, NewTicket, Problem, RelayKey, RelayKeyRequest, SearchResults, TicketCreated, WidgetEvent,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, Request, RequestInit, Response};
 
 /// Why a request was not stored.
 pub enum SendError {
-    /// The server found fields to correct.
+    /// The server will not take the request as it is: it goes back to the customer.
+    Refused(Refusal),
+    /// No answer, or one that may change if the same request is sent again (core's
+    /// `is_transient`): it may be retried with the same key.
+    Transient,
+}
+
+/// A final answer to a request: sending it again unchanged would get the same.
+#[derive(Clone, PartialEq)]
+pub enum Refusal {
+    /// The server found fields to correct (a 422 naming them).
     Invalid(Vec<FieldError>),
-    /// Network, timeout or server fault: the same request may be retried with the same key.
-    Failed,
+    /// Any other final answer, with the problem's `detail` (empty when the body had none).
+    Final(String),
+}
+
+/// What a failed answer (`status`, or `None` for no answer) means for the request: retried
+/// when core calls it transient, else refused with the fields or the reason the body gives.
+fn failure(status: Option<u16>, text: &str) -> SendError {
+    if is_transient(status) {
+        return SendError::Transient;
+    }
+    match parse::<Problem>(text) {
+        Some(p) if status == Some(422) && !p.errors.is_empty() => SendError::Refused(Refusal::Invalid(p.errors)),
+        p => SendError::Refused(Refusal::Final(p.map(|p| p.detail).unwrap_or_default())),
+    }
 }
 
 /// Status and body text of a request, or `Err` when no answer came.
@@ -52,17 +77,32 @@ pub async fn search(site: &str, query: &str, locale: &str, limit: usize) -> Opti
     }
 }
 
-pub async fn create_ticket(site: &str, ticket: &NewTicket, key: &str) -> Result<TicketCreated, SendError> {
-    let url = format!("/v1/sites/{site}/tickets");
-    let body = serde_json::to_string(ticket).map_err(|_| SendError::Failed)?;
-    match fetch("POST", &url, Some((&body, Some(key)))).await {
-        Ok((201, text)) => parse(&text).ok_or(SendError::Failed),
-        Ok((422, text)) => match parse::<Problem>(&text) {
-            Some(problem) if !problem.errors.is_empty() => Err(SendError::Invalid(problem.errors)),
-            _ => Err(SendError::Failed),
-        },
-        _ => Err(SendError::Failed),
+/// Sends `body` as JSON and reads a `T` from an answer of status `ok`.
+async fn post<T: DeserializeOwned>(
+    url: &str,
+    body: &impl serde::Serialize,
+    key: Option<&str>,
+    ok: u16,
+) -> Result<T, SendError> {
+    // Serializing plain structs and maps cannot fail; if it did, resending would not help.
+    let json = serde_json::to_string(body).map_err(|_| SendError::Refused(Refusal::Final(String::new())))?;
+    match fetch("POST", url, Some((&json, key))).await {
+        // A success whose body does not read is retried: with the same key it is the same answer.
+        Ok((status, text)) if status == ok => parse(&text).ok_or(SendError::Transient),
+        Ok((status, text)) => Err(failure(Some(status), &text)),
+        Err(_) => Err(failure(None, "")),
     }
+}
+
+pub async fn create_ticket(site: &str, ticket: &NewTicket, key: &str) -> Result<TicketCreated, SendError> {
+    post(&format!("/v1/sites/{site}/tickets"), ticket, Some(key), 201).await
+}
+
+/// The key that seals what the widget relays to the host page's storage under relay `id`
+/// (base64url of 32 bytes). Same origin only: the worker refuses it to any other page.
+pub async fn relay_key(id: &str) -> Result<String, SendError> {
+    let request = RelayKeyRequest { id: id.to_owned() };
+    post::<RelayKey>("/v1/relay-key", &request, None, 200).await.map(|k| k.key)
 }
 
 pub async fn article(site: &str, id: &str, locale: &str) -> Option<KbArticle> {

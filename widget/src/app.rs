@@ -3,6 +3,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{request_received, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, PageContext};
@@ -23,8 +24,8 @@ enum Screen {
 
 /// Takes the host page's messages: the page context they carry lands in `visit.page`, a
 /// reopened panel retries the outbox, and the items the host kept for the widget (when the
-/// iframe has no storage of its own) go back into the store. Esc anywhere in the widget asks
-/// to close.
+/// iframe has no storage of its own) go back into the store once opened. Esc anywhere in the
+/// widget asks to close.
 fn connect(host: Host, visit: Visit) {
     let Visit { page, store, outbox, restored, .. } = visit;
     host.listen(move |message| match message {
@@ -34,10 +35,12 @@ fn connect(host: Host, visit: Visit) {
             *old = PageContext { channel, ..context };
         }),
         FrameMessage::Open => outbox.retry_now(),
-        FrameMessage::Restore { items } if store.restore(&items) => {
-            outbox.reload();
-            restored.set(true);
-        }
+        FrameMessage::Restore { items } => spawn_local(async move {
+            if store.restore(items).await {
+                outbox.reload();
+                restored.set(true);
+            }
+        }),
         _ => {}
     });
     let keys = window_event_listener(ev::keydown, move |event| {
@@ -55,13 +58,14 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     let s = strings(locale);
     let config = boot.config;
     let host = Host::new(boot.parent_origin);
-    let store = Store::new(host);
+    let store = Store::new(host, &config.site);
     let site = StoredValue::new(config.site.clone());
     let outbox = Outbox::new(site, store);
     let visit = Visit {
         site,
         locale,
         form: StoredValue::new(config.form.clone()),
+        turnstile: StoredValue::new(config.turnstile_site_key.clone()),
         page: RwSignal::new(PageContext { channel: config.channels.first().cloned(), ..PageContext::default() }),
         viewed: RwSignal::new(Vec::new()),
         store,

@@ -9,6 +9,8 @@ mod debounce;
 mod fields;
 mod host;
 mod outbox;
+mod relay;
+mod seal;
 mod search;
 mod store;
 mod visit;

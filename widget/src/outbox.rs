@@ -1,18 +1,19 @@
 //! Requests that could not be sent yet, kept in the widget's storage (`store`).
 //!
-//! A request that fails for want of a network (or a 5xx) is stored with its Idempotency-Key and
-//! retried with backoff, when the browser comes back online, when the panel is reopened and
-//! after a reload, always with the same key: the server stores it once, however often it is sent.
+//! A request that fails for want of a network (or with another answer core calls transient: 408,
+//! 429, 5xx) is stored with its Idempotency-Key and retried with backoff, when the browser comes
+//! back online, when the panel is reopened and after a reload, always with the same key: the
+//! server stores it once, however often it is sent. Any other answer is final: the request goes
+//! back to the form, never waits for an answer that cannot change.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
-use tabdesk_core::domain::FieldError;
 use tabdesk_core::wire::NewTicket;
 
-use crate::api::{self, SendError};
+use crate::api::{self, Refusal, SendError};
 use crate::store::Store;
 
 /// Waits between retries, in ms; the last one repeats.
@@ -40,8 +41,9 @@ pub struct Outbox {
     site: StoredValue<String>,
     pub pending: RwSignal<Option<Pending>>,
     pub delivered: RwSignal<Option<Delivered>>,
-    /// Set when the server refused a queued request: it goes back to the form with these errors.
-    pub refused: RwSignal<Option<(NewTicket, Vec<FieldError>)>>,
+    /// Set when the server refused a queued request for good: it goes back to the form, with
+    /// its key (sent again unchanged, it is the same request) and what the server said.
+    pub refused: RwSignal<Option<(Pending, Refusal)>>,
     wake: StoredValue<bool>,
     running: StoredValue<bool>,
 }
@@ -70,15 +72,16 @@ impl Outbox {
         outbox
     }
 
-    /// Sends a request once; if the network or the server fails, queues it and keeps trying.
-    pub async fn send(self, key: String, ticket: NewTicket) -> Result<(), Vec<FieldError>> {
+    /// Sends a request once; if that fails transiently, queues it and keeps trying. A final
+    /// answer is the caller's to show.
+    pub async fn send(self, key: String, ticket: NewTicket) -> Result<(), Refusal> {
         match api::create_ticket(&self.site.get_value(), &ticket, &key).await {
             Ok(created) => {
                 self.delivered.set(Some(Delivered { number: created.number, email: ticket.email }));
                 Ok(())
             }
-            Err(SendError::Invalid(errors)) => Err(errors),
-            Err(SendError::Failed) => {
+            Err(SendError::Refused(why)) => Err(why),
+            Err(SendError::Transient) => {
                 let pending = Pending { key, ticket };
                 self.store.save(&self.storage_key.get_value(), &pending);
                 self.pending.set(Some(pending));
@@ -124,11 +127,11 @@ impl Outbox {
                         self.clear();
                         self.delivered.set(Some(Delivered { number: created.number, email: ticket.email }));
                     }
-                    Err(SendError::Invalid(errors)) => {
+                    Err(SendError::Refused(why)) => {
                         self.clear();
-                        self.refused.set(Some((ticket, errors)));
+                        self.refused.set(Some((Pending { key, ticket }, why)));
                     }
-                    Err(SendError::Failed) => {}
+                    Err(SendError::Transient) => {}
                 }
             }
             self.running.set_value(false);

@@ -1,22 +1,20 @@
 //! Where the widget keeps drafts and queued requests: its own localStorage when the browser
 //! allows it, else (third-party storage blocked, as Safari and Chrome with third-party cookies
-//! blocked do) the host page's storage, through the loader.
+//! blocked do) the host page's storage, through the loader, sealed (`relay`).
 
 use std::collections::BTreeMap;
 
-use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tabdesk_core::wire::FrameMessage;
 
 use crate::host::Host;
+use crate::relay::Relay;
 
 /// The widget's storage: a `Copy` handle made once by the app.
 #[derive(Clone, Copy)]
 pub struct Store {
-    host: Host,
-    /// The relayed items, when the iframe has no storage of its own.
-    relay: StoredValue<BTreeMap<String, String>>,
+    /// The items kept on the host page, when the iframe has no storage of its own.
+    relay: Relay,
 }
 
 fn own() -> Option<web_sys::Storage> {
@@ -24,15 +22,16 @@ fn own() -> Option<web_sys::Storage> {
 }
 
 impl Store {
-    pub fn new(host: Host) -> Store {
-        Store { host, relay: StoredValue::new(BTreeMap::new()) }
+    /// The storage of `site`'s widget; its items are named `tabdesk:{site}:…`.
+    pub fn new(host: Host, site: &str) -> Store {
+        Store { relay: Relay::new(host, &format!("tabdesk:{site}:")) }
     }
 
     /// Reads a stored JSON value; anything unreadable counts as absent.
     pub fn load<T: DeserializeOwned>(self, key: &str) -> Option<T> {
         let text = match own() {
             Some(s) => s.get_item(key).ok().flatten(),
-            None => self.relay.with_value(|r| r.get(key).cloned()),
+            None => self.relay.get(key),
         }?;
         serde_json::from_str(&text).ok()
     }
@@ -43,29 +42,20 @@ impl Store {
         };
         match own() {
             Some(s) => _ = s.set_item(key, &text),
-            None => {
-                self.relay.update_value(|r| _ = r.insert(key.to_owned(), text.clone()));
-                self.host.post(&FrameMessage::Store { key: key.to_owned(), value: Some(text) });
-            }
+            None => self.relay.set(key, Some(text)),
         }
     }
 
     pub fn remove(self, key: &str) {
         match own() {
             Some(s) => _ = s.remove_item(key),
-            None => {
-                self.relay.update_value(|r| _ = r.remove(key));
-                self.host.post(&FrameMessage::Store { key: key.to_owned(), value: None });
-            }
+            None => self.relay.set(key, None),
         }
     }
 
-    /// Takes the items the host kept for us; returns whether the relay is in use.
-    pub fn restore(self, items: &BTreeMap<String, String>) -> bool {
-        if own().is_some() {
-            return false;
-        }
-        self.relay.update_value(|r| r.extend(items.iter().map(|(k, v)| (k.clone(), v.clone()))));
-        true
+    /// Takes the items the host kept for us (once they are opened); returns whether the relay
+    /// is in use and this call took them.
+    pub async fn restore(self, items: BTreeMap<String, String>) -> bool {
+        own().is_none() && self.relay.restore(items).await
     }
 }

@@ -15,6 +15,9 @@ pub struct Visit {
     pub locale: Locale,
     /// The site's contact form: its categories and their fields.
     pub form: StoredValue<FormSchema>,
+    /// The site's Cloudflare Turnstile site key, when it turns the anti-bot check on: requests
+    /// then need a token from the check.
+    pub turnstile: StoredValue<Option<String>>,
     /// Where the customer is, as the host page tells it; it goes with a request.
     pub page: RwSignal<PageContext>,
     /// Every article read this visit (they go with a request, so agents see what the customer

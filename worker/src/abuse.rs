@@ -8,8 +8,26 @@ use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 
 use crate::http::{header, ApiError};
 
-/// The limiter's window (wrangler.toml `ratelimits`): a refused client waits this long at most.
+/// The limiters' window (wrangler.toml `ratelimits`): a refused client waits this long at most.
 const RATE_PERIOD_SECONDS: u32 = 60;
+
+/// The rate limits of public writes (wrangler.toml `ratelimits`), per site and client address.
+#[derive(Debug, Clone, Copy)]
+pub enum Limit {
+    /// New requests and (later) customer replies.
+    Intake,
+    /// Statistics: article views, "Was this helpful?", searches, opened forms.
+    Events,
+}
+
+impl Limit {
+    fn binding(self) -> &'static str {
+        match self {
+            Limit::Intake => "INTAKE_LIMITER",
+            Limit::Events => "EVENTS_LIMITER",
+        }
+    }
+}
 const SITEVERIFY_URL: &str = "https://challenges.cloudflare.com/turnstile/v0/siteverify";
 
 /// Browsers send `Origin` on every cross-origin request and on same-origin POSTs; when one is
@@ -33,10 +51,10 @@ pub fn client_ip(req: &Request) -> String {
     header(req, "CF-Connecting-IP").unwrap_or_else(|| "unknown".into())
 }
 
-/// 429 when this address sent too many requests to this site in the window. Without the
-/// `INTAKE_LIMITER` binding (a deployment that left it out) nothing is limited, and it is logged.
-pub async fn rate_limit(env: &Env, req: &Request, site: &Site) -> Result<(), ApiError> {
-    let limiter = match env.rate_limiter("INTAKE_LIMITER") {
+/// 429 when this address sent too many requests of this kind to this site in the window.
+/// Without the binding (a deployment that left it out) nothing is limited, and it is logged.
+pub async fn rate_limit(env: &Env, req: &Request, site: &Site, limit: Limit) -> Result<(), ApiError> {
+    let limiter = match env.rate_limiter(limit.binding()) {
         Ok(limiter) => limiter,
         Err(e) => {
             worker::console_warn!("rate limiting is off: {e}");

@@ -1,12 +1,16 @@
 //! What an isolate keeps between requests: sites' configurations and knowledge-base indexes,
 //! each trusted for [`CACHE_MS`] before the source is asked again, so typing in the search box
 //! costs no round trip per keystroke and a change is served within seconds without a redeploy.
+//!
+//! Both are bounded in bytes ([`ByteLru`]): least recently used sites leave first, and one
+//! tenant's index larger than its share is used for its request but not kept, so it cannot
+//! push everyone else out. Hit rates go to the log every [`STATS_EVERY`] lookups.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use tabdesk_core::kb::Index;
+use tabdesk_core::lru::ByteLru;
 use tabdesk_core::site::{is_site_id, Site};
 use worker::kv::KvStore;
 use worker::Env;
@@ -18,6 +22,17 @@ use crate::store;
 /// How long an isolate trusts what it read of a site (config) or its index before looking again.
 pub const CACHE_MS: u64 = 5_000;
 
+/// Byte budgets of an isolate's caches (an isolate has 128 MB in all): in all, and per entry.
+const SITES_BUDGET: usize = 4 << 20;
+const SITE_MAX: usize = 256 << 10;
+const INDEXES_BUDGET: usize = 48 << 20;
+const INDEX_MAX: usize = 16 << 20;
+/// A loaded index takes about this many times its blob's size in memory (postings unpacked,
+/// weights precomputed; measured with `cargo xtask bench search`: 6.0 MB blob, 11.8 MB heap).
+const INDEX_MEMORY_FACTOR: usize = 2;
+/// Log the hit rates every this many lookups.
+const STATS_EVERY: u64 = 1_000;
+
 /// An index in the isolate: its version, and when the KV pointer was last checked.
 struct CachedIndex {
     version: String,
@@ -26,21 +41,39 @@ struct CachedIndex {
 }
 
 thread_local! {
-    static SITES: RefCell<HashMap<String, (u64, Rc<Site>)>> = RefCell::new(HashMap::new());
-    static INDEXES: RefCell<HashMap<String, CachedIndex>> = RefCell::new(HashMap::new());
+    static SITES: RefCell<ByteLru<(u64, Rc<Site>)>> = RefCell::new(ByteLru::new(SITES_BUDGET, SITE_MAX));
+    static INDEXES: RefCell<ByteLru<CachedIndex>> = RefCell::new(ByteLru::new(INDEXES_BUDGET, INDEX_MAX));
+}
+
+/// Logs a cache's hit rate and size once every [`STATS_EVERY`] lookups.
+fn log_stats<V>(name: &str, cache: &ByteLru<V>) {
+    if (cache.hits + cache.misses).is_multiple_of(STATS_EVERY) {
+        let (bytes, entries) = cache.size();
+        worker::console_log!(
+            "cache {name}: hit rate {:.3} over {} lookups; {entries} entries, {bytes} bytes",
+            cache.hit_rate(),
+            cache.hits + cache.misses
+        );
+    }
 }
 
 /// The site `id` as read in the last few seconds, or 404. Shared, not copied: a site's form
 /// schema is not cloned per keystroke.
 pub async fn site(env: &Env, id: &str) -> Result<Rc<Site>, ApiError> {
     let now = now_ms();
-    let fresh =
-        SITES.with(|c| c.borrow().get(id).filter(|(at, _)| now.saturating_sub(*at) < CACHE_MS).map(|(_, s)| s.clone()));
+    let fresh = SITES.with(|c| {
+        let mut cache = c.borrow_mut();
+        let found = cache.get_mut(id).filter(|(at, _)| now.saturating_sub(*at) < CACHE_MS).map(|(_, s)| s.clone());
+        log_stats("sites", &cache);
+        found
+    });
     if let Some(site) = fresh {
         return Ok(site);
     }
     let site = Rc::new(load_site(env, id).await?);
-    SITES.with(|c| c.borrow_mut().insert(id.to_owned(), (now, site.clone())));
+    // The configuration's JSON size stands for its size in memory.
+    let bytes = serde_json::to_string(&site.config).map_or(SITE_MAX, |s| s.len() + id.len());
+    SITES.with(|c| c.borrow_mut().insert(id, (now, site.clone()), bytes));
     Ok(site)
 }
 
@@ -77,7 +110,11 @@ pub fn blob_key(site: &str, version: &str) -> String {
 pub async fn index(env: &Env, site: &str) -> Result<Rc<Index>, ApiError> {
     let now = now_ms();
     let cached = INDEXES.with(|c| {
-        c.borrow().get(site).map(|e| (e.version.clone(), e.index.clone(), now.saturating_sub(e.checked) < CACHE_MS))
+        let mut cache = c.borrow_mut();
+        let found =
+            cache.get_mut(site).map(|e| (e.version.clone(), e.index.clone(), now.saturating_sub(e.checked) < CACHE_MS));
+        log_stats("indexes", &cache);
+        found
     });
     if let Some((_, index, true)) = &cached {
         return Ok(index.clone());
@@ -95,20 +132,24 @@ pub async fn index(env: &Env, site: &str) -> Result<Rc<Index>, ApiError> {
                 .map_err(kv_error)?
                 .ok_or_else(|| ApiError::internal(format!("index blob {version} of {site} is missing")))?;
             let index = Index::from_bytes(&bytes).map_err(|e| ApiError::internal(format!("index {version}: {e}")))?;
-            remember_index(site, &version, Rc::new(index))
+            remember_index(site, &version, Rc::new(index), bytes.len())
         }
     };
     INDEXES.with(|c| {
-        if let Some(e) = c.borrow_mut().get_mut(site) {
+        if let Some(e) = c.borrow_mut().peek_mut(site) {
             e.checked = now;
         }
     });
     Ok(index)
 }
 
-/// Keeps `index` as the site's current one (after a publish, or once loaded).
-pub fn remember_index(site: &str, version: &str, index: Rc<Index>) -> Rc<Index> {
+/// Keeps `index` (its blob was `blob_bytes` long) as the site's current one, after a publish or
+/// once loaded, if it fits its share.
+pub fn remember_index(site: &str, version: &str, index: Rc<Index>, blob_bytes: usize) -> Rc<Index> {
     let entry = CachedIndex { version: version.to_owned(), index: index.clone(), checked: now_ms() };
-    INDEXES.with(|c| c.borrow_mut().insert(site.to_owned(), entry));
+    let bytes = blob_bytes.saturating_mul(INDEX_MEMORY_FACTOR);
+    if !INDEXES.with(|c| c.borrow_mut().insert(site, entry, bytes)) {
+        worker::console_warn!("index {version} of {site} ({bytes} bytes in memory) is over its share: not kept");
+    }
     index
 }

@@ -12,11 +12,17 @@ use worker::{Env, Request, Response, Url};
 use crate::cache;
 use crate::http::{header, param, respond, to_json, ApiError, ApiResult};
 
-/// Everything the widget loads comes from our origin; only the site's own pages may frame it.
+/// Where Cloudflare Turnstile's script and frame come from, for sites that turn it on.
+const TURNSTILE_ORIGIN: &str = "https://challenges.cloudflare.com";
+
+/// Everything the widget loads comes from our origin (and Turnstile's, for sites that use it);
+/// only the site's own pages may frame it.
 fn policy(site: &Site) -> String {
+    let turnstile = if site.config.turnstile().is_some() { format!(" {TURNSTILE_ORIGIN}") } else { String::new() };
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: https:; \
-         connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; {}",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{turnstile}; style-src 'self'; \
+         img-src 'self' data: https:; connect-src 'self'; frame-src 'self'{turnstile}; base-uri 'none'; \
+         form-action 'none'; object-src 'none'; {}",
         frame_ancestors(&site.config.origin_patterns())
     )
 }

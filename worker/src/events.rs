@@ -9,7 +9,7 @@ use tabdesk_core::validate::validate_event;
 use tabdesk_core::wire::{KbFeedback, WidgetEvent};
 use worker::{Context, Env, Request};
 
-use crate::abuse::check_origin;
+use crate::abuse::{check_origin, rate_limit, Limit};
 use crate::http::{json, read_json, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::store::events::Event;
@@ -45,6 +45,7 @@ pub fn record_later(env: &Env, ctx: &Context, site: &str, kind: &str, article_id
 pub async fn feedback(req: &mut Request, env: &Env, ctx: &Context, site_id: &str, id: &str) -> ApiResult {
     let site = cache::site(env, site_id).await?;
     check_origin(req, &site)?;
+    rate_limit(env, req, &site, Limit::Events).await?;
     let answer: KbFeedback = read_json(req).await?;
     if !store::kb::exists(&store::db(env)?, &site.id, id).await? {
         return Err(problem::not_found("No such article.").into());
@@ -58,6 +59,7 @@ pub async fn feedback(req: &mut Request, env: &Env, ctx: &Context, site_id: &str
 pub async fn widget_event(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) -> ApiResult {
     let site = cache::site(env, site_id).await?;
     check_origin(req, &site)?;
+    rate_limit(env, req, &site, Limit::Events).await?;
     let event: WidgetEvent = read_json(req).await?;
     let errors = validate_event(&event);
     if !errors.is_empty() {

@@ -1,5 +1,6 @@
 //! HTTP plumbing shared by the handlers: error answers, JSON bodies with size limits, params.
 
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tabdesk_core::domain::limits::MAX_BODY_BYTES;
@@ -8,13 +9,20 @@ use tabdesk_core::problem::{self, decode_json};
 use tabdesk_core::wire::Problem;
 use worker::{Headers, Method, Request, Response, Url};
 
-/// Why a request did not succeed: the client's fault (a problem document) or ours.
+/// Why a request did not succeed: the client's fault (a problem document), a platform
+/// service that failed (storage, queue, KV: worth retrying), or a fault of ours.
 #[derive(Debug)]
 pub enum ApiError {
     Problem(Problem),
+    /// Logged, never shown: the client gets a 503 with `Retry-After`, which clients (the widget's
+    /// outbox among them) retry with the same key.
+    Unavailable(String),
     /// Logged, never shown: the client gets a generic 500.
     Internal(String),
 }
+
+/// Seconds a client is asked to wait after a platform service failed.
+const RETRY_AFTER_SECONDS: u32 = 2;
 
 impl ApiError {
     pub fn internal(what: impl Into<String>) -> ApiError {
@@ -30,7 +38,7 @@ impl From<Problem> for ApiError {
 
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
-        ApiError::Internal(e.to_string())
+        ApiError::Unavailable(e.to_string())
     }
 }
 
@@ -68,6 +76,10 @@ pub fn finish(result: ApiResult, method: &Method, path: &str) -> Response {
     match result {
         Ok(response) => response,
         Err(ApiError::Problem(p)) => problem_response(&p),
+        Err(ApiError::Unavailable(why)) => {
+            worker::console_error!("{method:?} {path}: {why}");
+            problem_response(&problem::unavailable(RETRY_AFTER_SECONDS))
+        }
         Err(ApiError::Internal(why)) => {
             worker::console_error!("{method:?} {path}: {why}");
             problem_response(&problem::internal())
@@ -92,9 +104,17 @@ pub async fn read_json_up_to<T: DeserializeOwned>(req: &mut Request, limit: usiz
     if declared.is_some_and(|n| n > limit) {
         return Err(problem::payload_too_large(limit).into());
     }
-    let body = req.bytes().await.map_err(|_| problem::bad_request("The body could not be read."))?;
-    if body.len() > limit {
-        return Err(problem::payload_too_large(limit).into());
+    // Read as a stream and stop at the limit: a body sent without `Content-Length` (chunked)
+    // is never held whole in memory.
+    let unreadable = || ApiError::from(problem::bad_request("The body could not be read."));
+    let mut body = Vec::new();
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            body.extend_from_slice(&chunk.map_err(|_| unreadable())?);
+            if body.len() > limit {
+                return Err(problem::payload_too_large(limit).into());
+            }
+        }
     }
     Ok(decode_json(&body)?)
 }

@@ -13,9 +13,10 @@ use tabdesk_core::validate::{check_query, validate_publish};
 use tabdesk_core::wire::{KbPublish, KbPublished, SearchResults};
 use worker::{Context, Env, Request, Url};
 
+use crate::abuse::{rate_limit, Limit};
 use crate::cache::{blob_key, kv, kv_error, pointer_key};
 use crate::events::record_later;
-use crate::http::{json, limit_param, param, read_json_up_to, ApiError, ApiResult};
+use crate::http::{header, json, limit_param, param, read_json_up_to, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::{auth, cache, store};
 
@@ -41,21 +42,28 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
 }
 
 /// `GET /v1/sites/{site}/kb/articles/{id}?locale=`: in the asked language if it exists, else
-/// the site's default, else any. Each read counts as an article view, recorded after the answer.
-pub async fn article(env: &Env, ctx: &Context, site_id: &str, id: &str, url: &Url) -> ApiResult {
+/// the site's default, else any. Each read counts as an article view, recorded after the answer
+/// (within the statistics rate limit).
+pub async fn article(req: &Request, env: &Env, ctx: &Context, site_id: &str, id: &str, url: &Url) -> ApiResult {
     let site = cache::site(env, site_id).await?;
     let preferred = [site.config.pick_locale(locale_param(url)), site.config.default_locale];
     let article = store::kb::find(&store::db(env)?, &site.id, id, preferred)
         .await?
         .ok_or_else(|| ApiError::from(problem::not_found("No such article.")))?;
-    record_later(env, ctx, &site.id, "article_view", Some(&article.id), None);
+    // Reading is never refused; a client over the statistics limit is just not counted.
+    if rate_limit(env, req, &site, Limit::Events).await.is_ok() {
+        record_later(env, ctx, &site.id, "article_view", Some(&article.id), None);
+    }
     json(200, &article)
 }
 
 /// `PUT /v1/admin/sites/{site}/kb`: replaces the site's knowledge base. The new index is built
 /// and stored under a new version before anything else changes; the articles are replaced in
-/// one D1 batch; only then does the pointer move. A publish that fails at any step leaves the
-/// working index served.
+/// one D1 batch, only if no other publish landed since this one began (compare and swap on the
+/// version: 409 otherwise; `If-Match: <version>` makes a client's own check a 412); only then
+/// does the pointer move. A publish that fails at any step leaves the working index served. The
+/// blob of the version before the one replaced is deleted: two versions are kept, the current
+/// and the one isolates may still be loading.
 pub async fn publish(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
     let db = store::db(env)?;
     let site = auth::admin(req, &db, site_id).await?;
@@ -64,15 +72,38 @@ pub async fn publish(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
     if !errors.is_empty() {
         return Err(problem::validation(errors).into());
     }
-    let today: String = now_iso().chars().take(10).collect();
+    let base = store::kb::current_version(&db, &site.id).await?;
+    if let Some(expected) = header(req, "If-Match") {
+        if expected.trim().trim_matches('"') != base {
+            return Err(problem::precondition_failed(format!(
+                "The knowledge base is at version `{base}`, not the one given in If-Match."
+            ))
+            .into());
+        }
+    }
+    let now = now_iso();
+    let today: String = now.chars().take(10).collect();
     let (stored, indexed) = prepare(&kb, &site.id, site.config.default_locale, &today);
     let index = Index::build(&indexed);
     let bytes = index.to_bytes();
     let version = new_id(now_ms(), random()?);
     let blobs = kv(env)?;
     blobs.put_bytes(&blob_key(&site.id, &version), &bytes).map_err(kv_error)?.execute().await.map_err(kv_error)?;
-    store::kb::replace(&db, &site.id, &stored).await?;
+    if !store::kb::replace(&db, &site.id, &stored, &base, &version, &now).await? {
+        let _ = blobs.delete(&blob_key(&site.id, &version)).await;
+        return Err(problem::conflict("Another publish landed while this one was prepared; publish again.").into());
+    }
     blobs.put(&pointer_key(&site.id), version.as_str()).map_err(kv_error)?.execute().await.map_err(kv_error)?;
-    cache::remember_index(&site.id, &version, Rc::new(index));
+    // A later publish may have moved the pointer before this one did: the newest wins.
+    let latest = store::kb::current_version(&db, &site.id).await?;
+    if latest != version {
+        blobs.put(&pointer_key(&site.id), latest.as_str()).map_err(kv_error)?.execute().await.map_err(kv_error)?;
+    }
+    cache::remember_index(&site.id, &version, Rc::new(index), bytes.len());
+    if let Some(old) = store::kb::replaced_by(&db, &site.id, &base).await? {
+        if let Err(e) = blobs.delete(&blob_key(&site.id, &old)).await {
+            worker::console_warn!("old index {old} of {} not deleted: {e}", site.id);
+        }
+    }
     json(200, &KbPublished { version, articles: stored.len(), index_bytes: bytes.len() })
 }

@@ -10,19 +10,27 @@ mod events;
 mod http;
 mod intake;
 mod kb;
+mod maintenance;
 mod platform;
+mod relay;
 mod routes;
+mod settings;
 mod sites;
 mod store;
 mod tickets;
 mod webhooks;
 
 use tabdesk_core::webhook::WebhookJob;
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(routes::handle(req, &env, &ctx).await)
+}
+
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    maintenance::run(&env).await
 }
 
 #[event(queue)]

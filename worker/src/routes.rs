@@ -5,7 +5,7 @@ use tabdesk_core::problem;
 use worker::{Context, Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{embed, events, intake, kb, sites, tickets};
+use crate::{embed, events, intake, kb, relay, sites, tickets};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
     let method = req.method();
@@ -45,7 +45,7 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
         }
         ["v1", "sites", site, "kb", "articles", id] => {
             allow(method, &[Get])?;
-            kb::article(env, ctx, site, id, &url).await
+            kb::article(req, env, ctx, site, id, &url).await
         }
         ["v1", "sites", site, "kb", "articles", id, "feedback"] => {
             allow(method, &[Post])?;
@@ -61,7 +61,7 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
         }
         ["v1", "sites", site, "tickets"] => {
             allow(method, &[Post])?;
-            intake::create(req, env, site).await
+            intake::create(req, env, ctx, site).await
         }
         ["v1", "admin", "sites", site, "tickets"] => {
             allow(method, &[Get])?;
@@ -70,10 +70,14 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
         ["v1", "admin", "tickets", id] => {
             allow(method, &[Get, Patch])?;
             if *method == Patch {
-                tickets::update(req, env, id).await
+                tickets::update(req, env, ctx, id).await
             } else {
                 tickets::detail(req, env, id).await
             }
+        }
+        ["v1", "relay-key"] => {
+            allow(method, &[Post])?;
+            relay::key(req, env).await
         }
         ["v1", "operator", "sites"] => {
             allow(method, &[Post])?;

@@ -9,7 +9,7 @@ use worker::{Env, Request};
 
 use crate::http::{json, read_json, ApiResult};
 use crate::platform::{now_iso, random};
-use crate::{auth, cache, store};
+use crate::{auth, cache, settings, store};
 
 /// `GET /v1/sites/{site}/config`: the public part.
 pub async fn public_config(env: &Env, id: &str) -> ApiResult {
@@ -28,7 +28,7 @@ pub async fn put_config(req: &mut Request, env: &Env, id: &str) -> ApiResult {
     let db = store::db(env)?;
     let site = auth::admin(req, &db, id).await?;
     let config: SiteConfig = read_json(req).await?;
-    let errors = validate_config(&config);
+    let errors = validate_config(&config, settings::outbound(env));
     if !errors.is_empty() {
         return Err(problem::validation(errors).into());
     }

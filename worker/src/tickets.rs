@@ -6,7 +6,7 @@ use tabdesk_core::ticket::{apply_update, QueueFilter};
 use tabdesk_core::validate::validate_update;
 use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::{TicketPage, TicketUpdate};
-use worker::{Env, Request, Url};
+use worker::{Context, Env, Request, Url};
 
 use crate::http::{json, param, read_json, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
@@ -31,7 +31,7 @@ pub async fn detail(req: &Request, env: &Env, id: &str) -> ApiResult {
 
 /// `PATCH /v1/admin/tickets/{id}`: status, priority, tags, assignee. The change and its
 /// `ticket.updated` event are one write; the webhook is queued after it commits.
-pub async fn update(req: &mut Request, env: &Env, id: &str) -> ApiResult {
+pub async fn update(req: &mut Request, env: &Env, ctx: &Context, id: &str) -> ApiResult {
     let db = store::db(env)?;
     let (site, ticket) = auth::admin_of_ticket(req, &db, id).await?;
     let change: TicketUpdate = read_json(req).await?;
@@ -42,9 +42,14 @@ pub async fn update(req: &mut Request, env: &Env, id: &str) -> ApiResult {
     let mut updated = apply_update(&ticket, &change);
     updated.updated_at = now_iso();
     let event_id = new_id(now_ms(), random()?);
-    store::tickets::update(&db, &site.id, &updated, &event_id).await?;
-    if site.config.webhook.is_some() {
-        webhooks::enqueue(env, WebhookJob::new(event_id, &site.id, "ticket.updated", id, &updated.updated_at)).await;
+    let webhook = site.config.webhook.is_some();
+    store::tickets::update(&db, &site.id, &updated, &event_id, webhook).await?;
+    if webhook {
+        webhooks::enqueue_later(
+            env,
+            ctx,
+            WebhookJob::new(event_id, &site.id, "ticket.updated", id, &updated.updated_at),
+        );
     }
     json(200, &updated)
 }

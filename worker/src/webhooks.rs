@@ -1,25 +1,58 @@
-//! Webhooks: handlers queue a [`WebhookJob`] after their write commits (the only way in), and
-//! the queue consumer delivers it signed (see `tabdesk_core::webhook`). A delivery that fails is
-//! retried by the queue; one that succeeded is recorded, so a message delivered twice by the
-//! queue is sent once.
+//! Webhooks: handlers hand over a [`WebhookJob`] after their write committed (the only way in),
+//! and the queue consumer delivers it signed (see `tabdesk_core::webhook`).
+//!
+//! What is guaranteed: every event of a site with a webhook is written with its ticket change,
+//! marked `pending`, and queued after the answer; an event still pending after a minute (the queue
+//! refused it) is queued again by the scheduled sweep. Deliveries go only where the outbound
+//! policy allows (public https hosts), never follow redirects, and give up on a receiver after
+//! [`DELIVERY_TIMEOUT_MS`]. One slow receiver does not hold up other sites': the messages of a
+//! batch are delivered side by side, and batches run concurrently on Cloudflare (the queue
+//! scales its consumers with the backlog; local workerd runs one batch at a time, so there a
+//! slow receiver delays later batches by at most the timeout). A failed delivery is retried with a delay that grows with the event's age (from 5 seconds to
+//! an hour), up to the queue's `max_retries`, and then lands in the dead-letter queue. A delivery
+//! that succeeded is recorded, so a job that comes twice is sent once.
 
+use futures_util::future::{join_all, select, Either};
+use tabdesk_core::url::check_outbound;
 use tabdesk_core::webhook::{sign, WebhookJob, WebhookPayload, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER};
-use worker::{Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method, Request, RequestInit};
+use worker::{
+    AbortController, Context, Delay, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
+    QueueRetryOptionsBuilder, Request, RequestInit, RequestRedirect,
+};
 
 use crate::http::{to_json, ApiError};
 use crate::platform::{now_iso, now_ms};
-use crate::{cache, store};
+use crate::{cache, settings, store};
 
-/// Queues an event for delivery. The event row is already stored, so a failure here loses no
-/// data: it is logged, and the request still succeeds.
-pub async fn enqueue(env: &Env, job: WebhookJob) {
+/// How long a receiver may take to answer.
+const DELIVERY_TIMEOUT_MS: u64 = 10_000;
+/// Bounds of the wait before a failed delivery is tried again.
+const MIN_RETRY_SECONDS: u64 = 5;
+const MAX_RETRY_SECONDS: u64 = 3_600;
+
+/// Queues `job` and marks its event queued. Errors are logged: the event stays `pending`, and
+/// the scheduled sweep queues it later.
+pub async fn enqueue(env: &Env, job: &WebhookJob) {
     let sent = match env.queue("WEBHOOKS") {
-        Ok(queue) => queue.send(&job).await,
+        Ok(queue) => queue.send(job).await.map_err(ApiError::from),
+        Err(e) => Err(e.into()),
+    };
+    let marked = match sent {
+        Ok(()) => match store::db(env) {
+            Ok(db) => store::tickets::mark_queued(&db, &job.event_id).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
-    if let Err(e) = sent {
-        worker::console_error!("webhook {} not queued: {e}", job.event_id);
+    if let Err(e) = marked {
+        worker::console_error!("webhook {} not queued yet: {e:?}", job.event_id);
     }
+}
+
+/// [`enqueue`] after the answer is sent: the customer never waits for the queue.
+pub fn enqueue_later(env: &Env, ctx: &Context, job: WebhookJob) {
+    let env = env.clone();
+    ctx.wait_until(async move { enqueue(&env, &job).await });
 }
 
 enum Outcome {
@@ -38,6 +71,10 @@ async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
         // The site removed its webhook, or the ticket is gone: nothing to send.
         return Ok(Outcome::Done);
     };
+    if let Err(why) = check_outbound(&hook.url, settings::outbound(env)) {
+        worker::console_warn!("webhook {} of {} not sent to a refused address: {why}", job.event_id, site.id);
+        return Ok(Outcome::Done);
+    }
     let payload = WebhookPayload {
         id: job.event_id.clone(),
         kind: job.kind.clone(),
@@ -53,33 +90,59 @@ async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
     headers.set(EVENT_ID_HEADER, &job.event_id)?;
     headers.set(EVENT_TYPE_HEADER, &job.kind)?;
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
-    let status = match Fetch::Request(Request::new_with_init(&hook.url, &init)?).send().await {
-        Ok(response) => response.status_code(),
-        Err(e) => return Ok(Outcome::Retry(e.to_string())),
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(body.into()))
+        .with_redirect(RequestRedirect::Manual);
+    let request = Request::new_with_init(&hook.url, &init)?;
+    let controller = AbortController::default();
+    let fetch = Fetch::Request(request);
+    let signal = controller.signal();
+    let sending = Box::pin(fetch.send_with_signal(&signal));
+    let timeout = Box::pin(Delay::from(std::time::Duration::from_millis(DELIVERY_TIMEOUT_MS)));
+    let status = match select(sending, timeout).await {
+        Either::Left((Ok(response), _)) => response.status_code(),
+        Either::Left((Err(e), _)) => return Ok(Outcome::Retry(e.to_string())),
+        Either::Right(_) => {
+            controller.abort();
+            return Ok(Outcome::Retry(format!("no answer in {DELIVERY_TIMEOUT_MS} ms")));
+        }
     };
     if !(200..300).contains(&status) {
-        return Ok(Outcome::Retry(format!("the receiver answered {status}")));
+        return Ok(Outcome::Retry(format!("the receiver answered {status} (redirects are not followed)")));
     }
     store::deliveries::mark_delivered(&db, &job.event_id, &now_iso()).await?;
     Ok(Outcome::Done)
 }
 
-/// The queue consumer: each message is acknowledged once delivered (or pointless), else retried.
-pub async fn consume(batch: MessageBatch<WebhookJob>, env: Env) -> worker::Result<()> {
-    for message in batch.messages()? {
-        let job: &WebhookJob = Message::body(&message);
-        match deliver(&env, job).await {
-            Ok(Outcome::Done) => message.ack(),
-            Ok(Outcome::Retry(why)) => {
-                worker::console_warn!("webhook {} for {}: {why}; retrying", job.event_id, job.site_id);
-                message.retry();
-            }
-            Err(e) => {
-                worker::console_error!("webhook {} for {}: {e:?}; retrying", job.event_id, job.site_id);
-                message.retry();
-            }
+/// The wait before trying `job` again: as long as the event is old, within bounds, so retries
+/// come quickly at first and then back off.
+fn retry_delay(job: &WebhookJob) -> u32 {
+    let created = js_sys::Date::parse(&job.created_at);
+    let age_seconds = if created.is_nan() { 0 } else { now_ms().saturating_sub(created as u64) / 1000 };
+    age_seconds.clamp(MIN_RETRY_SECONDS, MAX_RETRY_SECONDS) as u32
+}
+
+async fn handle(env: &Env, message: Message<WebhookJob>) {
+    let job = message.body();
+    let retry = match deliver(env, job).await {
+        Ok(Outcome::Done) => None,
+        Ok(Outcome::Retry(why)) => Some(why),
+        Err(e) => Some(format!("{e:?}")),
+    };
+    match retry {
+        None => message.ack(),
+        Some(why) => {
+            let delay = retry_delay(job);
+            worker::console_warn!("webhook {} for {}: {why}; retrying in {delay} s", job.event_id, job.site_id);
+            message.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build());
         }
     }
+}
+
+/// The queue consumer: the batch's messages are delivered side by side; each is acknowledged
+/// once delivered (or pointless), else retried later.
+pub async fn consume(batch: MessageBatch<WebhookJob>, env: Env) -> worker::Result<()> {
+    join_all(batch.messages()?.into_iter().map(|message| handle(&env, message))).await;
     Ok(())
 }

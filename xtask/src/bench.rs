@@ -3,11 +3,12 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{json, Value};
 
 use crate::build::build_all;
+use crate::client::{agent, all_tickets, create_site};
 use crate::local::{operator_token, prepare_state, test_configs, Worker};
 use crate::run::{cargo, run, step};
 use crate::setup::setup;
@@ -27,14 +28,6 @@ pub fn search() -> Result {
 const REQUESTS: usize = 3_000;
 const CLIENTS: usize = 32;
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
 /// `cargo xtask bench intake`: many clients filing requests at once against the local worker,
 /// then a check that every 2xx was stored exactly once.
 pub fn intake() -> Result {
@@ -52,14 +45,7 @@ pub fn intake() -> Result {
         step("start worker", || Worker::start(&state, port, Some(state.join("wrangler.log")), &test_configs()?))?;
     let base = worker.url();
     let site = "load";
-    let created: Value = agent()
-        .post(format!("{base}/v1/operator/sites"))
-        .header("Authorization", &format!("Bearer {operator}"))
-        .header("Content-Type", "application/json")
-        .send(json!({ "id": site, "name": "Load", "allowed_origins": [], "locales": ["en"] }).to_string().as_bytes())?
-        .body_mut()
-        .read_json()?;
-    let token = created["admin_token"].as_str().ok_or("no admin token")?.to_owned();
+    let token = create_site(&base, &operator, site)?;
 
     let (latencies, ids, errors, took) = step(&format!("bench: {REQUESTS} requests from {CLIENTS} clients"), || {
         let base = Arc::new(base.clone());
@@ -103,25 +89,10 @@ pub fn intake() -> Result {
         Ok((latencies, ids, errors, took))
     })?;
 
-    let stored = step("bench: read back every ticket", || {
-        let mut stored = Vec::new();
-        let mut cursor = String::new();
-        loop {
-            let page: Value = agent()
-                .get(format!("{base}/v1/admin/sites/{site}/tickets?limit=200{cursor}"))
-                .header("Authorization", &format!("Bearer {token}"))
-                .call()?
-                .body_mut()
-                .read_json()?;
-            stored.extend(
-                page["tickets"].as_array().into_iter().flatten().filter_map(|t| t["id"].as_str().map(str::to_owned)),
-            );
-            match page["next_cursor"].as_str() {
-                Some(next) => cursor = format!("&cursor={next}"),
-                None => break Ok::<_, Box<dyn std::error::Error>>(stored),
-            }
-        }
-    })?;
+    let stored: Vec<String> = step("bench: read back every ticket", || all_tickets(&base, site, &token))?
+        .iter()
+        .filter_map(|t| t["id"].as_str().map(str::to_owned))
+        .collect();
     drop(worker);
     let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
     let unique: BTreeSet<&String> = stored.iter().collect();

@@ -33,6 +33,7 @@ fn parse(text: &str, locale: Locale, file: &str) -> Result<KbArticleIn> {
         tags,
         category: Some(field("category")?),
         updated: Some(field("updated")?),
+        questions: Vec::new(),
     })
 }
 
@@ -53,7 +54,7 @@ pub fn load(site: &str) -> Result<KbPublish> {
             articles.push(parse(&fs::read_to_string(file.path())?, locale, &path)?);
         }
     }
-    Ok(KbPublish { articles })
+    Ok(KbPublish { articles, allow_empty: false })
 }
 
 /// Publishes `kb/<site>` to the worker at `base` as the site's agent.

@@ -3,6 +3,8 @@
 
 mod bench;
 mod build;
+mod client;
+mod fault;
 mod kb;
 mod layers;
 mod local;

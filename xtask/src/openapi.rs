@@ -6,8 +6,8 @@ use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
 use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS};
 use tabdesk_core::wire::{
-    KbArticle, KbFeedback, KbPublish, KbPublished, NewSite, NewTicket, Problem, SearchResults, SiteCreated,
-    TicketCreated, TicketPage, TicketSummary, TicketUpdate, WidgetEvent,
+    KbArticle, KbFeedback, KbPublish, KbPublished, NewSite, NewTicket, Problem, RelayKey, RelayKeyRequest,
+    SearchResults, SiteCreated, TicketCreated, TicketPage, TicketSummary, TicketUpdate, WidgetEvent,
 };
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
@@ -76,6 +76,8 @@ pub fn document() -> Value {
     register::<WidgetEvent>(&mut schemas);
     register::<NewSite>(&mut schemas);
     register::<SiteCreated>(&mut schemas);
+    register::<RelayKeyRequest>(&mut schemas);
+    register::<RelayKey>(&mut schemas);
     register::<Problem>(&mut schemas);
     let schemas: Map<String, Value> =
         schemas.into_iter().map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null))).collect();
@@ -128,21 +130,27 @@ pub fn document() -> Value {
                 "parameters": [site.clone(), path_param("id", "The article id")],
                 "requestBody": request::<KbFeedback>(),
                 "responses": responses((202, json!({ "description": "Recorded" })),
-                    &with(bad_body, &[(403, "Foreign origin"), (404, "No such site or article")]))
+                    &with(bad_body, &[(403, "Foreign origin"), (404, "No such site or article"), (429, "Too many requests")]))
             } },
             "/v1/sites/{site}/events": { "post": {
                 "operationId": "widgetEvent", "summary": "A search or an opened form, for deflection statistics",
                 "parameters": [site.clone()],
                 "requestBody": request::<WidgetEvent>(),
                 "responses": responses((202, json!({ "description": "Recorded" })),
-                    &with(bad_body, &[(403, "Foreign origin"), (404, "No such site")]))
+                    &with(bad_body, &[(403, "Foreign origin"), (404, "No such site"), (429, "Too many requests")]))
             } },
             "/v1/admin/sites/{site}/kb": { "put": {
                 "operationId": "publishKb", "summary": "Replace the site's knowledge base and rebuild its index",
-                "security": agent, "parameters": [site.clone()],
+                "security": agent,
+                "parameters": [site.clone(), {
+                    "name": "If-Match", "in": "header", "required": false,
+                    "description": "Publish only if the current version is this one (`version` of the last publish)",
+                    "schema": { "type": "string" }
+                }],
                 "requestBody": request::<KbPublish>(),
                 "responses": responses((200, body::<KbPublished>("Published; served at once")),
-                    &with(bad_body, &[(401, "No token"), (404, "No such site")]))
+                    &with(bad_body, &[(401, "No token"), (404, "No such site"),
+                        (409, "Another publish landed meanwhile"), (412, "Not at the If-Match version")]))
             } },
             "/v1/sites/{site}/tickets": { "post": {
                 "operationId": "createTicket", "summary": "File a request (exactly once per Idempotency-Key)",
@@ -154,8 +162,19 @@ pub fn document() -> Value {
                 "requestBody": request::<NewTicket>(),
                 "responses": responses(
                     (201, body::<TicketCreated>("Stored (or the replay of the first answer to this key)")),
-                    &with(bad_body, &[(403, "Foreign origin or failed anti-bot check"), (404, "No such site"), (429, "Too many requests")])
-                )
+                    &with(bad_body, &[(403, "Foreign origin or failed anti-bot check"), (404, "No such site"),
+                        (429, "Too many requests"), (503, "Storage unavailable: retry with the same key after Retry-After")])
+                ),
+                "links": {
+                    "GetTicket": { "operationId": "getTicket", "parameters": { "id": "$response.body#/id" } },
+                    "UpdateTicket": { "operationId": "updateTicket", "parameters": { "id": "$response.body#/id" } }
+                }
+            } },
+            "/v1/relay-key": { "post": {
+                "operationId": "relayKey", "summary": "The widget's key for what it keeps in the host page's storage",
+                "requestBody": request::<RelayKeyRequest>(),
+                "responses": responses((200, body::<RelayKey>("The key (readable by the widget's origin only)")),
+                    &with(bad_body, &[(403, "Not the widget's own origin")]))
             } },
             "/v1/admin/sites/{site}/tickets": { "get": {
                 "operationId": "listTickets", "summary": "The agents' queue, newest first",
@@ -169,6 +188,7 @@ pub fn document() -> Value {
                     query("q", json!({ "type": "string", "maxLength": MAX_QUERY_CHARS }), "Text in subject, message or email"),
                     query("cursor", json!({ "type": "string" }), "`next_cursor` of the previous page"),
                     query("limit", json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE }), "Page size"),
+                    query("spam", json!({ "type": "boolean" }), "true: honeypot catches instead of the queue"),
                 ],
                 "responses": responses((200, body::<TicketPage>("A page of tickets")),
                     &[(401, "No token"), (404, "No such site, or a token of another site"), (422, "Bad parameter")])

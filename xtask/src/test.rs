@@ -7,6 +7,7 @@ use std::net::TcpListener;
 use std::process::Command;
 
 use crate::build::{build_all, gzip_size, site_dir, LOADER_BUDGET};
+use crate::client::create_site;
 use crate::local::{operator_token, prepare_state, test_configs, Worker, DEMO_SITE};
 use crate::run::{cargo, run, step};
 use crate::setup::{setup, CHROMIUM, WASM_TARGET};
@@ -14,18 +15,6 @@ use crate::{root, Result};
 
 /// The site schemathesis may do anything to.
 const FUZZ_SITE: &str = "fuzz";
-
-/// Creates a site through the operator API; returns its admin token.
-fn create_site(base: &str, operator: &str, id: &str) -> Result<String> {
-    let body = serde_json::json!({ "id": id, "name": "Fuzz", "allowed_origins": [], "locales": ["en", "ru"] });
-    let mut response = ureq::post(format!("{base}/v1/operator/sites"))
-        .header("Authorization", &format!("Bearer {operator}"))
-        .header("Content-Type", "application/json")
-        .send(body.to_string().as_bytes())
-        .map_err(|e| format!("creating the {id} site: {e}"))?;
-    let created: serde_json::Value = serde_json::from_str(&response.body_mut().read_to_string()?)?;
-    Ok(created["admin_token"].as_str().ok_or("no admin token in the answer")?.to_owned())
-}
 
 fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -83,12 +72,25 @@ pub fn test() -> Result {
     step("API integration tests", || {
         run(cargo().args(["test", "-p", "tabdesk-tests"]).envs(env.clone())).map_err(|e| format!("{e}{hint}").into())
     })?;
+    let worker = step("fault: the worker killed in the middle of a burst", || {
+        crate::fault::restart_mid_burst(worker, &operator, &state, || {
+            Worker::start(&state, port, Some(state.join("wrangler-restarted.log")), &configs)
+        })
+    })?;
+    let hint = worker.log_hint();
     step("browser end-to-end tests", || {
         if fs::metadata(CHROMIUM).is_err() {
             return Err(format!("{CHROMIUM} is missing: install Debian's chromium package").into());
         }
+        let mut suites: Vec<String> = fs::read_dir(root().join("tests/e2e"))?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".test.mjs"))
+            .map(|name| format!("tests/e2e/{name}"))
+            .collect();
+        suites.sort();
         run(Command::new("node")
-            .args(["--test", "--test-concurrency=1", "tests/e2e/widget.test.mjs"])
+            .args(["--test", "--test-concurrency=1"])
+            .args(&suites)
             .current_dir(root())
             .envs(env.clone())
             // The widget is referenced as localhost, the host page as 127.0.0.1: two origins.
@@ -100,13 +102,31 @@ pub fn test() -> Result {
     step("schemathesis: 0 server errors", || {
         let token = create_site(&worker.url(), &operator, FUZZ_SITE)?;
         let config = state.join("schemathesis.toml");
-        fs::write(&config, format!("[parameters]\n\"path.site\" = \"{FUZZ_SITE}\"\n"))?;
+        // The fuzz site for everything; the operator's token where sites are created; the demo
+        // site's published articles where an article id is needed. Tickets are reached through
+        // the document's links from createTicket.
+        fs::write(
+            &config,
+            format!(
+                "[parameters]\n\"path.site\" = \"{FUZZ_SITE}\"\n\n\
+                 [[operations]]\ninclude-operation-id = \"createSite\"\n\
+                 headers = {{ Authorization = \"Bearer {operator}\" }}\n\n\
+                 [[operations]]\ninclude-operation-id = \"getArticle\"\n\
+                 parameters = {{ \"path.site\" = \"{DEMO_SITE}\", \"path.id\" = \"wifi-router-setup\" }}\n\n\
+                 [[operations]]\ninclude-operation-id = \"articleFeedback\"\n\
+                 parameters = {{ \"path.site\" = \"{DEMO_SITE}\", \"path.id\" = \"wifi-router-setup\" }}\n"
+            ),
+        )?;
         run(Command::new(root().join(".venv/bin/schemathesis"))
+            .env("SCHEMATHESIS_HOOKS", "schemathesis_hooks")
+            .env("PYTHONPATH", root().join("tests"))
             .arg("--config-file")
             .arg(&config)
             .args(["run", &format!("{}/openapi.json", worker.url())])
             .args(["--checks", "not_a_server_error", "--max-examples", "30", "--seed", "1"])
-            .args(["--header", &format!("Authorization: Bearer {token}")]))
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            // The widget's own origin: what the public endpoints expect from a browser.
+            .args(["--header", &format!("Origin: {}", worker.url())]))
         .map_err(|e| format!("{e}{hint}").into())
     })?;
     drop(worker);

@@ -19,6 +19,9 @@ pub const MAX_PAGE: usize = 200;
 pub const MAX_KEY_CHARS: usize = 100;
 pub const IDEMPOTENCY_TTL_MS: u64 = 24 * 60 * 60 * 1000;
 
+/// How long an item the widget keeps in the host page's storage (sealed) stays readable.
+pub const RELAY_TTL_MS: u64 = 7 * 24 * 60 * 60 * 1000;
+
 /// A request's page context and its list of articles read before writing.
 pub const MAX_URL_CHARS: usize = 2048;
 pub const MAX_CHANNEL_CHARS: usize = 32;
@@ -35,6 +38,11 @@ pub const MAX_ARTICLES: usize = 5_000;
 pub const MAX_ARTICLE_ID_CHARS: usize = 100;
 pub const MAX_ARTICLE_TITLE_CHARS: usize = 200;
 pub const MAX_ARTICLE_CHARS: usize = 100_000;
+/// Other phrasings of an article's question (`questions` of a publish).
+pub const MAX_QUESTIONS: usize = 50;
+pub const MAX_QUESTION_CHARS: usize = 300;
+/// Query parameters of a page address a site may keep (`privacy.page_url_params`).
+pub const MAX_KEPT_PARAMS: usize = 20;
 
 /// Site configuration.
 pub const MAX_SITE_NAME_CHARS: usize = 100;

@@ -45,8 +45,10 @@ pub fn prepare(kb: &KbPublish, site: &str, default_locale: Locale, today: &str) 
                 category: a.category.clone(),
                 updated: a.updated.clone().unwrap_or_else(|| today.to_owned()),
             };
+            // Other phrasings are searched with the body (weighted alike, for now).
+            let body = a.questions.iter().fold(plain, |body, q| format!("{body}\n{}", q.trim()));
             let indexed =
-                Article { url: article_url(site, &a.id, locale), id: a.id.clone(), locale, title, tags, body: plain };
+                Article { url: article_url(site, &a.id, locale), id: a.id.clone(), locale, title, tags, body };
             (stored, indexed)
         })
         .unzip()
@@ -73,9 +75,11 @@ mod tests {
                     locale: Some(Locale::En),
                     title: "Tariffs".into(),
                     updated: Some("2026-01-02".into()),
+                    questions: vec![" How do I pay? ".into()],
                     ..KbArticleIn::default()
                 },
             ],
+            allow_empty: false,
         };
         let (stored, indexed) = prepare(&kb, "demo", Locale::Ru, "2026-11-30");
         assert_eq!((stored[0].locale, stored[0].updated.as_str()), (Locale::Ru, "2026-11-30"));
@@ -84,5 +88,6 @@ mod tests {
         assert_eq!(indexed[0].body, "Press reset . <script>x</script>", "raw HTML is text to search");
         assert_eq!(indexed[0].url, "/v1/sites/demo/kb/articles/router?locale=ru");
         assert_eq!((stored[1].locale, stored[1].updated.as_str()), (Locale::En, "2026-01-02"));
+        assert_eq!(indexed[1].body, "\nHow do I pay?", "questions are searched with the body");
     }
 }

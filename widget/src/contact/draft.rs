@@ -83,3 +83,9 @@ pub fn keep(visit: Visit, values: Values) {
 pub fn discard(visit: Visit) {
     visit.store.remove(&key(visit));
 }
+
+/// Empties the form and forgets its draft: the customer discarded the request.
+pub fn clear(visit: Visit, values: Values) {
+    Draft::default().fill(values);
+    discard(visit);
+}

@@ -1,41 +1,52 @@
 //! The contact form: the site's categories and their fields, inline validation with the same
-//! rules the worker enforces, a draft kept while the customer types (`draft`), and a send whose
-//! `Idempotency-Key` survives retries (see `outbox`).
+//! rules the worker enforces, a draft kept while the customer types (`draft`), the site's
+//! anti-bot check if it has one (`turnstile`), and a send whose `Idempotency-Key` survives
+//! retries (see `outbox`). A request the server refuses for good comes back here with its
+//! reason, to be edited and sent again or discarded.
 
 mod base;
 mod category;
 mod draft;
 mod suggestions;
+mod turnstile;
 mod values;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::FieldError;
-use tabdesk_core::i18n::strings;
+use tabdesk_core::i18n::{request_refused, strings};
 use tabdesk_core::ticket::identity;
 use tabdesk_core::validate::{validate_ticket, TicketField};
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
 use wasm_bindgen::JsCast;
 
-use crate::api;
+use crate::api::{self, Refusal};
 use crate::fields::{field_id, CustomField};
 use crate::visit::Visit;
 use base::BaseField;
 use category::{chosen, CategorySelect};
 use suggestions::Suggestions;
+use turnstile::{Challenge, Check};
 use values::Values;
+
+/// Moves focus to the field `key`, if the form shows it; returns whether it does.
+fn focus(key: &str) -> bool {
+    let field = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&field_id(key)));
+    match field.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        Some(el) => el.focus().is_ok(),
+        None => false,
+    }
+}
 
 /// Moves focus to the first field with an error, so keyboard and screen-reader users land on
 /// it. Returns the message of an error that no field shows (say, "too fast"), if any.
 fn focus_first(errors: &[FieldError]) -> Option<String> {
     let document = web_sys::window().and_then(|w| w.document())?;
-    let target = errors
-        .iter()
-        .filter_map(|e| document.get_element_by_id(&field_id(&e.field)))
-        .find_map(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(el) = target {
-        let _ = el.focus();
+    for error in errors {
+        if focus(&error.field) {
+            break;
+        }
     }
     errors.iter().find(|e| document.get_element_by_id(&field_id(&e.field)).is_none()).map(|e| e.message.clone())
 }
@@ -52,30 +63,59 @@ fn new_key() -> String {
 #[component]
 pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let visit = expect_context::<Visit>();
-    let Visit { site, locale, form, page, viewed, outbox, .. } = visit;
+    let Visit { site, locale, form, page, viewed, outbox, turnstile, .. } = visit;
     let s = strings(locale);
     spawn_local(async move {
         let event = WidgetEvent { kind: WidgetEventKind::FormOpened, article_id: None, query: None, results: None };
         api::event(&site.get_value(), event).await;
     });
-    // A request the server refused while queued comes back here with its errors.
-    let refused = outbox.refused.get_untracked();
+    // A request the server refused while queued comes back here with its key and reason.
+    let returned = outbox.refused.get_untracked();
     outbox.refused.set(None);
-    let values = draft::start(visit, refused.as_ref().map(|(t, _)| t));
+    let values = draft::start(visit, returned.as_ref().map(|(p, _)| &p.ticket));
     draft::keep(visit, values);
     let Values { base, category, fields } = values;
-    let errors = RwSignal::new(refused.map(|(_, e)| e).unwrap_or_default());
+    let errors = RwSignal::new(Vec::new());
     let notice = RwSignal::new(None::<String>);
+    // Whether the last answer refused the request for good (it may then be discarded).
+    let refused = RwSignal::new(false);
     let sending = RwSignal::new(false);
     let honeypot = RwSignal::new(String::new());
     let opened_at = js_sys::Date::now();
+    let check = turnstile.with_value(Option::is_some).then(Check::new);
     // The key and the identity of the request it was made for: a retry of the same request
     // reuses the key, an edited request gets a new one.
-    let attempt = StoredValue::new(None::<(String, NewTicket)>);
+    let attempt = StoredValue::new(returned.as_ref().map(|(p, _)| (p.key.clone(), identity(&p.ticket))));
     let show_problems = move |problems: Vec<FieldError>| {
         let unshown = focus_first(&problems);
         errors.set(problems);
         notice.set(Some(unshown.unwrap_or_else(|| s.fix_errors.to_owned())));
+    };
+    // Shows what the server said; the check's token was spent (or refused) either way.
+    let refuse = move |why: Refusal| {
+        if let Some(check) = check {
+            check.reset();
+        }
+        match why {
+            Refusal::Invalid(problems) => show_problems(problems),
+            Refusal::Final(detail) => {
+                notice.set(Some(request_refused(locale, &detail)));
+                refused.set(true);
+            }
+        }
+    };
+    if let Some((_, why)) = returned {
+        // Once the form is drawn, so that focus can land on a field to correct.
+        request_animation_frame(move || refuse(why));
+    }
+    let discard = move |_| {
+        draft::clear(visit, values);
+        attempt.set_value(None);
+        errors.set(Vec::new());
+        notice.set(None);
+        refused.set(false);
+        // The button goes away with the request: keyboard users start again at the top.
+        focus(TicketField::Subject.key());
     };
 
     let submit = move |ev: SubmitEvent| {
@@ -91,6 +131,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
         if context.user_agent.is_none() {
             context.user_agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok());
         }
+        let token = check.map(|c| c.token.get_untracked());
         let ticket = NewTicket {
             subject: value(TicketField::Subject),
             message: value(TicketField::Message),
@@ -102,11 +143,15 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             hp: honeypot.get_untracked(),
             viewed_articles: viewed.get_untracked(),
             fill_ms: Some((js_sys::Date::now() - opened_at).max(0.0) as u64),
-            ..NewTicket::default()
+            turnstile_token: token.clone().flatten(),
         };
         let problems = form.with_value(|f| validate_ticket(&ticket, f, locale));
         if !problems.is_empty() {
             show_problems(problems);
+            return;
+        }
+        if token == Some(None) {
+            notice.set(Some(s.complete_check.to_owned()));
             return;
         }
         let same = identity(&ticket);
@@ -117,12 +162,13 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
         attempt.set_value(Some((key.clone(), same)));
         sending.set(true);
         notice.set(None);
+        refused.set(false);
         spawn_local(async move {
             let result = outbox.send(key, ticket).await;
             sending.set(false);
             match result {
                 Ok(()) => draft::discard(visit),
-                Err(problems) => show_problems(problems),
+                Err(why) => refuse(why),
             }
         });
     };
@@ -145,10 +191,17 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
                 <input id="td-hp" type="text" tabindex="-1" autocomplete="off" prop:value=move || honeypot.get()
                     on:input=move |ev| honeypot.set(event_target_value(&ev))/>
             </div>
+            {turnstile.get_value().zip(check).map(|(key, check)| view! { <Challenge site_key=key check=check/> })}
             <p class="notice" role="alert">{move || notice.get()}</p>
             <button class="primary" type="submit" disabled=move || sending.get()>
                 {move || if sending.get() { s.sending } else { s.send }}
             </button>
+            <Show when=move || refused.get()>
+                <div class="refused">
+                    <p class="hint">{s.refused_hint}</p>
+                    <button class="secondary" type="button" on:click=discard>{s.discard}</button>
+                </div>
+            </Show>
         </form>
     }
 }

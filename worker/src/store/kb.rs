@@ -9,9 +9,56 @@ use worker::{query, D1Database};
 use super::{from_stored, to_stored};
 use crate::http::ApiError;
 
-/// Replaces the site's articles in one batch (one transaction).
-pub async fn replace(db: &D1Database, site: &str, articles: &[StoredArticle]) -> Result<(), ApiError> {
-    let mut statements = vec![query!(db, "DELETE FROM kb_articles WHERE site_id = ?1", site)?];
+/// The version of the site's published knowledge base; `""` before the first publish.
+pub async fn current_version(db: &D1Database, site: &str) -> Result<String, ApiError> {
+    #[derive(Deserialize)]
+    struct Version {
+        version: String,
+    }
+    let row = query!(
+        db,
+        "SELECT version FROM kb_publishes WHERE site_id = ?1 ORDER BY published_at DESC, version DESC LIMIT 1",
+        site
+    )?
+    .first::<Version>(None)
+    .await?;
+    Ok(row.map(|r| r.version).unwrap_or_default())
+}
+
+/// The version that `version` replaced, if it is known.
+pub async fn replaced_by(db: &D1Database, site: &str, version: &str) -> Result<Option<String>, ApiError> {
+    #[derive(Deserialize)]
+    struct Base {
+        base_version: String,
+    }
+    let row = query!(db, "SELECT base_version FROM kb_publishes WHERE site_id = ?1 AND version = ?2", site, version)?
+        .first::<Base>(None)
+        .await?;
+    Ok(row.map(|r| r.base_version).filter(|v| !v.is_empty()))
+}
+
+/// Replaces the site's articles with `articles` as version `version`, if the site is still at
+/// `base` — one batch (one transaction): a publish that landed from the same base first makes
+/// this one fail whole on `kb_publishes`' primary key. Returns `false` then.
+pub async fn replace(
+    db: &D1Database,
+    site: &str,
+    articles: &[StoredArticle],
+    base: &str,
+    version: &str,
+    now: &str,
+) -> Result<bool, ApiError> {
+    let mut statements = vec![
+        query!(
+            db,
+            "INSERT INTO kb_publishes (site_id, base_version, version, published_at) VALUES (?1, ?2, ?3, ?4)",
+            site,
+            base,
+            version,
+            now
+        )?,
+        query!(db, "DELETE FROM kb_articles WHERE site_id = ?1", site)?,
+    ];
     for a in articles {
         statements.push(query!(
             db,
@@ -27,8 +74,14 @@ pub async fn replace(db: &D1Database, site: &str, articles: &[StoredArticle]) ->
             &a.updated
         )?);
     }
-    db.batch(statements).await?;
-    Ok(())
+    match db.batch(statements).await {
+        Ok(_) => Ok(true),
+        Err(e) if current_version(db, site).await? != base => {
+            worker::console_warn!("publish of {site} from {base:?} lost to another: {e}");
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]

@@ -68,24 +68,28 @@ impl TicketRow {
     }
 }
 
-/// What a request's `Idempotency-Key` is stored with: enough to replay the first answer.
+/// What a request's `Idempotency-Key` is stored with: enough to replay the first answer (the
+/// access token is derived again from the ticket id; it is never stored).
 #[derive(Debug, Deserialize)]
 pub struct KeyRecord {
     pub fingerprint: String,
     pub ticket_id: String,
-    pub access_token: String,
     pub number: i64,
     pub created_at: String,
 }
 
-/// A new request's key, as stored with its ticket.
-pub struct NewKey<'a> {
+/// How a new ticket is written.
+pub struct NewTicket<'a> {
     pub key: &'a str,
     /// [`tabdesk_core::ticket::fingerprint`] of the request.
     pub fingerprint: &'a str,
-    /// Kept to replay the first answer; the ticket itself keeps only its hash.
-    pub access_token: &'a str,
     pub access_token_hash: &'a str,
+    /// A honeypot catch: kept, but out of the queue.
+    pub spam: bool,
+    /// Whether the site has a webhook, so the event waits to be queued.
+    pub webhook: bool,
+    pub event_id: &'a str,
+    pub now_ms: u64,
 }
 
 /// How a ticket write ended.
@@ -97,37 +101,41 @@ pub enum Inserted {
 }
 
 /// Stores a ticket with its key record and its `ticket.created` event, as one D1 batch (one
-/// transaction). A key seen before fails the batch on the key record's primary key, and the
-/// whole batch rolls back: no look-up first, so a new request (the common case) costs one
-/// round trip.
+/// transaction). A record of the key older than [`IDEMPOTENCY_TTL_MS`] is removed first (the key
+/// is free again); a live one fails the batch on the record's primary key, and the whole batch
+/// rolls back.
 pub async fn insert(
     db: &D1Database,
     site: &str,
     ticket: &TicketSummary,
-    key: &NewKey<'_>,
-    event_id: &str,
-    now_ms: u64,
+    new: &NewTicket<'_>,
 ) -> Result<Inserted, ApiError> {
+    let expired = new.now_ms.saturating_sub(IDEMPOTENCY_TTL_MS);
     let statements = vec![
         query!(
             db,
-            "INSERT INTO idempotency (site_id, key, body_hash, ticket_id, access_token, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "DELETE FROM idempotency WHERE site_id = ?1 AND key = ?2 AND created_at <= ?3",
             site,
-            key.key,
-            key.fingerprint,
+            new.key,
+            expired
+        )?,
+        query!(
+            db,
+            "INSERT INTO idempotency (site_id, key, body_hash, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            site,
+            new.key,
+            new.fingerprint,
             &ticket.id,
-            key.access_token,
-            now_ms
+            new.now_ms
         )?,
         query!(db, "UPDATE sites SET next_number = next_number + 1 WHERE id = ?1", site)?,
         query!(
             db,
             "INSERT INTO tickets (id, site_id, number, subject, message, email, name, category, fields, context,
                                   viewed_articles, locale, status, priority, topic, needs_response, sales_lead,
-                                  triage, access_token_hash, created_at, updated_at)
+                                  triage, access_token_hash, created_at, updated_at, spam)
              SELECT ?1, id, next_number - 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                    ?18, ?18
+                    ?18, ?18, ?20
              FROM sites WHERE id = ?19
              RETURNING number",
             &ticket.id,
@@ -146,11 +154,12 @@ pub async fn insert(
             i32::from(ticket.needs_response),
             i32::from(ticket.sales_lead),
             to_stored(&ticket.triage)?,
-            key.access_token_hash,
+            new.access_token_hash,
             &ticket.created_at,
-            site
+            site,
+            i32::from(new.spam)
         )?,
-        event_statement(db, event_id, site, "ticket.created", &ticket.id, &ticket.created_at)?,
+        event_statement(db, new.event_id, site, "ticket.created", &ticket.id, &ticket.created_at, new.webhook)?,
     ];
     let results = match db.batch(statements).await {
         Ok(results) => results,
@@ -161,7 +170,7 @@ pub async fn insert(
         number: i64,
     }
     results
-        .get(2)
+        .get(3)
         .and_then(|r| r.results::<Number>().ok())
         .and_then(|rows| rows.first().map(|r| Inserted::Created(r.number)))
         .ok_or_else(|| ApiError::internal("the ticket insert returned no number"))
@@ -172,7 +181,7 @@ pub async fn find_key(db: &D1Database, site: &str, key: &str, now_ms: u64) -> Re
     let since = now_ms.saturating_sub(IDEMPOTENCY_TTL_MS);
     Ok(query!(
         db,
-        "SELECT i.body_hash AS fingerprint, i.ticket_id, i.access_token, t.number, t.created_at
+        "SELECT i.body_hash AS fingerprint, i.ticket_id, t.number, t.created_at
          FROM idempotency i JOIN tickets t ON t.id = i.ticket_id
          WHERE i.site_id = ?1 AND i.key = ?2 AND i.created_at > ?3",
         site,
@@ -202,7 +211,7 @@ pub async fn list(db: &D1Database, site: &str, filter: &QueueFilter) -> Result<(
              WHERE site_id = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR priority = ?3)
                AND (?4 IS NULL OR needs_response = ?4) AND (?5 IS NULL OR category = ?5)
                AND (?6 IS NULL OR instr(lower(subject || ' ' || message || ' ' || email), lower(?6)) > 0)
-               AND (?7 IS NULL OR id < ?7)
+               AND (?7 IS NULL OR id < ?7) AND spam = ?9
              ORDER BY id DESC LIMIT ?8"
         ),
         site,
@@ -212,7 +221,8 @@ pub async fn list(db: &D1Database, site: &str, filter: &QueueFilter) -> Result<(
         &filter.category,
         &filter.query,
         &filter.cursor,
-        filter.limit + 1
+        filter.limit + 1,
+        i32::from(filter.spam)
     )?
     .all()
     .await?
@@ -223,8 +233,15 @@ pub async fn list(db: &D1Database, site: &str, filter: &QueueFilter) -> Result<(
 }
 
 /// Writes an agent's change (status, priority, tags, assignee of `ticket`) and its
-/// `ticket.updated` event, as one batch.
-pub async fn update(db: &D1Database, site: &str, ticket: &TicketSummary, event_id: &str) -> Result<(), ApiError> {
+/// `ticket.updated` event, as one batch; `webhook`: the site has one, so the event waits to be
+/// queued.
+pub async fn update(
+    db: &D1Database,
+    site: &str,
+    ticket: &TicketSummary,
+    event_id: &str,
+    webhook: bool,
+) -> Result<(), ApiError> {
     db.batch(vec![
         query!(
             db,
@@ -238,7 +255,7 @@ pub async fn update(db: &D1Database, site: &str, ticket: &TicketSummary, event_i
             &ticket.id,
             site
         )?,
-        event_statement(db, event_id, site, "ticket.updated", &ticket.id, &ticket.updated_at)?,
+        event_statement(db, event_id, site, "ticket.updated", &ticket.id, &ticket.updated_at, webhook)?,
     ])
     .await?;
     Ok(())
@@ -251,14 +268,53 @@ fn event_statement(
     kind: &str,
     ticket_id: &str,
     at: &str,
+    webhook: bool,
 ) -> worker::Result<worker::D1PreparedStatement> {
     query!(
         db,
-        "INSERT INTO events (id, site_id, kind, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO events (id, site_id, kind, ticket_id, created_at, webhook) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         id,
         site,
         kind,
         ticket_id,
-        at
+        at,
+        webhook.then_some("pending")
     )
+}
+
+/// Forgets idempotency keys older than [`IDEMPOTENCY_TTL_MS`]; returns how many.
+pub async fn purge_expired_keys(db: &D1Database, now_ms: u64) -> Result<u64, ApiError> {
+    let expired = now_ms.saturating_sub(IDEMPOTENCY_TTL_MS);
+    let done = query!(db, "DELETE FROM idempotency WHERE created_at <= ?1", expired)?.run().await?;
+    Ok(done.meta()?.and_then(|m| m.changes).unwrap_or(0) as u64)
+}
+
+/// A ticket event whose webhook job is still to be queued.
+#[derive(Debug, Deserialize)]
+pub struct PendingEvent {
+    pub id: String,
+    pub site_id: String,
+    pub kind: String,
+    pub ticket_id: String,
+    pub created_at: String,
+}
+
+/// Events still waiting to be queued that were written before `before` (RFC 3339), oldest first.
+pub async fn pending_webhooks(db: &D1Database, before: &str, limit: usize) -> Result<Vec<PendingEvent>, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT id, site_id, kind, ticket_id, created_at FROM events
+         WHERE webhook = 'pending' AND created_at < ?1 ORDER BY created_at LIMIT ?2",
+        before,
+        limit
+    )?
+    .all()
+    .await?
+    .results::<PendingEvent>()?)
+}
+
+/// Marks an event's webhook job as queued.
+pub async fn mark_queued(db: &D1Database, event_id: &str) -> Result<(), ApiError> {
+    query!(db, "UPDATE events SET webhook = 'queued' WHERE id = ?1", event_id)?.run().await?;
+    Ok(())
 }

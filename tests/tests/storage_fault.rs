@@ -1,0 +1,31 @@
+//! A storage fault on the intake path, alone in its test binary: holding the database's write
+//! lock would fail any other test's write that happened to run at the same moment.
+
+use tabdesk_tests::{ticket, unique, Api};
+
+fn own_site(api: &Api, prefix: &str) -> (String, String) {
+    let id = unique(prefix).chars().take(30).collect::<String>();
+    let token = api.create_site(&id);
+    (id, token)
+}
+
+#[test]
+fn a_storage_fault_on_intake_is_a_503_to_retry_and_loses_nothing() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, "fault");
+    let key = unique("k");
+    let t = ticket("While the disk was busy");
+    let failed = {
+        // Another writer holds the database: the worker's write cannot go through.
+        let lock = api.lock_stored();
+        let reply = api.create_ticket(&site, &t, &key);
+        drop(lock);
+        reply
+    };
+    let problem = failed.problem(503);
+    assert!(failed.header("retry-after").is_some(), "{problem}");
+    assert!(!failed.body.contains("D1") && !failed.body.contains("SQL"), "no internals: {}", failed.body);
+    let retried = api.create_ticket(&site, &t, &key);
+    assert_eq!(retried.status, 201, "{}", retried.body);
+    assert_eq!(api.tickets(&site, &token).len(), 1, "stored once");
+}
