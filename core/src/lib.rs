@@ -11,6 +11,7 @@ pub mod kb;
 pub mod lru;
 pub mod origin;
 pub mod problem;
+pub mod schema;
 pub mod site;
 pub mod text;
 pub mod ticket;

@@ -89,7 +89,7 @@ pub fn created(site: &str, id: String, number: i64, access_token: String, create
 }
 
 /// The agents' queue filters (`GET …/tickets?status=&priority=&needs_response=&category=&q=&cursor=&limit=`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueueFilter {
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,

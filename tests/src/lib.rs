@@ -82,50 +82,83 @@ impl Api {
         }
     }
 
-    /// The SQLite file behind one of the worker's local stores (`TABDESK_STATE`).
-    fn database(store: Store) -> rusqlite::Connection {
-        let kind = match store {
-            Store::D1 => "v3/d1/miniflare-D1DatabaseObject",
-            Store::Kv => "v3/kv/miniflare-KVNamespaceObject",
+    /// The SQLite files behind one kind of the worker's local storage (`TABDESK_STATE`): the
+    /// directory (D1), every site's store (the `SiteStore` Durable Objects), or KV.
+    fn databases(store: Store) -> Vec<rusqlite::Connection> {
+        let state = std::path::Path::new(&env("TABDESK_STATE")).join("v3");
+        let dirs: Vec<std::path::PathBuf> = match store {
+            Store::Directory => vec![state.join("d1/miniflare-D1DatabaseObject")],
+            Store::Kv => vec![state.join("kv/miniflare-KVNamespaceObject")],
+            Store::Sites => std::fs::read_dir(state.join("do"))
+                .map(|dirs| {
+                    dirs.filter_map(|d| Some(d.ok()?.path()))
+                        .filter(|p| p.to_string_lossy().ends_with("SiteStore"))
+                        .collect()
+                })
+                .unwrap_or_default(),
         };
-        let dir = std::path::Path::new(&env("TABDESK_STATE")).join(kind);
-        let files = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        let database = files
-            .filter_map(Result::ok)
-            .map(|f| f.path())
-            .find(|p| p.extension().is_some_and(|e| e == "sqlite") && p.file_stem().is_some_and(|s| s != "metadata"))
-            .unwrap_or_else(|| panic!("no local database in {}", dir.display()));
-        let db = rusqlite::Connection::open(&database).expect("the local database opens");
-        db.busy_timeout(Duration::from_secs(10)).expect("a busy timeout");
-        db
+        let files = dirs
+            .iter()
+            .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().filter_map(|f| Some(f.ok()?.path())));
+        files
+            .filter(|p| p.extension().is_some_and(|e| e == "sqlite") && p.file_stem().is_some_and(|s| s != "metadata"))
+            .map(|p| {
+                let db = rusqlite::Connection::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                db.busy_timeout(Duration::from_secs(10)).expect("a busy timeout");
+                db
+            })
+            .collect()
     }
 
-    /// The rows `sql` (with `?1`, `?2`… bound to `params`) finds in what the worker stored in
-    /// local D1, each column as text (NULL as `None`). Reads the SQLite file of the worker's
-    /// local state, so a test sees exactly what was written.
-    pub fn stored(&self, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
-        self.stored_in(Store::D1, sql, params)
+    /// The store of `site`, if it has one yet (a store is made by its site's first request).
+    fn site_database(site: &str) -> Option<rusqlite::Connection> {
+        Api::databases(Store::Sites).into_iter().find(|db| {
+            db.query_row("SELECT value FROM meta WHERE key = 'site'", [], |r| r.get::<_, String>(0))
+                .is_ok_and(|s| s == site)
+        })
     }
 
-    /// Changes what the worker stored in local D1, as a fault would (an event left unqueued, a
-    /// key aged past its window); returns the rows changed.
-    pub fn alter_stored(&self, sql: &str, params: &[&str]) -> usize {
-        Api::database(Store::D1)
-            .execute(sql, rusqlite::params_from_iter(params))
-            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    /// The rows `sql` (with `?1`, `?2`… bound to `params`) finds in `site`'s store, each column
+    /// as text (NULL as `None`); none when the site has no store yet. Reads the SQLite file of
+    /// the worker's local state, so a test sees exactly what was written.
+    pub fn stored(&self, site: &str, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
+        Api::site_database(site).map(|db| Api::rows(&db, sql, params)).unwrap_or_default()
     }
 
-    /// Holds a write lock on the worker's local D1 (as another writer, or a stalled disk, would)
-    /// until the returned connection is dropped.
-    pub fn lock_stored(&self) -> rusqlite::Connection {
-        let db = Api::database(Store::D1);
+    /// Changes what `site`'s store holds, as a fault would (an event left unqueued, a key aged
+    /// past its window); returns the rows changed.
+    pub fn alter_stored(&self, site: &str, sql: &str, params: &[&str]) -> usize {
+        let db = Api::site_database(site).unwrap_or_else(|| panic!("no store of {site}"));
+        db.execute(sql, rusqlite::params_from_iter(params)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Holds a write lock on `site`'s store (as another writer, or a stalled disk, would) until
+    /// the returned connection is dropped.
+    pub fn lock_stored(&self, site: &str) -> rusqlite::Connection {
+        let db = Api::site_database(site).unwrap_or_else(|| panic!("no store of {site}"));
         db.execute_batch("BEGIN EXCLUSIVE").expect("the write lock");
         db
     }
 
-    /// [`Api::stored`] in another of the worker's stores.
+    /// Runs `site`'s store upkeep now (as its alarm does each minute).
+    pub fn upkeep(&self, site: &str) -> Value {
+        let auth = format!("Bearer {}", self.operator_token);
+        let reply = self.send("POST", &format!("/v1/operator/sites/{site}/upkeep"), "", &[("Authorization", &auth)]);
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()
+    }
+
+    /// The rows of `sql` in one kind of the worker's storage, every database's after another.
     pub fn stored_in(&self, store: Store, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
-        let db = Api::database(store);
+        Api::databases(store).iter().flat_map(|db| Api::rows(db, sql, params)).collect()
+    }
+
+    /// [`Api::stored`], store by store: one list of rows per site's store.
+    pub fn stored_by_store(&self, sql: &str, params: &[&str]) -> Vec<Vec<Vec<Option<String>>>> {
+        Api::databases(Store::Sites).iter().map(|db| Api::rows(db, sql, params)).collect()
+    }
+
+    fn rows(db: &rusqlite::Connection, sql: &str, params: &[&str]) -> Vec<Vec<Option<String>>> {
         let mut statement = db.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
         let columns = statement.column_count();
         let rows = statement
@@ -151,13 +184,14 @@ impl Api {
     /// the worker writes after answering (statistics).
     pub fn stored_eventually(
         &self,
+        site: &str,
         sql: &str,
         params: &[&str],
         done: impl Fn(&[Vec<Option<String>>]) -> bool,
     ) -> Vec<Vec<Option<String>>> {
         let deadline = std::time::Instant::now() + Duration::from_secs(5);
         loop {
-            let rows = self.stored(sql, params);
+            let rows = self.stored(site, sql, params);
             if done(&rows) || std::time::Instant::now() > deadline {
                 return rows;
             }
@@ -217,12 +251,6 @@ impl Api {
         let mut all = vec![("Content-Type", "application/json")];
         all.extend_from_slice(headers);
         self.send("POST", path, &body.to_string(), &all)
-    }
-
-    /// Runs the worker's scheduled maintenance now (as its cron trigger would).
-    pub fn run_scheduled(&self) {
-        let reply = self.get("/__scheduled?cron=*+*+*+*+*", &[]);
-        assert_eq!(reply.status, 200, "{}", reply.body);
     }
 
     /// Files a ticket on `site` with `key`.
@@ -307,10 +335,13 @@ pub fn receiver(answer: impl Fn(usize) -> Answer + Send + 'static) -> (String, s
     (url, rx)
 }
 
-/// The worker's local stores a test can read.
+/// The worker's local storage a test can read.
 #[derive(Debug, Clone, Copy)]
 pub enum Store {
-    D1,
+    /// D1: sites, hashed tokens, pushed counts.
+    Directory,
+    /// Every site's own store (Durable Object).
+    Sites,
     /// Knowledge-base index blobs (table `_mf_entries`, column `key`).
     Kv,
 }

@@ -163,7 +163,7 @@ fn feedback_and_events_are_recorded_and_checked() {
 
     // What the answers said was recorded is what is stored, and nothing of the refused ones.
     let sql = "SELECT kind, article_id, data FROM events WHERE site_id = ?1 AND ticket_id IS NULL ORDER BY kind";
-    let rows = api.stored_eventually(sql, &[&site], |rows| rows.len() >= 5);
+    let rows = api.stored_eventually(&site, sql, &[&site], |rows| rows.len() >= 5);
     let got: Vec<(String, String, String)> = rows
         .into_iter()
         .map(|r| {

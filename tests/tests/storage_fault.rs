@@ -15,9 +15,10 @@ fn a_storage_fault_on_intake_is_a_503_to_retry_and_loses_nothing() {
     let (site, token) = own_site(&api, "fault");
     let key = unique("k");
     let t = ticket("While the disk was busy");
+    assert!(api.tickets(&site, &token).is_empty(), "the site's store exists, empty");
     let failed = {
         // Another writer holds the database: the worker's write cannot go through.
-        let lock = api.lock_stored();
+        let lock = api.lock_stored(&site);
         let reply = api.create_ticket(&site, &t, &key);
         drop(lock);
         reply

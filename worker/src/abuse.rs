@@ -45,10 +45,12 @@ pub fn check_origin(req: &Request, site: &Site) -> Result<(), ApiError> {
     }
 }
 
-/// The client's address: only Cloudflare's `CF-Connecting-IP`, which clients cannot forge
-/// through Cloudflare (X-Forwarded-For can be).
+/// The client's address: Cloudflare's `CF-Connecting-IP`, trusted only on a request that came
+/// through Cloudflare's edge (it carries `cf` properties, and Cloudflare overwrites the header
+/// there, so clients cannot forge it; X-Forwarded-For they can). Anything else — a runtime
+/// without Cloudflare in front, or no header — shares one strict bucket per site.
 pub fn client_ip(req: &Request) -> String {
-    header(req, "CF-Connecting-IP").unwrap_or_else(|| "unknown".into())
+    req.cf().and_then(|_| header(req, "CF-Connecting-IP")).unwrap_or_else(|| "untrusted".into())
 }
 
 /// 429 when this address sent too many requests of this kind to this site in the window.

@@ -12,6 +12,7 @@ use worker::{D1Database, Env, Request};
 use crate::cache::no_such_site;
 use crate::http::{header, ApiError};
 use crate::store;
+use crate::store::site::SiteStore;
 
 fn token(req: &Request) -> Result<String, ApiError> {
     let auth = header(req, "Authorization");
@@ -25,16 +26,19 @@ pub async fn admin(req: &Request, db: &D1Database, id: &str) -> Result<Site, Api
     found.ok_or_else(no_such_site)
 }
 
-/// Ticket `id` and its site, if the request carries that site's admin token: no token is 401,
-/// anything else that does not fit (unknown id, another site's token) is the same 404.
-pub async fn admin_of_ticket(req: &Request, db: &D1Database, id: &str) -> Result<(Site, TicketSummary), ApiError> {
-    token(req)?;
+/// Ticket `id` and its site (and store), if the request carries that site's admin token: the
+/// token names the site, whose store must hold the ticket. No token is 401; anything else that
+/// does not fit (unknown id, another site's token) is the same 404.
+pub async fn admin_of_ticket(req: &Request, env: &Env, id: &str) -> Result<(Site, SiteStore, TicketSummary), ApiError> {
+    let token = token(req)?;
     let not_found = || ApiError::from(problem::not_found("No such ticket."));
-    let owner = if is_id(id) { store::sites::of_ticket(db, id).await? } else { None };
-    let owner = owner.ok_or_else(not_found)?;
-    let site = admin(req, db, &owner).await.map_err(|_| not_found())?;
-    let ticket = store::tickets::find(db, &site.id, id).await?.ok_or_else(not_found)?;
-    Ok((site, ticket))
+    if !is_id(id) {
+        return Err(not_found());
+    }
+    let site = store::sites::find_by_token(&store::db(env)?, &hash_token(&token)).await?.ok_or_else(not_found)?;
+    let site_store = store::site::open(env, &site.id)?;
+    let ticket = site_store.ticket(id).await?.ok_or_else(not_found)?;
+    Ok((site, site_store, ticket))
 }
 
 /// Passes only with the `OPERATOR_TOKEN` secret; with the secret unset, nobody passes.

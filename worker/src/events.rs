@@ -12,7 +12,7 @@ use worker::{Context, Env, Request};
 use crate::abuse::{check_origin, rate_limit, Limit};
 use crate::http::{json, read_json, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
-use crate::store::events::Event;
+use crate::store::protocol::Event;
 use crate::{cache, store};
 
 /// What a statistics endpoint answers: which kind of event was taken.
@@ -26,14 +26,8 @@ pub fn record_later(env: &Env, ctx: &Context, site: &str, kind: &str, article_id
     let (env, site, kind, article_id) = (env.clone(), site.to_owned(), kind.to_owned(), article_id.map(str::to_owned));
     ctx.wait_until(async move {
         let written = async {
-            let event = Event {
-                id: new_id(now_ms(), random()?),
-                kind: &kind,
-                article_id: article_id.as_deref(),
-                data,
-                at: now_iso(),
-            };
-            store::events::record(&store::db(&env)?, &site, &event).await
+            let event = Event { id: new_id(now_ms(), random()?), kind: kind.clone(), article_id, data, at: now_iso() };
+            store::site::open(&env, &site)?.record_event(event).await
         };
         if let Err(e) = written.await {
             worker::console_error!("event {kind} of {site} not recorded: {e:?}");
@@ -47,7 +41,7 @@ pub async fn feedback(req: &mut Request, env: &Env, ctx: &Context, site_id: &str
     check_origin(req, &site)?;
     rate_limit(env, req, &site, Limit::Events).await?;
     let answer: KbFeedback = read_json(req).await?;
-    if !store::kb::exists(&store::db(env)?, &site.id, id).await? {
+    if !store::site::open(env, &site.id)?.article_exists(id).await? {
         return Err(problem::not_found("No such article.").into());
     }
     let kind = if answer.helpful { "kb.helpful" } else { "kb.unhelpful" };

@@ -3,8 +3,8 @@
 //! A key seen in the last 24 hours is answered first, before the anti-abuse checks: a retry
 //! whose Turnstile token was spent, or that took another time to fill, gets the first answer.
 //! A new request's key record, ticket (with the next per-site number) and event are one write
-//! (see `store::tickets::insert`); a concurrent repeat of the key writes nothing and gets the
-//! first answer replayed. Honeypot catches are stored as spam, out of the queue, and answered
+//! in the site's store, which looks the key up in the same synchronous run (see
+//! `store::object`): a concurrent repeat of the key writes nothing and gets the first answer. Honeypot catches are stored as spam, out of the queue, and answered
 //! like any other request.
 
 use tabdesk_core::domain::ids::{is_idempotency_key, new_id};
@@ -17,12 +17,13 @@ use tabdesk_core::token::{access_token, hash_token};
 use tabdesk_core::validate::{too_fast, validate_ticket};
 use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::NewTicket;
-use worker::{Context, D1Database, Env, Request};
+use worker::{Context, Env, Request};
 
 use crate::abuse::{check_origin, check_turnstile, rate_limit, Limit};
 use crate::http::{header, json, read_json, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
-use crate::store::tickets::{Inserted, KeyRecord};
+use crate::store::protocol::{Inserted, KeyRecord, NewTicket as NewRecord};
+use crate::store::site::SiteStore;
 use crate::{cache, settings, store, webhooks};
 
 fn idempotency_key(req: &Request) -> Result<String, ApiError> {
@@ -45,10 +46,6 @@ fn replay(site: &Site, record: KeyRecord, fingerprint: &str, secret: &str) -> Ap
     json(201, &created(&site.id, record.ticket_id, record.number, token, record.created_at))
 }
 
-async fn find_key(db: &D1Database, site: &Site, key: &str, now: u64) -> Result<Option<KeyRecord>, ApiError> {
-    store::tickets::find_key(db, &site.id, key, now).await
-}
-
 pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) -> ApiResult {
     // The site's config as cached in the isolate (at most a few seconds old): intake is a hot path.
     let site = cache::site(env, site_id).await?;
@@ -58,9 +55,9 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
     let request: NewTicket = read_json(req).await?;
     let secret = settings::secret(env)?;
     let print = fingerprint(&request);
-    let db = store::db(env)?;
+    let site_store: SiteStore = store::site::open(env, &site.id)?;
     let now = now_ms();
-    if let Some(record) = find_key(&db, &site, &key, now).await? {
+    if let Some(record) = site_store.find_key(&key, now).await? {
         return replay(&site, record, &print, &secret);
     }
     let accept_language = header(req, "Accept-Language");
@@ -80,22 +77,19 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
     let token = access_token(&secret, &ticket.id);
     let event_id = new_id(now, random()?);
     let webhook = site.config.webhook.is_some() && !spam;
-    let new = store::tickets::NewTicket {
-        key: &key,
-        fingerprint: &print,
-        access_token_hash: &hash_token(&token),
+    let new = NewRecord {
+        key,
+        fingerprint: print.clone(),
+        access_token_hash: hash_token(&token),
         spam,
         webhook,
-        event_id: &event_id,
+        event_id: event_id.clone(),
         now_ms: now,
     };
-    let number = match store::tickets::insert(&db, &site.id, &ticket, &new).await? {
+    let number = match site_store.insert_ticket(&ticket, new).await? {
         Inserted::Created(number) => number,
         // The same key was stored concurrently: answer as it was answered.
-        Inserted::NotStored(why) => {
-            let record = find_key(&db, &site, &key, now).await?.ok_or(ApiError::Unavailable(why))?;
-            return replay(&site, record, &print, &secret);
-        }
+        Inserted::KeyTaken(record) => return replay(&site, record, &print, &secret),
     };
     if webhook {
         webhooks::enqueue_later(

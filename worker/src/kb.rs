@@ -47,7 +47,8 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
 pub async fn article(req: &Request, env: &Env, ctx: &Context, site_id: &str, id: &str, url: &Url) -> ApiResult {
     let site = cache::site(env, site_id).await?;
     let preferred = [site.config.pick_locale(locale_param(url)), site.config.default_locale];
-    let article = store::kb::find(&store::db(env)?, &site.id, id, preferred)
+    let article = store::site::open(env, &site.id)?
+        .article(id, preferred)
         .await?
         .ok_or_else(|| ApiError::from(problem::not_found("No such article.")))?;
     // Reading is never refused; a client over the statistics limit is just not counted.
@@ -65,14 +66,14 @@ pub async fn article(req: &Request, env: &Env, ctx: &Context, site_id: &str, id:
 /// blob of the version before the one replaced is deleted: two versions are kept, the current
 /// and the one isolates may still be loading.
 pub async fn publish(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
-    let db = store::db(env)?;
-    let site = auth::admin(req, &db, site_id).await?;
+    let site = auth::admin(req, &store::db(env)?, site_id).await?;
+    let site_store = store::site::open(env, &site.id)?;
     let kb: KbPublish = read_json_up_to(req, MAX_KB_BODY_BYTES).await?;
     let errors = validate_publish(&kb, &site.config.locales);
     if !errors.is_empty() {
         return Err(problem::validation(errors).into());
     }
-    let base = store::kb::current_version(&db, &site.id).await?;
+    let base = site_store.kb_version().await?;
     if let Some(expected) = header(req, "If-Match") {
         if expected.trim().trim_matches('"') != base {
             return Err(problem::precondition_failed(format!(
@@ -89,21 +90,22 @@ pub async fn publish(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
     let version = new_id(now_ms(), random()?);
     let blobs = kv(env)?;
     blobs.put_bytes(&blob_key(&site.id, &version), &bytes).map_err(kv_error)?.execute().await.map_err(kv_error)?;
-    if !store::kb::replace(&db, &site.id, &stored, &base, &version, &now).await? {
+    let articles = stored.len();
+    if !site_store.replace_kb(stored, &base, &version, &now).await? {
         let _ = blobs.delete(&blob_key(&site.id, &version)).await;
         return Err(problem::conflict("Another publish landed while this one was prepared; publish again.").into());
     }
     blobs.put(&pointer_key(&site.id), version.as_str()).map_err(kv_error)?.execute().await.map_err(kv_error)?;
     // A later publish may have moved the pointer before this one did: the newest wins.
-    let latest = store::kb::current_version(&db, &site.id).await?;
+    let latest = site_store.kb_version().await?;
     if latest != version {
         blobs.put(&pointer_key(&site.id), latest.as_str()).map_err(kv_error)?.execute().await.map_err(kv_error)?;
     }
     cache::remember_index(&site.id, &version, Rc::new(index), bytes.len());
-    if let Some(old) = store::kb::replaced_by(&db, &site.id, &base).await? {
+    if let Some(old) = site_store.kb_replaced_by(&base).await? {
         if let Err(e) = blobs.delete(&blob_key(&site.id, &old)).await {
             worker::console_warn!("old index {old} of {} not deleted: {e}", site.id);
         }
     }
-    json(200, &KbPublished { version, articles: stored.len(), index_bytes: bytes.len() })
+    json(200, &KbPublished { version, articles, index_bytes: bytes.len() })
 }

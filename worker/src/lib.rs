@@ -10,7 +10,7 @@ mod events;
 mod http;
 mod intake;
 mod kb;
-mod maintenance;
+mod operator;
 mod platform;
 mod relay;
 mod routes;
@@ -21,16 +21,14 @@ mod tickets;
 mod webhooks;
 
 use tabdesk_core::webhook::WebhookJob;
-use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result};
+
+/// The Durable Object class of wrangler.toml (`SITE_STORE`).
+pub use store::object::SiteStore;
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(routes::handle(req, &env, &ctx).await)
-}
-
-#[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    maintenance::run(&env).await
 }
 
 #[event(queue)]

@@ -5,7 +5,7 @@ use tabdesk_core::problem;
 use worker::{Context, Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{embed, events, intake, kb, relay, sites, tickets};
+use crate::{embed, events, intake, kb, operator, relay, sites, tickets};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
     let method = req.method();
@@ -80,8 +80,16 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
             relay::key(req, env).await
         }
         ["v1", "operator", "sites"] => {
+            allow(method, &[Get, Post])?;
+            if *method == Post {
+                sites::create(req, env).await
+            } else {
+                operator::sites(req, env).await
+            }
+        }
+        ["v1", "operator", "sites", site, "upkeep"] => {
             allow(method, &[Post])?;
-            sites::create(req, env).await
+            operator::upkeep(req, env, site).await
         }
         _ => Err(problem::not_found("No such endpoint.").into()),
     }

@@ -15,25 +15,23 @@ use crate::{auth, store, webhooks};
 /// `GET /v1/admin/sites/{site}/tickets?status=&category=&priority=&needs_response=&q=&cursor=&limit=`:
 /// newest first.
 pub async fn list(req: &Request, env: &Env, site_id: &str, url: &Url) -> ApiResult {
-    let db = store::db(env)?;
-    let site = auth::admin(req, &db, site_id).await?;
+    let site = auth::admin(req, &store::db(env)?, site_id).await?;
     let filter = QueueFilter::parse(|name| param(url, name)).map_err(problem::validation)?;
-    let (tickets, more) = store::tickets::list(&db, &site.id, &filter).await?;
-    let next_cursor = if more { tickets.last().map(|t| t.id.clone()) } else { None };
-    json(200, &TicketPage { tickets, next_cursor })
+    let page = store::site::open(env, &site.id)?.tickets(&filter).await?;
+    let next_cursor = if page.more { page.tickets.last().map(|t| t.id.clone()) } else { None };
+    json(200, &TicketPage { tickets: page.tickets, next_cursor })
 }
 
 /// `GET /v1/admin/tickets/{id}`.
 pub async fn detail(req: &Request, env: &Env, id: &str) -> ApiResult {
-    let (_, ticket) = auth::admin_of_ticket(req, &store::db(env)?, id).await?;
+    let (_, _, ticket) = auth::admin_of_ticket(req, env, id).await?;
     json(200, &ticket)
 }
 
 /// `PATCH /v1/admin/tickets/{id}`: status, priority, tags, assignee. The change and its
 /// `ticket.updated` event are one write; the webhook is queued after it commits.
 pub async fn update(req: &mut Request, env: &Env, ctx: &Context, id: &str) -> ApiResult {
-    let db = store::db(env)?;
-    let (site, ticket) = auth::admin_of_ticket(req, &db, id).await?;
+    let (site, site_store, ticket) = auth::admin_of_ticket(req, env, id).await?;
     let change: TicketUpdate = read_json(req).await?;
     let errors = validate_update(&change);
     if !errors.is_empty() {
@@ -43,7 +41,7 @@ pub async fn update(req: &mut Request, env: &Env, ctx: &Context, id: &str) -> Ap
     updated.updated_at = now_iso();
     let event_id = new_id(now_ms(), random()?);
     let webhook = site.config.webhook.is_some();
-    store::tickets::update(&db, &site.id, &updated, &event_id, webhook).await?;
+    site_store.update_ticket(&updated, &event_id, webhook).await?;
     if webhook {
         webhooks::enqueue_later(
             env,

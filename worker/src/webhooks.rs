@@ -3,7 +3,7 @@
 //!
 //! What is guaranteed: every event of a site with a webhook is written with its ticket change,
 //! marked `pending`, and queued after the answer; an event still pending after a minute (the queue
-//! refused it) is queued again by the scheduled sweep. Deliveries go only where the outbound
+//! refused it) is queued by the site store's upkeep (its alarm). Deliveries go only where the outbound
 //! policy allows (public https hosts), never follow redirects, and give up on a receiver after
 //! [`DELIVERY_TIMEOUT_MS`]. One slow receiver does not hold up other sites': the messages of a
 //! batch are delivered side by side, and batches run concurrently on Cloudflare (the queue
@@ -31,15 +31,15 @@ const MIN_RETRY_SECONDS: u64 = 5;
 const MAX_RETRY_SECONDS: u64 = 3_600;
 
 /// Queues `job` and marks its event queued. Errors are logged: the event stays `pending`, and
-/// the scheduled sweep queues it later.
+/// the site store's upkeep queues it later.
 pub async fn enqueue(env: &Env, job: &WebhookJob) {
     let sent = match env.queue("WEBHOOKS") {
         Ok(queue) => queue.send(job).await.map_err(ApiError::from),
         Err(e) => Err(e.into()),
     };
     let marked = match sent {
-        Ok(()) => match store::db(env) {
-            Ok(db) => store::tickets::mark_queued(&db, &job.event_id).await,
+        Ok(()) => match store::site::open(env, &job.site_id) {
+            Ok(site_store) => site_store.mark_queued(&job.event_id).await,
             Err(e) => Err(e),
         },
         Err(e) => Err(e),
@@ -61,13 +61,12 @@ enum Outcome {
 }
 
 async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
-    let db = store::db(env)?;
-    if store::deliveries::is_delivered(&db, &job.event_id).await? {
+    let site = cache::load_site(env, &job.site_id).await?;
+    let site_store = store::site::open(env, &site.id)?;
+    if site_store.is_delivered(&job.event_id).await? {
         return Ok(Outcome::Done);
     }
-    let site = cache::load_site(env, &job.site_id).await?;
-    let (Some(hook), Some(ticket)) = (&site.config.webhook, store::tickets::find(&db, &site.id, &job.ticket_id).await?)
-    else {
+    let (Some(hook), Some(ticket)) = (&site.config.webhook, site_store.ticket(&job.ticket_id).await?) else {
         // The site removed its webhook, or the ticket is gone: nothing to send.
         return Ok(Outcome::Done);
     };
@@ -111,7 +110,7 @@ async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
     if !(200..300).contains(&status) {
         return Ok(Outcome::Retry(format!("the receiver answered {status} (redirects are not followed)")));
     }
-    store::deliveries::mark_delivered(&db, &job.event_id, &now_iso()).await?;
+    site_store.mark_delivered(&job.event_id, &now_iso()).await?;
     Ok(Outcome::Done)
 }
 

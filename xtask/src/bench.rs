@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -28,9 +28,8 @@ pub fn search() -> Result {
 const REQUESTS: usize = 3_000;
 const CLIENTS: usize = 32;
 
-/// `cargo xtask bench intake`: many clients filing requests at once against the local worker,
-/// then a check that every 2xx was stored exactly once.
-pub fn intake() -> Result {
+/// A fresh local worker for a benchmark, and the operator token.
+fn bench_worker() -> Result<(Worker, String)> {
     setup()?;
     build_all()?;
     let state = root().join("target/bench-state");
@@ -43,6 +42,48 @@ pub fn intake() -> Result {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let worker =
         step("start worker", || Worker::start(&state, port, Some(state.join("wrangler.log")), &test_configs()?))?;
+    Ok((worker, operator))
+}
+
+/// Files request `i` on `site`; returns its latency in ms and the ticket id of a 201. Each
+/// request comes from its own client address: the rate limit is not what is measured.
+fn file(agent: &ureq::Agent, base: &str, site: &str, i: usize) -> (f64, Option<String>) {
+    let body = json!({
+        "subject": format!("Load {i}"), "message": "Measuring intake.", "email": "load@example.com", "fill_ms": 5000
+    });
+    let t = Instant::now();
+    let reply = agent
+        .post(format!("{base}/v1/sites/{site}/tickets"))
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", &format!("load-{site}-{i}"))
+        .header("CF-Connecting-IP", &format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256))
+        .send(body.to_string().as_bytes());
+    let ms = t.elapsed().as_secs_f64() * 1000.0;
+    let id = reply
+        .ok()
+        .filter(|r| r.status() == 201)
+        .and_then(|mut r| r.body_mut().read_json::<Value>().ok().and_then(|v| v["id"].as_str().map(str::to_owned)));
+    (ms, id)
+}
+
+/// The `p`-quantile of sorted `values`.
+fn quantile(values: &[f64], p: f64) -> f64 {
+    values.get(((values.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(f64::NAN)
+}
+
+/// Whether `site` stores exactly the tickets `ids` (every 201, once, nothing else).
+fn stored_once(base: &str, site: &str, token: &str, ids: &[String]) -> Result<bool> {
+    let stored: Vec<String> =
+        all_tickets(base, site, token)?.iter().filter_map(|t| t["id"].as_str().map(str::to_owned)).collect();
+    let unique: BTreeSet<&String> = stored.iter().collect();
+    let answered: BTreeSet<&String> = ids.iter().collect();
+    Ok(unique.len() == stored.len() && unique == answered)
+}
+
+/// `cargo xtask bench intake`: many clients filing requests at once against the local worker,
+/// then a check that every 2xx was stored exactly once.
+pub fn intake() -> Result {
+    let (worker, operator) = bench_worker()?;
     let base = worker.url();
     let site = "load";
     let token = create_site(&base, &operator, site)?;
@@ -57,23 +98,7 @@ pub fn intake() -> Result {
                     let agent = agent();
                     let mut out = Vec::new();
                     for i in (c..REQUESTS).step_by(CLIENTS) {
-                        let body = json!({
-                            "subject": format!("Load {i}"), "message": "Measuring intake.", "email": "load@example.com",
-                            "fill_ms": 5000
-                        });
-                        let t = Instant::now();
-                        // A client address per request: the rate limit is not what is measured.
-                        let reply = agent
-                            .post(format!("{base}/v1/sites/{site}/tickets"))
-                            .header("Content-Type", "application/json")
-                            .header("Idempotency-Key", &format!("load-{i}"))
-                            .header("CF-Connecting-IP", &format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256))
-                            .send(body.to_string().as_bytes());
-                        let ms = t.elapsed().as_secs_f64() * 1000.0;
-                        let id = reply.ok().filter(|r| r.status() == 201).and_then(|mut r| {
-                            r.body_mut().read_json::<Value>().ok().and_then(|v| v["id"].as_str().map(str::to_owned))
-                        });
-                        out.push((ms, id));
+                        out.push(file(&agent, &base, site, i));
                     }
                     out
                 })
@@ -89,28 +114,127 @@ pub fn intake() -> Result {
         Ok((latencies, ids, errors, took))
     })?;
 
-    let stored: Vec<String> = step("bench: read back every ticket", || all_tickets(&base, site, &token))?
-        .iter()
-        .filter_map(|t| t["id"].as_str().map(str::to_owned))
-        .collect();
+    let once = step("bench: read back every ticket", || stored_once(&base, site, &token, &ids))?;
     drop(worker);
-    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
-    let unique: BTreeSet<&String> = stored.iter().collect();
-    let answered: BTreeSet<&String> = ids.iter().collect();
     println!();
-    println!("| requests | clients | 201 | errors | req/s | p50 ms | p99 ms | stored | stored once |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| requests | clients | 201 | errors | req/s | p50 ms | p99 ms | stored once |");
+    println!("|---|---|---|---|---|---|---|---|");
     println!(
-        "| {REQUESTS} | {CLIENTS} | {} | {errors} | {:.0} | {:.1} | {:.1} | {} | {} |",
+        "| {REQUESTS} | {CLIENTS} | {} | {errors} | {:.0} | {:.1} | {:.1} | {once} |",
         ids.len(),
         REQUESTS as f64 / took,
-        pct(0.5),
-        pct(0.99),
-        stored.len(),
-        unique.len() == stored.len() && unique == answered
+        quantile(&latencies, 0.5),
+        quantile(&latencies, 0.99),
     );
-    if unique != answered || unique.len() != stored.len() {
+    if !once {
         return Err("the stored tickets are not exactly the answered ones".into());
+    }
+    Ok(())
+}
+
+/// Sites of `cargo xtask bench sites`, requests per second of a quiet one, how much more the
+/// noisy one sends, and how long each phase lasts.
+const SITES: usize = 20;
+const QUIET_RATE: f64 = 4.0;
+const NOISY_FACTOR: usize = 10;
+const PHASE: Duration = Duration::from_secs(15);
+
+/// Sends requests to `site` at `rate` per second for [`PHASE`] from its own thread (a request
+/// that takes longer than the gap delays the next); returns latencies and ticket ids.
+fn paced(base: String, site: String, rate: f64, first: usize) -> std::thread::JoinHandle<Vec<(f64, Option<String>)>> {
+    std::thread::spawn(move || {
+        let agent = agent();
+        let gap = Duration::from_secs_f64(1.0 / rate);
+        let started = Instant::now();
+        let mut out = Vec::new();
+        let mut i = first;
+        while started.elapsed() < PHASE {
+            let due = started + gap * (i - first) as u32;
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            out.push(file(&agent, &base, &site, i));
+            i += 1;
+        }
+        out
+    })
+}
+
+/// One phase: every quiet site at [`QUIET_RATE`], and the noisy one at [`NOISY_FACTOR`] times
+/// that when `noisy`. Returns the quiet sites' sorted latencies, the noisy one's, every site's
+/// ticket ids, and the requests per second reached.
+fn phase(base: &str, sites: &[String], noisy: bool, first: usize) -> (Vec<f64>, Vec<f64>, Vec<Vec<String>>, f64) {
+    let started = Instant::now();
+    let mut threads: Vec<(usize, std::thread::JoinHandle<_>)> = sites[1..]
+        .iter()
+        .enumerate()
+        .map(|(n, s)| (n + 1, paced(base.to_owned(), s.clone(), QUIET_RATE, first)))
+        .collect();
+    if noisy {
+        // The noisy site: several paced threads, so its rate does not wait on its own latency.
+        for t in 0..NOISY_FACTOR {
+            threads.push((0, paced(base.to_owned(), sites[0].clone(), QUIET_RATE, first + t * 100_000)));
+        }
+    }
+    let (mut quiet, mut loud, mut ids) = (Vec::new(), Vec::new(), vec![Vec::new(); sites.len()]);
+    let mut sent = 0;
+    for (site, thread) in threads {
+        for (ms, id) in thread.join().unwrap_or_default() {
+            sent += 1;
+            if site == 0 { &mut loud } else { &mut quiet }.push(ms);
+            ids[site].extend(id);
+        }
+    }
+    quiet.sort_by(f64::total_cmp);
+    loud.sort_by(f64::total_cmp);
+    (quiet, loud, ids, sent as f64 / started.elapsed().as_secs_f64())
+}
+
+/// `cargo xtask bench sites`: twenty sites filing requests at once, one of them at ten times
+/// the others' rate; the quiet sites' latency with and without it, and every site's requests
+/// stored exactly once in its own store.
+pub fn sites() -> Result {
+    let (worker, operator) = bench_worker()?;
+    let base = worker.url();
+    let sites: Vec<String> = (0..SITES).map(|n| format!("site-{n:02}")).collect();
+    let tokens: Vec<String> = sites.iter().map(|s| create_site(&base, &operator, s)).collect::<Result<_>>()?;
+    let rate = QUIET_RATE as usize;
+    let (alone, _, ids_alone, rps_alone) =
+        step(&format!("bench: {} quiet sites at {rate} req/s each", SITES - 1), || Ok(phase(&base, &sites, false, 0)))?;
+    let (quiet, loud, ids_together, rps_together) =
+        step(&format!("bench: the same, and one site at {} req/s", rate * NOISY_FACTOR), || {
+            Ok(phase(&base, &sites, true, 1_000_000))
+        })?;
+    let once = step("bench: read back every site's tickets", || {
+        let mut all = true;
+        for (n, site) in sites.iter().enumerate() {
+            let ids: Vec<String> = ids_alone[n].iter().chain(&ids_together[n]).cloned().collect();
+            all &= stored_once(&base, site, &tokens[n], &ids)?;
+        }
+        Ok(all)
+    })?;
+    drop(worker);
+    let answered: usize = ids_alone.iter().chain(&ids_together).map(Vec::len).sum();
+    println!();
+    println!("| phase | req/s | quiet p50 ms | quiet p99 ms | noisy p50 ms | noisy p99 ms |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| quiet sites alone | {rps_alone:.0} | {:.1} | {:.1} | – | – |",
+        quantile(&alone, 0.5),
+        quantile(&alone, 0.99)
+    );
+    println!(
+        "| with a 10× site | {rps_together:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
+        quantile(&quiet, 0.5),
+        quantile(&quiet, 0.99),
+        quantile(&loud, 0.5),
+        quantile(&loud, 0.99)
+    );
+    let ratio = quantile(&quiet, 0.99) / quantile(&alone, 0.99);
+    println!();
+    println!("quiet p99 with the noisy site / alone: {ratio:.2} (budget 1.5); {answered} requests answered 201, each stored once in its own site's store: {once}");
+    if !once {
+        return Err("some site's stored tickets are not exactly its answered ones".into());
     }
     Ok(())
 }

@@ -110,19 +110,26 @@ pub fn restart_mid_burst(
     Ok(worker)
 }
 
-/// `ticket.created` events of `site` in the worker's local D1.
+/// `ticket.created` events of `site`'s tickets, in the sites' stores of the local state.
 fn created_events(state: &Path, site: &str) -> Result<usize> {
-    let dir = state.join("v3/d1/miniflare-D1DatabaseObject");
-    let file = std::fs::read_dir(&dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "sqlite") && p.file_stem().is_some_and(|s| s != "metadata"))
-        .ok_or_else(|| format!("no local D1 in {}", dir.display()))?;
-    let db = rusqlite::Connection::open(file)?;
-    let n: i64 = db.query_row(
-        "SELECT count(*) FROM events e JOIN tickets t ON t.id = e.ticket_id
-         WHERE e.kind = 'ticket.created' AND t.site_id = ?1",
-        [site],
-        |row| row.get(0),
-    )?;
-    Ok(n as usize)
+    let mut total = 0;
+    for dir in std::fs::read_dir(state.join("v3/do"))?.filter_map(|d| d.ok().map(|d| d.path())) {
+        if !dir.to_string_lossy().ends_with("SiteStore") {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir)?.filter_map(|e| e.ok().map(|e| e.path())) {
+            if !(file.extension().is_some_and(|e| e == "sqlite") && file.file_stem().is_some_and(|s| s != "metadata")) {
+                continue;
+            }
+            let db = rusqlite::Connection::open(&file)?;
+            let n: i64 = db.query_row(
+                "SELECT count(*) FROM events e JOIN tickets t ON t.id = e.ticket_id
+                 WHERE e.kind = 'ticket.created' AND t.site_id = ?1",
+                [site],
+                |row| row.get(0),
+            )?;
+            total += n as usize;
+        }
+    }
+    Ok(total)
 }

@@ -134,10 +134,7 @@ impl Worker {
         for config in configs {
             cmd.args(["--config", config]);
         }
-        // `--test-scheduled` lets tests run the scheduled maintenance (`/__scheduled`).
-        cmd.args(["--show-interactive-dev-session=false", "--test-scheduled", "--persist-to"])
-            .arg(persist)
-            .stdin(Stdio::null());
+        cmd.args(["--show-interactive-dev-session=false", "--persist-to"]).arg(persist).stdin(Stdio::null());
         if let Some(path) = &log {
             let file = File::create(path)?;
             cmd.stdout(file.try_clone()?).stderr(file);

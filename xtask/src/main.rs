@@ -27,7 +27,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   layers              each crate's modules in layers; fails on a module cycle
   kb publish --site S [--to URL] [--token T]   publish kb/S to a worker
   bench search        our search engine against SQLite FTS5 (BANKING77 relevance, latency)
-  bench intake        ticket intake under load on the local worker (throughput, latency, exactly once)";
+  bench intake        ticket intake under load on the local worker (throughput, latency, exactly once)
+  bench sites         20 sites at once, one at 10x the others' rate: the quiet sites' latency, exactly once";
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
         Some("kb") => kb::command(&args[1..]),
         Some("bench") if args.get(1).map(String::as_str) == Some("search") => bench::search(),
         Some("bench") if args.get(1).map(String::as_str) == Some("intake") => bench::intake(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("sites") => bench::sites(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -46,6 +46,12 @@ fn responses(ok: (u16, Value), errors: &[(u16, &str)]) -> Value {
     Value::Object(all)
 }
 
+/// A response with OpenAPI links to the operations its values lead to.
+fn linked(mut response: Value, links: Value) -> Value {
+    response["links"] = links;
+    response
+}
+
 fn path_param(name: &str, description: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "description": description,
             "schema": { "type": "string" } })
@@ -161,14 +167,13 @@ pub fn document() -> Value {
                 }],
                 "requestBody": request::<NewTicket>(),
                 "responses": responses(
-                    (201, body::<TicketCreated>("Stored (or the replay of the first answer to this key)")),
+                    (201, linked(body::<TicketCreated>("Stored (or the replay of the first answer to this key)"), json!({
+                        "GetTicket": { "operationId": "getTicket", "parameters": { "id": "$response.body#/id" } },
+                        "UpdateTicket": { "operationId": "updateTicket", "parameters": { "id": "$response.body#/id" } }
+                    }))),
                     &with(bad_body, &[(403, "Foreign origin or failed anti-bot check"), (404, "No such site"),
                         (429, "Too many requests"), (503, "Storage unavailable: retry with the same key after Retry-After")])
-                ),
-                "links": {
-                    "GetTicket": { "operationId": "getTicket", "parameters": { "id": "$response.body#/id" } },
-                    "UpdateTicket": { "operationId": "updateTicket", "parameters": { "id": "$response.body#/id" } }
-                }
+                )
             } },
             "/v1/relay-key": { "post": {
                 "operationId": "relayKey", "summary": "The widget's key for what it keeps in the host page's storage",

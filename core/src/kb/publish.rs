@@ -8,7 +8,7 @@ use crate::domain::Locale;
 use crate::wire::KbPublish;
 
 /// An article as stored for `GET …/kb/articles/{id}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StoredArticle {
     pub id: String,
     pub locale: Locale,

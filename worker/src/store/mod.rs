@@ -1,29 +1,19 @@
-//! The one module that speaks SQL. Handlers hand it domain types and get domain types back;
-//! every statement of the worker is here, parameterised, with `worker::query!` binding `None`
-//! as NULL. (Until the storage issue moves each site into its own Durable Object, all of it is
-//! one D1 database; this module is the seam that move replaces.)
+//! Storage. D1 holds only the directory: sites, their hashed tokens and the counts each site's
+//! store pushes for the operator (`sites`). Everything of one site — tickets, keys, events,
+//! webhook deliveries, the knowledge base — lives in that site's own Durable Object with SQLite
+//! storage (`object`), which the worker reaches through `site`. Every SQL statement of the
+//! worker is in this module.
 
-pub mod deliveries;
-pub mod events;
-pub mod kb;
+pub mod object;
+pub mod protocol;
+pub mod site;
 pub mod sites;
-pub mod tickets;
 
-use serde::de::DeserializeOwned;
 use worker::{D1Database, Env};
 
 use crate::http::ApiError;
 
+/// The directory (D1).
 pub fn db(env: &Env) -> Result<D1Database, ApiError> {
     Ok(env.d1("DB")?)
-}
-
-/// Reads JSON we stored ourselves: if it does not parse, that is our fault, not the client's.
-fn from_stored<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what} does not parse: {e}")))
-}
-
-/// JSON for a column (a `worker::Error`, so that it can be used among `query!` arguments).
-fn to_stored<T: serde::Serialize>(value: &T) -> worker::Result<String> {
-    serde_json::to_string(value).map_err(|e| worker::Error::RustError(e.to_string()))
 }

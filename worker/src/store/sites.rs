@@ -5,8 +5,17 @@ use tabdesk_core::config::SiteConfig;
 use tabdesk_core::site::Site;
 use worker::{query, D1Database};
 
-use super::{from_stored, to_stored};
 use crate::http::ApiError;
+
+/// Reads a site's stored configuration: if it does not parse, that is our fault.
+fn from_stored(what: &str, text: &str) -> Result<SiteConfig, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored {what} does not parse: {e}")))
+}
+
+/// JSON for a column (a `worker::Error`, so that it can be used among `query!` arguments).
+fn to_stored(config: &SiteConfig) -> worker::Result<String> {
+    serde_json::to_string(config).map_err(|e| worker::Error::RustError(e.to_string()))
+}
 
 #[derive(Deserialize)]
 struct SiteRow {
@@ -39,16 +48,37 @@ pub async fn find_with_token(db: &D1Database, id: &str, token_hash: &str) -> Res
         .transpose()
 }
 
-/// The site of ticket `ticket_id`, if the ticket exists.
-pub async fn of_ticket(db: &D1Database, ticket_id: &str) -> Result<Option<String>, ApiError> {
-    #[derive(Deserialize)]
-    struct Owner {
-        site_id: String,
-    }
-    Ok(query!(db, "SELECT site_id FROM tickets WHERE id = ?1", ticket_id)?
-        .first::<Owner>(None)
+/// The site whose admin token hashes to `token_hash`, if any.
+pub async fn find_by_token(db: &D1Database, token_hash: &str) -> Result<Option<Site>, ApiError> {
+    query!(db, "SELECT id, config FROM sites WHERE admin_token_hash = ?1", token_hash)?
+        .first::<SiteRow>(None)
         .await?
-        .map(|o| o.site_id))
+        .map(SiteRow::into_site)
+        .transpose()
+}
+
+/// A site with the counts its store last pushed (for the operator).
+#[derive(Debug, Deserialize, serde::Serialize)]
+pub struct SiteCounts {
+    pub id: String,
+    pub created_at: String,
+    pub tickets: Option<i64>,
+    pub open_tickets: Option<i64>,
+    pub spam: Option<i64>,
+    pub articles: Option<i64>,
+    pub counted_at: Option<String>,
+}
+
+/// Every site with its counts, oldest first.
+pub async fn all_with_counts(db: &D1Database) -> Result<Vec<SiteCounts>, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT s.id, s.created_at, c.tickets, c.open_tickets, c.spam, c.articles, c.updated_at AS counted_at
+         FROM sites s LEFT JOIN site_stats c ON c.site_id = s.id ORDER BY s.created_at, s.id"
+    )
+    .all()
+    .await?
+    .results::<SiteCounts>()?)
 }
 
 /// Creates a site; `false` when the id is taken.

@@ -1,0 +1,252 @@
+//! Tickets, their idempotency keys and numbers, and the events (statistics, webhook outbox) and
+//! webhook deliveries of a site's store.
+
+use serde::Deserialize;
+use tabdesk_core::domain::ids::ticket_number;
+use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
+use tabdesk_core::domain::{Locale, Priority, TicketStatus};
+use tabdesk_core::ticket::QueueFilter;
+use tabdesk_core::wire::TicketSummary;
+use worker::{Error, Result};
+
+use super::Db;
+use crate::store::protocol::{Event, Inserted, KeyRecord, NewTicket, Page};
+
+/// The first per-site number: four digits look like a real queue from day one.
+const FIRST_NUMBER: i64 = 1001;
+
+/// Every column a summary needs, for `SELECT {COLUMNS} FROM tickets`.
+const COLUMNS: &str = "id, number, subject, message, email, name, category, fields, status, priority, topic, \
+     needs_response, sales_lead, triage, tags, assignee, locale, context, viewed_articles, created_at, updated_at";
+
+fn stored<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|e| Error::RustError(format!("stored {what} does not parse: {e}")))
+}
+
+fn to_stored<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::RustError(e.to_string()))
+}
+
+#[derive(Deserialize)]
+struct TicketRow {
+    id: String,
+    number: i64,
+    subject: String,
+    message: String,
+    email: String,
+    name: Option<String>,
+    category: Option<String>,
+    fields: String,
+    status: String,
+    priority: String,
+    topic: String,
+    needs_response: i64,
+    sales_lead: i64,
+    triage: String,
+    tags: String,
+    assignee: Option<String>,
+    locale: String,
+    context: String,
+    viewed_articles: String,
+    created_at: String,
+    updated_at: String,
+}
+
+impl TicketRow {
+    fn into_summary(self, site: &str) -> Result<TicketSummary> {
+        let bad = |what: &str| Error::RustError(format!("stored {what} is not one we know"));
+        Ok(TicketSummary {
+            number: ticket_number(site, self.number),
+            subject: self.subject,
+            message: self.message,
+            email: self.email,
+            name: self.name,
+            category: self.category,
+            fields: stored("fields", &self.fields)?,
+            status: TicketStatus::parse(&self.status).ok_or_else(|| bad("status"))?,
+            priority: Priority::parse(&self.priority).ok_or_else(|| bad("priority"))?,
+            topic: self.topic,
+            needs_response: self.needs_response != 0,
+            sales_lead: self.sales_lead != 0,
+            triage: stored("triage", &self.triage)?,
+            tags: stored("tags", &self.tags)?,
+            assignee: self.assignee,
+            locale: Locale::from_tag(&self.locale).unwrap_or_default(),
+            context: stored("context", &self.context)?,
+            viewed_articles: stored("viewed_articles", &self.viewed_articles)?,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            id: self.id,
+        })
+    }
+}
+
+/// The record of `key` if it was stored in the last [`IDEMPOTENCY_TTL_MS`].
+pub fn find_key(db: &Db, site: &str, key: &str, now_ms: u64) -> Result<Option<KeyRecord>> {
+    let since = now_ms.saturating_sub(IDEMPOTENCY_TTL_MS) as i64;
+    db.first(
+        "SELECT i.body_hash AS fingerprint, i.ticket_id, t.number, t.created_at
+         FROM idempotency i JOIN tickets t ON t.id = i.ticket_id
+         WHERE i.site_id = ? AND i.key = ? AND i.created_at > ?",
+        vec![site.into(), key.into(), since.into()],
+    )
+}
+
+/// Stores a ticket with its key record, its number and its `ticket.created` event, unless the
+/// key is taken. One synchronous run of statements: nothing else runs between the look-up and
+/// the writes, and they commit together.
+pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> Result<Inserted> {
+    if let Some(record) = find_key(db, site, &new.key, new.now_ms)? {
+        return Ok(Inserted::KeyTaken(record));
+    }
+    let expired = new.now_ms.saturating_sub(IDEMPOTENCY_TTL_MS) as i64;
+    db.exec(
+        "DELETE FROM idempotency WHERE site_id = ? AND key = ? AND created_at <= ?",
+        vec![site.into(), new.key.as_str().into(), expired.into()],
+    )?;
+    #[derive(Deserialize)]
+    struct Next {
+        number: i64,
+    }
+    let number = db
+        .first::<Next>("SELECT coalesce(max(number) + 1, ?) AS number FROM tickets", vec![FIRST_NUMBER.into()])?
+        .map_or(FIRST_NUMBER, |n| n.number);
+    db.exec(
+        "INSERT INTO idempotency (site_id, key, body_hash, ticket_id, created_at) VALUES (?, ?, ?, ?, ?)",
+        vec![
+            site.into(),
+            new.key.as_str().into(),
+            new.fingerprint.as_str().into(),
+            ticket.id.as_str().into(),
+            (new.now_ms as i64).into(),
+        ],
+    )?;
+    db.exec(
+        "INSERT INTO tickets (id, site_id, number, subject, message, email, name, category, fields, context,
+                              viewed_articles, locale, status, priority, topic, needs_response, sales_lead,
+                              triage, access_token_hash, created_at, updated_at, spam)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            ticket.id.as_str().into(),
+            site.into(),
+            number.into(),
+            ticket.subject.as_str().into(),
+            ticket.message.as_str().into(),
+            ticket.email.as_str().into(),
+            ticket.name.as_deref().into(),
+            ticket.category.as_deref().into(),
+            to_stored(&ticket.fields)?.into(),
+            to_stored(&ticket.context)?.into(),
+            to_stored(&ticket.viewed_articles)?.into(),
+            ticket.locale.tag().into(),
+            ticket.status.as_str().into(),
+            ticket.priority.as_str().into(),
+            ticket.topic.as_str().into(),
+            i64::from(ticket.needs_response).into(),
+            i64::from(ticket.sales_lead).into(),
+            to_stored(&ticket.triage)?.into(),
+            new.access_token_hash.as_str().into(),
+            ticket.created_at.as_str().into(),
+            ticket.created_at.as_str().into(),
+            i64::from(new.spam).into(),
+        ],
+    )?;
+    ticket_event(db, &new.event_id, site, "ticket.created", &ticket.id, &ticket.created_at, new.webhook)?;
+    Ok(Inserted::Created(number))
+}
+
+fn ticket_event(db: &Db, id: &str, site: &str, kind: &str, ticket_id: &str, at: &str, webhook: bool) -> Result<()> {
+    db.exec(
+        "INSERT INTO events (id, site_id, kind, ticket_id, created_at, webhook) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![id.into(), site.into(), kind.into(), ticket_id.into(), at.into(), webhook.then_some("pending").into()],
+    )?;
+    Ok(())
+}
+
+/// One ticket, if it exists.
+pub fn find(db: &Db, site: &str, id: &str) -> Result<Option<TicketSummary>> {
+    db.first::<TicketRow>(&format!("SELECT {COLUMNS} FROM tickets WHERE id = ?"), vec![id.into()])?
+        .map(|r| r.into_summary(site))
+        .transpose()
+}
+
+/// A page of the queue, newest first.
+pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
+    // `instr` on lowercased text: a plain substring match, with no LIKE wildcards to escape.
+    let rows: Vec<TicketRow> = db.rows(
+        &format!(
+            "SELECT {COLUMNS} FROM tickets
+             WHERE spam = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR priority = ?3)
+               AND (?4 IS NULL OR needs_response = ?4) AND (?5 IS NULL OR category = ?5)
+               AND (?6 IS NULL OR instr(lower(subject || ' ' || message || ' ' || email), lower(?6)) > 0)
+               AND (?7 IS NULL OR id < ?7)
+             ORDER BY id DESC LIMIT ?8"
+        ),
+        vec![
+            i64::from(filter.spam).into(),
+            filter.status.map(TicketStatus::as_str).into(),
+            filter.priority.map(Priority::as_str).into(),
+            filter.needs_response.map(i64::from).into(),
+            filter.category.as_deref().into(),
+            filter.query.as_deref().into(),
+            filter.cursor.as_deref().into(),
+            (filter.limit as i64 + 1).into(),
+        ],
+    )?;
+    let more = rows.len() > filter.limit;
+    let tickets = rows.into_iter().take(filter.limit).map(|r| r.into_summary(site)).collect::<Result<_>>()?;
+    Ok(Page { tickets, more })
+}
+
+/// Writes an agent's change (status, priority, tags, assignee) and its `ticket.updated` event.
+pub fn update(db: &Db, site: &str, ticket: &TicketSummary, event_id: &str, webhook: bool) -> Result<()> {
+    db.exec(
+        "UPDATE tickets SET status = ?, priority = ?, tags = ?, assignee = ?, updated_at = ? WHERE id = ?",
+        vec![
+            ticket.status.as_str().into(),
+            ticket.priority.as_str().into(),
+            to_stored(&ticket.tags)?.into(),
+            ticket.assignee.as_deref().into(),
+            ticket.updated_at.as_str().into(),
+            ticket.id.as_str().into(),
+        ],
+    )?;
+    ticket_event(db, event_id, site, "ticket.updated", &ticket.id, &ticket.updated_at, webhook)
+}
+
+/// Records a widget event (statistics).
+pub fn record_event(db: &Db, site: &str, event: &Event) -> Result<()> {
+    db.exec(
+        "INSERT INTO events (id, site_id, kind, article_id, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        vec![
+            event.id.as_str().into(),
+            site.into(),
+            event.kind.as_str().into(),
+            event.article_id.as_deref().into(),
+            event.data.as_deref().into(),
+            event.at.as_str().into(),
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn mark_queued(db: &Db, event_id: &str) -> Result<()> {
+    db.exec("UPDATE events SET webhook = 'queued' WHERE id = ?", vec![event_id.into()])?;
+    Ok(())
+}
+
+pub fn is_delivered(db: &Db, event_id: &str) -> Result<bool> {
+    #[derive(Deserialize)]
+    struct Found {}
+    Ok(db
+        .first::<Found>("SELECT 1 AS found FROM webhook_deliveries WHERE event_id = ?", vec![event_id.into()])?
+        .is_some())
+}
+
+pub fn mark_delivered(db: &Db, event_id: &str, at: &str) -> Result<()> {
+    db.exec(
+        "INSERT OR IGNORE INTO webhook_deliveries (event_id, delivered_at) VALUES (?, ?)",
+        vec![event_id.into(), at.into()],
+    )?;
+    Ok(())
+}

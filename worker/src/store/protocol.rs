@@ -1,0 +1,138 @@
+//! What the worker asks of a site's store (its Durable Object) and what it answers: one JSON
+//! command per request, one JSON reply. Internal to the worker (the API's wire types are core's).
+
+use serde::{Deserialize, Serialize};
+use tabdesk_core::domain::Locale;
+use tabdesk_core::kb::publish::StoredArticle;
+use tabdesk_core::ticket::QueueFilter;
+use tabdesk_core::wire::TicketSummary;
+
+/// The header that names the site a command is for (the object learns its site from it).
+pub const SITE_HEADER: &str = "Tabdesk-Site";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Command {
+    /// Stores a new request exactly once per key: if the key is taken (within its window), its
+    /// record comes back instead and nothing is written.
+    InsertTicket {
+        ticket: TicketSummary,
+        new: NewTicket,
+    },
+    FindKey {
+        key: String,
+        now_ms: u64,
+    },
+    FindTicket {
+        id: String,
+    },
+    ListTickets {
+        filter: QueueFilter,
+    },
+    UpdateTicket {
+        ticket: TicketSummary,
+        event_id: String,
+        webhook: bool,
+    },
+    RecordEvent {
+        event: Event,
+    },
+    MarkQueued {
+        event_id: String,
+    },
+    IsDelivered {
+        event_id: String,
+    },
+    MarkDelivered {
+        event_id: String,
+        at: String,
+    },
+    KbVersion,
+    KbReplacedBy {
+        version: String,
+    },
+    ReplaceKb {
+        articles: Vec<StoredArticle>,
+        base: String,
+        version: String,
+        now: String,
+    },
+    FindArticle {
+        id: String,
+        preferred: [Locale; 2],
+    },
+    ArticleExists {
+        id: String,
+    },
+    /// Runs the store's upkeep now (as its alarm does).
+    Maintain,
+}
+
+/// How a new ticket is written, besides the ticket itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewTicket {
+    pub key: String,
+    /// [`tabdesk_core::ticket::fingerprint`] of the request.
+    pub fingerprint: String,
+    pub access_token_hash: String,
+    /// A honeypot catch: kept, but out of the queue.
+    pub spam: bool,
+    /// Whether the site has a webhook, so the event waits to be queued.
+    pub webhook: bool,
+    pub event_id: String,
+    pub now_ms: u64,
+}
+
+/// What a request's `Idempotency-Key` is stored with: enough to replay the first answer (the
+/// access token is derived again from the ticket id; it is never stored).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeyRecord {
+    pub fingerprint: String,
+    pub ticket_id: String,
+    pub number: i64,
+    pub created_at: String,
+}
+
+/// How a ticket write ended.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inserted {
+    /// Stored, with this per-site number.
+    Created(i64),
+    /// The key was taken: its first answer.
+    KeyTaken(KeyRecord),
+}
+
+/// A page of the queue and whether more follow.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Page {
+    pub tickets: Vec<TicketSummary>,
+    pub more: bool,
+}
+
+/// A widget event (statistics).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub kind: String,
+    pub article_id: Option<String>,
+    /// JSON details (a search's query and result count).
+    pub data: Option<String>,
+    pub at: String,
+}
+
+/// What an object's upkeep did.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Upkeep {
+    pub purged_keys: u64,
+    pub queued_webhooks: usize,
+}
+
+/// The counts a store pushes to the directory, for the operator's view across sites.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    pub tickets: i64,
+    pub open_tickets: i64,
+    pub spam: i64,
+    pub articles: i64,
+}
