@@ -1,7 +1,7 @@
 //! Every user-facing string, in every [`Locale`]. The widget, the console and the worker's
 //! validation messages read them from here, so a missing translation is a compile error.
 
-use crate::domain::{plural, Locale, Plural};
+use crate::domain::{plural, Locale, Plural, TicketStatus};
 
 /// Fixed strings of one language.
 #[derive(Debug)]
@@ -56,6 +56,17 @@ pub struct Strings {
     pub suggestions: &'static str,
     pub loading: &'static str,
     pub article_failed: &'static str,
+    pub my_requests: &'static str,
+    pub no_requests: &'static str,
+    pub requests_failed: &'static str,
+    pub unread: &'static str,
+    pub you: &'static str,
+    pub support_team: &'static str,
+    pub reply_label: &'static str,
+    pub send_reply: &'static str,
+    pub reply_queued: &'static str,
+    pub delete_my_data: &'static str,
+    pub thread_failed: &'static str,
 }
 
 const EN: Strings = Strings {
@@ -109,6 +120,17 @@ const EN: Strings = Strings {
     suggestions: "These articles may help",
     loading: "Loading…",
     article_failed: "Could not load the article. Please try again.",
+    my_requests: "My requests",
+    no_requests: "No requests yet",
+    requests_failed: "Could not load your requests. Please try again later.",
+    unread: "New reply",
+    you: "You",
+    support_team: "Support",
+    reply_label: "Your reply",
+    send_reply: "Reply",
+    reply_queued: "Saved, waiting for the connection: your reply will be sent as soon as it is back.",
+    delete_my_data: "Delete my data on this device",
+    thread_failed: "Could not load the conversation. Please try again later.",
 };
 
 const RU: Strings = Strings {
@@ -162,6 +184,17 @@ const RU: Strings = Strings {
     suggestions: "Возможно, помогут эти статьи",
     loading: "Загружаем…",
     article_failed: "Не удалось загрузить статью. Попробуйте ещё раз.",
+    my_requests: "Мои обращения",
+    no_requests: "Обращений пока нет",
+    requests_failed: "Не удалось загрузить ваши обращения. Попробуйте позже.",
+    unread: "Новый ответ",
+    you: "Вы",
+    support_team: "Поддержка",
+    reply_label: "Ваш ответ",
+    send_reply: "Ответить",
+    reply_queued: "Сохранено, ждём связь: ответ уйдёт, как только она появится.",
+    delete_my_data: "Удалить мои данные на этом устройстве",
+    thread_failed: "Не удалось загрузить переписку. Попробуйте позже.",
 };
 
 /// The fixed strings of `locale`.
@@ -182,6 +215,34 @@ pub fn articles_found(locale: Locale, n: u64) -> String {
         (Locale::Ru, _) => "статей найдено",
     };
     format!("{n} {noun}")
+}
+
+/// A request's status as its customer reads it.
+pub fn status_name(locale: Locale, status: TicketStatus) -> &'static str {
+    match (locale, status) {
+        (Locale::En, TicketStatus::New) => "New",
+        (Locale::En, TicketStatus::Open) => "Open",
+        (Locale::En, TicketStatus::Pending) => "Awaiting your reply",
+        (Locale::En, TicketStatus::Solved) => "Solved",
+        (Locale::En, TicketStatus::Closed) => "Closed",
+        (Locale::Ru, TicketStatus::New) => "Новое",
+        (Locale::Ru, TicketStatus::Open) => "В работе",
+        (Locale::Ru, TicketStatus::Pending) => "Ждём вашего ответа",
+        (Locale::Ru, TicketStatus::Solved) => "Решено",
+        (Locale::Ru, TicketStatus::Closed) => "Закрыто",
+    }
+}
+
+/// "2 new replies" over the customer's requests, with the right plural form.
+pub fn new_replies(locale: Locale, n: u64) -> String {
+    let words = match (locale, plural(locale, n)) {
+        (Locale::En, Plural::One) => "new reply",
+        (Locale::En, _) => "new replies",
+        (Locale::Ru, Plural::One) => "новый ответ",
+        (Locale::Ru, Plural::Few) => "новых ответа",
+        (Locale::Ru, _) => "новых ответов",
+    };
+    format!("{n} {words}")
 }
 
 /// "At most 200 characters." — Russian takes the genitive after «не более».
@@ -274,6 +335,10 @@ mod tests {
         assert_eq!(out_of_range(Locale::En, Some(0.0), Some(2.5)), "A number from 0 to 2.5.");
         assert_eq!(out_of_range(Locale::Ru, Some(-0.75), None), "Не меньше -0.75.");
         assert_eq!(out_of_range(Locale::En, None, Some(1000000.0)), "At most 1000000.");
+        assert_eq!(new_replies(Locale::Ru, 1), "1 новый ответ");
+        assert_eq!(new_replies(Locale::Ru, 3), "3 новых ответа");
+        assert_eq!(new_replies(Locale::Ru, 12), "12 новых ответов");
+        assert_eq!(new_replies(Locale::En, 2), "2 new replies");
     }
 
     #[test]

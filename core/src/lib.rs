@@ -3,6 +3,7 @@
 //! The worker, the widget and the console are thin adapters around these modules, so one
 //! definition of every wire type and rule serves both ends of each request.
 
+pub mod agents;
 pub mod config;
 pub mod domain;
 pub mod form;

@@ -37,6 +37,19 @@ pub const SITE_STORE: &[&str] = &[
        PRIMARY KEY (site_id, base_version))",
     // 2: the queue's own index (newest first, spam apart, by status).
     "CREATE INDEX IF NOT EXISTS tickets_by_queue ON tickets (spam, status, id DESC)",
+    // 3: threads. The request itself becomes each existing ticket's first public message; replies
+    // and notes follow, each once per idempotency key.
+    "CREATE TABLE IF NOT EXISTS messages (
+       id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, author_kind TEXT NOT NULL, author_name TEXT,
+       author_id TEXT, body TEXT NOT NULL, visibility TEXT NOT NULL, created_at TEXT NOT NULL);
+     CREATE INDEX IF NOT EXISTS messages_by_ticket ON messages (ticket_id, created_at, id);
+     INSERT OR IGNORE INTO messages (id, ticket_id, author_kind, author_name, body, visibility, created_at)
+       SELECT id, id, 'customer', name, message, 'public', created_at FROM tickets;
+     CREATE TABLE IF NOT EXISTS ticket_search (ticket_id TEXT PRIMARY KEY, text TEXT NOT NULL);
+     INSERT OR IGNORE INTO ticket_search (ticket_id, text)
+       SELECT id, lower(subject || ' ' || message || ' ' || email) FROM tickets;
+     CREATE TABLE IF NOT EXISTS message_keys (
+       key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, message_id TEXT NOT NULL, created_at INTEGER NOT NULL)",
 ];
 
 /// The version a store has once every step is applied.

@@ -6,11 +6,15 @@ use crate::domain::ids::{is_id, ticket_number};
 use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
 use crate::domain::{FieldError, Locale, Priority, TicketStatus};
 use crate::form::{check_category, clean_fields};
+use crate::text::fold;
 use crate::token::hash_token;
 use crate::triage::triage;
 use crate::url::minimize;
 use crate::validate::check_query;
-use crate::wire::{NewTicket, TicketCreated, TicketSummary, TicketUpdate};
+use crate::wire::{
+    Author, AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage, NewTicket, TicketCreated, TicketSummary,
+    TicketUpdate, Visibility,
+};
 
 /// The part of a submission that makes it this request: everything the customer wrote and
 /// where, but not how long the form took, the anti-bot token (spent after one use) or the
@@ -95,7 +99,12 @@ pub struct QueueFilter {
     pub priority: Option<Priority>,
     pub needs_response: Option<bool>,
     pub category: Option<String>,
-    /// A case-insensitive substring of subject, message or email.
+    pub channel: Option<String>,
+    pub locale: Option<Locale>,
+    /// An agent's name or id as set in `assignee`; `none` for unassigned tickets.
+    pub assignee: Option<String>,
+    pub sales_lead: Option<bool>,
+    /// A substring of subject, message or email, folded like them (any case, `ё` as `е`).
     pub query: Option<String>,
     /// The last id of the previous page: this page starts after it.
     pub cursor: Option<String>,
@@ -125,7 +134,11 @@ impl QueueFilter {
                 invalid("priority", "One of low, normal, high, urgent.");
             }
         }
-        for (name, target) in [("needs_response", &mut filter.needs_response), ("spam", &mut spam)] {
+        for (name, target) in [
+            ("needs_response", &mut filter.needs_response),
+            ("sales_lead", &mut filter.sales_lead),
+            ("spam", &mut spam),
+        ] {
             match get(name).as_deref() {
                 None => {}
                 Some("true") => *target = Some(true),
@@ -135,6 +148,14 @@ impl QueueFilter {
         }
         filter.spam = spam == Some(true);
         filter.category = get("category");
+        filter.channel = get("channel");
+        filter.assignee = get("assignee");
+        if let Some(locale) = get("locale") {
+            filter.locale = Locale::from_tag(&locale);
+            if filter.locale.is_none() {
+                invalid("locale", "ru or en.");
+            }
+        }
         if let Some(cursor) = get("cursor") {
             if is_id(&cursor) {
                 filter.cursor = Some(cursor);
@@ -150,13 +171,75 @@ impl QueueFilter {
         }
         if let Some(q) = get("q") {
             errors.extend(check_query("q", &q));
-            filter.query = Some(q.trim().to_owned());
+            filter.query = Some(fold(q.trim()));
         }
         if errors.is_empty() {
             Ok(filter)
         } else {
             Err(errors)
         }
+    }
+}
+
+/// The customer's view of a ticket: its public messages only, never an internal note.
+pub fn customer_view(ticket: &TicketSummary, thread: &[Message]) -> CustomerTicket {
+    CustomerTicket {
+        id: ticket.id.clone(),
+        number: ticket.number.clone(),
+        subject: ticket.subject.clone(),
+        status: ticket.status,
+        created_at: ticket.created_at.clone(),
+        updated_at: ticket.updated_at.clone(),
+        messages: thread.iter().filter(|m| m.visibility == Visibility::Public).cloned().collect(),
+    }
+}
+
+/// A request at a glance for its customer: the newest public agent reply marks it unread until
+/// the widget has shown that reply.
+pub fn customer_summary(ticket: &TicketSummary, thread: &[Message]) -> CustomerSummary {
+    let reply = thread.iter().rev().find(|m| m.author.kind == AuthorKind::Agent && m.visibility == Visibility::Public);
+    CustomerSummary {
+        id: ticket.id.clone(),
+        number: ticket.number.clone(),
+        subject: ticket.subject.clone(),
+        status: ticket.status,
+        updated_at: ticket.updated_at.clone(),
+        last_reply_id: reply.map(|m| m.id.clone()),
+        last_reply_at: reply.map(|m| m.created_at.clone()),
+    }
+}
+
+/// Whether a request has an agent reply its customer has not been shown: `seen` is the reply
+/// the widget showed last (it keeps it on the device).
+pub fn is_unread(summary: &CustomerSummary, seen: Option<&str>) -> bool {
+    summary.last_reply_id.as_deref().is_some_and(|reply| Some(reply) != seen)
+}
+
+/// The first message of a ticket's thread: the request itself, as its customer wrote it.
+pub fn first_message(ticket: &TicketSummary, id: String) -> Message {
+    Message {
+        id,
+        author: Author { kind: AuthorKind::Customer, name: ticket.name.clone(), agent_id: None },
+        body: ticket.message.clone(),
+        visibility: Visibility::Public,
+        created_at: ticket.created_at.clone(),
+    }
+}
+
+/// A message as it is stored: trimmed, by `author`; customers write only public messages.
+pub fn message(new: &NewMessage, author: Author, id: String, now: String) -> Message {
+    let visibility = if author.kind == AuthorKind::Customer { Visibility::Public } else { new.visibility };
+    Message { id, author, body: new.body.trim().to_owned(), visibility, created_at: now }
+}
+
+/// The status a ticket takes when `message` is added: a customer's reply reopens a ticket that
+/// was solved or waiting on them; an agent's public reply to a new ticket opens it; an internal
+/// note changes nothing.
+pub fn status_after(status: TicketStatus, message: &Message) -> TicketStatus {
+    match (message.author.kind, message.visibility, status) {
+        (AuthorKind::Customer, _, TicketStatus::Solved | TicketStatus::Pending) => TicketStatus::Open,
+        (AuthorKind::Agent, Visibility::Public, TicketStatus::New) => TicketStatus::Open,
+        _ => status,
     }
 }
 
@@ -253,12 +336,19 @@ mod tests {
         let params = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
         };
-        let f = QueueFilter::parse(params(&[("status", "open"), ("needs_response", "true"), ("q", " Роутер ")]));
+        let f = QueueFilter::parse(params(&[("status", "open"), ("needs_response", "true"), ("q", " РОУТЁР ")]));
         let f = f.unwrap();
         assert_eq!(
             (f.status, f.needs_response, f.query.as_deref()),
-            (Some(TicketStatus::Open), Some(true), Some("Роутер"))
+            (Some(TicketStatus::Open), Some(true), Some("роутер"))
         );
+        let more =
+            QueueFilter::parse(params(&[("locale", "ru"), ("sales_lead", "true"), ("assignee", "none")])).unwrap();
+        assert_eq!(
+            (more.locale, more.sales_lead, more.assignee.as_deref()),
+            (Some(Locale::Ru), Some(true), Some("none"))
+        );
+        assert_eq!(QueueFilter::parse(params(&[("locale", "de")])).unwrap_err()[0].field, "locale");
         assert_eq!(f.limit, DEFAULT_PAGE);
         assert_eq!(
             QueueFilter::parse(params(&[("status", "")])).unwrap(),
@@ -267,6 +357,36 @@ mod tests {
         let bad = QueueFilter::parse(params(&[("status", "done"), ("cursor", "x"), ("limit", "0"), ("priority", "p")]));
         let fields: Vec<String> = bad.unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["status", "priority", "cursor", "limit"]);
+    }
+
+    #[test]
+    fn customers_see_public_messages_and_replies_move_the_status() {
+        let t = ticket();
+        let agent = Author { kind: AuthorKind::Agent, name: Some("Olga".into()), agent_id: Some("a1".into()) };
+        let customer = Author { kind: AuthorKind::Customer, name: None, agent_id: None };
+        let note = NewMessage { body: " internal ".into(), visibility: Visibility::Internal };
+        let reply = NewMessage { body: "Public answer".into(), visibility: Visibility::Public };
+        let thread = vec![
+            first_message(&t, "m1".into()),
+            message(&note, agent.clone(), "m2".into(), "now".into()),
+            message(&reply, agent, "m3".into(), "now".into()),
+        ];
+        assert_eq!(thread[1].body, "internal");
+        let view = customer_view(&t, &thread);
+        let seen: Vec<&str> = view.messages.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(seen, ["m1", "m3"], "never the internal note");
+        let sneaky = message(&note, customer, "m4".into(), "now".into());
+        assert_eq!(sneaky.visibility, Visibility::Public, "customers cannot write internal notes");
+        assert_eq!(status_after(TicketStatus::Solved, &sneaky), TicketStatus::Open);
+        assert_eq!(status_after(TicketStatus::New, &thread[2]), TicketStatus::Open);
+        assert_eq!(status_after(TicketStatus::New, &thread[1]), TicketStatus::New, "a note changes nothing");
+        assert_eq!(status_after(TicketStatus::Closed, &sneaky), TicketStatus::Closed);
+        let summary = customer_summary(&t, &thread);
+        assert_eq!(summary.last_reply_id.as_deref(), Some("m3"), "the public reply, not the note");
+        assert_eq!(customer_summary(&t, &thread[..2]).last_reply_id, None);
+        assert!(is_unread(&summary, None) && is_unread(&summary, Some("m0")));
+        assert!(!is_unread(&summary, Some("m3")), "shown already");
+        assert!(!is_unread(&customer_summary(&t, &thread[..2]), None), "no reply, nothing to read");
     }
 
     #[test]

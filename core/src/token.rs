@@ -32,11 +32,23 @@ pub fn derive(secret: &str, purpose: &str, id: &str) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// A ticket's customer access token: derived from the secret and the ticket id, so neither the
-/// ticket nor its idempotency record ever holds it (only its hash), and a replay can still
-/// answer with it.
-pub fn access_token(secret: &str, ticket_id: &str) -> String {
-    hex::encode(derive(secret, "access-token", ticket_id))
+/// A ticket's customer access token, `<site>~<hex>`: the hex part is derived from the secret,
+/// the site and the ticket id, so neither the ticket nor its idempotency record ever holds it
+/// (only its hash) and a replay can still answer with it; the site part says whose store holds
+/// the ticket, so `GET /v1/tickets/{id}` needs no directory of tickets.
+pub fn access_token(secret: &str, site: &str, ticket_id: &str) -> String {
+    format!("{site}~{}", hex::encode(derive(secret, "access-token", &format!("{site}/{ticket_id}"))))
+}
+
+/// The site an access token names, if it is shaped like one (whether it is valid is
+/// [`is_access_token`]'s to say).
+pub fn access_token_site(token: &str) -> Option<&str> {
+    token.split_once('~').map(|(site, _)| site).filter(|s| !s.is_empty())
+}
+
+/// Whether `token` opens ticket `ticket_id` of `site` (compared in constant time).
+pub fn is_access_token(secret: &str, site: &str, ticket_id: &str, token: &str) -> bool {
+    constant_time_eq(token, &access_token(secret, site, ticket_id))
 }
 
 /// The AES-256 key of a widget's relay `id`, base64url without padding.
@@ -83,11 +95,14 @@ mod tests {
 
     #[test]
     fn derived_tokens_depend_on_every_input() {
-        let a = access_token("secret-one", "01J0000000000000000000000A");
-        assert_eq!(a.len(), 64);
-        assert_eq!(a, access_token("secret-one", "01J0000000000000000000000A"));
-        assert_ne!(a, access_token("secret-two", "01J0000000000000000000000A"));
-        assert_ne!(a, access_token("secret-one", "01J0000000000000000000000B"));
+        let a = access_token("secret-one", "demo", "01J0000000000000000000000A");
+        assert_eq!(a.len(), "demo~".len() + 64);
+        assert_eq!(access_token_site(&a), Some("demo"));
+        assert!(is_access_token("secret-one", "demo", "01J0000000000000000000000A", &a));
+        assert!(!is_access_token("secret-two", "demo", "01J0000000000000000000000A", &a));
+        assert!(!is_access_token("secret-one", "demo", "01J0000000000000000000000B", &a), "another ticket");
+        assert!(!is_access_token("secret-one", "acme", "01J0000000000000000000000A", &a), "another site");
+        assert_eq!(access_token_site("no-site-part"), None);
         let key = relay_key("secret-one", "abcdefghijklmnopqrstuv");
         assert_eq!(key.len(), 43, "32 bytes in base64url without padding");
         assert!(!key.contains(['+', '/', '=']));

@@ -6,14 +6,14 @@ use email_address::EmailAddress;
 use crate::config::FormSchema;
 use crate::domain::limits::{
     MAX_ARTICLES, MAX_ARTICLE_CHARS, MAX_ARTICLE_ID_CHARS, MAX_ARTICLE_TITLE_CHARS, MAX_ASSIGNEE_CHARS,
-    MAX_CHANNEL_CHARS, MAX_QUERY_CHARS, MAX_QUESTIONS, MAX_QUESTION_CHARS, MAX_TAGS, MAX_TAG_CHARS, MAX_URL_CHARS,
-    MAX_USER_AGENT_CHARS, MAX_VIEWED_ARTICLES,
+    MAX_CHANNEL_CHARS, MAX_MESSAGE_CHARS, MAX_QUERY_CHARS, MAX_QUESTIONS, MAX_QUESTION_CHARS, MAX_TAGS, MAX_TAG_CHARS,
+    MAX_URL_CHARS, MAX_USER_AGENT_CHARS, MAX_VIEWED_ARTICLES,
 };
 use crate::domain::{FieldError, Locale};
 use crate::form::{check_category, check_fields};
 use crate::i18n::{strings, too_long};
 use crate::url::is_http_url;
-use crate::wire::{KbPublish, NewTicket, TicketUpdate, WidgetEvent};
+use crate::wire::{KbPublish, NewMessage, NewTicket, TicketUpdate, WidgetEvent};
 
 /// The fields of the contact form, in the order they are shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +218,19 @@ pub fn validate_publish(kb: &KbPublish, locales: &[Locale]) -> Vec<FieldError> {
     errors
 }
 
+/// Problems of a new message (customer reply or agent message), in `locale`.
+pub fn validate_message(message: &NewMessage, locale: Locale) -> Vec<FieldError> {
+    let body = message.body.trim();
+    let s = strings(locale);
+    if body.is_empty() {
+        vec![FieldError::new("body", "required", s.required)]
+    } else if body.chars().count() > MAX_MESSAGE_CHARS {
+        vec![FieldError::new("body", "too_long", too_long(locale, MAX_MESSAGE_CHARS as u64))]
+    } else {
+        Vec::new()
+    }
+}
+
 /// A search query, or a text filter of the queue (`q`).
 pub fn check_query(name: &str, query: &str) -> Option<FieldError> {
     (query.chars().count() > MAX_QUERY_CHARS)
@@ -301,6 +314,14 @@ mod tests {
         let tags = TicketUpdate { tags: Some(vec![" ".into()]), ..TicketUpdate::default() };
         assert_eq!(validate_update(&tags)[0].field, "tags");
         assert!(serde_json::from_str::<TicketUpdate>(r#"{"colour": 1}"#).is_err());
+    }
+
+    #[test]
+    fn messages_need_a_bounded_body() {
+        let message = |body: &str| NewMessage { body: body.into(), ..NewMessage::default() };
+        assert!(validate_message(&message("Thanks, it works"), Locale::En).is_empty());
+        assert_eq!(validate_message(&message("   "), Locale::Ru)[0].message, "Заполните это поле.");
+        assert_eq!(validate_message(&message(&"я".repeat(MAX_MESSAGE_CHARS + 1)), Locale::En)[0].code, "too_long");
     }
 
     #[test]

@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use crate::token::constant_time_eq;
-use crate::wire::TicketSummary;
+use crate::wire::{Message, TicketSummary};
 
 /// The signature header's name.
 pub const SIGNATURE_HEADER: &str = "Tabdesk-Signature";
 /// The event id header: the same on every retry of one event, for de-duplication.
 pub const EVENT_ID_HEADER: &str = "Tabdesk-Event-Id";
-/// The event type header (`ticket.created`, `ticket.updated`).
+/// The event type header (`ticket.created`, `ticket.updated`, `message.created`).
 pub const EVENT_TYPE_HEADER: &str = "Tabdesk-Event";
 
 /// What the queue carries: just ids, so a message never holds stale ticket data.
@@ -27,6 +27,9 @@ pub struct WebhookJob {
     pub ticket_id: String,
     /// When the event happened; the payload carries it, so every retry sends the same body.
     pub created_at: String,
+    /// The message of a `message.created` event.
+    #[serde(default)]
+    pub message_id: Option<String>,
 }
 
 impl WebhookJob {
@@ -37,7 +40,13 @@ impl WebhookJob {
             kind: kind.to_owned(),
             ticket_id: ticket_id.to_owned(),
             created_at: created_at.to_owned(),
+            message_id: None,
         }
+    }
+
+    /// The job of a `message.created` event.
+    pub fn with_message(self, message_id: Option<String>) -> WebhookJob {
+        WebhookJob { message_id, ..self }
     }
 }
 
@@ -50,6 +59,9 @@ pub struct WebhookPayload {
     pub site: String,
     pub created_at: String,
     pub ticket: TicketSummary,
+    /// The public message of a `message.created` event (internal notes are never sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Message>,
 }
 
 fn mac(secret: &str, timestamp: u64, body: &str) -> String {

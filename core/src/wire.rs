@@ -52,7 +52,8 @@ pub enum FrameMessage {
     /// Widget → host: the widget is ready for input.
     #[serde(rename = "tabdesk:ready")]
     Ready,
-    /// Widget → host: close the panel (close button or Esc).
+    /// Both ways: widget → host asks to close the panel (close button or Esc); host → widget
+    /// says the panel was closed (the widget stops refreshing).
     #[serde(rename = "tabdesk:close")]
     Close,
 }
@@ -154,6 +155,164 @@ pub struct TicketUpdate {
 /// Tells a field set to `null` (`Some(None)`) from one left out (`None`).
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
     Option::<String>::deserialize(d).map(Some)
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum AuthorKind {
+    Customer,
+    Agent,
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Author {
+    pub kind: AuthorKind,
+    /// The customer's or agent's name, when known.
+    pub name: Option<String>,
+    /// The agent's id (absent for customers, the system and the site's admin token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+}
+
+/// Who sees a message: the customer too (`public`), or only agents (`internal` notes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    #[default]
+    Public,
+    Internal,
+}
+
+/// A message of a ticket's thread; the request itself is the first public one. Plain text,
+/// always rendered as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: String,
+    pub author: Author,
+    pub body: String,
+    pub visibility: Visibility,
+    pub created_at: String,
+}
+
+/// `GET /v1/tickets/{id}`: a request as its customer sees it (public messages only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerTicket {
+    pub id: String,
+    pub number: String,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub created_at: String,
+    pub updated_at: String,
+    pub messages: Vec<Message>,
+}
+
+/// What an agent may do: admins everything of their site, agents work the queue only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    #[default]
+    Agent,
+}
+
+/// `POST /v1/admin/sites/{site}/agents`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct NewAgent {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub name: String,
+    #[cfg_attr(feature = "openapi", schema(format = "email", max_length = 254))]
+    pub email: String,
+    pub role: Role,
+}
+
+/// An agent of a site, as its admins list them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agent {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub created_at: String,
+}
+
+/// The 201 of a new agent: the only time its token is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentCreated {
+    #[serde(flatten)]
+    pub agent: Agent,
+    pub token: String,
+}
+
+/// `POST /v1/tickets/summaries`: the requests a browser filed (each with its access token).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct SummariesRequest {
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
+    pub tickets: Vec<TicketRef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct TicketRef {
+    pub id: String,
+    pub access_token: String,
+}
+
+/// One of a customer's requests at a glance: enough for a list with unread markers (the widget
+/// remembers the last message it showed; a newer `last_reply_id` is unread).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CustomerSummary {
+    pub id: String,
+    pub number: String,
+    pub subject: String,
+    pub status: TicketStatus,
+    pub updated_at: String,
+    /// The newest public message by an agent, if any.
+    pub last_reply_id: Option<String>,
+    pub last_reply_at: Option<String>,
+}
+
+/// The answer of `POST /v1/tickets/summaries`: the requests whose tokens open them (others are
+/// left out, as if they did not exist).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Summaries {
+    pub tickets: Vec<CustomerSummary>,
+}
+
+/// `GET /v1/admin/tickets/{id}`: everything agents see of a ticket, its whole thread included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketDetail {
+    #[serde(flatten)]
+    pub ticket: TicketSummary,
+    pub messages: Vec<Message>,
+}
+
+/// `POST /v1/tickets/{id}/messages` (customer) and `POST /v1/admin/tickets/{id}/messages`
+/// (agent; `visibility` is the agents' only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct NewMessage {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 10000))]
+    pub body: String,
+    pub visibility: Visibility,
 }
 
 /// `GET /v1/admin/sites/{site}/tickets`: newest first; `next_cursor` fetches the next page.

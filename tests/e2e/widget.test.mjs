@@ -507,3 +507,119 @@ test("drafts relayed to the host page's storage are sealed, open after a reload,
   assert.equal(await frame.getByLabel("Subject").inputValue(), "");
   await context.close();
 });
+
+/** An agent's message on ticket `id`, through the agents' API. */
+async function agentSays(id, body, visibility = "public") {
+  const res = await fetch(`${apiBase}/v1/admin/tickets/${id}/messages`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: JSON.stringify({ body, visibility }),
+  });
+  assert.equal(res.status, 201);
+}
+
+/** The whole thread of ticket `id` as agents see it. */
+async function agentThread(id) {
+  const res = await fetch(`${apiBase}/v1/admin/tickets/${id}`, { headers: { authorization: `Bearer ${adminToken}` } });
+  assert.equal(res.status, 200);
+  return (await res.json()).messages;
+}
+
+/** The host page's items of the demo site's widget (the loader's prefix). */
+async function tabdeskHostKeys(page) {
+  return page.evaluate((prefix) => Object.keys(localStorage).filter((k) => k.startsWith(prefix)), `tabdesk:${site}:`);
+}
+
+test("My requests: the customer reads the agent's reply as text, answers online and offline once each, and deletes their data", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${hostOrigin}/`);
+  const button = await launcher(page);
+  await page.mouse.click(button.x, button.y);
+  const frame = await widgetFrame(page);
+  const search = frame.getByRole("searchbox", { name: "Search help articles" });
+  await search.waitFor();
+  // Before the first request there is no way to "My requests".
+  const entry = frame.getByRole("button", { name: "My requests" });
+  await page.waitForTimeout(500);
+  assert.equal(await entry.count(), 0);
+  await frame.getByRole("button", { name: "Contact us" }).click();
+  const subject = `Conversation ${Date.now()}`;
+  await fillRequest(page, frame, subject);
+  await frame.getByRole("button", { name: "Send" }).click();
+  const status = frame.getByRole("status").filter({ hasText: /DEMO-\d+/ });
+  await status.waitFor();
+  const number = (await status.textContent()).match(/DEMO-\d+/)[0];
+  const ticket = (await adminTickets()).find((t) => t.number === number);
+  assert.ok(ticket, `${number} is in the agents' queue`);
+
+  const payload = `We are on it. <img src=x onerror="window.__xss=1">`;
+  await agentSays(ticket.id, payload);
+  await agentSays(ticket.id, "Internal: check the line first", "internal");
+
+  await frame.getByRole("button", { name: "Back" }).click();
+  await entry.click();
+  const row = frame.locator(".request", { hasText: subject });
+  await row.locator(".unread", { hasText: "New reply" }).waitFor();
+  assert.match(await row.textContent(), new RegExp(number));
+  await frame.getByText("1 new reply").waitFor();
+
+  await row.click();
+  const reply = frame.locator(".message-body", { hasText: "We are on it." });
+  await reply.waitFor();
+  assert.equal(await reply.textContent(), payload, "the agent's reply is shown as text");
+  assert.equal(await frame.locator(".messages img").count(), 0);
+  assert.equal(await frame.getByText("Internal: check the line first").count(), 0, "an internal note is never shown");
+  assert.equal(await frame.evaluate(() => window.__xss), undefined);
+
+  const box = frame.getByLabel("Your reply");
+  const send = frame.getByRole("button", { name: "Reply", exact: true });
+  await box.fill("Thanks, the lamp is still red.");
+  await send.click();
+  await frame.locator(".message.mine:not(.queued)", { hasText: "Thanks, the lamp is still red." }).waitFor();
+  assert.equal(await box.inputValue(), "");
+
+  await context.setOffline(true);
+  await box.fill("Written offline: it works now.");
+  await send.click();
+  await frame.getByText("Saved, waiting for the connection: your reply").waitFor();
+  await page.waitForTimeout(2500); // a retry or two fail while offline
+  await context.setOffline(false);
+  await frame.locator(".message.mine:not(.queued)", { hasText: "Written offline: it works now." }).waitFor({ timeout: 20000 });
+
+  const bodies = (await agentThread(ticket.id)).map((m) => m.body);
+  assert.equal(bodies.filter((b) => b === "Thanks, the lamp is still red.").length, 1, "the online answer is stored once");
+  assert.equal(bodies.filter((b) => b === "Written offline: it works now.").length, 1, "the offline answer is stored once");
+
+  // Read now: back in the list the marker is gone.
+  await frame.getByRole("button", { name: "Back" }).click();
+  await row.waitFor();
+  assert.equal(await row.locator(".unread").count(), 0);
+  assert.ok((await tabdeskHostKeys(page)).length > 0, "the widget keeps its requests on the host page");
+
+  await frame.getByRole("button", { name: "Delete my data on this device" }).click();
+  await search.waitFor();
+  assert.equal(await entry.count(), 0);
+  for (let i = 0; i < 50 && (await tabdeskHostKeys(page)).length > 0; i++) await page.waitForTimeout(100);
+  assert.deepEqual(await tabdeskHostKeys(page), [], "nothing of Tabdesk stays on the host page");
+  const own = await frame.evaluate(() => {
+    try {
+      return Object.keys(localStorage).filter((k) => k.startsWith("tabdesk:"));
+    } catch (e) {
+      return []; // no storage of its own (third-party storage denied)
+    }
+  });
+  assert.deepEqual(own, [], "nothing of Tabdesk stays in the iframe's storage");
+
+  // After a reload there is still nothing: no requests, no way to them.
+  await page.reload();
+  await page.mouse.click(button.x, button.y);
+  const reopened = await widgetFrame(page);
+  await reopened.getByRole("searchbox", { name: "Search help articles" }).waitFor();
+  await page.waitForTimeout(1000);
+  assert.equal(await reopened.getByRole("button", { name: "My requests" }).count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

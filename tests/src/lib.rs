@@ -233,6 +233,13 @@ impl Api {
     /// A request with a body and headers; `method` is POST, PUT, PATCH or DELETE.
     pub fn send(&self, method: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
         let url = format!("{}{path}", self.base);
+        if method == "DELETE" {
+            let mut req = self.agent.delete(url).header("CF-Connecting-IP", &self.ip);
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            return Api::reply(req.call());
+        }
         let mut req = match method {
             "POST" => self.agent.post(url),
             "PUT" => self.agent.put(url),

@@ -109,6 +109,8 @@
     if (!open) return;
     open = false;
     frame.hidden = true;
+    // The widget stops refreshing what it shows while hidden.
+    post({ type: "tabdesk:close" });
     button.setAttribute("aria-expanded", "false");
     button.focus();
   }

@@ -7,7 +7,8 @@ use serde::de::DeserializeOwned;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::problem::is_transient;
 use tabdesk_core::wire::{
-    KbArticle, KbFeedback, NewTicket, Problem, RelayKey, RelayKeyRequest, SearchResults, TicketCreated, WidgetEvent,
+    CustomerTicket, KbArticle, KbFeedback, Message, NewMessage, NewTicket, Problem, RelayKey, RelayKeyRequest,
+    SearchResults, Summaries, SummariesRequest, TicketCreated, TicketRef, Visibility, WidgetEvent,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -43,25 +44,33 @@ fn failure(status: Option<u16>, text: &str) -> SendError {
     }
 }
 
-/// Status and body text of a request, or `Err` when no answer came.
-async fn fetch(method: &str, url: &str, body: Option<(&str, Option<&str>)>) -> Result<(u16, String), JsValue> {
+/// An answer: its status, body text and `ETag` (the version a thread was read at).
+struct Answer {
+    status: u16,
+    text: String,
+    etag: Option<String>,
+}
+
+/// Sends a request with a JSON `body` (if any) and extra `headers`; `Err` when no answer came.
+async fn fetch(method: &str, url: &str, body: Option<&str>, extra: &[(&str, &str)]) -> Result<Answer, JsValue> {
     let headers = Headers::new()?;
     headers.set("Accept", "application/json")?;
+    for (name, value) in extra {
+        headers.set(name, value)?;
+    }
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some((json, key)) = body {
+    if let Some(json) = body {
         headers.set("Content-Type", "application/json")?;
-        if let Some(key) = key {
-            headers.set("Idempotency-Key", key)?;
-        }
         init.set_body(&JsValue::from_str(json));
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init)?;
     let window = web_sys::window().ok_or(JsValue::NULL)?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request)).await?.dyn_into()?;
+    let etag = response.headers().get("ETag").ok().flatten();
     let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-    Ok((response.status(), text))
+    Ok(Answer { status: response.status(), text, etag })
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
@@ -71,44 +80,77 @@ fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
 pub async fn search(site: &str, query: &str, locale: &str, limit: usize) -> Option<SearchResults> {
     let q = js_sys::encode_uri_component(query);
     let url = format!("/v1/sites/{site}/kb/search?limit={limit}&locale={locale}&q={q}");
-    match fetch("GET", &url, None).await {
-        Ok((200, text)) => parse(&text),
+    match fetch("GET", &url, None, &[]).await {
+        Ok(Answer { status: 200, text, .. }) => parse(&text),
         _ => None,
     }
 }
 
-/// Sends `body` as JSON and reads a `T` from an answer of status `ok`.
+/// Sends `body` as JSON with `headers` and reads a `T` from an answer of status `ok`.
 async fn post<T: DeserializeOwned>(
     url: &str,
     body: &impl serde::Serialize,
-    key: Option<&str>,
+    headers: &[(&str, &str)],
     ok: u16,
 ) -> Result<T, SendError> {
     // Serializing plain structs and maps cannot fail; if it did, resending would not help.
     let json = serde_json::to_string(body).map_err(|_| SendError::Refused(Refusal::Final(String::new())))?;
-    match fetch("POST", url, Some((&json, key))).await {
+    match fetch("POST", url, Some(&json), headers).await {
         // A success whose body does not read is retried: with the same key it is the same answer.
-        Ok((status, text)) if status == ok => parse(&text).ok_or(SendError::Transient),
-        Ok((status, text)) => Err(failure(Some(status), &text)),
+        Ok(Answer { status, text, .. }) if status == ok => parse(&text).ok_or(SendError::Transient),
+        Ok(Answer { status, text, .. }) => Err(failure(Some(status), &text)),
         Err(_) => Err(failure(None, "")),
     }
 }
 
 pub async fn create_ticket(site: &str, ticket: &NewTicket, key: &str) -> Result<TicketCreated, SendError> {
-    post(&format!("/v1/sites/{site}/tickets"), ticket, Some(key), 201).await
+    post(&format!("/v1/sites/{site}/tickets"), ticket, &[("Idempotency-Key", key)], 201).await
+}
+
+/// The customer's requests at a glance, those whose tokens still open them.
+pub async fn summaries(tickets: Vec<TicketRef>) -> Result<Summaries, SendError> {
+    post("/v1/tickets/summaries", &SummariesRequest { tickets }, &[], 200).await
+}
+
+/// A thread read again: changed since the version `etag` names, or not.
+pub enum Thread {
+    Changed(CustomerTicket, Option<String>),
+    Unchanged,
+    Failed,
+}
+
+/// The public thread of request `id`, opened with its access `token`; with the `etag` of the
+/// version already shown, the server answers 304 when nothing changed.
+pub async fn thread(id: &str, token: &str, etag: Option<&str>) -> Thread {
+    let url = format!("/v1/tickets/{}", js_sys::encode_uri_component(id));
+    let bearer = format!("Bearer {token}");
+    let mut headers = vec![("Authorization", bearer.as_str())];
+    headers.extend(etag.map(|e| ("If-None-Match", e)));
+    match fetch("GET", &url, None, &headers).await {
+        Ok(Answer { status: 200, text, etag }) => parse(&text).map_or(Thread::Failed, |t| Thread::Changed(t, etag)),
+        Ok(Answer { status: 304, .. }) => Thread::Unchanged,
+        _ => Thread::Failed,
+    }
+}
+
+/// The customer's reply to request `id`, once per `key`.
+pub async fn reply(id: &str, token: &str, body: &str, key: &str) -> Result<Message, SendError> {
+    let url = format!("/v1/tickets/{}/messages", js_sys::encode_uri_component(id));
+    let message = NewMessage { body: body.to_owned(), visibility: Visibility::Public };
+    post(&url, &message, &[("Authorization", &format!("Bearer {token}")), ("Idempotency-Key", key)], 201).await
 }
 
 /// The key that seals what the widget relays to the host page's storage under relay `id`
 /// (base64url of 32 bytes). Same origin only: the worker refuses it to any other page.
 pub async fn relay_key(id: &str) -> Result<String, SendError> {
     let request = RelayKeyRequest { id: id.to_owned() };
-    post::<RelayKey>("/v1/relay-key", &request, None, 200).await.map(|k| k.key)
+    post::<RelayKey>("/v1/relay-key", &request, &[], 200).await.map(|k| k.key)
 }
 
 pub async fn article(site: &str, id: &str, locale: &str) -> Option<KbArticle> {
     let url = format!("/v1/sites/{site}/kb/articles/{}?locale={locale}", js_sys::encode_uri_component(id));
-    match fetch("GET", &url, None).await {
-        Ok((200, text)) => parse(&text),
+    match fetch("GET", &url, None, &[]).await {
+        Ok(Answer { status: 200, text, .. }) => parse(&text),
         _ => None,
     }
 }
@@ -116,7 +158,7 @@ pub async fn article(site: &str, id: &str, locale: &str) -> Option<KbArticle> {
 /// Sends something the widget need not wait for (feedback, statistics); failures are ignored.
 async fn post_quietly<T: serde::Serialize>(url: &str, body: &T) -> bool {
     match serde_json::to_string(body) {
-        Ok(json) => matches!(fetch("POST", url, Some((&json, None))).await, Ok((202, _))),
+        Ok(json) => matches!(fetch("POST", url, Some(&json), &[]).await, Ok(Answer { status: 202, .. })),
         Err(_) => false,
     }
 }

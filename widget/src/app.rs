@@ -11,7 +11,9 @@ use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, PageContext};
 use crate::article::ArticleView;
 use crate::contact::Contact;
 use crate::host::Host;
+use crate::mine::{MyRequests, Thread};
 use crate::outbox::Outbox;
+use crate::requests::Requests;
 use crate::search::{Search, SearchState};
 use crate::store::Store;
 use crate::visit::Visit;
@@ -20,24 +22,33 @@ use crate::visit::Visit;
 enum Screen {
     Home,
     Contact,
+    Requests,
 }
 
 /// Takes the host page's messages: the page context they carry lands in `visit.page`, a
-/// reopened panel retries the outbox, and the items the host kept for the widget (when the
+/// reopened panel retries the outboxes, a hidden one stops refreshing (the loader says so on
+/// every hide, asked by the widget or not), and the items the host kept for the widget (when the
 /// iframe has no storage of its own) go back into the store once opened. Esc anywhere in the
 /// widget asks to close.
 fn connect(host: Host, visit: Visit) {
-    let Visit { page, store, outbox, restored, .. } = visit;
+    let Visit { page, store, outbox, replies, requests, restored, open, .. } = visit;
     host.listen(move |message| match message {
         FrameMessage::Context { context } => page.update(|old| {
             // The page knows the channel best; the site's default stays otherwise.
             let channel = context.channel.clone().or(old.channel.take());
             *old = PageContext { channel, ..context };
         }),
-        FrameMessage::Open => outbox.retry_now(),
+        FrameMessage::Open => {
+            open.set(true);
+            outbox.retry_now();
+            replies.retry_now();
+        }
+        FrameMessage::Close => open.set(false),
         FrameMessage::Restore { items } => spawn_local(async move {
             if store.restore(items).await {
                 outbox.reload();
+                replies.reload();
+                requests.reload();
                 restored.set(true);
             }
         }),
@@ -61,6 +72,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     let store = Store::new(host, &config.site);
     let site = StoredValue::new(config.site.clone());
     let outbox = Outbox::new(site, store);
+    let requests = Requests::new(site, store);
     let visit = Visit {
         site,
         locale,
@@ -70,6 +82,9 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         viewed: RwSignal::new(Vec::new()),
         store,
         outbox,
+        replies: Outbox::new(site, store),
+        requests,
+        open: RwSignal::new(true),
         restored: RwSignal::new(false),
     };
     provide_context(visit);
@@ -91,6 +106,25 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     let on_contact = Callback::new(move |()| {
         article.set(None);
         screen.set(Screen::Contact);
+    });
+    // Only a request the server stored goes to "My requests": its token comes with the 201.
+    Effect::new(move |_| {
+        outbox.delivered.with(|d| {
+            if let Some(delivered) = d {
+                requests.add(delivered);
+            }
+        })
+    });
+    // The request read in "My requests".
+    let thread = RwSignal::new(None::<String>);
+    let on_requests = Callback::new(move |()| {
+        thread.set(None);
+        screen.set(Screen::Requests);
+    });
+    let on_thread = Callback::new(move |id: String| thread.set(Some(id)));
+    let on_home = Callback::new(move |()| {
+        thread.set(None);
+        screen.set(Screen::Home);
     });
     // A request the server refused while queued goes back to the form.
     Effect::new(move |_| {
@@ -127,8 +161,15 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             return view! { <ArticleView id=id on_contact=on_contact/> }.into_any();
         }
         match screen.get() {
-            Screen::Home => view! { <Search state=search on_contact=on_contact on_open=on_open/> }.into_any(),
+            Screen::Home => {
+                view! { <Search state=search on_contact=on_contact on_open=on_open on_requests=on_requests/> }
+                    .into_any()
+            }
             Screen::Contact => view! { <Contact on_open=on_open/> }.into_any(),
+            Screen::Requests => match thread.get() {
+                Some(id) => view! { <Thread id=id/> }.into_any(),
+                None => view! { <MyRequests on_thread=on_thread on_home=on_home/> }.into_any(),
+            },
         }
     };
 
@@ -140,6 +181,8 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
                         // Back from an article returns to where it was opened.
                         if article.get_untracked().is_some() {
                             article.set(None);
+                        } else if thread.get_untracked().is_some() {
+                            thread.set(None);
                         } else {
                             outbox.delivered.set(None);
                             screen.set(Screen::Home);

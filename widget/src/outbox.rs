@@ -1,4 +1,4 @@
-//! Requests that could not be sent yet, kept in the widget's storage (`store`).
+//! Requests and replies that could not be sent yet, kept in the widget's storage (`store`).
 //!
 //! A request that fails for want of a network (or with another answer core calls transient: 408,
 //! 429, 5xx) is stored with its Idempotency-Key and retried with backoff, when the browser comes
@@ -10,6 +10,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tabdesk_core::wire::NewTicket;
 
@@ -20,45 +21,89 @@ use crate::store::Store;
 const BACKOFF_MS: [u32; 6] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 const TICK_MS: u32 = 250;
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-pub struct Pending {
-    pub key: String,
-    pub ticket: NewTicket,
+/// A key made in the browser before the first attempt of a request or reply.
+pub fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
 }
 
-/// The number of a delivered request, and where the answer goes.
+/// What an outbox sends: a new request, or a reply to one (`requests::Reply`). Both must reach
+/// the server exactly once, so both go through the same queue and retry rules.
+pub trait Job: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
+    /// The storage item it waits under: `tabdesk:{site}:{ITEM}`.
+    const ITEM: &'static str;
+    /// What a delivery tells the screens.
+    type Done: Clone + Send + Sync + 'static;
+    /// One attempt, always with the key made before the first.
+    async fn send(&self, site: &str, key: &str) -> Result<Self::Done, SendError>;
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Pending<J> {
+    pub key: String,
+    /// Named `ticket` in storage: requests queued by earlier versions still read.
+    #[serde(rename = "ticket")]
+    pub job: J,
+}
+
+/// The number of a delivered request, where the answer goes, and what opens it later (kept in
+/// "My requests").
 #[derive(Clone, PartialEq)]
 pub struct Delivered {
     pub number: String,
     pub email: String,
+    pub id: String,
+    pub access_token: String,
 }
 
-/// The queued request of one site and what became of it.
-#[derive(Clone, Copy)]
-pub struct Outbox {
+impl Job for NewTicket {
+    const ITEM: &'static str = "outbox";
+    type Done = Delivered;
+
+    async fn send(&self, site: &str, key: &str) -> Result<Delivered, SendError> {
+        let created = api::create_ticket(site, self, key).await?;
+        let email = self.email.clone();
+        Ok(Delivered { number: created.number, email, id: created.id, access_token: created.access_token })
+    }
+}
+
+/// The queued job of one site and what became of it.
+pub struct Outbox<J: Job> {
     store: Store,
     storage_key: StoredValue<String>,
     site: StoredValue<String>,
-    pub pending: RwSignal<Option<Pending>>,
-    pub delivered: RwSignal<Option<Delivered>>,
-    /// Set when the server refused a queued request for good: it goes back to the form, with
-    /// its key (sent again unchanged, it is the same request) and what the server said.
-    pub refused: RwSignal<Option<(Pending, Refusal)>>,
+    pub pending: RwSignal<Option<Pending<J>>>,
+    pub delivered: RwSignal<Option<J::Done>>,
+    /// Set when the server refused a queued job for good: it goes back to its form, with its
+    /// key (sent again unchanged, it is the same job) and what the server said.
+    pub refused: RwSignal<Option<(Pending<J>, Refusal)>>,
     wake: StoredValue<bool>,
     running: StoredValue<bool>,
 }
 
-impl Outbox {
-    /// Restores a request queued before a reload and starts sending it. While the current owner
+// Derived, these would ask `J: Copy`; the handle is `Copy` whatever it carries.
+impl<J: Job> Clone for Outbox<J> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<J: Job> Copy for Outbox<J> {}
+
+impl<J: Job> Outbox<J> {
+    /// Restores a job queued before a reload and starts sending it. While the current owner
     /// (the app) lives, the browser coming back online is a moment to retry.
-    pub fn new(site: StoredValue<String>, store: Store) -> Outbox {
-        let storage_key = format!("tabdesk:{}:outbox", site.get_value());
-        let pending = store.load::<Pending>(&storage_key);
+    pub fn new(site: StoredValue<String>, store: Store) -> Outbox<J> {
+        let storage_key = format!("tabdesk:{}:{}", site.get_value(), J::ITEM);
+        let pending = store.load::<Pending<J>>(&storage_key);
+        let queued = pending.is_some();
         let outbox = Outbox {
             store,
             storage_key: StoredValue::new(storage_key),
             site,
-            pending: RwSignal::new(pending.clone()),
+            pending: RwSignal::new(pending),
             delivered: RwSignal::new(None),
             refused: RwSignal::new(None),
             wake: StoredValue::new(false),
@@ -66,23 +111,23 @@ impl Outbox {
         };
         let online = window_event_listener(ev::online, move |_| outbox.retry_now());
         on_cleanup(move || online.remove());
-        if pending.is_some() {
+        if queued {
             outbox.run();
         }
         outbox
     }
 
-    /// Sends a request once; if that fails transiently, queues it and keeps trying. A final
-    /// answer is the caller's to show.
-    pub async fn send(self, key: String, ticket: NewTicket) -> Result<(), Refusal> {
-        match api::create_ticket(&self.site.get_value(), &ticket, &key).await {
-            Ok(created) => {
-                self.delivered.set(Some(Delivered { number: created.number, email: ticket.email }));
+    /// Sends a job once; if that fails transiently, queues it and keeps trying. A final answer
+    /// is the caller's to show.
+    pub async fn send(self, key: String, job: J) -> Result<(), Refusal> {
+        match job.send(&self.site.get_value(), &key).await {
+            Ok(done) => {
+                self.delivered.set(Some(done));
                 Ok(())
             }
             Err(SendError::Refused(why)) => Err(why),
             Err(SendError::Transient) => {
-                let pending = Pending { key, ticket };
+                let pending = Pending { key, job };
                 self.store.save(&self.storage_key.get_value(), &pending);
                 self.pending.set(Some(pending));
                 self.run();
@@ -91,10 +136,10 @@ impl Outbox {
         }
     }
 
-    /// Picks up a request queued before a reload, once the host has handed over its storage.
+    /// Picks up a job queued before a reload, once the host has handed over its storage.
     pub fn reload(self) {
         if self.pending.with_untracked(Option::is_none) {
-            if let Some(pending) = self.store.load::<Pending>(&self.storage_key.get_value()) {
+            if let Some(pending) = self.store.load::<Pending<J>>(&self.storage_key.get_value()) {
                 self.pending.set(Some(pending));
                 self.run();
             }
@@ -113,7 +158,7 @@ impl Outbox {
         self.running.set_value(true);
         spawn_local(async move {
             let mut attempt = 0;
-            while let Some(Pending { key, ticket }) = self.pending.get_untracked() {
+            while let Some(Pending { key, job }) = self.pending.get_untracked() {
                 let mut waited = 0;
                 while waited < BACKOFF_MS[attempt.min(BACKOFF_MS.len() - 1)] && !self.wake.get_value() {
                     TimeoutFuture::new(TICK_MS).await;
@@ -121,15 +166,18 @@ impl Outbox {
                 }
                 self.wake.set_value(false);
                 attempt += 1;
-                let outcome = api::create_ticket(&self.site.get_value(), &ticket, &key).await;
-                match outcome {
-                    Ok(created) => {
+                // Forgotten while waiting ("Delete my data"): nothing is sent.
+                if self.pending.with_untracked(Option::is_none) {
+                    break;
+                }
+                match job.send(&self.site.get_value(), &key).await {
+                    Ok(done) => {
                         self.clear();
-                        self.delivered.set(Some(Delivered { number: created.number, email: ticket.email }));
+                        self.delivered.set(Some(done));
                     }
                     Err(SendError::Refused(why)) => {
                         self.clear();
-                        self.refused.set(Some((Pending { key, ticket }, why)));
+                        self.refused.set(Some((Pending { key, job }, why)));
                     }
                     Err(SendError::Transient) => {}
                 }
@@ -138,7 +186,8 @@ impl Outbox {
         });
     }
 
-    fn clear(self) {
+    /// Forgets the queued job, here and in storage (delivered, refused, or the customer asked).
+    pub fn clear(self) {
         self.store.remove(&self.storage_key.get_value());
         self.pending.set(None);
     }

@@ -75,6 +75,16 @@ impl Relay {
         self.flush();
     }
 
+    /// Forgets every item, here and on the host, and the relay's id with them: nothing of the
+    /// widget stays on the host page.
+    pub fn clear(self) {
+        let names: Vec<String> = self.items.with_value(|items| items.keys().cloned().collect());
+        for name in names {
+            self.set(&name, None);
+        }
+        self.host.post(&FrameMessage::Store { key: self.id_item.get_value(), value: None });
+    }
+
     /// Takes the items the host kept for us, once: gets the key for their relay id (a new id
     /// when there is none), opens them, and tells the host to forget those that do not open or
     /// have expired. Returns whether this call took them. Waits for the key as long as it

@@ -1,4 +1,5 @@
-//! The home screen: knowledge-base search while typing, and the way to write to a person.
+//! The home screen: knowledge-base search while typing, the way to write to a person, and
+//! (once the visitor filed one) the way to their requests.
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -109,8 +110,13 @@ fn hit_view(hit: SearchHit, on_open: Callback<String>) -> impl IntoView {
 }
 
 #[component]
-pub fn Search(state: SearchState, on_contact: Callback<()>, on_open: Callback<String>) -> impl IntoView {
-    let locale = expect_context::<Visit>().locale;
+pub fn Search(
+    state: SearchState,
+    on_contact: Callback<()>,
+    on_open: Callback<String>,
+    on_requests: Callback<()>,
+) -> impl IntoView {
+    let Visit { locale, requests, .. } = expect_context::<Visit>();
     let s = strings(locale);
     let outcome = Memo::new(move |_| state.outcome());
     let status = move || match outcome.get() {
@@ -145,6 +151,12 @@ pub fn Search(state: SearchState, on_contact: Callback<()>, on_open: Callback<St
         </section>
         <footer class="contact">
             <button class="primary" type="button" on:click=move |_| on_contact.run(())>{s.contact_us}</button>
+            // Only for visitors who filed a request from this browser.
+            <Show when=move || requests.list.with(|l| !l.is_empty())>
+                <button class="secondary my-requests" type="button" on:click=move |_| on_requests.run(())>
+                    {s.my_requests}
+                </button>
+            </Show>
         </footer>
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -13,6 +14,8 @@ use crate::relay::Relay;
 /// The widget's storage: a `Copy` handle made once by the app.
 #[derive(Clone, Copy)]
 pub struct Store {
+    /// What every item of this site's widget is named with: `tabdesk:{site}:`.
+    prefix: StoredValue<String>,
     /// The items kept on the host page, when the iframe has no storage of its own.
     relay: Relay,
 }
@@ -24,7 +27,8 @@ fn own() -> Option<web_sys::Storage> {
 impl Store {
     /// The storage of `site`'s widget; its items are named `tabdesk:{site}:…`.
     pub fn new(host: Host, site: &str) -> Store {
-        Store { relay: Relay::new(host, &format!("tabdesk:{site}:")) }
+        let prefix = format!("tabdesk:{site}:");
+        Store { relay: Relay::new(host, &prefix), prefix: StoredValue::new(prefix) }
     }
 
     /// Reads a stored JSON value; anything unreadable counts as absent.
@@ -50,6 +54,21 @@ impl Store {
         match own() {
             Some(s) => _ = s.remove_item(key),
             None => self.relay.set(key, None),
+        }
+    }
+
+    /// Forgets every item of this site's widget, whichever storage holds them (the customer
+    /// asked to leave nothing on this device).
+    pub fn clear(self) {
+        let Some(own) = own() else {
+            return self.relay.clear();
+        };
+        let prefix = self.prefix.get_value();
+        let count = own.length().unwrap_or(0);
+        let names: Vec<String> =
+            (0..count).filter_map(|i| own.key(i).ok().flatten()).filter(|k| k.starts_with(&prefix)).collect();
+        for name in names {
+            let _ = own.remove_item(&name);
         }
     }
 

@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use tabdesk_core::config::FormSchema;
 use tabdesk_core::domain::Locale;
-use tabdesk_core::wire::PageContext;
+use tabdesk_core::wire::{NewTicket, PageContext};
 
 use crate::outbox::Outbox;
+use crate::requests::{Reply, Requests};
 use crate::store::Store;
 
 #[derive(Clone, Copy)]
@@ -24,7 +25,13 @@ pub struct Visit {
     /// already tried).
     pub viewed: RwSignal<Vec<String>>,
     pub store: Store,
-    pub outbox: Outbox,
+    pub outbox: Outbox<NewTicket>,
+    /// Replies to the customer's requests waiting for the network.
+    pub replies: Outbox<Reply>,
+    /// The requests filed from this browser.
+    pub requests: Requests,
+    /// Whether the panel is shown: screens refresh only then.
+    pub open: RwSignal<bool>,
     /// Turns true once the host handed over the widget's stored items (drafts wait for it when
     /// the iframe has no storage of its own).
     pub restored: RwSignal<bool>,

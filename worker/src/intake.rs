@@ -42,7 +42,7 @@ fn replay(site: &Site, record: KeyRecord, fingerprint: &str, secret: &str) -> Ap
     if record.fingerprint != fingerprint {
         return Err(problem::validation(vec![key_reused()]).into());
     }
-    let token = access_token(secret, &record.ticket_id);
+    let token = access_token(secret, &site.id, &record.ticket_id);
     json(201, &created(&site.id, record.ticket_id, record.number, token, record.created_at))
 }
 
@@ -74,7 +74,7 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
 
     let user_agent = header(req, "User-Agent");
     let ticket = accept(&site.config, &request, locale, user_agent.as_deref(), new_id(now, random()?), now_iso());
-    let token = access_token(&secret, &ticket.id);
+    let token = access_token(&secret, &site.id, &ticket.id);
     let event_id = new_id(now, random()?);
     let webhook = site.config.webhook.is_some() && !spam;
     let new = NewRecord {

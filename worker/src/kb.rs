@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use tabdesk_core::agents::Action;
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::domain::limits::{DEFAULT_HITS, MAX_HITS, MAX_KB_BODY_BYTES};
 use tabdesk_core::domain::Locale;
@@ -66,7 +67,7 @@ pub async fn article(req: &Request, env: &Env, ctx: &Context, site_id: &str, id:
 /// blob of the version before the one replaced is deleted: two versions are kept, the current
 /// and the one isolates may still be loading.
 pub async fn publish(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
-    let site = auth::admin(req, &store::db(env)?, site_id).await?;
+    let site = auth::site(req, &store::db(env)?, site_id, Action::PublishKb).await?.site;
     let site_store = store::site::open(env, &site.id)?;
     let kb: KbPublish = read_json_up_to(req, MAX_KB_BODY_BYTES).await?;
     let errors = validate_publish(&kb, &site.config.locales);

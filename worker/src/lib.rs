@@ -3,8 +3,10 @@
 //! call core, call `store` (the only module with SQL), and answer (see ARCHITECTURE.md).
 
 mod abuse;
+mod agents;
 mod auth;
 mod cache;
+mod conversations;
 mod embed;
 mod events;
 mod http;

@@ -5,7 +5,7 @@ use tabdesk_core::problem;
 use worker::{Context, Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{embed, events, intake, kb, operator, relay, sites, tickets};
+use crate::{agents, conversations, embed, events, intake, kb, operator, relay, sites, tickets};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
     let method = req.method();
@@ -15,7 +15,7 @@ pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
 }
 
 async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> ApiResult {
-    use Method::{Get, Head, Patch, Post, Put};
+    use Method::{Delete, Get, Head, Patch, Post, Put};
     let url = req.url()?;
     let segments: Vec<&str> = url.path_segments().map(Iterator::collect).unwrap_or_default();
     match segments.as_slice() {
@@ -72,12 +72,40 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
             if *method == Patch {
                 tickets::update(req, env, ctx, id).await
             } else {
-                tickets::detail(req, env, id).await
+                conversations::agent_read(req, env, id).await
             }
+        }
+        ["v1", "admin", "tickets", id, "messages"] => {
+            allow(method, &[Post])?;
+            conversations::agent_message(req, env, ctx, id).await
+        }
+        ["v1", "tickets", "summaries"] => {
+            allow(method, &[Post])?;
+            conversations::customer_summaries(req, env).await
+        }
+        ["v1", "tickets", id] => {
+            allow(method, &[Get])?;
+            conversations::customer_read(req, env, id).await
+        }
+        ["v1", "tickets", id, "messages"] => {
+            allow(method, &[Post])?;
+            conversations::customer_reply(req, env, ctx, id).await
         }
         ["v1", "relay-key"] => {
             allow(method, &[Post])?;
             relay::key(req, env).await
+        }
+        ["v1", "admin", "sites", site, "agents"] => {
+            allow(method, &[Get, Post])?;
+            if *method == Post {
+                agents::invite(req, env, site).await
+            } else {
+                agents::list(req, env, site).await
+            }
+        }
+        ["v1", "admin", "sites", site, "agents", agent] => {
+            allow(method, &[Delete])?;
+            agents::revoke(req, env, site, agent).await
         }
         ["v1", "operator", "sites"] => {
             allow(method, &[Get, Post])?;

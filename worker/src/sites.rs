@@ -1,5 +1,6 @@
 //! Site endpoints: the public config, the agents' config, and site creation by the operator.
 
+use tabdesk_core::agents::Action;
 use tabdesk_core::config::{validate_config, SiteConfig};
 use tabdesk_core::problem;
 use tabdesk_core::site::{new_site_config, validate_new_site};
@@ -19,14 +20,14 @@ pub async fn public_config(env: &Env, id: &str) -> ApiResult {
 
 /// `GET /v1/admin/sites/{site}/config`: all of it, secrets included, for the site's agents.
 pub async fn admin_config(req: &Request, env: &Env, id: &str) -> ApiResult {
-    let site = auth::admin(req, &store::db(env)?, id).await?;
+    let site = auth::site(req, &store::db(env)?, id, Action::Configure).await?.site;
     json(200, &site.config)
 }
 
 /// `PUT /v1/admin/sites/{site}/config`: replaces the configuration after validating it whole.
 pub async fn put_config(req: &mut Request, env: &Env, id: &str) -> ApiResult {
     let db = store::db(env)?;
-    let site = auth::admin(req, &db, id).await?;
+    let site = auth::site(req, &db, id, Action::Configure).await?.site;
     let config: SiteConfig = read_json(req).await?;
     let errors = validate_config(&config, settings::outbound(env));
     if !errors.is_empty() {

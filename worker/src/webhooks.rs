@@ -66,7 +66,7 @@ async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
     if site_store.is_delivered(&job.event_id).await? {
         return Ok(Outcome::Done);
     }
-    let (Some(hook), Some(ticket)) = (&site.config.webhook, site_store.ticket(&job.ticket_id).await?) else {
+    let (Some(hook), Some((ticket, thread))) = (&site.config.webhook, site_store.thread(&job.ticket_id).await?) else {
         // The site removed its webhook, or the ticket is gone: nothing to send.
         return Ok(Outcome::Done);
     };
@@ -80,6 +80,10 @@ async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
         site: site.id.clone(),
         created_at: job.created_at.clone(),
         ticket,
+        // Only public messages make events; the filter keeps it so whatever the store holds.
+        message: job.message_id.as_ref().and_then(|id| {
+            thread.into_iter().find(|m| &m.id == id && m.visibility == tabdesk_core::wire::Visibility::Public)
+        }),
     };
     let body = to_json(&payload)?;
     let headers = Headers::new();

@@ -38,10 +38,12 @@ fn file(base: &str, site: &str, i: usize, started: Instant) -> Result<String> {
             .send(body.to_string().as_bytes());
         let status = reply.as_ref().ok().map(|r| r.status().as_u16());
         if let (Ok(mut r), Some(201)) = (reply, status) {
-            let created: Value = r.body_mut().read_json()?;
-            return Ok(created["id"].as_str().ok_or("a 201 without an id")?.to_owned());
+            // A body cut off by the kill is no answer: the retry with the same key gets it again.
+            if let Some(id) = r.body_mut().read_json::<Value>().ok().and_then(|v| v["id"].as_str().map(str::to_owned)) {
+                return Ok(id);
+            }
         }
-        if !is_transient(status) || started.elapsed() > DEADLINE {
+        if !(is_transient(status) || status == Some(201)) || started.elapsed() > DEADLINE {
             return Err(format!("request {i}: final answer {status:?}").into());
         }
         std::thread::sleep(Duration::from_millis(250));

@@ -6,8 +6,9 @@ use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
 use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS};
 use tabdesk_core::wire::{
-    KbArticle, KbFeedback, KbPublish, KbPublished, NewSite, NewTicket, Problem, RelayKey, RelayKeyRequest,
-    SearchResults, SiteCreated, TicketCreated, TicketPage, TicketSummary, TicketUpdate, WidgetEvent,
+    Agent, AgentCreated, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished, Message, NewAgent, NewMessage,
+    NewSite, NewTicket, Problem, RelayKey, RelayKeyRequest, SearchResults, SiteCreated, Summaries, SummariesRequest,
+    TicketCreated, TicketDetail, TicketPage, TicketSummary, TicketUpdate, WidgetEvent,
 };
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
@@ -83,6 +84,15 @@ pub fn document() -> Value {
     register::<NewSite>(&mut schemas);
     register::<SiteCreated>(&mut schemas);
     register::<RelayKeyRequest>(&mut schemas);
+    register::<CustomerTicket>(&mut schemas);
+    register::<NewAgent>(&mut schemas);
+    register::<Agent>(&mut schemas);
+    register::<AgentCreated>(&mut schemas);
+    register::<SummariesRequest>(&mut schemas);
+    register::<Summaries>(&mut schemas);
+    register::<TicketDetail>(&mut schemas);
+    register::<NewMessage>(&mut schemas);
+    register::<Message>(&mut schemas);
     register::<RelayKey>(&mut schemas);
     register::<Problem>(&mut schemas);
     let schemas: Map<String, Value> =
@@ -169,11 +179,48 @@ pub fn document() -> Value {
                 "responses": responses(
                     (201, linked(body::<TicketCreated>("Stored (or the replay of the first answer to this key)"), json!({
                         "GetTicket": { "operationId": "getTicket", "parameters": { "id": "$response.body#/id" } },
+                    "AgentMessage": { "operationId": "agentMessage", "parameters": { "id": "$response.body#/id" } },
                         "UpdateTicket": { "operationId": "updateTicket", "parameters": { "id": "$response.body#/id" } }
                     }))),
                     &with(bad_body, &[(403, "Foreign origin or failed anti-bot check"), (404, "No such site"),
                         (429, "Too many requests"), (503, "Storage unavailable: retry with the same key after Retry-After")])
                 )
+            } },
+            "/v1/admin/tickets/{id}/messages": { "post": {
+                "operationId": "agentMessage", "summary": "A public reply or an internal note",
+                "security": agent,
+                "parameters": [path_param("id", "The ticket id"), {
+                    "name": "Idempotency-Key", "in": "header", "required": false,
+                    "description": "Optional: a retry with the same key stores the message once",
+                    "schema": { "type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS, "pattern": "^[A-Za-z0-9_-]+$" }
+                }],
+                "requestBody": request::<NewMessage>(),
+                "responses": responses((201, body::<Message>("Stored")),
+                    &with(bad_body, &[(401, "No token"), (404, "No such ticket, or a token of another site")]))
+            } },
+            "/v1/tickets/summaries": { "post": {
+                "operationId": "customerSummaries", "summary": "The browser's requests at a glance (for unread markers)",
+                "requestBody": request::<SummariesRequest>(),
+                "responses": responses((200, body::<Summaries>("The requests whose tokens open them")), bad_body)
+            } },
+            "/v1/tickets/{id}": { "get": {
+                "operationId": "customerTicket", "summary": "A request's public thread, for its customer",
+                "security": [{ "accessToken": [] }],
+                "parameters": [path_param("id", "The ticket id")],
+                "responses": responses((200, body::<CustomerTicket>("The public thread (304 for a matching If-None-Match)")),
+                    &[(404, "No such ticket, or not this ticket's access token")])
+            } },
+            "/v1/tickets/{id}/messages": { "post": {
+                "operationId": "customerReply", "summary": "The customer's reply (reopens a solved ticket)",
+                "security": [{ "accessToken": [] }],
+                "parameters": [path_param("id", "The ticket id"), {
+                    "name": "Idempotency-Key", "in": "header", "required": true,
+                    "description": "Made by the client before the first attempt and kept across retries",
+                    "schema": { "type": "string", "minLength": 1, "maxLength": MAX_KEY_CHARS, "pattern": "^[A-Za-z0-9_-]+$" }
+                }],
+                "requestBody": request::<NewMessage>(),
+                "responses": responses((201, body::<Message>("Stored (or the first answer to this key)")),
+                    &with(bad_body, &[(403, "Foreign origin"), (404, "No such ticket, or not its token"), (429, "Too many requests")]))
             } },
             "/v1/relay-key": { "post": {
                 "operationId": "relayKey", "summary": "The widget's key for what it keeps in the host page's storage",
@@ -194,6 +241,10 @@ pub fn document() -> Value {
                     query("cursor", json!({ "type": "string" }), "`next_cursor` of the previous page"),
                     query("limit", json!({ "type": "integer", "minimum": 1, "maximum": MAX_PAGE }), "Page size"),
                     query("spam", json!({ "type": "boolean" }), "true: honeypot catches instead of the queue"),
+                    query("channel", json!({ "type": "string" }), "Only requests from this channel"),
+                    query("locale", json!({ "enum": ["ru", "en"] }), "Only requests in this language"),
+                    query("assignee", json!({ "type": "string" }), "Only tickets assigned so (`none`: unassigned)"),
+                    query("sales_lead", json!({ "type": "boolean" }), "Only sales leads (or only others)"),
                 ],
                 "responses": responses((200, body::<TicketPage>("A page of tickets")),
                     &[(401, "No token"), (404, "No such site, or a token of another site"), (422, "Bad parameter")])
@@ -215,7 +266,7 @@ pub fn document() -> Value {
                 "get": {
                     "operationId": "getTicket", "summary": "One ticket, with its triage",
                     "security": agent, "parameters": [path_param("id", "The ticket id")],
-                    "responses": responses((200, body::<TicketSummary>("The ticket")),
+                    "responses": responses((200, body::<TicketDetail>("The ticket with its whole thread")),
                         &[(401, "No token"), (404, "No such ticket, or a token of another site")])
                 },
                 "patch": {
@@ -226,6 +277,28 @@ pub fn document() -> Value {
                         &with(bad_body, &[(401, "No token"), (404, "No such ticket, or a token of another site")]))
                 }
             },
+            "/v1/admin/sites/{site}/agents": {
+                "get": {
+                    "operationId": "listAgents", "summary": "The site's agents (admins only)",
+                    "security": agent, "parameters": [site.clone()],
+                    "responses": responses((200, json!({ "description": "The agents", "content": { "application/json": {
+                        "schema": { "type": "array", "items": schema_ref::<Agent>() } } } })),
+                        &[(401, "No token"), (403, "Not an admin"), (404, "No such site")])
+                },
+                "post": {
+                    "operationId": "inviteAgent", "summary": "Invite an agent; its token is shown only here",
+                    "security": agent, "parameters": [site.clone()],
+                    "requestBody": request::<NewAgent>(),
+                    "responses": responses((201, body::<AgentCreated>("Invited")),
+                        &with(bad_body, &[(401, "No token"), (403, "Not an admin"), (404, "No such site")]))
+                }
+            },
+            "/v1/admin/sites/{site}/agents/{agent}": { "delete": {
+                "operationId": "revokeAgent", "summary": "Revoke an agent (its token opens nothing any more)",
+                "security": agent, "parameters": [site.clone(), path_param("agent", "The agent id")],
+                "responses": responses((204, json!({ "description": "Revoked" })),
+                    &[(401, "No token"), (403, "Not an admin"), (404, "No such site or agent")])
+            } },
             "/v1/operator/sites": { "post": {
                 "operationId": "createSite", "summary": "Create a site (operator)",
                 "security": [{ "operator": [] }],
@@ -251,7 +324,8 @@ pub fn document() -> Value {
             "schemas": schemas,
             "securitySchemes": {
                 "siteAdmin": { "type": "http", "scheme": "bearer", "description": "A site's admin token" },
-                "operator": { "type": "http", "scheme": "bearer", "description": "The OPERATOR_TOKEN secret" }
+                "operator": { "type": "http", "scheme": "bearer", "description": "The OPERATOR_TOKEN secret" },
+                "accessToken": { "type": "http", "scheme": "bearer", "description": "A ticket's access token (from its 201)" }
             }
         }
     })

@@ -28,6 +28,12 @@ pub const MAX_CHANNEL_CHARS: usize = 32;
 pub const MAX_USER_AGENT_CHARS: usize = 512;
 pub const MAX_VIEWED_ARTICLES: usize = 50;
 
+/// Requests a widget may ask about at once (`POST /v1/tickets/summaries`).
+pub const MAX_SUMMARIES: usize = 50;
+
+/// A message of a ticket's thread (a reply or an internal note).
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+
 /// Tags of a ticket or an article; an agent name in `assignee`.
 pub const MAX_TAGS: usize = 20;
 pub const MAX_TAG_CHARS: usize = 40;

@@ -23,6 +23,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, Refusal};
 use crate::fields::{field_id, CustomField};
+use crate::outbox::new_key;
 use crate::visit::Visit;
 use base::BaseField;
 use category::{chosen, CategorySelect};
@@ -51,14 +52,6 @@ fn focus_first(errors: &[FieldError]) -> Option<String> {
     errors.iter().find(|e| document.get_element_by_id(&field_id(&e.field)).is_none()).map(|e| e.message.clone())
 }
 
-/// A key made in the browser before the first attempt of a request.
-fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
-}
-
 /// The form; `on_open` opens a suggested article.
 #[component]
 pub fn Contact(on_open: Callback<String>) -> impl IntoView {
@@ -72,7 +65,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     // A request the server refused while queued comes back here with its key and reason.
     let returned = outbox.refused.get_untracked();
     outbox.refused.set(None);
-    let values = draft::start(visit, returned.as_ref().map(|(p, _)| &p.ticket));
+    let values = draft::start(visit, returned.as_ref().map(|(p, _)| &p.job));
     draft::keep(visit, values);
     let Values { base, category, fields } = values;
     let errors = RwSignal::new(Vec::new());
@@ -85,7 +78,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let check = turnstile.with_value(Option::is_some).then(Check::new);
     // The key and the identity of the request it was made for: a retry of the same request
     // reuses the key, an edited request gets a new one.
-    let attempt = StoredValue::new(returned.as_ref().map(|(p, _)| (p.key.clone(), identity(&p.ticket))));
+    let attempt = StoredValue::new(returned.as_ref().map(|(p, _)| (p.key.clone(), identity(&p.job))));
     let show_problems = move |problems: Vec<FieldError>| {
         let unshown = focus_first(&problems);
         errors.set(problems);

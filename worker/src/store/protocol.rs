@@ -3,9 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 use tabdesk_core::domain::Locale;
+use tabdesk_core::domain::TicketStatus;
 use tabdesk_core::kb::publish::StoredArticle;
 use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::TicketSummary;
+use tabdesk_core::wire::{Message, TicketSummary, TicketUpdate};
 
 /// The header that names the site a command is for (the object learns its site from it).
 pub const SITE_HEADER: &str = "Tabdesk-Site";
@@ -16,7 +17,8 @@ pub enum Command {
     /// Stores a new request exactly once per key: if the key is taken (within its window), its
     /// record comes back instead and nothing is written.
     InsertTicket {
-        ticket: TicketSummary,
+        // Boxed: a whole ticket is far larger than any other command.
+        ticket: Box<TicketSummary>,
         new: NewTicket,
     },
     FindKey {
@@ -26,13 +28,33 @@ pub enum Command {
     FindTicket {
         id: String,
     },
+    /// A ticket with its whole thread (internal notes included).
+    FindThread {
+        id: String,
+    },
+    /// Adds a message to a ticket's thread exactly once per key (when there is one), moves the
+    /// ticket to `status`, and records a `message.created` event for public messages.
+    AddMessage {
+        ticket_id: String,
+        message: Message,
+        key: Option<MessageKey>,
+        status: TicketStatus,
+        event_id: String,
+        webhook: bool,
+    },
     ListTickets {
         filter: QueueFilter,
     },
+    /// Applies an agent's change to the ticket as it is now (core's `apply_update`, inside the
+    /// object's single thread: two agents changing different fields at once both win), with its
+    /// `ticket.updated` event naming who did it; answers the ticket as changed (none if gone).
     UpdateTicket {
-        ticket: TicketSummary,
+        id: String,
+        change: TicketUpdate,
+        updated_at: String,
         event_id: String,
         webhook: bool,
+        by: Option<String>,
     },
     RecordEvent {
         event: Event,
@@ -101,6 +123,26 @@ pub enum Inserted {
     Created(i64),
     /// The key was taken: its first answer.
     KeyTaken(KeyRecord),
+}
+
+/// The idempotency key of a new message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessageKey {
+    pub key: String,
+    pub fingerprint: String,
+    pub now_ms: u64,
+}
+
+/// How adding a message ended.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Added {
+    Created(Message),
+    /// The key was used before: the message it made, and the fingerprint it came with.
+    KeyTaken {
+        message: Message,
+        fingerprint: String,
+    },
 }
 
 /// A page of the queue and whether more follow.

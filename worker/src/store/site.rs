@@ -3,13 +3,13 @@
 //! retry, like any platform fault.
 
 use serde::de::DeserializeOwned;
-use tabdesk_core::domain::Locale;
+use tabdesk_core::domain::{Locale, TicketStatus};
 use tabdesk_core::kb::publish::StoredArticle;
 use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::{KbArticle, TicketSummary};
+use tabdesk_core::wire::{KbArticle, Message, TicketSummary, TicketUpdate};
 use worker::{Env, Headers, Method, Request, RequestInit, Stub};
 
-use super::protocol::{Command, Event, Inserted, KeyRecord, NewTicket, Page, Upkeep, SITE_HEADER};
+use super::protocol::{Added, Command, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page, Upkeep, SITE_HEADER};
 use crate::http::{to_json, ApiError};
 
 /// A site's store, as the worker reaches it.
@@ -43,7 +43,7 @@ impl SiteStore {
     }
 
     pub async fn insert_ticket(&self, ticket: &TicketSummary, new: NewTicket) -> Result<Inserted, ApiError> {
-        self.call(&Command::InsertTicket { ticket: ticket.clone(), new }).await
+        self.call(&Command::InsertTicket { ticket: Box::new(ticket.clone()), new }).await
     }
 
     pub async fn find_key(&self, key: &str, now_ms: u64) -> Result<Option<KeyRecord>, ApiError> {
@@ -54,12 +54,55 @@ impl SiteStore {
         self.call(&Command::FindTicket { id: id.to_owned() }).await
     }
 
+    /// A ticket with its whole thread, if it exists.
+    pub async fn thread(&self, id: &str) -> Result<Option<(TicketSummary, Vec<Message>)>, ApiError> {
+        self.call(&Command::FindThread { id: id.to_owned() }).await
+    }
+
+    /// Adds a message (see [`Command::AddMessage`]).
+    pub async fn add_message(
+        &self,
+        ticket_id: &str,
+        message: &Message,
+        key: Option<MessageKey>,
+        status: TicketStatus,
+        event_id: &str,
+        webhook: bool,
+    ) -> Result<Added, ApiError> {
+        let command = Command::AddMessage {
+            ticket_id: ticket_id.to_owned(),
+            message: message.clone(),
+            key,
+            status,
+            event_id: event_id.to_owned(),
+            webhook,
+        };
+        self.call(&command).await
+    }
+
     pub async fn tickets(&self, filter: &QueueFilter) -> Result<Page, ApiError> {
         self.call(&Command::ListTickets { filter: filter.clone() }).await
     }
 
-    pub async fn update_ticket(&self, ticket: &TicketSummary, event_id: &str, webhook: bool) -> Result<(), ApiError> {
-        self.call(&Command::UpdateTicket { ticket: ticket.clone(), event_id: event_id.to_owned(), webhook }).await
+    /// Applies `change` to ticket `id` in the store (see [`Command::UpdateTicket`]).
+    pub async fn update_ticket(
+        &self,
+        id: &str,
+        change: &TicketUpdate,
+        updated_at: &str,
+        event_id: &str,
+        webhook: bool,
+        by: Option<String>,
+    ) -> Result<Option<TicketSummary>, ApiError> {
+        let command = Command::UpdateTicket {
+            id: id.to_owned(),
+            change: change.clone(),
+            updated_at: updated_at.to_owned(),
+            event_id: event_id.to_owned(),
+            webhook,
+            by,
+        };
+        self.call(&command).await
     }
 
     pub async fn record_event(&self, event: Event) -> Result<(), ApiError> {

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use tabdesk_core::config::SiteConfig;
 use tabdesk_core::site::Site;
+use tabdesk_core::wire::{Agent, Role};
 use worker::{query, D1Database};
 
 use crate::http::ApiError;
@@ -106,4 +107,107 @@ pub async fn create(
 pub async fn put_config(db: &D1Database, id: &str, config: &SiteConfig) -> Result<(), ApiError> {
     query!(db, "UPDATE sites SET config = ?1 WHERE id = ?2", to_stored(config)?, id)?.run().await?;
     Ok(())
+}
+
+#[derive(Deserialize)]
+struct AgentRow {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    created_at: String,
+}
+
+impl AgentRow {
+    fn into_agent(self) -> Agent {
+        // Roles are written by us: anything else reads as the narrower one.
+        let role = if self.role == "admin" { Role::Admin } else { Role::Agent };
+        Agent { id: self.id, name: self.name, email: self.email, role, created_at: self.created_at }
+    }
+}
+
+fn role_text(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Agent => "agent",
+    }
+}
+
+/// The active agent of site `site` whose token hashes to `token_hash`, if any.
+pub async fn agent_by_token(db: &D1Database, site: &str, token_hash: &str) -> Result<Option<Agent>, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT id, name, email, role, created_at FROM agents
+         WHERE site_id = ?1 AND token_hash = ?2 AND revoked_at IS NULL",
+        site,
+        token_hash
+    )?
+    .first::<AgentRow>(None)
+    .await?
+    .map(AgentRow::into_agent))
+}
+
+/// The active agent whose token hashes to `token_hash`, with its site's id, if any.
+pub async fn agent_of_any_site(db: &D1Database, token_hash: &str) -> Result<Option<(String, Agent)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        site_id: String,
+        #[serde(flatten)]
+        agent: AgentRow,
+    }
+    Ok(query!(
+        db,
+        "SELECT site_id, id, name, email, role, created_at FROM agents WHERE token_hash = ?1 AND revoked_at IS NULL",
+        token_hash
+    )?
+    .first::<Row>(None)
+    .await?
+    .map(|r| (r.site_id, r.agent.into_agent())))
+}
+
+/// The site's active agents, oldest first.
+pub async fn agents(db: &D1Database, site: &str) -> Result<Vec<Agent>, ApiError> {
+    Ok(query!(
+        db,
+        "SELECT id, name, email, role, created_at FROM agents WHERE site_id = ?1 AND revoked_at IS NULL
+         ORDER BY created_at, id",
+        site
+    )?
+    .all()
+    .await?
+    .results::<AgentRow>()?
+    .into_iter()
+    .map(AgentRow::into_agent)
+    .collect())
+}
+
+pub async fn add_agent(db: &D1Database, site: &str, agent: &Agent, token_hash: &str) -> Result<(), ApiError> {
+    query!(
+        db,
+        "INSERT INTO agents (id, site_id, name, email, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        &agent.id,
+        site,
+        &agent.name,
+        &agent.email,
+        role_text(agent.role),
+        token_hash,
+        &agent.created_at
+    )?
+    .run()
+    .await?;
+    Ok(())
+}
+
+/// Revokes agent `id` of `site`; `false` if there is no such active agent.
+pub async fn revoke_agent(db: &D1Database, site: &str, id: &str, now: &str) -> Result<bool, ApiError> {
+    let done = query!(
+        db,
+        "UPDATE agents SET revoked_at = ?1 WHERE site_id = ?2 AND id = ?3 AND revoked_at IS NULL",
+        now,
+        site,
+        id
+    )?
+    .run()
+    .await?;
+    Ok(done.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
 }

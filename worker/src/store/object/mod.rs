@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tabdesk_core::schema;
+use tabdesk_core::ticket::apply_update;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, Socket, SqlCursor, SqlStorage, SqlStorageValue,
     State, WebSocket, WebSocketIncomingMessage,
@@ -79,11 +80,32 @@ impl SiteStore {
             }
             Command::FindKey { key, now_ms } => json(&tickets::find_key(db, &site, &key, now_ms)?),
             Command::FindTicket { id } => json(&tickets::find(db, &site, &id)?),
-            Command::ListTickets { filter } => json(&tickets::list(db, &site, &filter)?),
-            Command::UpdateTicket { ticket, event_id, webhook } => {
-                tickets::update(db, &site, &ticket, &event_id, webhook)?;
+            Command::FindThread { id } => {
+                let with_thread = match tickets::find(db, &site, &id)? {
+                    Some(ticket) => Some((ticket, tickets::thread(db, &id)?)),
+                    None => None,
+                };
+                json(&with_thread)
+            }
+            Command::AddMessage { ticket_id, message, key, status, event_id, webhook } => {
+                let added =
+                    tickets::add_message(db, &site, &ticket_id, &message, key.as_ref(), status, &event_id, webhook)?;
                 self.wake_later().await?;
-                json(&())
+                json(&added)
+            }
+            Command::ListTickets { filter } => json(&tickets::list(db, &site, &filter)?),
+            Command::UpdateTicket { id, change, updated_at, event_id, webhook, by } => {
+                let updated = match tickets::find(db, &site, &id)? {
+                    Some(current) => {
+                        let mut updated = apply_update(&current, &change);
+                        updated.updated_at = updated_at;
+                        tickets::update(db, &site, &updated, &event_id, webhook, by.as_deref())?;
+                        Some(updated)
+                    }
+                    None => None,
+                };
+                self.wake_later().await?;
+                json(&updated)
             }
             Command::RecordEvent { event } => json(&tickets::record_event(db, &site, &event)?),
             Command::MarkQueued { event_id } => json(&tickets::mark_queued(db, &event_id)?),

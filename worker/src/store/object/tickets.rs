@@ -5,12 +5,13 @@ use serde::Deserialize;
 use tabdesk_core::domain::ids::ticket_number;
 use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
 use tabdesk_core::domain::{Locale, Priority, TicketStatus};
-use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::TicketSummary;
+use tabdesk_core::text::fold;
+use tabdesk_core::ticket::{first_message, QueueFilter};
+use tabdesk_core::wire::{Author, Message, TicketSummary, Visibility};
 use worker::{Error, Result};
 
 use super::Db;
-use crate::store::protocol::{Event, Inserted, KeyRecord, NewTicket, Page};
+use crate::store::protocol::{Added, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page};
 
 /// The first per-site number: four digits look like a real queue from day one.
 const FIRST_NUMBER: i64 = 1001;
@@ -151,8 +152,138 @@ pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> R
             i64::from(new.spam).into(),
         ],
     )?;
+    db.exec(
+        "INSERT INTO ticket_search (ticket_id, text) VALUES (?, ?)",
+        vec![
+            ticket.id.as_str().into(),
+            fold(&format!("{} {} {}", ticket.subject, ticket.message, ticket.email)).into(),
+        ],
+    )?;
+    insert_message(db, &ticket.id, &first_message(ticket, ticket.id.clone()))?;
     ticket_event(db, &new.event_id, site, "ticket.created", &ticket.id, &ticket.created_at, new.webhook)?;
     Ok(Inserted::Created(number))
+}
+
+fn insert_message(db: &Db, ticket_id: &str, message: &Message) -> Result<()> {
+    db.exec(
+        "INSERT INTO messages (id, ticket_id, author_kind, author_name, author_id, body, visibility, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            message.id.as_str().into(),
+            ticket_id.into(),
+            text(&message.author.kind)?.into(),
+            message.author.name.as_deref().into(),
+            message.author.agent_id.as_deref().into(),
+            message.body.as_str().into(),
+            text(&message.visibility)?.into(),
+            message.created_at.as_str().into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// A unit enum as its JSON string (`"public"`), for a column.
+fn text<T: serde::Serialize>(value: &T) -> Result<String> {
+    Ok(to_stored(value)?.trim_matches('"').to_owned())
+}
+
+#[derive(Deserialize)]
+struct MessageRow {
+    id: String,
+    author_kind: String,
+    author_name: Option<String>,
+    author_id: Option<String>,
+    body: String,
+    visibility: String,
+    created_at: String,
+}
+
+impl MessageRow {
+    fn into_message(self) -> Result<Message> {
+        Ok(Message {
+            id: self.id,
+            author: Author {
+                kind: stored("author", &format!("\"{}\"", self.author_kind))?,
+                name: self.author_name,
+                agent_id: self.author_id,
+            },
+            body: self.body,
+            visibility: stored("visibility", &format!("\"{}\"", self.visibility))?,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// A ticket's thread, oldest first.
+pub fn thread(db: &Db, ticket_id: &str) -> Result<Vec<Message>> {
+    db.rows::<MessageRow>(
+        "SELECT id, author_kind, author_name, author_id, body, visibility, created_at FROM messages
+         WHERE ticket_id = ? ORDER BY created_at, id",
+        vec![ticket_id.into()],
+    )?
+    .into_iter()
+    .map(MessageRow::into_message)
+    .collect()
+}
+
+/// Adds `message` to the thread of `ticket_id` unless its key was used before; moves the ticket
+/// to `status`; a public message is a `message.created` event (its `data` the message id). One
+/// synchronous run.
+#[allow(clippy::too_many_arguments)]
+pub fn add_message(
+    db: &Db,
+    site: &str,
+    ticket_id: &str,
+    message: &Message,
+    key: Option<&MessageKey>,
+    status: TicketStatus,
+    event_id: &str,
+    webhook: bool,
+) -> Result<Added> {
+    if let Some(key) = key {
+        #[derive(Deserialize)]
+        struct Used {
+            fingerprint: String,
+            message_id: String,
+        }
+        let expired = key.now_ms.saturating_sub(IDEMPOTENCY_TTL_MS) as i64;
+        db.exec(
+            "DELETE FROM message_keys WHERE key = ? AND created_at <= ?",
+            vec![key.key.as_str().into(), expired.into()],
+        )?;
+        let used: Option<Used> =
+            db.first("SELECT fingerprint, message_id FROM message_keys WHERE key = ?", vec![key.key.as_str().into()])?;
+        if let Some(used) = used {
+            // The key may have been used on another ticket: the message is found by its id.
+            let message = db
+                .first::<MessageRow>(
+                    "SELECT id, author_kind, author_name, author_id, body, visibility, created_at FROM messages WHERE id = ?",
+                    vec![used.message_id.as_str().into()],
+                )?
+                .ok_or_else(|| Error::RustError("a message key without its message".into()))?
+                .into_message()?;
+            return Ok(Added::KeyTaken { message, fingerprint: used.fingerprint });
+        }
+        db.exec(
+            "INSERT INTO message_keys (key, fingerprint, message_id, created_at) VALUES (?, ?, ?, ?)",
+            vec![
+                key.key.as_str().into(),
+                key.fingerprint.as_str().into(),
+                message.id.as_str().into(),
+                (key.now_ms as i64).into(),
+            ],
+        )?;
+    }
+    insert_message(db, ticket_id, message)?;
+    db.exec(
+        "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+        vec![status.as_str().into(), message.created_at.as_str().into(), ticket_id.into()],
+    )?;
+    if message.visibility == Visibility::Public {
+        ticket_event(db, event_id, site, "message.created", ticket_id, &message.created_at, webhook)?;
+        db.exec("UPDATE events SET data = ? WHERE id = ?", vec![message.id.as_str().into(), event_id.into()])?;
+    }
+    Ok(Added::Created(message.clone()))
 }
 
 fn ticket_event(db: &Db, id: &str, site: &str, kind: &str, ticket_id: &str, at: &str, webhook: bool) -> Result<()> {
@@ -172,14 +303,18 @@ pub fn find(db: &Db, site: &str, id: &str) -> Result<Option<TicketSummary>> {
 
 /// A page of the queue, newest first.
 pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
-    // `instr` on lowercased text: a plain substring match, with no LIKE wildcards to escape.
+    // `instr` on text folded by core (any script's case, `ё` as `е`): a plain substring match,
+    // with no LIKE wildcards to escape.
     let rows: Vec<TicketRow> = db.rows(
         &format!(
             "SELECT {COLUMNS} FROM tickets
              WHERE spam = ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR priority = ?3)
                AND (?4 IS NULL OR needs_response = ?4) AND (?5 IS NULL OR category = ?5)
-               AND (?6 IS NULL OR instr(lower(subject || ' ' || message || ' ' || email), lower(?6)) > 0)
+               AND (?6 IS NULL OR id IN (SELECT ticket_id FROM ticket_search WHERE instr(text, ?6) > 0))
                AND (?7 IS NULL OR id < ?7)
+               AND (?9 IS NULL OR json_extract(context, '$.channel') = ?9) AND (?10 IS NULL OR locale = ?10)
+               AND (?11 IS NULL OR (?11 = 'none' AND assignee IS NULL) OR assignee = ?11)
+               AND (?12 IS NULL OR sales_lead = ?12)
              ORDER BY id DESC LIMIT ?8"
         ),
         vec![
@@ -191,6 +326,10 @@ pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
             filter.query.as_deref().into(),
             filter.cursor.as_deref().into(),
             (filter.limit as i64 + 1).into(),
+            filter.channel.as_deref().into(),
+            filter.locale.map(Locale::tag).into(),
+            filter.assignee.as_deref().into(),
+            filter.sales_lead.map(i64::from).into(),
         ],
     )?;
     let more = rows.len() > filter.limit;
@@ -198,8 +337,16 @@ pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
     Ok(Page { tickets, more })
 }
 
-/// Writes an agent's change (status, priority, tags, assignee) and its `ticket.updated` event.
-pub fn update(db: &Db, site: &str, ticket: &TicketSummary, event_id: &str, webhook: bool) -> Result<()> {
+/// Writes an agent's change (status, priority, tags, assignee) and its `ticket.updated` event,
+/// whose `data` names the agent (`by`; none for the site's admin token).
+pub fn update(
+    db: &Db,
+    site: &str,
+    ticket: &TicketSummary,
+    event_id: &str,
+    webhook: bool,
+    by: Option<&str>,
+) -> Result<()> {
     db.exec(
         "UPDATE tickets SET status = ?, priority = ?, tags = ?, assignee = ?, updated_at = ? WHERE id = ?",
         vec![
@@ -211,7 +358,10 @@ pub fn update(db: &Db, site: &str, ticket: &TicketSummary, event_id: &str, webho
             ticket.id.as_str().into(),
         ],
     )?;
-    ticket_event(db, event_id, site, "ticket.updated", &ticket.id, &ticket.updated_at, webhook)
+    ticket_event(db, event_id, site, "ticket.updated", &ticket.id, &ticket.updated_at, webhook)?;
+    let by = by.map(|agent| serde_json::json!({ "by": agent }).to_string());
+    db.exec("UPDATE events SET data = ? WHERE id = ?", vec![by.as_deref().into(), event_id.into()])?;
+    Ok(())
 }
 
 /// Records a widget event (statistics).

@@ -28,6 +28,8 @@ struct Pending {
     kind: String,
     ticket_id: String,
     created_at: String,
+    /// The message id of a `message.created` event.
+    data: Option<String>,
 }
 
 fn counts(db: &Db) -> Result<Counts> {
@@ -48,13 +50,14 @@ pub async fn run(db: &Db, env: &Env, site: &str) -> Result<Upkeep> {
     let purged_keys =
         db.exec("DELETE FROM idempotency WHERE created_at <= ?", vec![expired.into()])?.rows_written() as u64;
     let pending: Vec<Pending> = db.rows(
-        "SELECT id, kind, ticket_id, created_at FROM events WHERE webhook = 'pending' AND created_at < ?
+        "SELECT id, kind, ticket_id, created_at, data FROM events WHERE webhook = 'pending' AND created_at < ?
          ORDER BY created_at LIMIT ?",
         vec![iso(now.saturating_sub(PENDING_GRACE_MS)).into(), BATCH.into()],
     )?;
     let queue = env.queue("WEBHOOKS")?;
     for event in &pending {
-        queue.send(WebhookJob::new(event.id.clone(), site, &event.kind, &event.ticket_id, &event.created_at)).await?;
+        let job = WebhookJob::new(event.id.clone(), site, &event.kind, &event.ticket_id, &event.created_at);
+        queue.send(job.with_message(event.data.clone().filter(|_| event.kind == "message.created"))).await?;
         db.exec("UPDATE events SET webhook = 'queued' WHERE id = ?", vec![event.id.as_str().into()])?;
     }
     let counts = counts(db)?;

@@ -1,0 +1,245 @@
+//! "My requests": the requests filed from this browser with their status and unread markers
+//! (one summaries request), each request's public thread with a reply box, and the way to leave
+//! nothing of Tabdesk on this device. Every body is rendered as text, never as HTML.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
+use tabdesk_core::validate::validate_message;
+use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
+
+use crate::api::{self, Refusal};
+use crate::outbox::new_key;
+use crate::requests::{refresher, Reply};
+use crate::visit::Visit;
+
+/// Leaves nothing of Tabdesk on this device: saved requests, read markers, drafts and queued
+/// requests and replies, in the iframe's storage or relayed to the host page.
+fn delete_my_data(visit: Visit) {
+    visit.outbox.clear();
+    visit.outbox.delivered.set(None);
+    visit.replies.clear();
+    visit.requests.forget();
+    visit.store.clear();
+}
+
+/// The list; `on_thread` opens a request, `on_home` follows a deletion.
+#[component]
+pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
+    let visit = expect_context::<Visit>();
+    let Visit { locale, requests, open, .. } = visit;
+    let s = strings(locale);
+    let tick = refresher(open);
+    // `None` while loading; `Some(None)` when the server could not be asked.
+    let summaries = LocalResource::new(move || {
+        tick.track();
+        let refs = requests.refs();
+        async move {
+            if refs.is_empty() {
+                return Some(Vec::new());
+            }
+            api::summaries(refs).await.ok().map(|s| s.tickets)
+        }
+    });
+    let status = move || match summaries.get() {
+        None => s.loading.to_owned(),
+        Some(None) => s.requests_failed.to_owned(),
+        Some(Some(list)) if list.is_empty() => s.no_requests.to_owned(),
+        Some(Some(list)) => match list.iter().filter(|t| requests.is_unread(t)).count() {
+            0 => String::new(),
+            n => new_replies(locale, n as u64),
+        },
+    };
+    let row = move |t: CustomerSummary| {
+        let unread = requests.is_unread(&t);
+        let id = t.id.clone();
+        view! {
+            <li>
+                <button class="request" type="button" on:click=move |_| on_thread.run(id.clone())>
+                    <span class="request-subject">{t.subject}</span>
+                    <span class="request-meta">
+                        {t.number}" · "<span class="request-status">{status_name(locale, t.status)}</span>
+                    </span>
+                    {unread.then(|| view! { <span class="unread">{s.unread}</span> })}
+                </button>
+            </li>
+        }
+    };
+    view! {
+        <section class="requests">
+            <h2 class="title">{s.my_requests}</h2>
+            <p class="status" aria-live="polite">{status}</p>
+            <ul class="request-list">
+                {move || summaries.get().flatten().unwrap_or_default().into_iter().map(row).collect_view()}
+            </ul>
+        </section>
+        <footer class="contact">
+            <button class="secondary delete-data" type="button"
+                on:click=move |_| { delete_my_data(visit); on_home.run(()); }>
+                {s.delete_my_data}
+            </button>
+        </footer>
+    }
+}
+
+/// Who wrote `message`, as the customer reads it.
+fn author(visit: Visit, message: &Message) -> String {
+    let s = strings(visit.locale);
+    match (message.author.kind, &message.author.name) {
+        (AuthorKind::Customer, _) => s.you.to_owned(),
+        (AuthorKind::Agent, Some(name)) => name.clone(),
+        _ => s.support_team.to_owned(),
+    }
+}
+
+fn message_view(visit: Visit, message: Message) -> impl IntoView {
+    let kind = match message.author.kind {
+        AuthorKind::Customer => "message mine",
+        _ => "message theirs",
+    };
+    view! {
+        <li class=kind>
+            <p class="message-author">{author(visit, &message)}</p>
+            <p class="message-body">{message.body}</p>
+        </li>
+    }
+}
+
+/// The public thread of request `id`, read again (with its `ETag`) while the panel is open, and
+/// a reply box whose replies go through the reply outbox.
+#[component]
+pub fn Thread(id: String) -> impl IntoView {
+    let visit = expect_context::<Visit>();
+    let Visit { locale, requests, replies, open, .. } = visit;
+    let s = strings(locale);
+    let id = StoredValue::new(id);
+    let tick = refresher(open);
+    // The version shown and its `ETag`: a 304 keeps it, a failed read too.
+    let shown = StoredValue::new(None::<(Option<String>, CustomerTicket)>);
+    let thread = LocalResource::new(move || {
+        tick.track();
+        async move {
+            let id = id.get_value();
+            let token = requests.token(&id)?;
+            let etag = shown.with_value(|v| v.as_ref().and_then(|(etag, _)| etag.clone()));
+            if let api::Thread::Changed(ticket, etag) = api::thread(&id, &token, etag.as_deref()).await {
+                shown.set_value(Some((etag, ticket)));
+            }
+            shown.with_value(|v| v.as_ref().map(|(_, ticket)| ticket.clone()))
+        }
+    });
+    // Shown is read: the newest agent reply no longer marks the request unread.
+    Effect::new(move |_| {
+        if let Some(Some(ticket)) = thread.get() {
+            if let Some(reply) = ticket.messages.iter().rev().find(|m| m.author.kind == AuthorKind::Agent) {
+                requests.mark_seen(&id.get_value(), &reply.id);
+            }
+        }
+    });
+    // A reply of this thread delivered (at once or from the queue): read the thread again.
+    Effect::new(move |_| {
+        if replies.delivered.with(|d| d.as_ref().is_some_and(|d| id.with_value(|id| d == id))) {
+            replies.delivered.set(None);
+            tick.update(|t| *t += 1);
+        }
+    });
+
+    let body = RwSignal::new(String::new());
+    let notice = RwSignal::new(None::<String>);
+    let sending = RwSignal::new(false);
+    // The key and the text it was made for: the same text sent again reuses it.
+    let attempt = StoredValue::new(None::<(String, String)>);
+    let refuse = move |why: Refusal| {
+        notice.set(Some(match why {
+            Refusal::Invalid(problems) => problems.into_iter().next().map(|p| p.message).unwrap_or_default(),
+            Refusal::Final(detail) => request_refused(locale, &detail),
+        }))
+    };
+    let queued = move || {
+        replies.pending.with(|p| p.as_ref().filter(|p| id.with_value(|id| &p.job.id == id)).map(|p| p.job.body.clone()))
+    };
+    // A queued reply the server refused for good comes back to the box, with its reason.
+    Effect::new(move |_| {
+        let ours = replies.refused.with(|r| r.as_ref().is_some_and(|(p, _)| id.with_value(|id| &p.job.id == id)));
+        if let Some((pending, why)) = ours.then(|| replies.refused.try_update(Option::take).flatten()).flatten() {
+            body.set(pending.job.body.clone());
+            attempt.set_value(Some((pending.key, pending.job.body)));
+            refuse(why);
+        }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() || replies.pending.with_untracked(Option::is_some) {
+            return;
+        }
+        let text = body.get_untracked().trim().to_owned();
+        let problems = validate_message(&NewMessage { body: text.clone(), ..NewMessage::default() }, locale);
+        if let Some(problem) = problems.into_iter().next() {
+            notice.set(Some(problem.message));
+            return;
+        }
+        let Some(access_token) = requests.token(&id.get_value()) else {
+            return;
+        };
+        let key = match attempt.get_value() {
+            Some((key, same)) if same == text => key,
+            _ => new_key(),
+        };
+        attempt.set_value(Some((key.clone(), text.clone())));
+        sending.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let reply = Reply { id: id.get_value(), access_token, body: text };
+            let result = replies.send(key, reply).await;
+            sending.set(false);
+            match result {
+                Ok(()) => {
+                    body.set(String::new());
+                    attempt.set_value(None);
+                }
+                Err(why) => refuse(why),
+            }
+        });
+    };
+
+    let header = move || {
+        thread.get().flatten().map(|t| {
+            view! {
+                <h2 class="title">{t.subject}</h2>
+                <p class="request-meta">{t.number}" · "<span class="request-status">{status_name(locale, t.status)}</span></p>
+            }
+        })
+    };
+    let messages =
+        move || thread.get().flatten().map(|t| t.messages.into_iter().map(|m| message_view(visit, m)).collect_view());
+    let failed = move || matches!(thread.get(), Some(None)).then_some(s.thread_failed);
+    view! {
+        <section class="thread">
+            {header}
+            <p class="status" aria-live="polite">{move || if thread.get().is_none() { s.loading } else { "" }}</p>
+            <p class="notice" role="alert">{failed}</p>
+            <ol class="messages">
+                {messages}
+                {move || queued().map(|text| view! {
+                    <li class="message mine queued">
+                        <p class="message-author">{s.you}</p>
+                        <p class="message-body">{text}</p>
+                    </li>
+                })}
+            </ol>
+            <Show when=move || queued().is_some()>
+                <p class="queued-reply" role="status">{s.reply_queued}</p>
+            </Show>
+            <form class="reply-form" novalidate on:submit=submit>
+                <label for="td-reply">{s.reply_label}</label>
+                <textarea id="td-reply" rows="3" prop:value=move || body.get()
+                    on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <p class="notice" role="alert">{move || notice.get()}</p>
+                <button class="primary" type="submit" disabled=move || sending.get() || queued().is_some()>
+                    {move || if sending.get() { s.sending } else { s.send_reply }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,151 @@
+//! The requests filed from this browser ("My requests"): what opens each (its id and access
+//! token, kept only once the server has stored the request: the token comes with its 201) and
+//! the newest agent reply shown, so that a newer one reads as unread. Replies to them go through
+//! an outbox of their own (`Reply`), with the same retry rules as new requests.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use tabdesk_core::domain::limits::MAX_SUMMARIES;
+use tabdesk_core::ticket::is_unread;
+use tabdesk_core::wire::{CustomerSummary, TicketRef};
+
+use crate::api::{self, SendError};
+use crate::outbox::{Delivered, Job};
+use crate::store::Store;
+
+/// How often an open panel reads the shown list or thread again, in ms.
+const REFRESH_MS: u32 = 15_000;
+
+/// One request filed from here.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Saved {
+    pub id: String,
+    pub access_token: String,
+    pub number: String,
+    /// The newest agent reply the widget has shown, if any.
+    pub seen: Option<String>,
+}
+
+/// The customer's reply to one of their requests, as it waits in the reply outbox.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Reply {
+    pub id: String,
+    pub access_token: String,
+    pub body: String,
+}
+
+impl Job for Reply {
+    const ITEM: &'static str = "reply";
+    /// The request answered: its thread is read again.
+    type Done = String;
+
+    async fn send(&self, _site: &str, key: &str) -> Result<String, SendError> {
+        api::reply(&self.id, &self.access_token, &self.body, key).await.map(|_| self.id.clone())
+    }
+}
+
+/// The saved requests of one site: a `Copy` handle made once by the app.
+#[derive(Clone, Copy)]
+pub struct Requests {
+    store: Store,
+    storage_key: StoredValue<String>,
+    /// Newest first, at most as many as one summaries request may ask about.
+    pub list: RwSignal<Vec<Saved>>,
+}
+
+impl Requests {
+    pub fn new(site: StoredValue<String>, store: Store) -> Requests {
+        let storage_key = format!("tabdesk:{}:requests", site.get_value());
+        let list = store.load::<Vec<Saved>>(&storage_key).unwrap_or_default();
+        Requests { store, storage_key: StoredValue::new(storage_key), list: RwSignal::new(list) }
+    }
+
+    /// Takes the list the host handed over (when the iframe has no storage of its own); a
+    /// request filed before it arrived stays in front.
+    pub fn reload(self) {
+        let stored = self.store.load::<Vec<Saved>>(&self.storage_key.get_value()).unwrap_or_default();
+        self.change(|list| {
+            for saved in stored {
+                if !list.iter().any(|s| s.id == saved.id) {
+                    list.push(saved);
+                }
+            }
+        });
+    }
+
+    /// Keeps a request the server stored.
+    pub fn add(self, delivered: &Delivered) {
+        if self.list.with_untracked(|l| l.iter().any(|s| s.id == delivered.id)) {
+            return;
+        }
+        let saved = Saved {
+            id: delivered.id.clone(),
+            access_token: delivered.access_token.clone(),
+            number: delivered.number.clone(),
+            seen: None,
+        };
+        self.change(|list| list.insert(0, saved));
+    }
+
+    /// The access token of request `id`, if it was filed here.
+    pub fn token(self, id: &str) -> Option<String> {
+        self.list.with_untracked(|l| l.iter().find(|s| s.id == id).map(|s| s.access_token.clone()))
+    }
+
+    /// What the summaries request asks about.
+    pub fn refs(self) -> Vec<TicketRef> {
+        self.list
+            .with(|l| l.iter().map(|s| TicketRef { id: s.id.clone(), access_token: s.access_token.clone() }).collect())
+    }
+
+    /// Remembers that the agent reply `reply` of request `id` was shown.
+    pub fn mark_seen(self, id: &str, reply: &str) {
+        let stale = self.list.with_untracked(|l| l.iter().any(|s| s.id == id && s.seen.as_deref() != Some(reply)));
+        if stale {
+            self.change(|list| {
+                for saved in list.iter_mut().filter(|s| s.id == id) {
+                    saved.seen = Some(reply.to_owned());
+                }
+            });
+        }
+    }
+
+    /// Whether `summary` has an agent reply the widget has not shown yet (tracked; the rule is
+    /// core's `ticket::is_unread`).
+    pub fn is_unread(self, summary: &CustomerSummary) -> bool {
+        self.list.with(|l| l.iter().any(|s| s.id == summary.id && is_unread(summary, s.seen.as_deref())))
+    }
+
+    /// Forgets the list here; the storage is the caller's to clear.
+    pub fn forget(self) {
+        self.list.set(Vec::new());
+    }
+
+    fn change(self, edit: impl FnOnce(&mut Vec<Saved>)) {
+        self.list.update(|list| {
+            edit(list);
+            list.truncate(MAX_SUMMARIES);
+        });
+        self.list.with_untracked(|list| self.store.save(&self.storage_key.get_value(), list));
+    }
+}
+
+/// A counter that goes up every `REFRESH_MS` while the panel is open, for screens to read
+/// again what they show; it stops once the screen that made it is gone (its signal disposed).
+pub fn refresher(open: RwSignal<bool>) -> RwSignal<u32> {
+    let tick = RwSignal::new(0);
+    spawn_local(async move {
+        loop {
+            TimeoutFuture::new(REFRESH_MS).await;
+            if tick.is_disposed() {
+                break;
+            }
+            if open.get_untracked() {
+                tick.update(|t| *t += 1);
+            }
+        }
+    });
+    tick
+}
