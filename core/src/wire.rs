@@ -451,6 +451,35 @@ pub struct RelayKey {
     pub key: String,
 }
 
+/// The answer of the statistics endpoints: which kind of event was taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recorded {
+    pub recorded: String,
+}
+
+/// `GET /v1/operator/sites`: a site with the counts its store last pushed to the directory
+/// (none before its first upkeep).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SiteOverview {
+    pub id: String,
+    pub created_at: String,
+    pub tickets: Option<i64>,
+    pub open_tickets: Option<i64>,
+    pub spam: Option<i64>,
+    pub articles: Option<i64>,
+    pub counted_at: Option<String>,
+}
+
+/// `POST /v1/operator/sites/{site}/upkeep`: what a site store's upkeep did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Upkeep {
+    pub purged_keys: u64,
+    pub queued_webhooks: usize,
+}
+
 /// What the widget reports for deflection statistics (article views and feedback are recorded
 /// by their own endpoints, tickets by intake).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,11 +2,10 @@
 //! article views. They are written after the answer is sent (`ctx.wait_until`), so a visitor
 //! never waits for statistics, and a failed write is logged, never shown.
 
-use serde::Serialize;
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::problem;
 use tabdesk_core::validate::validate_event;
-use tabdesk_core::wire::{KbFeedback, WidgetEvent};
+use tabdesk_core::wire::{KbFeedback, Recorded, WidgetEvent};
 use worker::{Context, Env, Request};
 
 use crate::abuse::{check_origin, rate_limit, Limit};
@@ -14,12 +13,6 @@ use crate::http::{json, read_json, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::store::protocol::Event;
 use crate::{cache, store};
-
-/// What a statistics endpoint answers: which kind of event was taken.
-#[derive(Serialize)]
-struct Recorded<'a> {
-    recorded: &'a str,
-}
 
 /// Records an event of `site` once the answer is on its way.
 pub fn record_later(env: &Env, ctx: &Context, site: &str, kind: &str, article_id: Option<&str>, data: Option<String>) {
@@ -46,7 +39,7 @@ pub async fn feedback(req: &mut Request, env: &Env, ctx: &Context, site_id: &str
     }
     let kind = if answer.helpful { "kb.helpful" } else { "kb.unhelpful" };
     record_later(env, ctx, &site.id, kind, Some(id), None);
-    json(202, &Recorded { recorded: kind })
+    json(202, &Recorded { recorded: kind.to_owned() })
 }
 
 /// `POST /v1/sites/{site}/events`: searches and opened forms.
@@ -61,5 +54,5 @@ pub async fn widget_event(req: &mut Request, env: &Env, ctx: &Context, site_id: 
     }
     let data = serde_json::json!({ "query": event.query, "results": event.results }).to_string();
     record_later(env, ctx, &site.id, event.kind.as_str(), event.article_id.as_deref(), Some(data));
-    json(202, &Recorded { recorded: event.kind.as_str() })
+    json(202, &Recorded { recorded: event.kind.as_str().to_owned() })
 }

@@ -7,8 +7,9 @@ use tabdesk_core::config::{PublicConfig, SiteConfig};
 use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS};
 use tabdesk_core::wire::{
     Agent, AgentCreated, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished, Message, NewAgent, NewMessage,
-    NewSite, NewTicket, Problem, RelayKey, RelayKeyRequest, SearchResults, SiteCreated, Summaries, SummariesRequest,
-    TicketCreated, TicketDetail, TicketPage, TicketSummary, TicketUpdate, WidgetEvent,
+    NewSite, NewTicket, Problem, Recorded, RelayKey, RelayKeyRequest, SearchResults, SiteCreated, SiteOverview,
+    Summaries, SummariesRequest, TicketCreated, TicketDetail, TicketPage, TicketSummary, TicketUpdate, Upkeep,
+    WidgetEvent,
 };
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
@@ -86,6 +87,9 @@ pub fn document() -> Value {
     register::<RelayKeyRequest>(&mut schemas);
     register::<CustomerTicket>(&mut schemas);
     register::<NewAgent>(&mut schemas);
+    register::<SiteOverview>(&mut schemas);
+    register::<Upkeep>(&mut schemas);
+    register::<Recorded>(&mut schemas);
     register::<Agent>(&mut schemas);
     register::<AgentCreated>(&mut schemas);
     register::<SummariesRequest>(&mut schemas);
@@ -145,14 +149,14 @@ pub fn document() -> Value {
                 "operationId": "articleFeedback", "summary": "Was this article helpful?",
                 "parameters": [site.clone(), path_param("id", "The article id")],
                 "requestBody": request::<KbFeedback>(),
-                "responses": responses((202, json!({ "description": "Recorded" })),
+                "responses": responses((202, body::<Recorded>("Recorded")),
                     &with(bad_body, &[(403, "Foreign origin"), (404, "No such site or article"), (429, "Too many requests")]))
             } },
             "/v1/sites/{site}/events": { "post": {
                 "operationId": "widgetEvent", "summary": "A search or an opened form, for deflection statistics",
                 "parameters": [site.clone()],
                 "requestBody": request::<WidgetEvent>(),
-                "responses": responses((202, json!({ "description": "Recorded" })),
+                "responses": responses((202, body::<Recorded>("Recorded")),
                     &with(bad_body, &[(403, "Foreign origin"), (404, "No such site"), (429, "Too many requests")]))
             } },
             "/v1/admin/sites/{site}/kb": { "put": {
@@ -299,12 +303,27 @@ pub fn document() -> Value {
                 "responses": responses((204, json!({ "description": "Revoked" })),
                     &[(401, "No token"), (403, "Not an admin"), (404, "No such site or agent")])
             } },
-            "/v1/operator/sites": { "post": {
-                "operationId": "createSite", "summary": "Create a site (operator)",
-                "security": [{ "operator": [] }],
-                "requestBody": request::<NewSite>(),
-                "responses": responses((201, body::<SiteCreated>("Created; the admin token is shown only here")),
-                    &with(bad_body, &[(401, "Not the operator"), (409, "The site exists")]))
+            "/v1/operator/sites": {
+                "post": {
+                    "operationId": "createSite", "summary": "Create a site (operator)",
+                    "security": [{ "operator": [] }],
+                    "requestBody": request::<NewSite>(),
+                    "responses": responses((201, body::<SiteCreated>("Created; the admin token is shown only here")),
+                        &with(bad_body, &[(401, "Not the operator"), (409, "The site exists")]))
+                },
+                "get": {
+                    "operationId": "operatorSites", "summary": "Every site with the counts its store pushed (operator)",
+                    "security": [{ "operator": [] }],
+                    "responses": responses((200, json!({ "description": "The sites", "content": { "application/json": {
+                        "schema": { "type": "array", "items": schema_ref::<SiteOverview>() } } } })),
+                        &[(401, "Not the operator")])
+                }
+            },
+            "/v1/operator/sites/{site}/upkeep": { "post": {
+                "operationId": "siteUpkeep", "summary": "Run a site store's upkeep now (operator)",
+                "security": [{ "operator": [] }], "parameters": [site.clone()],
+                "responses": responses((200, body::<Upkeep>("What the upkeep did")),
+                    &[(401, "Not the operator"), (404, "No such site")])
             } },
             "/embed": { "get": {
                 "operationId": "embed", "summary": "The widget page for the loader's iframe",

@@ -163,13 +163,6 @@ pub struct Event {
     pub at: String,
 }
 
-/// What an object's upkeep did.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Upkeep {
-    pub purged_keys: u64,
-    pub queued_webhooks: usize,
-}
-
 /// The counts a store pushes to the directory, for the operator's view across sites.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Counts {

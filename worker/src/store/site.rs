@@ -6,10 +6,10 @@ use serde::de::DeserializeOwned;
 use tabdesk_core::domain::{Locale, TicketStatus};
 use tabdesk_core::kb::publish::StoredArticle;
 use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::{KbArticle, Message, TicketSummary, TicketUpdate};
+use tabdesk_core::wire::{KbArticle, Message, TicketSummary, TicketUpdate, Upkeep};
 use worker::{Env, Headers, Method, Request, RequestInit, Stub};
 
-use super::protocol::{Added, Command, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page, Upkeep, SITE_HEADER};
+use super::protocol::{Added, Command, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page, SITE_HEADER};
 use crate::http::{to_json, ApiError};
 
 /// A site's store, as the worker reaches it.

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use tabdesk_core::config::SiteConfig;
 use tabdesk_core::site::Site;
-use tabdesk_core::wire::{Agent, Role};
+use tabdesk_core::wire::{Agent, Role, SiteOverview};
 use worker::{query, D1Database};
 
 use crate::http::ApiError;
@@ -58,20 +58,8 @@ pub async fn find_by_token(db: &D1Database, token_hash: &str) -> Result<Option<S
         .transpose()
 }
 
-/// A site with the counts its store last pushed (for the operator).
-#[derive(Debug, Deserialize, serde::Serialize)]
-pub struct SiteCounts {
-    pub id: String,
-    pub created_at: String,
-    pub tickets: Option<i64>,
-    pub open_tickets: Option<i64>,
-    pub spam: Option<i64>,
-    pub articles: Option<i64>,
-    pub counted_at: Option<String>,
-}
-
 /// Every site with its counts, oldest first.
-pub async fn all_with_counts(db: &D1Database) -> Result<Vec<SiteCounts>, ApiError> {
+pub async fn all_with_counts(db: &D1Database) -> Result<Vec<SiteOverview>, ApiError> {
     Ok(query!(
         db,
         "SELECT s.id, s.created_at, c.tickets, c.open_tickets, c.spam, c.articles, c.updated_at AS counted_at
@@ -79,7 +67,7 @@ pub async fn all_with_counts(db: &D1Database) -> Result<Vec<SiteCounts>, ApiErro
     )
     .all()
     .await?
-    .results::<SiteCounts>()?)
+    .results::<SiteOverview>()?)
 }
 
 /// Creates a site; `false` when the id is taken.

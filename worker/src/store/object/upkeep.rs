@@ -5,11 +5,12 @@
 use serde::Deserialize;
 use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
 use tabdesk_core::webhook::WebhookJob;
+use tabdesk_core::wire::Upkeep;
 use worker::{query, Env, Result};
 
 use super::Db;
 use crate::platform::{now_iso, now_ms};
-use crate::store::protocol::{Counts, Upkeep};
+use crate::store::protocol::Counts;
 
 /// How soon the alarm runs after a write, in ms (an offset for `set_alarm`).
 pub const INTERVAL: i64 = 60_000;
