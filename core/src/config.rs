@@ -68,7 +68,8 @@ impl Default for Theme {
     }
 }
 
-/// First-response targets in minutes, per priority.
+/// Service-level targets: the first response (minutes per priority, at the top level), the
+/// resolution, and the business hours both are counted in (every minute counts without them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
@@ -77,15 +78,22 @@ pub struct Sla {
     pub high: u32,
     pub normal: u32,
     pub low: u32,
+    pub resolution: Targets,
+    pub business_hours: Option<BusinessHours>,
 }
 
-impl Default for Sla {
-    fn default() -> Self {
-        Sla { urgent: 60, high: 4 * 60, normal: 24 * 60, low: 72 * 60 }
-    }
+/// Minutes per priority.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Targets {
+    pub urgent: u32,
+    pub high: u32,
+    pub normal: u32,
+    pub low: u32,
 }
 
-impl Sla {
+impl Targets {
     pub fn minutes(&self, priority: Priority) -> u32 {
         match priority {
             Priority::Urgent => self.urgent,
@@ -93,6 +101,68 @@ impl Sla {
             Priority::Normal => self.normal,
             Priority::Low => self.low,
         }
+    }
+}
+
+impl Default for Targets {
+    /// Resolution targets: four hours for urgent requests to a week for low ones.
+    fn default() -> Self {
+        Targets { urgent: 4 * 60, high: 24 * 60, normal: 72 * 60, low: 7 * 24 * 60 }
+    }
+}
+
+/// The hours a site answers in: a fixed offset from UTC (its time zone, without daylight
+/// saving) and, per weekday, an opening and a closing time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BusinessHours {
+    /// Minutes east of UTC (Moscow: 180).
+    pub utc_offset_minutes: i32,
+    pub days: Vec<OpenHours>,
+}
+
+/// Opening hours of one weekday, `HH:MM` to `HH:MM` local time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OpenHours {
+    /// 1 is Monday, 7 is Sunday.
+    pub day: u8,
+    pub from: String,
+    pub to: String,
+}
+
+impl OpenHours {
+    /// Opening and closing minute of the day, if both are well-formed and in order.
+    pub fn minutes(&self) -> Option<(u32, u32)> {
+        let read = |t: &str| {
+            let (h, m) = t.split_once(':')?;
+            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+        };
+        let (from, to) = (read(&self.from)?, read(&self.to)?);
+        (from < to).then_some((from, to))
+    }
+}
+
+impl Default for Sla {
+    fn default() -> Self {
+        Sla {
+            urgent: 60,
+            high: 4 * 60,
+            normal: 24 * 60,
+            low: 72 * 60,
+            resolution: Targets::default(),
+            business_hours: None,
+        }
+    }
+}
+
+impl Sla {
+    /// First-response minutes for `priority`.
+    pub fn minutes(&self, priority: Priority) -> u32 {
+        Targets { urgent: self.urgent, high: self.high, normal: self.normal, low: self.low }.minutes(priority)
     }
 }
 
@@ -365,8 +435,19 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
         }
     }
     let sla = &config.sla;
-    if [sla.urgent, sla.high, sla.normal, sla.low].contains(&0) {
+    let r = &sla.resolution;
+    if [sla.urgent, sla.high, sla.normal, sla.low, r.urgent, r.high, r.normal, r.low].contains(&0) {
         err("sla".into(), "invalid", "Every target is at least one minute.");
+    }
+    if let Some(hours) = &sla.business_hours {
+        let bad_day = hours.days.iter().any(|d| !(1..=7).contains(&d.day) || d.minutes().is_none());
+        if hours.days.is_empty() || bad_day || !(-720..=840).contains(&hours.utc_offset_minutes) {
+            err(
+                "sla.business_hours".into(),
+                "invalid",
+                "Days 1-7 with HH:MM hours, from before to, and an offset of -720 to 840 minutes.",
+            );
+        }
     }
     if let Some(hook) = &config.webhook {
         if let Err(why) = check_outbound(&hook.url, outbound) {

@@ -14,6 +14,7 @@ pub mod origin;
 pub mod problem;
 pub mod schema;
 pub mod site;
+pub mod sla;
 pub mod text;
 pub mod ticket;
 pub mod token;

@@ -262,13 +262,41 @@ pub fn apply_update(ticket: &TicketSummary, change: &TicketUpdate) -> TicketSumm
     updated
 }
 
+/// A ticket for tests of core: new, normal priority, tagged `vip`, assigned to `olga`.
 #[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
+pub(crate) fn sample() -> TicketSummary {
     use crate::config::TriageKeywords;
     use crate::wire::PageContext;
+    use std::collections::BTreeMap;
+
+    TicketSummary {
+        id: "01J0000000000000000000000A".into(),
+        number: "DEMO-1".into(),
+        subject: "s".into(),
+        message: "m".into(),
+        email: "a@example.com".into(),
+        name: None,
+        category: None,
+        fields: BTreeMap::new(),
+        status: TicketStatus::New,
+        priority: Priority::Normal,
+        topic: "general".into(),
+        needs_response: true,
+        sales_lead: false,
+        triage: triage("s", "m", None, &TriageKeywords::default()),
+        tags: vec!["vip".into()],
+        assignee: Some("olga".into()),
+        locale: Locale::En,
+        context: PageContext::default(),
+        viewed_articles: Vec::new(),
+        created_at: "2026-01-01T00:00:00.000Z".into(),
+        updated_at: "2026-01-01T00:00:00.000Z".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     fn request() -> NewTicket {
         NewTicket {
@@ -288,32 +316,6 @@ mod tests {
         let edited = NewTicket { message: "Since yesterday.".into(), ..request() };
         assert_ne!(fingerprint(&first), fingerprint(&edited));
         assert_eq!(identity(&retry).fill_ms, None);
-    }
-
-    fn ticket() -> TicketSummary {
-        TicketSummary {
-            id: "01J0000000000000000000000A".into(),
-            number: "DEMO-1".into(),
-            subject: "s".into(),
-            message: "m".into(),
-            email: "a@example.com".into(),
-            name: None,
-            category: None,
-            fields: BTreeMap::new(),
-            status: TicketStatus::New,
-            priority: Priority::Normal,
-            topic: "general".into(),
-            needs_response: true,
-            sales_lead: false,
-            triage: triage("s", "m", None, &TriageKeywords::default()),
-            tags: vec!["vip".into()],
-            assignee: Some("olga".into()),
-            locale: Locale::En,
-            context: PageContext::default(),
-            viewed_articles: Vec::new(),
-            created_at: "2026-01-01T00:00:00.000Z".into(),
-            updated_at: "2026-01-01T00:00:00.000Z".into(),
-        }
     }
 
     #[test]
@@ -361,7 +363,7 @@ mod tests {
 
     #[test]
     fn customers_see_public_messages_and_replies_move_the_status() {
-        let t = ticket();
+        let t = sample();
         let agent = Author { kind: AuthorKind::Agent, name: Some("Olga".into()), agent_id: Some("a1".into()) };
         let customer = Author { kind: AuthorKind::Customer, name: None, agent_id: None };
         let note = NewMessage { body: " internal ".into(), visibility: Visibility::Internal };
@@ -392,13 +394,13 @@ mod tests {
     #[test]
     fn updates_change_only_what_they_name() {
         let status: TicketUpdate = serde_json::from_str(r#"{"status": "solved"}"#).unwrap();
-        let after = apply_update(&ticket(), &status);
+        let after = apply_update(&sample(), &status);
         assert_eq!((after.status, after.priority), (TicketStatus::Solved, Priority::Normal));
         assert_eq!((after.tags, after.assignee.as_deref()), (vec!["vip".to_owned()], Some("olga")));
         let tags: TicketUpdate = serde_json::from_str(r#"{"tags": [" a ", "b"], "assignee": " ivan "}"#).unwrap();
-        let after = apply_update(&ticket(), &tags);
+        let after = apply_update(&sample(), &tags);
         assert_eq!((after.tags, after.assignee.as_deref()), (vec!["a".to_owned(), "b".to_owned()], Some("ivan")));
         let unassign: TicketUpdate = serde_json::from_str(r#"{"assignee": null}"#).unwrap();
-        assert_eq!(apply_update(&ticket(), &unassign).assignee, None);
+        assert_eq!(apply_update(&sample(), &unassign).assignee, None);
     }
 }

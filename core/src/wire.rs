@@ -302,6 +302,23 @@ pub struct TicketDetail {
     #[serde(flatten)]
     pub ticket: TicketSummary,
     pub messages: Vec<Message>,
+    /// Due times and breaches under the site's service levels.
+    pub sla: SlaStatus,
+}
+
+/// A ticket's service level as agents see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlaStatus {
+    pub first_response_due: String,
+    /// The first public reply by an agent (an internal note does not count).
+    pub first_response_at: Option<String>,
+    /// Answered after the due time, or not answered and past it.
+    pub first_response_breached: bool,
+    pub resolution_due: String,
+    /// When the ticket was solved (or closed), if it is.
+    pub resolved_at: Option<String>,
+    pub resolution_breached: bool,
 }
 
 /// `POST /v1/tickets/{id}/messages` (customer) and `POST /v1/admin/tickets/{id}/messages`

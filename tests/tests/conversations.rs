@@ -65,6 +65,12 @@ fn customers_read_public_replies_and_never_internal_notes() {
     let agents = api.get_as(&format!("/v1/admin/tickets/{id}"), &admin).json();
     assert_eq!(bodies(&agents).len(), 3, "agents see the note too");
     assert_eq!(agents["messages"][1]["visibility"], "internal");
+    // The public reply, not the earlier note, is the first response, well within the target.
+    let sla = &agents["sla"];
+    assert_eq!(sla["first_response_at"], agents["messages"][2]["created_at"], "{sla}");
+    assert_eq!(sla["first_response_breached"], false);
+    assert!(sla["first_response_due"].as_str().unwrap() > agents["created_at"].as_str().unwrap(), "{sla}");
+    assert_eq!(sla["resolved_at"], Value::Null);
 
     // Webhooks carry public messages only: ticket.created, then message.created for the reply.
     let mut kinds = Vec::new();

@@ -9,6 +9,7 @@ use tabdesk_core::domain::limits::MAX_SUMMARIES;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::problem;
 use tabdesk_core::site::{is_site_id, Site};
+use tabdesk_core::sla;
 use tabdesk_core::ticket::{customer_summary, customer_view, key_reused, message, status_after};
 use tabdesk_core::token::{access_token_site, bearer, hash_token, is_access_token};
 use tabdesk_core::validate::validate_message;
@@ -162,11 +163,13 @@ pub async fn customer_reply(req: &mut Request, env: &Env, ctx: &Context, id: &st
     add(env, ctx, &site, &site_store, &ticket, &new, author, key).await
 }
 
-/// `GET /v1/admin/tickets/{id}`: the ticket with its whole thread, internal notes included.
+/// `GET /v1/admin/tickets/{id}`: the ticket with its whole thread, internal notes included,
+/// and its service level (due times and breaches, core's `sla::status`).
 pub async fn agent_read(req: &Request, env: &Env, id: &str) -> ApiResult {
-    let (_, site_store, _) = auth::ticket(req, env, id).await?;
+    let (principal, site_store, _) = auth::ticket(req, env, id).await?;
     let (ticket, messages) = site_store.thread(id).await?.ok_or_else(no_such_ticket)?;
-    json(200, &TicketDetail { ticket, messages })
+    let sla = sla::status(&ticket, &messages, &principal.site.config.sla, now_ms() as i64);
+    json(200, &TicketDetail { ticket, messages, sla })
 }
 
 /// `POST /v1/admin/tickets/{id}/messages`: a public reply (the customer sees it) or an internal
