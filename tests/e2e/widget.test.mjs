@@ -474,10 +474,14 @@ test("drafts relayed to the host page's storage are sealed, open after a reload,
   assert.equal(await frame.evaluate(() => { try { return localStorage.length >= 0; } catch (e) { return false; } }), false);
   const subject = `Sealed draft ${Date.now()}`;
   const message = "Nobody on the host page should read this.";
-  await frame.getByLabel("Subject").fill(subject);
-  await frame.getByLabel("Message").fill(message);
   const draft = `tabdesk:${site}:draft`;
-  const items = await hostItemsWith(page, draft);
+  await frame.getByLabel("Subject").fill(subject);
+  const first = (await hostItemsWith(page, draft))[draft];
+  await frame.getByLabel("Message").fill(message);
+  // Sealing is asynchronous: wait for the draft with the message to reach the host page.
+  for (let i = 0; i < 50 && (await hostItems(page))[draft] === first; i++) await page.waitForTimeout(100);
+  const items = await hostItems(page);
+  assert.notEqual(items[draft], first, "the draft with its message is relayed");
   for (const [name, value] of Object.entries(items)) {
     assert.ok(!value.includes("Sealed draft") && !value.includes("host page"), `${name} is readable: ${value}`);
   }
