@@ -265,6 +265,13 @@ impl Api {
         self.post_json(&format!("/v1/sites/{site}/tickets"), body, &[("Idempotency-Key", key)])
     }
 
+    /// A fresh site of this test's own (its id starts with `prefix`), with its admin token.
+    pub fn own_site(&self, prefix: &str) -> (String, String) {
+        let id = unique(prefix).chars().take(30).collect::<String>();
+        let token = self.create_site(&id);
+        (id, token)
+    }
+
     /// Creates a site through the operator API and returns its admin token.
     pub fn create_site(&self, id: &str) -> String {
         let body = serde_json::json!({

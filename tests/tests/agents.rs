@@ -4,12 +4,6 @@
 use serde_json::{json, Value};
 use tabdesk_tests::{ticket, unique, Api, Reply};
 
-fn own_site(api: &Api, prefix: &str) -> (String, String) {
-    let id = unique(prefix).chars().take(30).collect::<String>();
-    let token = api.create_site(&id);
-    (id, token)
-}
-
 fn invite(api: &Api, site: &str, token: &str, name: &str, role: &str) -> Reply {
     api.post_json(
         &format!("/v1/admin/sites/{site}/agents"),
@@ -30,8 +24,8 @@ fn patch(api: &Api, id: &str, token: &str, body: &Value) -> Reply {
 #[test]
 fn agents_work_the_queue_and_only_admins_change_the_site() {
     let api = Api::from_env();
-    let (site, admin) = own_site(&api, "team");
-    let (other_site, other_admin) = own_site(&api, "teamx");
+    let (site, admin) = api.own_site("team");
+    let (other_site, other_admin) = api.own_site("teamx");
     let olga = invite(&api, &site, &admin, "Olga", "agent");
     assert_eq!(olga.status, 201, "{}", olga.body);
     let olga = olga.json();
@@ -91,7 +85,7 @@ fn agents_work_the_queue_and_only_admins_change_the_site() {
 #[test]
 fn two_agents_changing_different_fields_at_once_both_win() {
     let api = std::sync::Arc::new(Api::from_env());
-    let (site, admin) = own_site(&api, "race");
+    let (site, admin) = api.own_site("race");
     for round in 0..5 {
         let created = api.create_ticket(&site, &ticket(&format!("Race {round}")), &unique("k")).json();
         let id = created["id"].as_str().unwrap().to_owned();
@@ -119,7 +113,7 @@ fn two_agents_changing_different_fields_at_once_both_win() {
 #[test]
 fn the_queue_filters_by_channel_language_assignee_and_text_in_any_case() {
     let api = Api::from_env();
-    let (site, admin) = own_site(&api, "filters");
+    let (site, admin) = api.own_site("filters");
     let mut ru = ticket("Роутер мигает красным");
     ru["context"]["locale"] = json!("ru");
     ru["context"]["channel"] = json!("vk");

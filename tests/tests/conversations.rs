@@ -6,12 +6,6 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use tabdesk_tests::{receiver, ticket, unique, Answer, Api, Reply};
 
-fn own_site(api: &Api, prefix: &str) -> (String, String) {
-    let id = unique(prefix).chars().take(30).collect::<String>();
-    let token = api.create_site(&id);
-    (id, token)
-}
-
 fn as_customer(api: &Api, id: &str, token: &str) -> Reply {
     api.get(&format!("/v1/tickets/{id}"), &[("Authorization", &format!("Bearer {token}"))])
 }
@@ -39,7 +33,7 @@ fn bodies(ticket: &Value) -> Vec<String> {
 #[test]
 fn customers_read_public_replies_and_never_internal_notes() {
     let api = Api::from_env();
-    let (site, admin) = own_site(&api, "thread");
+    let (site, admin) = api.own_site("thread");
     let (url, deliveries) = receiver(|_| Answer::Status(200));
     let mut config = api.get_as(&format!("/v1/admin/sites/{site}/config"), &admin).json();
     config["webhook"] = json!({ "url": url, "secret": "a-webhook-secret-0123456789" });
@@ -90,8 +84,8 @@ fn customers_read_public_replies_and_never_internal_notes() {
 #[test]
 fn only_the_tickets_own_token_opens_it() {
     let api = Api::from_env();
-    let (site, _) = own_site(&api, "tokens");
-    let (other_site, _) = own_site(&api, "tokensx");
+    let (site, _) = api.own_site("tokens");
+    let (other_site, _) = api.own_site("tokensx");
     let mine = api.create_ticket(&site, &ticket("Mine"), &unique("k")).json();
     let theirs = api.create_ticket(&site, &ticket("Theirs"), &unique("k")).json();
     let elsewhere = api.create_ticket(&other_site, &ticket("Elsewhere"), &unique("k")).json();
@@ -115,7 +109,7 @@ fn only_the_tickets_own_token_opens_it() {
 #[test]
 fn a_customer_reply_is_stored_once_and_reopens_a_solved_ticket() {
     let api = Api::from_env();
-    let (site, admin) = own_site(&api, "reopen");
+    let (site, admin) = api.own_site("reopen");
     let created = api.create_ticket(&site, &ticket("Solved too soon"), &unique("k")).json();
     let (id, token) = (created["id"].as_str().unwrap(), created["access_token"].as_str().unwrap());
     let solved = api.send(
@@ -153,7 +147,7 @@ fn a_customer_reply_is_stored_once_and_reopens_a_solved_ticket() {
 #[test]
 fn a_browser_fetches_its_requests_at_a_glance() {
     let api = Api::from_env();
-    let (site, admin) = own_site(&api, "glance");
+    let (site, admin) = api.own_site("glance");
     let a = api.create_ticket(&site, &ticket("First"), &unique("k")).json();
     let b = api.create_ticket(&site, &ticket("Second"), &unique("k")).json();
     let answered = agent_says(&api, b["id"].as_str().unwrap(), &admin, "Here is the answer.", "public").json();
@@ -177,7 +171,7 @@ fn a_browser_fetches_its_requests_at_a_glance() {
 #[test]
 fn a_message_key_used_on_another_ticket_is_another_request() {
     let api = Api::from_env();
-    let (site, admin) = own_site(&api, "keys");
+    let (site, admin) = api.own_site("keys");
     let a = api.create_ticket(&site, &ticket("A"), &unique("k")).json();
     let b = api.create_ticket(&site, &ticket("B"), &unique("k")).json();
     let key = unique("note");

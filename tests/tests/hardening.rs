@@ -11,12 +11,6 @@ use serde_json::{json, Value};
 use tabdesk_core::token::hash_token;
 use tabdesk_tests::{receiver, ticket, unique, Answer, Api, Store};
 
-fn own_site(api: &Api, prefix: &str) -> (String, String) {
-    let id = unique(prefix).chars().take(30).collect::<String>();
-    let token = api.create_site(&id);
-    (id, token)
-}
-
 /// The site's whole config with `change` applied, saved.
 fn configure(api: &Api, site: &str, token: &str, change: impl FnOnce(&mut Value)) {
     let mut config = api.get_as(&format!("/v1/admin/sites/{site}/config"), token).json();
@@ -28,7 +22,7 @@ fn configure(api: &Api, site: &str, token: &str, change: impl FnOnce(&mut Value)
 #[test]
 fn a_key_past_its_window_is_free_again_and_expired_keys_are_purged() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "ttl");
+    let (site, token) = api.own_site("ttl");
     let key = unique("old");
     let first = api.create_ticket(&site, &ticket("Last year"), &key).json();
     // A day and an hour later (the record is aged as time would age it).
@@ -59,7 +53,7 @@ fn a_key_past_its_window_is_free_again_and_expired_keys_are_purged() {
 #[test]
 fn a_replay_is_answered_before_the_anti_abuse_checks() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "replay");
+    let (site, token) = api.own_site("replay");
     configure(&api, &site, &token, |c| {
         c["abuse"] =
             json!({ "min_fill_ms": 3000, "turnstile_site_key": "0x4AAA-site", "turnstile_secret": "0x4AAA-s" });
@@ -99,7 +93,7 @@ fn the_fill_time_cannot_be_skipped() {
 #[test]
 fn statistics_writes_are_rate_limited_and_reading_is_not() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "flood");
+    let (site, token) = api.own_site("flood");
     let kb = json!({ "articles": [{ "id": "a", "locale": "en", "title": "A", "body_markdown": "Alpha." }] });
     let auth = format!("Bearer {token}");
     let published = api.send(
@@ -163,7 +157,7 @@ fn a_body_without_a_length_is_cut_off_at_the_limit() {
 #[test]
 fn webhooks_go_only_to_public_https_hosts() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "ssrf");
+    let (site, token) = api.own_site("ssrf");
     let mut config = api.get_as(&format!("/v1/admin/sites/{site}/config"), &token).json();
     for url in [
         "https://10.0.0.8/hook",
@@ -183,7 +177,7 @@ fn webhooks_go_only_to_public_https_hosts() {
 #[test]
 fn webhook_redirects_are_not_followed() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "redir");
+    let (site, token) = api.own_site("redir");
     let (target, reached) = receiver(|_| Answer::Status(200));
     let (url, deliveries) = receiver(move |_| Answer::Redirect(target.clone()));
     configure(&api, &site, &token, |c| {
@@ -198,8 +192,8 @@ fn webhook_redirects_are_not_followed() {
 #[test]
 fn a_slow_receiver_does_not_hold_up_another_sites_webhooks() {
     let api = Api::from_env();
-    let (slow_site, slow_token) = own_site(&api, "slow");
-    let (fast_site, fast_token) = own_site(&api, "fast");
+    let (slow_site, slow_token) = api.own_site("slow");
+    let (fast_site, fast_token) = api.own_site("fast");
     let (slow_url, slow) = receiver(|n| if n == 0 { Answer::Hang } else { Answer::Status(200) });
     let (fast_url, fast) = receiver(|_| Answer::Status(200));
     for (site, token, url) in [(&slow_site, &slow_token, slow_url), (&fast_site, &fast_token, fast_url)] {
@@ -221,7 +215,7 @@ fn a_slow_receiver_does_not_hold_up_another_sites_webhooks() {
 #[test]
 fn an_event_the_queue_refused_is_queued_by_the_sweep() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "sweep");
+    let (site, token) = api.own_site("sweep");
     let (url, deliveries) = receiver(|_| Answer::Status(200));
     configure(&api, &site, &token, |c| {
         c["abuse"] = json!({ "min_fill_ms": 0 });
@@ -259,7 +253,7 @@ fn put_kb(api: &Api, site: &str, token: &str, body: &Value, if_match: Option<&st
 #[test]
 fn publishes_are_checked_serialized_and_leave_no_old_blobs() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "pub");
+    let (site, token) = api.own_site("pub");
     let article = |title: &str| json!({ "id": "a", "locale": "en", "title": title, "body_markdown": "Text." });
     assert_eq!(put_kb(&api, &site, &token, &json!({ "articles": [] }), None).error_fields(), ["articles"]);
     let unknown = json!({ "articles": [article("A")], "replace": true });
@@ -299,7 +293,7 @@ fn publishes_are_checked_serialized_and_leave_no_old_blobs() {
 #[test]
 fn what_is_kept_of_a_visitor_is_minimal() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "priv");
+    let (site, token) = api.own_site("priv");
     configure(&api, &site, &token, |c| c["privacy"] = json!({ "page_url_params": ["product"] }));
     let mut t = ticket("Private");
     t["context"]["page_url"] = json!("https://shop.example/p?token=s3cret&product=42#reset=abc");

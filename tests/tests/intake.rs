@@ -8,12 +8,6 @@ use tabdesk_core::webhook::verify;
 use tabdesk_tests::{receiver, ticket, unique, Answer, Api};
 
 /// A fresh site of our own, with its admin token.
-fn own_site(api: &Api, prefix: &str) -> (String, String) {
-    let id = unique(prefix).chars().take(30).collect::<String>();
-    let token = api.create_site(&id);
-    (id, token)
-}
-
 fn config_with_form() -> Value {
     json!({
         "name": "Shop",
@@ -41,8 +35,8 @@ fn config_with_form() -> Value {
 #[test]
 fn agents_set_the_config_and_the_form_is_enforced() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "cfg");
-    let (_, other_token) = own_site(&api, "cfgx");
+    let (site, token) = api.own_site("cfg");
+    let (_, other_token) = api.own_site("cfgx");
 
     api.put_config(&site, &other_token, &config_with_form()).problem(404);
     let unauthenticated =
@@ -117,7 +111,7 @@ fn tickets_are_triaged_with_reasons() {
 #[test]
 fn honeypot_catches_are_kept_as_spam_out_of_the_queue() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "hp");
+    let (site, token) = api.own_site("hp");
     let mut t = ticket("Cheap pills");
     t["hp"] = json!("https://spam.example");
     t["email"] = json!("not an email");
@@ -153,7 +147,7 @@ fn foreign_origins_are_refused() {
 #[test]
 fn a_burst_from_one_address_is_limited_and_every_201_is_stored_once() {
     let api = std::sync::Arc::new(Api::from_env());
-    let (site, token) = own_site(&api, "burst");
+    let (site, token) = api.own_site("burst");
     let handles: Vec<_> = (0..4)
         .map(|w| {
             let (api, site) = (api.clone(), site.clone());
@@ -191,7 +185,7 @@ fn a_burst_from_one_address_is_limited_and_every_201_is_stored_once() {
 #[test]
 fn webhooks_are_signed_retried_and_deduplicated() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "hook");
+    let (site, token) = api.own_site("hook");
     let (url, deliveries) = receiver(|n| if n == 0 { Answer::Status(500) } else { Answer::Status(200) });
     let secret = "a-webhook-secret-0123456789";
     let mut config = config_with_form();
@@ -249,8 +243,8 @@ fn webhooks_are_signed_retried_and_deduplicated() {
 #[test]
 fn agents_read_and_change_only_their_tickets() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "agent");
-    let (_, other_token) = own_site(&api, "agentx");
+    let (site, token) = api.own_site("agent");
+    let (_, other_token) = api.own_site("agentx");
     let created = api.create_ticket(&site, &ticket("Change me"), &unique("k")).json();
     let path = format!("/v1/admin/tickets/{}", created["id"].as_str().unwrap());
     let json_ct = ("Content-Type", "application/json");
@@ -284,7 +278,7 @@ fn agents_read_and_change_only_their_tickets() {
 #[test]
 fn turnstile_fails_closed() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "bots");
+    let (site, token) = api.own_site("bots");
     let mut config = config_with_form();
     config["form"] = json!({});
     config["abuse"] =

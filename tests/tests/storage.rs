@@ -5,17 +5,11 @@ use serde_json::json;
 use tabdesk_core::schema;
 use tabdesk_tests::{ticket, unique, Api, Store};
 
-fn own_site(api: &Api, prefix: &str) -> (String, String) {
-    let id = unique(prefix).chars().take(30).collect::<String>();
-    let token = api.create_site(&id);
-    (id, token)
-}
-
 #[test]
 fn each_site_keeps_its_data_in_a_store_of_its_own() {
     let api = Api::from_env();
-    let (a, _) = own_site(&api, "own-a");
-    let (b, _) = own_site(&api, "own-b");
+    let (a, _) = api.own_site("own-a");
+    let (b, _) = api.own_site("own-b");
     let ta = api.create_ticket(&a, &ticket("Site A"), &unique("k")).json();
     let tb = api.create_ticket(&b, &ticket("Site B"), &unique("k")).json();
     assert_eq!(
@@ -41,7 +35,7 @@ fn each_site_keeps_its_data_in_a_store_of_its_own() {
 #[test]
 fn the_operator_sees_the_counts_each_store_pushes() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "counts");
+    let (site, token) = api.own_site("counts");
     for i in 0..2 {
         assert_eq!(api.create_ticket(&site, &ticket(&format!("Count {i}")), &unique("k")).status, 201);
     }

@@ -3,16 +3,10 @@
 
 use tabdesk_tests::{ticket, unique, Api};
 
-fn own_site(api: &Api, prefix: &str) -> (String, String) {
-    let id = unique(prefix).chars().take(30).collect::<String>();
-    let token = api.create_site(&id);
-    (id, token)
-}
-
 #[test]
 fn a_storage_fault_on_intake_is_a_503_to_retry_and_loses_nothing() {
     let api = Api::from_env();
-    let (site, token) = own_site(&api, "fault");
+    let (site, token) = api.own_site("fault");
     let key = unique("k");
     let t = ticket("While the disk was busy");
     assert!(api.tickets(&site, &token).is_empty(), "the site's store exists, empty");
