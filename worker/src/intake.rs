@@ -1,7 +1,8 @@
 //! Ticket intake: `POST /v1/sites/{site}/tickets`, exactly once per `Idempotency-Key`.
 //!
-//! A key seen in the last 24 hours is answered first, before the anti-abuse checks: a retry
-//! whose Turnstile token was spent, or that took another time to fill, gets the first answer.
+//! A key seen in the last 24 hours gets its first answer even when the anti-abuse checks would
+//! now refuse it: a retry whose Turnstile token was spent, or that took another time to fill,
+//! gets the first answer.
 //! A new request's key record, ticket (with the next per-site number) and event are one write
 //! in the site's store, which looks the key up in the same synchronous run (see
 //! `store::object`): a concurrent repeat of the key writes nothing and gets the first answer. Honeypot catches are stored as spam, out of the queue, and answered
@@ -46,6 +47,22 @@ fn replay(site: &Site, record: KeyRecord, fingerprint: &str, secret: &str) -> Ap
     json(201, &created(&site.id, record.ticket_id, record.number, token, record.created_at))
 }
 
+/// The request passes validation, the minimum fill time and (when the site uses it) Turnstile.
+async fn admissible(
+    env: &Env,
+    req: &Request,
+    site: &Site,
+    request: &NewTicket,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let mut errors = validate_ticket(request, &site.config.form, locale);
+    errors.extend(too_fast(request, site.config.abuse.min_fill_ms, locale));
+    if !errors.is_empty() {
+        return Err(problem::validation(errors).into());
+    }
+    check_turnstile(env, req, site, request.turnstile_token.as_deref()).await
+}
+
 pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) -> ApiResult {
     // The site's config as cached in the isolate (at most a few seconds old): intake is a hot path.
     let site = cache::site(env, site_id).await?;
@@ -57,19 +74,19 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
     let print = fingerprint(&request);
     let site_store: SiteStore = store::site::open(env, &site.id)?;
     let now = now_ms();
-    if let Some(record) = site_store.find_key(&key, now).await? {
-        return replay(&site, record, &print, &secret);
-    }
     let accept_language = header(req, "Accept-Language");
     let locale = site.config.pick_locale(Locale::asked(request.context.locale, accept_language.as_deref()));
     let spam = !request.hp.is_empty();
     if !spam {
-        let mut errors = validate_ticket(&request, &site.config.form, locale);
-        errors.extend(too_fast(&request, site.config.abuse.min_fill_ms, locale));
-        if !errors.is_empty() {
-            return Err(problem::validation(errors).into());
+        // A retry whose anti-bot token is spent or whose fill time differs must still get its
+        // first answer: only when a check refuses is the key looked up (the common, new request
+        // costs one call to the store, whose insert finds a repeated key by itself).
+        if let Err(refused) = admissible(env, req, &site, &request, locale).await {
+            return match site_store.find_key(&key, now).await? {
+                Some(record) => replay(&site, record, &print, &secret),
+                None => Err(refused),
+            };
         }
-        check_turnstile(env, req, &site, request.turnstile_token.as_deref()).await?;
     }
 
     let user_agent = header(req, "User-Agent");
