@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::limits::{
-    MAX_CATEGORIES, MAX_FIELDS, MAX_KEPT_PARAMS, MAX_KEYWORDS, MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_OPTIONS,
-    MAX_ORIGINS, MAX_SITE_NAME_CHARS, MIN_WEBHOOK_SECRET_CHARS,
+    MAX_ASSIGNEE_CHARS, MAX_AUTO_REPLY_CHARS, MAX_CATEGORIES, MAX_FIELDS, MAX_KEPT_PARAMS, MAX_KEYWORDS,
+    MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_OPTIONS, MAX_ORIGINS, MAX_ROUTING_RULES, MAX_SITE_NAME_CHARS,
+    MIN_WEBHOOK_SECRET_CHARS,
 };
 use crate::domain::{FieldError, Locale, Priority};
 use crate::origin::OriginPattern;
@@ -42,6 +43,46 @@ pub struct SiteConfig {
     pub form: FormSchema,
     pub abuse: Abuse,
     pub privacy: Privacy,
+    /// Who gets a new ticket: the first rule that matches assigns it (none: unassigned).
+    pub routing: Vec<RoutingRule>,
+    /// What the customer is told at once, in the thread, when a request arrives.
+    pub auto_reply: AutoReply,
+}
+
+/// Assigns new tickets that match every condition given (a rule without conditions matches
+/// every ticket: the site's default assignee).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct RoutingRule {
+    /// A form category id.
+    pub category: Option<String>,
+    /// A triage topic (a category id, or a topic of `triage.topics`).
+    pub topic: Option<String>,
+    pub locale: Option<Locale>,
+    pub sales_lead: Option<bool>,
+    /// The agent (id or name, as `assignee` takes it) the ticket goes to.
+    pub assign: String,
+}
+
+/// The automatic first public messages of a ticket, written by the site (author `system`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct AutoReply {
+    /// Acknowledge every request with the expected reply time (from the SLA).
+    pub acknowledge: bool,
+    /// The site's own acknowledgement per language, instead of the built-in one; `{reply_time}`
+    /// becomes the expected reply time ("4 hours"), `{name}` the customer's name.
+    pub acknowledgement: Localized,
+    /// Sent to sales leads at once, after the acknowledgement (none: no offer).
+    pub lead_offer: Localized,
+}
+
+impl Default for AutoReply {
+    fn default() -> Self {
+        AutoReply { acknowledge: true, acknowledgement: Localized::new(), lead_offer: Localized::new() }
+    }
 }
 
 /// What Tabdesk keeps of a visitor's page.
@@ -319,6 +360,8 @@ impl Default for SiteConfig {
             form: FormSchema::default(),
             abuse: Abuse::default(),
             privacy: Privacy::default(),
+            routing: Vec::new(),
+            auto_reply: AutoReply::default(),
         }
     }
 }
@@ -475,7 +518,49 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
             &format!("At most {MAX_KEPT_PARAMS} parameter names without '&', '=' or '#'."),
         );
     }
+    errors.extend(validate_routing(config));
+    for (path, texts) in [
+        ("auto_reply.acknowledgement", &config.auto_reply.acknowledgement),
+        ("auto_reply.lead_offer", &config.auto_reply.lead_offer),
+    ] {
+        for (locale, text) in texts {
+            if text.trim().is_empty() || text.chars().count() > MAX_AUTO_REPLY_CHARS {
+                errors.push(FieldError::new(
+                    format!("{path}.{}", locale.tag()),
+                    "invalid",
+                    format!("1-{MAX_AUTO_REPLY_CHARS} characters."),
+                ));
+            }
+        }
+    }
     errors.extend(validate_form(&config.form));
+    errors
+}
+
+fn validate_routing(config: &SiteConfig) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if config.routing.len() > MAX_ROUTING_RULES {
+        errors.push(FieldError::new("routing", "too_many", format!("At most {MAX_ROUTING_RULES} rules.")));
+    }
+    for (i, rule) in config.routing.iter().enumerate() {
+        let path = format!("routing[{i}]");
+        let assign = rule.assign.trim();
+        if assign.is_empty() || assign.chars().count() > MAX_ASSIGNEE_CHARS {
+            errors.push(FieldError::new(
+                format!("{path}.assign"),
+                "invalid",
+                format!("An agent's id or name, 1-{MAX_ASSIGNEE_CHARS} characters."),
+            ));
+        }
+        if let Some(category) = &rule.category {
+            if !config.form.categories.iter().any(|c| &c.id == category) {
+                errors.push(FieldError::new(format!("{path}.category"), "unknown", "One of the form's categories."));
+            }
+        }
+        if rule.topic.as_deref().is_some_and(|t| !is_slug(t)) {
+            errors.push(FieldError::new(format!("{path}.topic"), "invalid", "Lowercase letters, digits, '-' and '_'."));
+        }
+    }
     errors
 }
 

@@ -245,6 +245,46 @@ pub fn new_replies(locale: Locale, n: u64) -> String {
     format!("{n} {words}")
 }
 
+/// A service time as a customer reads it after "within" / «за»: minutes under an hour, hours
+/// under two days, else days (rounded up: a promise is never shorter than the target).
+pub fn reply_time(locale: Locale, minutes: u32) -> String {
+    let minutes = u64::from(minutes.max(1));
+    let (n, unit) = match minutes {
+        m if m < 60 => (m, 0),
+        m if m < 48 * 60 => (m.div_ceil(60), 1),
+        m => (m.div_ceil(24 * 60), 2),
+    };
+    // Russian: the accusative after «за» («за 1 минуту», «за 2 часа», «за 5 дней»).
+    let word = match (locale, unit, plural(locale, n)) {
+        (Locale::En, 0, Plural::One) => "minute",
+        (Locale::En, 0, _) => "minutes",
+        (Locale::En, 1, Plural::One) => "hour",
+        (Locale::En, 1, _) => "hours",
+        (Locale::En, _, Plural::One) => "day",
+        (Locale::En, _, _) => "days",
+        (Locale::Ru, 0, Plural::One) => "минуту",
+        (Locale::Ru, 0, Plural::Few) => "минуты",
+        (Locale::Ru, 0, _) => "минут",
+        (Locale::Ru, 1, Plural::One) => "час",
+        (Locale::Ru, 1, Plural::Few) => "часа",
+        (Locale::Ru, 1, _) => "часов",
+        (Locale::Ru, _, Plural::One) => "день",
+        (Locale::Ru, _, Plural::Few) => "дня",
+        (Locale::Ru, _, _) => "дней",
+    };
+    format!("{n} {word}")
+}
+
+/// The built-in acknowledgement of a new request, with `{reply_time}` left for the caller.
+pub fn acknowledgement(locale: Locale, business_hours: bool) -> &'static str {
+    match (locale, business_hours) {
+        (Locale::En, false) => "Thanks, we got your request. We usually answer within {reply_time}; the answer will appear here.",
+        (Locale::En, true) => "Thanks, we got your request. We usually answer within {reply_time} of our working hours; the answer will appear here.",
+        (Locale::Ru, false) => "Спасибо, мы получили ваше обращение. Обычно мы отвечаем за {reply_time}; ответ появится здесь.",
+        (Locale::Ru, true) => "Спасибо, мы получили ваше обращение. Обычно мы отвечаем за {reply_time} рабочего времени; ответ появится здесь.",
+    }
+}
+
 /// "At most 200 characters." — Russian takes the genitive after «не более».
 pub fn too_long(locale: Locale, max: u64) -> String {
     match (locale, plural(locale, max)) {
@@ -321,6 +361,21 @@ pub fn request_refused(locale: Locale, detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reply_times_read_naturally() {
+        assert_eq!(reply_time(Locale::En, 1), "1 minute");
+        assert_eq!(reply_time(Locale::En, 45), "45 minutes");
+        assert_eq!(reply_time(Locale::En, 60), "1 hour");
+        assert_eq!(reply_time(Locale::En, 90), "2 hours");
+        assert_eq!(reply_time(Locale::Ru, 21), "21 минуту");
+        assert_eq!(reply_time(Locale::Ru, 4 * 60), "4 часа");
+        assert_eq!(reply_time(Locale::Ru, 24 * 60), "24 часа");
+        assert_eq!(reply_time(Locale::Ru, 11 * 60), "11 часов");
+        assert_eq!(reply_time(Locale::Ru, 72 * 60), "3 дня");
+        assert_eq!(reply_time(Locale::Ru, 21 * 24 * 60), "21 день");
+        assert_eq!(reply_time(Locale::En, 7 * 24 * 60), "7 days");
+    }
 
     #[test]
     fn plural_forms_in_russian() {

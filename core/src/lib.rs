@@ -4,6 +4,7 @@
 //! definition of every wire type and rule serves both ends of each request.
 
 pub mod agents;
+pub mod arrival;
 pub mod config;
 pub mod domain;
 pub mod form;
@@ -15,6 +16,7 @@ pub mod problem;
 pub mod schema;
 pub mod site;
 pub mod sla;
+pub mod stats;
 pub mod text;
 pub mod ticket;
 pub mod token;

@@ -50,6 +50,18 @@ pub const SITE_STORE: &[&str] = &[
        SELECT id, lower(subject || ' ' || message || ' ' || email) FROM tickets;
      CREATE TABLE IF NOT EXISTS message_keys (
        key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, message_id TEXT NOT NULL, created_at INTEGER NOT NULL)",
+    // 4: what service levels and statistics read of a ticket besides its row: the searches before
+    // it, its first response, when it was solved (kept as they happen; filled in for existing
+    // tickets from their threads and statuses), and the tickets by creation time.
+    "CREATE TABLE IF NOT EXISTS ticket_facts (
+       ticket_id TEXT PRIMARY KEY, searches TEXT NOT NULL DEFAULT '[]', first_response_at TEXT, solved_at TEXT);
+     INSERT OR IGNORE INTO ticket_facts (ticket_id, first_response_at, solved_at)
+       SELECT t.id,
+              (SELECT min(m.created_at) FROM messages m
+                WHERE m.ticket_id = t.id AND m.author_kind = 'agent' AND m.visibility = 'public'),
+              CASE WHEN t.status IN ('solved', 'closed') THEN t.updated_at END
+       FROM tickets t;
+     CREATE INDEX IF NOT EXISTS tickets_by_created ON tickets (spam, created_at)",
 ];
 
 /// The version a store has once every step is applied.

@@ -7,7 +7,7 @@
 //! bring time zone tables this needs none of (business hours use a fixed UTC offset).
 
 use crate::config::{BusinessHours, Sla};
-use crate::domain::TicketStatus;
+use crate::domain::{Priority, TicketStatus};
 use crate::wire::{AuthorKind, Message, SlaStatus, TicketSummary, Visibility};
 
 const MINUTE_MS: i64 = 60_000;
@@ -90,24 +90,45 @@ pub fn due(start: i64, minutes: u32, hours: Option<&BusinessHours>) -> i64 {
     start + i64::from(minutes) * MINUTE_MS
 }
 
-/// The service level of `ticket` with its `thread` under `sla`, at `now` (ms).
-pub fn status(ticket: &TicketSummary, thread: &[Message], sla: &Sla, now: i64) -> SlaStatus {
-    let created = parse_time(&ticket.created_at).unwrap_or(now);
+/// Whether `message` is a first response: a public reply by an agent (not an internal note, not
+/// the site's automatic acknowledgement).
+pub fn answers(message: &Message) -> bool {
+    message.author.kind == AuthorKind::Agent && message.visibility == Visibility::Public
+}
+
+/// When a ticket is solved, if a change to `status` at `at` leaves it solved: the time it was
+/// solved stays while it stays solved (closing a solved ticket does not move it), and a reopened
+/// ticket is not solved.
+pub fn solved_at(before: Option<&str>, status: TicketStatus, at: &str) -> Option<String> {
+    match status {
+        TicketStatus::Solved | TicketStatus::Closed => Some(before.unwrap_or(at).to_owned()),
+        _ => None,
+    }
+}
+
+/// When the first response and the resolution of a ticket created at `created` (ms) with
+/// `priority` are due (ms).
+pub fn due_times(created: i64, priority: Priority, sla: &Sla) -> (i64, i64) {
     let hours = sla.business_hours.as_ref();
-    let first_due = due(created, sla.minutes(ticket.priority), hours);
-    let resolution_due = due(created, sla.resolution.minutes(ticket.priority), hours);
-    let first_response = thread
-        .iter()
-        .find(|m| m.author.kind == AuthorKind::Agent && m.visibility == Visibility::Public)
-        .map(|m| m.created_at.clone());
-    let resolved =
-        matches!(ticket.status, TicketStatus::Solved | TicketStatus::Closed).then(|| ticket.updated_at.clone());
-    let late = |done: &Option<String>, due: i64| done.as_deref().and_then(parse_time).unwrap_or(now) > due;
+    (due(created, sla.minutes(priority), hours), due(created, sla.resolution.minutes(priority), hours))
+}
+
+/// Whether what was done at `done` — or is not done yet, at `now` — missed `due` (all ms).
+pub fn late(done: Option<&str>, due: i64, now: i64) -> bool {
+    done.and_then(parse_time).unwrap_or(now) > due
+}
+
+/// The service level of `ticket` under `sla`, at `now` (ms).
+pub fn status(ticket: &TicketSummary, sla: &Sla, now: i64) -> SlaStatus {
+    let created = parse_time(&ticket.created_at).unwrap_or(now);
+    let (first_due, resolution_due) = due_times(created, ticket.priority, sla);
+    let first_response = ticket.first_response_at.clone();
+    let resolved = ticket.solved_at.clone();
     SlaStatus {
-        first_response_breached: late(&first_response, first_due),
+        first_response_breached: late(first_response.as_deref(), first_due, now),
         first_response_due: format_time(first_due),
         first_response_at: first_response,
-        resolution_breached: late(&resolved, resolution_due),
+        resolution_breached: late(resolved.as_deref(), resolution_due, now),
         resolution_due: format_time(resolution_due),
         resolved_at: resolved,
     }
@@ -155,6 +176,18 @@ mod tests {
     #[test]
     fn the_first_public_agent_reply_is_the_first_response() {
         use crate::wire::Author;
+        let message = |kind, visibility| Message {
+            id: "m".into(),
+            author: Author { kind, name: None, agent_id: None },
+            body: "b".into(),
+            visibility,
+            created_at: "2026-11-30T07:10:00.000Z".into(),
+        };
+        assert!(answers(&message(AuthorKind::Agent, Visibility::Public)));
+        assert!(!answers(&message(AuthorKind::Agent, Visibility::Internal)), "a note");
+        assert!(!answers(&message(AuthorKind::System, Visibility::Public)), "the acknowledgement");
+        assert!(!answers(&message(AuthorKind::Customer, Visibility::Public)));
+
         let ticket = TicketSummary {
             status: TicketStatus::Open,
             priority: crate::domain::Priority::Urgent,
@@ -162,31 +195,28 @@ mod tests {
             updated_at: "2026-11-30T07:00:00.000Z".into(),
             ..crate::ticket::sample()
         };
-        let message = |kind, visibility, at: &str| Message {
-            id: at.into(),
-            author: Author { kind, name: None, agent_id: None },
-            body: "b".into(),
-            visibility,
-            created_at: at.into(),
-        };
         let sla = Sla::default(); // urgent: an hour to answer, four to resolve
-        let note = message(AuthorKind::Agent, Visibility::Internal, "2026-11-30T07:10:00.000Z");
-        let reply = message(AuthorKind::Agent, Visibility::Public, "2026-11-30T08:30:00.000Z");
         let now = parse_time("2026-11-30T07:30:00Z").unwrap();
-        let waiting = status(&ticket, std::slice::from_ref(&note), &sla, now);
+        let waiting = status(&ticket, &sla, now);
         assert_eq!((waiting.first_response_at.as_deref(), waiting.first_response_breached), (None, false));
         assert_eq!(waiting.first_response_due, "2026-11-30T08:00:00.000Z");
         let later = parse_time("2026-11-30T09:00:00Z").unwrap();
-        assert!(
-            status(&ticket, std::slice::from_ref(&note), &sla, later).first_response_breached,
-            "unanswered past due"
-        );
-        let answered = status(&ticket, &[note, reply], &sla, later);
-        assert_eq!(answered.first_response_at.as_deref(), Some("2026-11-30T08:30:00.000Z"));
+        assert!(status(&ticket, &sla, later).first_response_breached, "unanswered past due");
+        let answered = TicketSummary { first_response_at: Some("2026-11-30T08:30:00.000Z".into()), ..ticket.clone() };
+        let answered = status(&answered, &sla, later);
         assert!(answered.first_response_breached, "answered half an hour late");
         assert_eq!(
             (answered.resolution_due.as_str(), answered.resolution_breached),
             ("2026-11-30T11:00:00.000Z", false)
         );
+    }
+
+    #[test]
+    fn solved_time_stays_while_solved_and_goes_on_reopening() {
+        let at = "2026-11-30T09:00:00.000Z";
+        assert_eq!(solved_at(None, TicketStatus::Solved, at).as_deref(), Some(at));
+        assert_eq!(solved_at(Some("early"), TicketStatus::Closed, at).as_deref(), Some("early"));
+        assert_eq!(solved_at(Some("early"), TicketStatus::Open, at), None);
+        assert_eq!(solved_at(None, TicketStatus::Pending, at), None);
     }
 }

@@ -1,7 +1,7 @@
 //! Decisions about tickets besides validation: what makes two submissions the same request
 //! (idempotency), and how an agent's update merges into a ticket.
 
-use crate::config::SiteConfig;
+use crate::config::{RoutingRule, SiteConfig};
 use crate::domain::ids::{is_id, ticket_number};
 use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
 use crate::domain::{FieldError, Locale, Priority, TicketStatus};
@@ -62,7 +62,7 @@ pub fn accept(
     if context.user_agent.is_none() {
         context.user_agent = user_agent.map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
     }
-    TicketSummary {
+    let mut ticket = TicketSummary {
         id,
         number: String::new(),
         subject: request.subject.trim().to_owned(),
@@ -82,9 +82,27 @@ pub fn accept(
         locale,
         context,
         viewed_articles: request.viewed_articles.clone(),
+        searches: request.searches.iter().map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()).collect(),
         created_at: now.clone(),
         updated_at: now,
-    }
+        first_response_at: None,
+        solved_at: None,
+    };
+    ticket.assignee = route(&config.routing, &ticket).map(str::to_owned);
+    ticket
+}
+
+/// The agent the first matching rule assigns `ticket` to.
+pub fn route<'a>(rules: &'a [RoutingRule], ticket: &TicketSummary) -> Option<&'a str> {
+    rules
+        .iter()
+        .find(|rule| {
+            rule.category.as_ref().is_none_or(|c| ticket.category.as_ref() == Some(c))
+                && rule.topic.as_ref().is_none_or(|t| &ticket.topic == t)
+                && rule.locale.is_none_or(|l| ticket.locale == l)
+                && rule.sales_lead.is_none_or(|s| ticket.sales_lead == s)
+        })
+        .map(|rule| rule.assign.trim())
 }
 
 /// The 201 answer for a stored request (and, replayed, for every retry of its key).
@@ -289,14 +307,43 @@ pub(crate) fn sample() -> TicketSummary {
         locale: Locale::En,
         context: PageContext::default(),
         viewed_articles: Vec::new(),
+        searches: Vec::new(),
         created_at: "2026-01-01T00:00:00.000Z".into(),
         updated_at: "2026-01-01T00:00:00.000Z".into(),
+        first_response_at: None,
+        solved_at: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rule(assign: &str) -> RoutingRule {
+        RoutingRule { assign: assign.into(), ..RoutingRule::default() }
+    }
+
+    #[test]
+    fn the_first_matching_rule_assigns() {
+        let rules = vec![
+            RoutingRule { sales_lead: Some(true), ..rule("sales") },
+            RoutingRule { category: Some("billing".into()), locale: Some(Locale::Ru), ..rule("olga") },
+            RoutingRule { topic: Some("delivery".into()), ..rule("dmitry") },
+            rule("anyone"),
+        ];
+        let ticket = |category: Option<&str>, topic: &str, locale, sales_lead| TicketSummary {
+            category: category.map(str::to_owned),
+            topic: topic.into(),
+            locale,
+            sales_lead,
+            ..sample()
+        };
+        assert_eq!(route(&rules, &ticket(Some("billing"), "billing", Locale::Ru, true)), Some("sales"));
+        assert_eq!(route(&rules, &ticket(Some("billing"), "billing", Locale::Ru, false)), Some("olga"));
+        assert_eq!(route(&rules, &ticket(Some("billing"), "billing", Locale::En, false)), Some("anyone"));
+        assert_eq!(route(&rules, &ticket(None, "delivery", Locale::En, false)), Some("dmitry"));
+        assert_eq!(route(&rules[..3], &ticket(None, "general", Locale::En, false)), None);
+    }
 
     fn request() -> NewTicket {
         NewTicket {

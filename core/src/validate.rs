@@ -6,8 +6,8 @@ use email_address::EmailAddress;
 use crate::config::FormSchema;
 use crate::domain::limits::{
     MAX_ARTICLES, MAX_ARTICLE_CHARS, MAX_ARTICLE_ID_CHARS, MAX_ARTICLE_TITLE_CHARS, MAX_ASSIGNEE_CHARS,
-    MAX_CHANNEL_CHARS, MAX_MESSAGE_CHARS, MAX_QUERY_CHARS, MAX_QUESTIONS, MAX_QUESTION_CHARS, MAX_TAGS, MAX_TAG_CHARS,
-    MAX_URL_CHARS, MAX_USER_AGENT_CHARS, MAX_VIEWED_ARTICLES,
+    MAX_CHANNEL_CHARS, MAX_MESSAGE_CHARS, MAX_QUERY_CHARS, MAX_QUESTIONS, MAX_QUESTION_CHARS, MAX_SEARCHES, MAX_TAGS,
+    MAX_TAG_CHARS, MAX_URL_CHARS, MAX_USER_AGENT_CHARS, MAX_VIEWED_ARTICLES,
 };
 use crate::domain::{FieldError, Locale};
 use crate::form::{check_category, check_fields};
@@ -118,6 +118,13 @@ pub fn validate_ticket(ticket: &NewTicket, form: &FormSchema, locale: Locale) ->
             "viewed_articles",
             "too_many",
             format!("At most {MAX_VIEWED_ARTICLES} ids of at most {MAX_ARTICLE_ID_CHARS} characters."),
+        ));
+    }
+    if ticket.searches.len() > MAX_SEARCHES || ticket.searches.iter().any(|q| q.chars().count() > MAX_QUERY_CHARS) {
+        errors.push(FieldError::new(
+            "searches",
+            "too_many",
+            format!("At most {MAX_SEARCHES} queries of at most {MAX_QUERY_CHARS} characters."),
         ));
     }
     errors
@@ -303,6 +310,8 @@ mod tests {
         assert!(codes(&t).is_empty());
         t.viewed_articles = vec!["a".into(); 51];
         assert_eq!(codes(&t), [("viewed_articles".into(), "too_many".into())]);
+        let t = NewTicket { searches: vec!["refund".into(); 11], ..valid() };
+        assert_eq!(codes(&t), [("searches".into(), "too_many".into())]);
     }
 
     #[test]

@@ -94,6 +94,9 @@ pub struct NewTicket {
     pub context: PageContext,
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub viewed_articles: Vec<String>,
+    /// What the customer searched the knowledge base for before writing, oldest first.
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub searches: Vec<String>,
     /// Honeypot: a field people never see and bots fill in.
     pub hp: String,
     /// Milliseconds from opening the form to sending it, measured by the widget.
@@ -136,8 +139,17 @@ pub struct TicketSummary {
     pub locale: Locale,
     pub context: PageContext,
     pub viewed_articles: Vec<String>,
+    /// What the customer searched for before writing (they found nothing that helped).
+    #[serde(default)]
+    pub searches: Vec<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The first public reply by an agent.
+    #[serde(default)]
+    pub first_response_at: Option<String>,
+    /// When the ticket was last solved or closed, while it stays so.
+    #[serde(default)]
+    pub solved_at: Option<String>,
 }
 
 /// `PATCH /v1/admin/tickets/{id}`: only the fields present change; `assignee: null` unassigns.
@@ -527,4 +539,63 @@ pub struct WidgetEvent {
     pub query: Option<String>,
     #[serde(default)]
     pub results: Option<u32>,
+}
+
+/// `GET /v1/admin/sites/{site}/stats?from=&to=`: what customers asked and how fast and how well
+/// the site answered, over the tickets created in `[from, to)` (spam left out) and the widget's
+/// events in it. Times are in seconds of wall time; percentiles are nearest-rank.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Stats {
+    pub from: String,
+    pub to: String,
+    pub tickets: u64,
+    /// Every UTC day of the range, days without tickets included.
+    pub per_day: Vec<DayVolume>,
+    pub by_category: BTreeMap<String, u64>,
+    pub by_topic: BTreeMap<String, u64>,
+    /// `site` for requests from the widget without a channel.
+    pub by_channel: BTreeMap<String, u64>,
+    pub by_language: BTreeMap<String, u64>,
+    pub by_priority: BTreeMap<String, u64>,
+    /// Tickets with a first response (a public agent reply).
+    pub answered: u64,
+    pub first_response_median_s: Option<u64>,
+    pub first_response_p90_s: Option<u64>,
+    /// Tickets solved (or closed) now.
+    pub resolved: u64,
+    pub resolution_median_s: Option<u64>,
+    /// Tickets answered late, or unanswered and past due.
+    pub first_response_breaches: u64,
+    /// Tickets solved late, or unsolved and past due.
+    pub resolution_breaches: u64,
+    /// The share of tickets with either breach (none without tickets).
+    pub sla_breach_rate: Option<f64>,
+    /// Tickets of the site not solved or closed now, whenever created.
+    pub backlog: u64,
+    /// Tickets triage took for sales leads.
+    pub leads: u64,
+    pub deflection: Deflection,
+}
+
+/// Tickets created on one UTC day (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayVolume {
+    pub day: String,
+    pub tickets: u64,
+}
+
+/// What the knowledge base did in the range: the widget's events and the tickets that came
+/// after a search anyway.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Deflection {
+    pub searches: u64,
+    pub searches_without_results: u64,
+    pub article_views: u64,
+    pub helpful: u64,
+    pub unhelpful: u64,
+    pub forms_opened: u64,
+    pub tickets_after_search: u64,
 }

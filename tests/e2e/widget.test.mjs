@@ -573,6 +573,9 @@ test("My requests: the customer reads the agent's reply as text, answers online 
   await row.click();
   const reply = frame.locator(".message-body", { hasText: "We are on it." });
   await reply.waitFor();
+  // The site's automatic acknowledgement came first, with the expected reply time.
+  const acknowledgement = frame.locator(".message.theirs", { hasText: "We usually answer within" });
+  assert.match(await acknowledgement.textContent(), /Support.*within \d+ (minute|hour|day)s?/s);
   assert.equal(await reply.textContent(), payload, "the agent's reply is shown as text");
   assert.equal(await frame.locator(".messages img").count(), 0);
   assert.equal(await frame.getByText("Internal: check the line first").count(), 0, "an internal note is never shown");

@@ -80,6 +80,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         turnstile: StoredValue::new(config.turnstile_site_key.clone()),
         page: RwSignal::new(PageContext { channel: config.channels.first().cloned(), ..PageContext::default() }),
         viewed: RwSignal::new(Vec::new()),
+        searches: RwSignal::new(Vec::new()),
         store,
         outbox,
         replies: Outbox::new(site, store),

@@ -4,6 +4,7 @@
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tabdesk_core::domain::limits::MAX_SEARCHES;
 use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::{highlight_runs, is_blank};
 use tabdesk_core::wire::{SearchHit, SearchResults, WidgetEvent, WidgetEventKind};
@@ -44,9 +45,19 @@ pub struct SearchState {
     answer: LocalResource<Answer>,
 }
 
+/// Keeps `query` among the visit's last searches (once, newest last, at most what a request
+/// may carry).
+fn remember(searches: &mut Vec<String>, query: &str) {
+    searches.retain(|q| q != query);
+    searches.push(query.to_owned());
+    if searches.len() > MAX_SEARCHES {
+        searches.remove(0);
+    }
+}
+
 impl SearchState {
     pub fn new(visit: Visit) -> SearchState {
-        let Visit { site, locale, .. } = visit;
+        let Visit { site, locale, searches, .. } = visit;
         let query = RwSignal::new(String::new());
         let asked = debounced(move || query.get(), DEBOUNCE_MS);
         let answer = LocalResource::new(move || {
@@ -67,6 +78,7 @@ impl SearchState {
             let query = query.get();
             let answer = answer.get().filter(|a| a.query == query && !is_blank(&query))?;
             Some(Timeout::new(SETTLE_MS, move || {
+                searches.update(|s| remember(s, answer.query.trim()));
                 let event = WidgetEvent {
                     kind: WidgetEventKind::Search,
                     article_id: None,

@@ -24,6 +24,9 @@ pub struct Visit {
     /// Every article read this visit (they go with a request, so agents see what the customer
     /// already tried).
     pub viewed: RwSignal<Vec<String>>,
+    /// The knowledge-base searches of this visit (the last few go with a request: agents see
+    /// what the customer looked for, statistics count tickets filed after a search).
+    pub searches: RwSignal<Vec<String>>,
     pub store: Store,
     pub outbox: Outbox<NewTicket>,
     /// Replies to the customer's requests waiting for the network.

@@ -77,6 +77,16 @@ pub async fn site(env: &Env, id: &str) -> Result<Rc<Site>, ApiError> {
     Ok(site)
 }
 
+/// Makes this isolate read site `id` again on its next request (after its config changed here;
+/// other isolates see the change within [`CACHE_MS`]).
+pub fn forget_site(id: &str) {
+    SITES.with(|c| {
+        if let Some((at, _)) = c.borrow_mut().peek_mut(id) {
+            *at = 0;
+        }
+    });
+}
+
 /// The site `id` from the directory, or 404. Ids that cannot exist are refused before any query.
 pub async fn load_site(env: &Env, id: &str) -> Result<Site, ApiError> {
     let found = if is_site_id(id) { store::sites::find(&store::db(env)?, id).await? } else { None };

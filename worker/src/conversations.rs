@@ -168,7 +168,7 @@ pub async fn customer_reply(req: &mut Request, env: &Env, ctx: &Context, id: &st
 pub async fn agent_read(req: &Request, env: &Env, id: &str) -> ApiResult {
     let (principal, site_store, _) = auth::ticket(req, env, id).await?;
     let (ticket, messages) = site_store.thread(id).await?.ok_or_else(no_such_ticket)?;
-    let sla = sla::status(&ticket, &messages, &principal.site.config.sla, now_ms() as i64);
+    let sla = sla::status(&ticket, &principal.site.config.sla, now_ms() as i64);
     json(200, &TicketDetail { ticket, messages, sla })
 }
 

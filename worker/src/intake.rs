@@ -8,6 +8,7 @@
 //! `store::object`): a concurrent repeat of the key writes nothing and gets the first answer. Honeypot catches are stored as spam, out of the queue, and answered
 //! like any other request.
 
+use tabdesk_core::arrival::first_messages;
 use tabdesk_core::domain::ids::{is_idempotency_key, new_id};
 use tabdesk_core::domain::limits::MAX_KEY_CHARS;
 use tabdesk_core::domain::Locale;
@@ -94,6 +95,14 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
     let token = access_token(&secret, &site.id, &ticket.id);
     let event_id = new_id(now, random()?);
     let webhook = site.config.webhook.is_some() && !spam;
+    // A honeypot catch is told nothing and is no lead. The automatic messages' ids are a
+    // millisecond later than the ticket's, so the thread always starts with the request.
+    let messages = if spam {
+        Vec::new()
+    } else {
+        first_messages(&site.config, &ticket, [new_id(now + 1, random()?), new_id(now + 2, random()?)])
+    };
+    let lead_event_id = (ticket.sales_lead && !spam).then(|| random().map(|r| new_id(now, r))).transpose()?;
     let new = NewRecord {
         key,
         fingerprint: print.clone(),
@@ -101,6 +110,8 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
         spam,
         webhook,
         event_id: event_id.clone(),
+        messages,
+        lead_event_id: lead_event_id.clone(),
         now_ms: now,
     };
     let number = match site_store.insert_ticket(&ticket, new).await? {
@@ -109,11 +120,11 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
         Inserted::KeyTaken(record) => return replay(&site, record, &print, &secret),
     };
     if webhook {
-        webhooks::enqueue_later(
-            env,
-            ctx,
-            WebhookJob::new(event_id, &site.id, "ticket.created", &ticket.id, &ticket.created_at),
-        );
+        let job = |id, kind| WebhookJob::new(id, &site.id, kind, &ticket.id, &ticket.created_at);
+        webhooks::enqueue_later(env, ctx, job(event_id, "ticket.created"));
+        if let Some(lead) = lead_event_id {
+            webhooks::enqueue_later(env, ctx, job(lead, "lead.created"));
+        }
     }
     json(201, &created(&site.id, ticket.id, number, token, ticket.created_at))
 }

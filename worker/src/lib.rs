@@ -18,6 +18,7 @@ mod relay;
 mod routes;
 mod settings;
 mod sites;
+mod stats;
 mod store;
 mod tickets;
 mod webhooks;

@@ -5,7 +5,7 @@ use tabdesk_core::problem;
 use worker::{Context, Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{agents, conversations, embed, events, intake, kb, operator, relay, sites, tickets};
+use crate::{agents, conversations, embed, events, intake, kb, operator, relay, sites, stats, tickets};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
     let method = req.method();
@@ -66,6 +66,10 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
         ["v1", "admin", "sites", site, "tickets"] => {
             allow(method, &[Get])?;
             tickets::list(req, env, site, &url).await
+        }
+        ["v1", "admin", "sites", site, "stats"] => {
+            allow(method, &[Get])?;
+            stats::site_stats(req, env, site, &url).await
         }
         ["v1", "admin", "tickets", id] => {
             allow(method, &[Get, Patch])?;

@@ -34,6 +34,7 @@ pub async fn put_config(req: &mut Request, env: &Env, id: &str) -> ApiResult {
         return Err(problem::validation(errors).into());
     }
     store::sites::put_config(&db, &site.id, &config).await?;
+    cache::forget_site(&site.id);
     json(200, &config)
 }
 

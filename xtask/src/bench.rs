@@ -1,4 +1,5 @@
-//! `cargo xtask bench search|intake`: the budgets of DESIGN.md that are measured, not tested.
+//! `cargo xtask bench search|intake|sites|stats`: the budgets of DESIGN.md that are measured,
+//! not tested, and the figures the notes report.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -240,6 +241,80 @@ pub fn sites() -> Result {
     println!("quiet p99 with the noisy site / alone: {ratio:.2} (budget 1.5); {answered} requests answered 201, each stored once in its own site's store: {once}");
     if !once {
         return Err("some site's stored tickets are not exactly its answered ones".into());
+    }
+    Ok(())
+}
+
+/// Tickets of `cargo xtask bench stats`, and how many statistics requests are timed.
+const STATS_TICKETS: usize = 10_000;
+const STATS_READS: usize = 20;
+
+/// `cargo xtask bench stats`: `GET …/stats` of one site with 10,000 tickets (every fifth
+/// answered, every tenth solved), all of them in the default range.
+pub fn stats() -> Result {
+    let (worker, operator) = bench_worker()?;
+    let base = worker.url();
+    let site = "stats";
+    let token = create_site(&base, &operator, site)?;
+    let ids = step(&format!("bench: file {STATS_TICKETS} tickets"), || {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let base = base.clone();
+                std::thread::spawn(move || {
+                    let agent = agent();
+                    (c..STATS_TICKETS)
+                        .step_by(CLIENTS)
+                        .filter_map(|i| file(&agent, &base, site, i).1)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        Ok(handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect::<Vec<String>>())
+    })?;
+    step("bench: answer every fifth, solve every tenth", || {
+        let agent = agent();
+        let auth = format!("Bearer {token}");
+        for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 5 == 0) {
+            agent
+                .post(format!("{base}/v1/admin/tickets/{id}/messages"))
+                .header("Authorization", &auth)
+                .header("Content-Type", "application/json")
+                .send(json!({ "body": "Answered.", "visibility": "public" }).to_string().as_bytes())?;
+            if i % 10 == 0 {
+                agent
+                    .patch(format!("{base}/v1/admin/tickets/{id}"))
+                    .header("Authorization", &auth)
+                    .header("Content-Type", "application/json")
+                    .send(r#"{"status":"solved"}"#.as_bytes())?;
+            }
+        }
+        Ok(())
+    })?;
+    let (latencies, tickets) = step(&format!("bench: {STATS_READS} statistics requests"), || {
+        let agent = agent();
+        let mut latencies = Vec::new();
+        let mut tickets = 0;
+        for _ in 0..STATS_READS {
+            let t = Instant::now();
+            let stats: Value = agent
+                .get(format!("{base}/v1/admin/sites/{site}/stats"))
+                .header("Authorization", &format!("Bearer {token}"))
+                .call()?
+                .body_mut()
+                .read_json()?;
+            latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+            tickets = stats["tickets"].as_u64().unwrap_or(0);
+        }
+        latencies.sort_by(f64::total_cmp);
+        Ok((latencies, tickets))
+    })?;
+    drop(worker);
+    println!();
+    println!("| tickets in range | requests | p50 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    println!("| {tickets} | {STATS_READS} | {:.1} | {:.1} |", quantile(&latencies, 0.5), quantile(&latencies, 0.99));
+    if tickets as usize != ids.len() {
+        return Err(format!("the statistics count {tickets} tickets, {} were filed", ids.len()).into());
     }
     Ok(())
 }

@@ -27,6 +27,8 @@ pub const MAX_URL_CHARS: usize = 2048;
 pub const MAX_CHANNEL_CHARS: usize = 32;
 pub const MAX_USER_AGENT_CHARS: usize = 512;
 pub const MAX_VIEWED_ARTICLES: usize = 50;
+/// The searches a request reports (the visit's last ones).
+pub const MAX_SEARCHES: usize = 10;
 
 /// Requests a widget may ask about at once (`POST /v1/tickets/summaries`).
 pub const MAX_SUMMARIES: usize = 50;
@@ -60,3 +62,6 @@ pub const MAX_KEYWORDS: usize = 200;
 pub const MAX_LABEL_CHARS: usize = 200;
 pub const MAX_LAUNCHER_LABEL_CHARS: usize = 40;
 pub const MIN_WEBHOOK_SECRET_CHARS: usize = 16;
+pub const MAX_ROUTING_RULES: usize = 100;
+/// A site's automatic acknowledgement or sales offer, per language.
+pub const MAX_AUTO_REPLY_CHARS: usize = 2_000;

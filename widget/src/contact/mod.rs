@@ -56,7 +56,7 @@ fn focus_first(errors: &[FieldError]) -> Option<String> {
 #[component]
 pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let visit = expect_context::<Visit>();
-    let Visit { site, locale, form, page, viewed, outbox, turnstile, .. } = visit;
+    let Visit { site, locale, form, page, viewed, searches, outbox, turnstile, .. } = visit;
     let s = strings(locale);
     spawn_local(async move {
         let event = WidgetEvent { kind: WidgetEventKind::FormOpened, article_id: None, query: None, results: None };
@@ -135,6 +135,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             context,
             hp: honeypot.get_untracked(),
             viewed_articles: viewed.get_untracked(),
+            searches: searches.get_untracked(),
             fill_ms: Some((js_sys::Date::now() - opened_at).max(0.0) as u64),
             turnstile_token: token.clone().flatten(),
         };

@@ -2,6 +2,7 @@
 //! command per request, one JSON reply. Internal to the worker (the API's wire types are core's).
 
 use serde::{Deserialize, Serialize};
+use tabdesk_core::config::Sla;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::domain::TicketStatus;
 use tabdesk_core::kb::publish::StoredArticle;
@@ -86,6 +87,14 @@ pub enum Command {
     ArticleExists {
         id: String,
     },
+    /// The statistics of the tickets created and events recorded in `[from, to)` (ms), judged
+    /// against `sla` at `now`.
+    Stats {
+        from: i64,
+        to: i64,
+        sla: Sla,
+        now: i64,
+    },
     /// Runs the store's upkeep now (as its alarm does).
     Maintain,
 }
@@ -102,6 +111,10 @@ pub struct NewTicket {
     /// Whether the site has a webhook, so the event waits to be queued.
     pub webhook: bool,
     pub event_id: String,
+    /// The site's automatic first messages (core's `arrival::first_messages`).
+    pub messages: Vec<Message>,
+    /// The `lead.created` event of a sales lead.
+    pub lead_event_id: Option<String>,
     pub now_ms: u64,
 }
 

@@ -3,10 +3,11 @@
 //! retry, like any platform fault.
 
 use serde::de::DeserializeOwned;
+use tabdesk_core::config::Sla;
 use tabdesk_core::domain::{Locale, TicketStatus};
 use tabdesk_core::kb::publish::StoredArticle;
 use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::{KbArticle, Message, TicketSummary, TicketUpdate, Upkeep};
+use tabdesk_core::wire::{KbArticle, Message, Stats, TicketSummary, TicketUpdate, Upkeep};
 use worker::{Env, Headers, Method, Request, RequestInit, Stub};
 
 use super::protocol::{Added, Command, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page, SITE_HEADER};
@@ -103,6 +104,11 @@ impl SiteStore {
             by,
         };
         self.call(&command).await
+    }
+
+    /// The statistics of `[from, to)` (ms) under `sla` at `now` (see [`Command::Stats`]).
+    pub async fn stats(&self, from: i64, to: i64, sla: &Sla, now: i64) -> Result<Stats, ApiError> {
+        self.call(&Command::Stats { from, to, sla: sla.clone(), now }).await
     }
 
     pub async fn record_event(&self, event: Event) -> Result<(), ApiError> {

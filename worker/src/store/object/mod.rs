@@ -8,6 +8,7 @@
 //! one transaction; that makes "look up the key, else insert ticket, key and event" atomic.
 
 mod kb;
+mod stats;
 mod tickets;
 mod upkeep;
 
@@ -100,7 +101,8 @@ impl SiteStore {
                         let mut updated = apply_update(&current, &change);
                         updated.updated_at = updated_at;
                         tickets::update(db, &site, &updated, &event_id, webhook, by.as_deref())?;
-                        Some(updated)
+                        // Read back: the store keeps facts of its own (when it was solved).
+                        tickets::find(db, &site, &id)?
                     }
                     None => None,
                 };
@@ -120,6 +122,7 @@ impl SiteStore {
             }
             Command::FindArticle { id, preferred } => json(&kb::find(db, &site, &id, preferred)?),
             Command::ArticleExists { id } => json(&kb::exists(db, &site, &id)?),
+            Command::Stats { from, to, sla, now } => json(&stats::compute(db, from, to, &sla, now)?),
             Command::Maintain => json(&upkeep::run(db, &self.env, &site).await?),
         }
     }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use tabdesk_core::domain::ids::ticket_number;
 use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
 use tabdesk_core::domain::{Locale, Priority, TicketStatus};
+use tabdesk_core::sla::{answers, solved_at};
 use tabdesk_core::text::fold;
 use tabdesk_core::ticket::{first_message, QueueFilter};
 use tabdesk_core::wire::{Author, Message, TicketSummary, Visibility};
@@ -18,7 +19,10 @@ const FIRST_NUMBER: i64 = 1001;
 
 /// Every column a summary needs, for `SELECT {COLUMNS} FROM tickets`.
 const COLUMNS: &str = "id, number, subject, message, email, name, category, fields, status, priority, topic, \
-     needs_response, sales_lead, triage, tags, assignee, locale, context, viewed_articles, created_at, updated_at";
+     needs_response, sales_lead, triage, tags, assignee, locale, context, viewed_articles, created_at, updated_at, \
+     (SELECT searches FROM ticket_facts WHERE ticket_id = tickets.id) AS searches, \
+     (SELECT first_response_at FROM ticket_facts WHERE ticket_id = tickets.id) AS first_response_at, \
+     (SELECT solved_at FROM ticket_facts WHERE ticket_id = tickets.id) AS solved_at";
 
 fn stored<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| Error::RustError(format!("stored {what} does not parse: {e}")))
@@ -51,6 +55,9 @@ struct TicketRow {
     viewed_articles: String,
     created_at: String,
     updated_at: String,
+    searches: Option<String>,
+    first_response_at: Option<String>,
+    solved_at: Option<String>,
 }
 
 impl TicketRow {
@@ -75,8 +82,11 @@ impl TicketRow {
             locale: Locale::from_tag(&self.locale).unwrap_or_default(),
             context: stored("context", &self.context)?,
             viewed_articles: stored("viewed_articles", &self.viewed_articles)?,
+            searches: self.searches.as_deref().map(|s| stored("searches", s)).transpose()?.unwrap_or_default(),
             created_at: self.created_at,
             updated_at: self.updated_at,
+            first_response_at: self.first_response_at,
+            solved_at: self.solved_at,
             id: self.id,
         })
     }
@@ -125,8 +135,8 @@ pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> R
     db.exec(
         "INSERT INTO tickets (id, site_id, number, subject, message, email, name, category, fields, context,
                               viewed_articles, locale, status, priority, topic, needs_response, sales_lead,
-                              triage, access_token_hash, created_at, updated_at, spam)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              triage, access_token_hash, created_at, updated_at, spam, assignee)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         vec![
             ticket.id.as_str().into(),
             site.into(),
@@ -150,6 +160,7 @@ pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> R
             ticket.created_at.as_str().into(),
             ticket.created_at.as_str().into(),
             i64::from(new.spam).into(),
+            ticket.assignee.as_deref().into(),
         ],
     )?;
     db.exec(
@@ -159,8 +170,18 @@ pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> R
             fold(&format!("{} {} {}", ticket.subject, ticket.message, ticket.email)).into(),
         ],
     )?;
+    db.exec(
+        "INSERT INTO ticket_facts (ticket_id, searches) VALUES (?, ?)",
+        vec![ticket.id.as_str().into(), to_stored(&ticket.searches)?.into()],
+    )?;
     insert_message(db, &ticket.id, &first_message(ticket, ticket.id.clone()))?;
+    for message in &new.messages {
+        insert_message(db, &ticket.id, message)?;
+    }
     ticket_event(db, &new.event_id, site, "ticket.created", &ticket.id, &ticket.created_at, new.webhook)?;
+    if let Some(lead) = &new.lead_event_id {
+        ticket_event(db, lead, site, "lead.created", &ticket.id, &ticket.created_at, new.webhook)?;
+    }
     Ok(Inserted::Created(number))
 }
 
@@ -279,11 +300,32 @@ pub fn add_message(
         "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
         vec![status.as_str().into(), message.created_at.as_str().into(), ticket_id.into()],
     )?;
+    record_progress(db, ticket_id, status, &message.created_at, answers(message))?;
     if message.visibility == Visibility::Public {
         ticket_event(db, event_id, site, "message.created", ticket_id, &message.created_at, webhook)?;
         db.exec("UPDATE events SET data = ? WHERE id = ?", vec![message.id.as_str().into(), event_id.into()])?;
     }
     Ok(Added::Created(message.clone()))
+}
+
+/// Keeps a ticket's service facts as it moves to `status` at `at`: the first public agent reply
+/// (`answered`) is its first response, and core's `solved_at` says when it counts as solved.
+fn record_progress(db: &Db, ticket_id: &str, status: TicketStatus, at: &str, answered: bool) -> Result<()> {
+    #[derive(Deserialize)]
+    struct Facts {
+        solved_at: Option<String>,
+    }
+    let before: Option<Facts> =
+        db.first("SELECT solved_at FROM ticket_facts WHERE ticket_id = ?", vec![ticket_id.into()])?;
+    let solved = solved_at(before.and_then(|f| f.solved_at).as_deref(), status, at);
+    db.exec(
+        "INSERT INTO ticket_facts (ticket_id, first_response_at, solved_at) VALUES (?1, CASE WHEN ?2 THEN ?3 END, ?4)
+         ON CONFLICT (ticket_id) DO UPDATE SET
+           first_response_at = CASE WHEN ?2 THEN coalesce(first_response_at, ?3) ELSE first_response_at END,
+           solved_at = ?4",
+        vec![ticket_id.into(), i64::from(answered).into(), at.into(), solved.as_deref().into()],
+    )?;
+    Ok(())
 }
 
 fn ticket_event(db: &Db, id: &str, site: &str, kind: &str, ticket_id: &str, at: &str, webhook: bool) -> Result<()> {
@@ -358,6 +400,7 @@ pub fn update(
             ticket.id.as_str().into(),
         ],
     )?;
+    record_progress(db, &ticket.id, ticket.status, &ticket.updated_at, false)?;
     ticket_event(db, event_id, site, "ticket.updated", &ticket.id, &ticket.updated_at, webhook)?;
     let by = by.map(|agent| serde_json::json!({ "by": agent }).to_string());
     db.exec("UPDATE events SET data = ? WHERE id = ?", vec![by.as_deref().into(), event_id.into()])?;
