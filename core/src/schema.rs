@@ -52,9 +52,12 @@ pub const SITE_STORE: &[&str] = &[
        key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, message_id TEXT NOT NULL, created_at INTEGER NOT NULL)",
     // 4: what service levels and statistics read of a ticket besides its row: the searches before
     // it, its first response, when it was solved (kept as they happen; filled in for existing
-    // tickets from their threads and statuses), and the tickets by creation time.
+    // tickets from their threads and statuses), when both are due (ms; computed by core when the
+    // ticket is written or its priority changes, so unknown for existing tickets), and the
+    // tickets by creation time.
     "CREATE TABLE IF NOT EXISTS ticket_facts (
-       ticket_id TEXT PRIMARY KEY, searches TEXT NOT NULL DEFAULT '[]', first_response_at TEXT, solved_at TEXT);
+       ticket_id TEXT PRIMARY KEY, searches TEXT NOT NULL DEFAULT '[]', first_response_at TEXT, solved_at TEXT,
+       first_response_due INTEGER, resolution_due INTEGER);
      INSERT OR IGNORE INTO ticket_facts (ticket_id, first_response_at, solved_at)
        SELECT t.id,
               (SELECT min(m.created_at) FROM messages m

@@ -47,7 +47,8 @@ pub fn parse_time(s: &str) -> Option<i64> {
     let mut t = hms.splitn(3, ':').map(|p| p.parse::<i64>().ok());
     let (h, mi, se) = (t.next()??, t.next()??, t.next().flatten().unwrap_or(0));
     let ms: i64 = format!("{ms:0<3}").get(..3)?.parse().ok()?;
-    let valid = (1..=12).contains(&mo) && (1..=31).contains(&da) && h < 24 && mi < 60 && se < 61;
+    let valid =
+        (1970..=9999).contains(&y) && (1..=12).contains(&mo) && (1..=31).contains(&da) && h < 24 && mi < 60 && se < 61;
     valid.then(|| ((days_from_civil(y, mo, da) * 24 + h) * 60 + mi) * MINUTE_MS + se * 1000 + ms)
 }
 
@@ -146,7 +147,10 @@ mod tests {
         assert_eq!(parse_time("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(format_time(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(format_time(parse_time("2024-02-29T23:59:59.999Z").unwrap() + 1), "2024-03-01T00:00:00.000Z");
-        for bad in ["", "2026-11-30", "2026-13-01T00:00:00Z", "2026-11-30T07:10:00+03:00", "yesterday"] {
+        for bad in [
+            "", "2026-11-30", "2026-13-01T00:00:00Z", "2026-11-30T07:10:00+03:00", "yesterday",
+            "99999999999-01-01T00:00:00Z",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

@@ -12,8 +12,8 @@ use crate::triage::triage;
 use crate::url::minimize;
 use crate::validate::check_query;
 use crate::wire::{
-    Author, AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage, NewTicket, TicketCreated, TicketSummary,
-    TicketUpdate, Visibility,
+    Author, AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage, NewTicket, QueueCounts, TicketCreated,
+    TicketSummary, TicketUpdate, Visibility,
 };
 
 /// The part of a submission that makes it this request: everything the customer wrote and
@@ -122,6 +122,10 @@ pub struct QueueFilter {
     /// An agent's name or id as set in `assignee`; `none` for unassigned tickets.
     pub assignee: Option<String>,
     pub sales_lead: Option<bool>,
+    /// Only tickets not solved or closed (`status=unsolved`).
+    pub unsolved: bool,
+    /// Only tickets whose first response or resolution is past due (or only others).
+    pub breached: Option<bool>,
     /// A substring of subject, message or email, folded like them (any case, `ё` as `е`).
     pub query: Option<String>,
     /// The last id of the previous page: this page starts after it.
@@ -140,10 +144,14 @@ impl QueueFilter {
         let mut invalid = |name: &str, message: &str| errors.push(FieldError::new(name, "invalid", message));
         let mut filter = QueueFilter { limit: DEFAULT_PAGE, ..QueueFilter::default() };
         let mut spam = None;
-        if let Some(v) = get("status") {
-            filter.status = TicketStatus::parse(&v);
-            if filter.status.is_none() {
-                invalid("status", "One of new, open, pending, solved, closed.");
+        match get("status").as_deref() {
+            None => {}
+            Some("unsolved") => filter.unsolved = true,
+            Some(v) => {
+                filter.status = TicketStatus::parse(v);
+                if filter.status.is_none() {
+                    invalid("status", "One of new, open, pending, solved, closed, unsolved.");
+                }
             }
         }
         if let Some(v) = get("priority") {
@@ -155,6 +163,7 @@ impl QueueFilter {
         for (name, target) in [
             ("needs_response", &mut filter.needs_response),
             ("sales_lead", &mut filter.sales_lead),
+            ("breached", &mut filter.breached),
             ("spam", &mut spam),
         ] {
             match get(name).as_deref() {
@@ -195,6 +204,51 @@ impl QueueFilter {
             Ok(filter)
         } else {
             Err(errors)
+        }
+    }
+}
+
+/// The console's views of the queue. Each is a set of the queue's filters (its [`View::params`]);
+/// the store counts the views with the same definitions (`QueueCounts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    New,
+    Mine,
+    Unassigned,
+    NeedsResponse,
+    Breached,
+    SalesLeads,
+    Solved,
+}
+
+impl View {
+    pub const ALL: [View; 7] =
+        [View::New, View::Mine, View::Unassigned, View::NeedsResponse, View::Breached, View::SalesLeads, View::Solved];
+
+    /// The view's query parameters; `me` is the agent's name (tickets assigned to them).
+    pub fn params(self, me: &str) -> Vec<(&'static str, String)> {
+        let unsolved = ("status", "unsolved".to_owned());
+        match self {
+            View::New => vec![("status", "new".into())],
+            View::Mine => vec![unsolved, ("assignee", me.to_owned())],
+            View::Unassigned => vec![unsolved, ("assignee", "none".into())],
+            View::NeedsResponse => vec![unsolved, ("needs_response", "true".into())],
+            View::Breached => vec![unsolved, ("breached", "true".into())],
+            View::SalesLeads => vec![unsolved, ("sales_lead", "true".into())],
+            View::Solved => vec![("status", "solved".into())],
+        }
+    }
+
+    /// The view's count in `counts`.
+    pub fn count(self, counts: &QueueCounts) -> u64 {
+        match self {
+            View::New => counts.new,
+            View::Mine => counts.mine,
+            View::Unassigned => counts.unassigned,
+            View::NeedsResponse => counts.needs_response,
+            View::Breached => counts.breached,
+            View::SalesLeads => counts.sales_leads,
+            View::Solved => counts.solved,
         }
     }
 }
@@ -399,6 +453,17 @@ mod tests {
         );
         assert_eq!(QueueFilter::parse(params(&[("locale", "de")])).unwrap_err()[0].field, "locale");
         assert_eq!(f.limit, DEFAULT_PAGE);
+        // Every view of the console is a valid set of filters.
+        for view in View::ALL {
+            let pairs = view.params("Olga");
+            let parsed = QueueFilter::parse(|name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()));
+            assert!(parsed.is_ok(), "{view:?}");
+        }
+        let mine = View::Mine.params("Olga");
+        let mine = QueueFilter::parse(|name| mine.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())).unwrap();
+        assert_eq!((mine.unsolved, mine.status, mine.assignee.as_deref()), (true, None, Some("Olga")));
+        let breached = QueueFilter::parse(params(&[("breached", "true")])).unwrap();
+        assert_eq!(breached.breached, Some(true));
         assert_eq!(
             QueueFilter::parse(params(&[("status", "")])).unwrap(),
             QueueFilter { limit: DEFAULT_PAGE, ..QueueFilter::default() }

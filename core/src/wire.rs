@@ -157,10 +157,15 @@ pub struct TicketSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TicketUpdate {
+    // Fields left out are not written, so that a client's change names only what it changes
+    // (and an untouched `assignee` is not read back as `null`, "unassign").
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TicketStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(deserialize_with = "present")]
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Option<String>>,
 }
 
@@ -598,4 +603,36 @@ pub struct Deflection {
     pub unhelpful: u64,
     pub forms_opened: u64,
     pub tickets_after_search: u64,
+}
+
+/// `GET /v1/admin/me`: whose token this is — the site it works for and its role (the console's
+/// sign-in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub site: String,
+    pub site_name: String,
+    pub role: Role,
+    /// The agent, when it is not the site's admin token.
+    pub agent_id: Option<String>,
+    /// The agent's name (what `assignee` holds for tickets assigned to them).
+    pub name: Option<String>,
+    pub locales: Vec<Locale>,
+    pub default_locale: Locale,
+}
+
+/// `GET /v1/admin/sites/{site}/counts`: how many tickets each of the console's views holds
+/// (spam left out; every view but `new` and `solved` counts unsolved tickets only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueCounts {
+    pub new: u64,
+    /// Assigned to the asking agent (by name); 0 for the site's admin token.
+    pub mine: u64,
+    pub unassigned: u64,
+    pub needs_response: u64,
+    /// A first response or resolution past due.
+    pub breached: u64,
+    pub sales_leads: u64,
+    pub solved: u64,
 }

@@ -135,3 +135,69 @@ fn the_queue_filters_by_channel_language_assignee_and_text_in_any_case() {
     assert_eq!(ids("assignee=none"), [ru_id.as_str()]);
     assert_eq!(api.get_as(&format!("/v1/admin/sites/{site}/tickets?locale=de"), &admin).error_fields(), ["locale"]);
 }
+
+#[test]
+fn the_console_learns_who_signed_in_and_its_views_count_what_they_list() {
+    let api = Api::from_env();
+    let (site, admin) = api.own_site("views");
+    let me = api.get_as("/v1/admin/me", &admin).json();
+    assert_eq!((me["site"].as_str(), me["role"].as_str()), (Some(site.as_str()), Some("admin")), "{me}");
+    assert_eq!(me["name"], Value::Null);
+    let olga = invite(&api, &site, &admin, "Olga", "agent").json();
+    let olga_token = olga["token"].as_str().unwrap().to_owned();
+    let me = api.get_as("/v1/admin/me", &olga_token).json();
+    assert_eq!((me["role"].as_str(), me["name"].as_str()), (Some("agent"), Some("Olga")), "{me}");
+    assert_eq!(me["agent_id"], olga["id"]);
+    api.get_as("/v1/admin/me", "not-a-token").problem(404);
+    api.get("/v1/admin/me", &[]).problem(401);
+
+    let ids: Vec<String> = (0..4)
+        .map(|i| {
+            let created = api.create_ticket(&site, &ticket(&format!("View {i}")), &unique("k")).json();
+            created["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(patch(&api, &ids[0], &admin, &json!({ "assignee": "Olga" })).status, 200);
+    assert_eq!(patch(&api, &ids[1], &admin, &json!({ "status": "solved" })).status, 200);
+    // A new priority moves the due time: urgent is an hour from the request.
+    let due = |id: &str| api.stored(&site, "SELECT first_response_due FROM ticket_facts WHERE ticket_id = ?1", &[id]);
+    let before = due(&ids[2]);
+    assert_eq!(patch(&api, &ids[2], &admin, &json!({ "priority": "urgent" })).status, 200);
+    let after = due(&ids[2]);
+    assert_ne!(before, after);
+    let created: i64 = api.stored(&site, "SELECT created_at FROM tickets WHERE id = ?1", &[&ids[2]])[0][0]
+        .as_deref()
+        .map(|at| {
+            let d = api.stored(&site, "SELECT CAST(unixepoch(?1, 'subsec') * 1000 AS INTEGER)", &[at]);
+            d[0][0].as_deref().unwrap().parse().unwrap()
+        })
+        .unwrap();
+    assert_eq!(after[0][0].as_deref(), Some((created + 3_600_000).to_string().as_str()));
+    // One request is past its first-response time.
+    api.alter_stored(&site, "UPDATE ticket_facts SET first_response_due = 1000 WHERE ticket_id = ?1", &[&ids[3]]);
+
+    let counts = api.get_as(&format!("/v1/admin/sites/{site}/counts"), &olga_token).json();
+    let expected = json!({
+        "new": 3, "mine": 1, "unassigned": 2, "needs_response": counts["needs_response"], "breached": 1,
+        "sales_leads": 0, "solved": 1
+    });
+    assert_eq!(counts, expected);
+    // Each view lists exactly what it counts (the views as core's `ticket::View` defines them).
+    let views = [
+        ("new", "status=new"),
+        ("mine", "status=unsolved&assignee=Olga"),
+        ("unassigned", "status=unsolved&assignee=none"),
+        ("needs_response", "status=unsolved&needs_response=true"),
+        ("breached", "status=unsolved&breached=true"),
+        ("sales_leads", "status=unsolved&sales_lead=true"),
+        ("solved", "status=solved"),
+    ];
+    for (view, query) in views {
+        let page = api.get_as(&format!("/v1/admin/sites/{site}/tickets?{query}"), &olga_token).json();
+        assert_eq!(page["tickets"].as_array().unwrap().len() as u64, counts[view].as_u64().unwrap(), "{view}");
+    }
+    let breached = api.get_as(&format!("/v1/admin/sites/{site}/tickets?breached=true"), &olga_token).json();
+    assert_eq!(breached["tickets"][0]["id"], ids[3].as_str());
+    let admins = api.get_as(&format!("/v1/admin/sites/{site}/counts"), &admin).json();
+    assert_eq!(admins["mine"], 0, "the admin token is nobody's name");
+}

@@ -6,12 +6,31 @@ use tabdesk_core::agents::{validate_new_agent, Action};
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::problem;
 use tabdesk_core::token::{hash_token, new_token};
-use tabdesk_core::wire::{Agent, AgentCreated, NewAgent};
+use tabdesk_core::wire::{Agent, AgentCreated, Me, NewAgent};
 use worker::{Env, Request, Response};
 
 use crate::http::{json, read_json, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::{auth, store};
+
+/// `GET /v1/admin/me`: the site and role of the request's token (the console's sign-in).
+pub async fn me(req: &Request, env: &Env) -> ApiResult {
+    let principal = auth::me(req, &store::db(env)?).await?;
+    let (agent_id, name) = principal.agent.unzip();
+    let site = principal.site;
+    json(
+        200,
+        &Me {
+            site_name: site.config.name.clone(),
+            role: principal.role,
+            agent_id,
+            name,
+            locales: site.config.locales.clone(),
+            default_locale: site.config.default_locale,
+            site: site.id,
+        },
+    )
+}
 
 pub async fn list(req: &Request, env: &Env, site: &str) -> ApiResult {
     let db = store::db(env)?;

@@ -67,6 +67,26 @@ pub async fn site(req: &Request, db: &D1Database, id: &str, action: Action) -> R
     principal.check(action)
 }
 
+/// Whoever `token` is, on whichever site: the site's admin, or one of its agents (not revoked).
+async fn of_token(db: &D1Database, token: &str) -> Result<Option<Principal>, ApiError> {
+    let hash = hash_token(token);
+    if let Some(site) = store::sites::find_by_token(db, &hash).await? {
+        return Ok(Some(Principal { site, role: Role::Admin, agent: None }));
+    }
+    let Some((site_id, agent)) = store::sites::agent_of_any_site(db, &hash).await? else {
+        return Ok(None);
+    };
+    let site = store::sites::find(db, &site_id).await?;
+    Ok(site.map(|site| Principal { site, role: agent.role, agent: Some((agent.id, agent.name)) }))
+}
+
+/// The principal of the request's token, whatever its site (`GET /v1/admin/me`): no token is
+/// 401, an unknown or revoked one 404.
+pub async fn me(req: &Request, db: &D1Database) -> Result<Principal, ApiError> {
+    let token = token(req)?;
+    of_token(db, &token).await?.ok_or_else(|| problem::not_found("No such token (or it was revoked).").into())
+}
+
 /// Ticket `id`, its site's store and the principal, if the request's token opens it: the token
 /// names the site (an admin token or an agent's), whose store must hold the ticket. No token is
 /// 401; anything else that does not fit (unknown id, another site's token) is the same 404.
@@ -76,17 +96,7 @@ pub async fn ticket(req: &Request, env: &Env, id: &str) -> Result<(Principal, Si
     if !is_id(id) {
         return Err(not_found());
     }
-    let db = store::db(env)?;
-    let hash = hash_token(&token);
-    let principal = match store::sites::find_by_token(&db, &hash).await? {
-        Some(site) => Principal { site, role: Role::Admin, agent: None },
-        None => {
-            let (site_id, agent) = store::sites::agent_of_any_site(&db, &hash).await?.ok_or_else(not_found)?;
-            let site = store::sites::find(&db, &site_id).await?.ok_or_else(not_found)?;
-            Principal { site, role: agent.role, agent: Some((agent.id, agent.name)) }
-        }
-    }
-    .check(Action::WorkQueue)?;
+    let principal = of_token(&store::db(env)?, &token).await?.ok_or_else(not_found)?.check(Action::WorkQueue)?;
     let site_store = store::site::open(env, &principal.site.id)?;
     let ticket = site_store.ticket(id).await?.ok_or_else(not_found)?;
     Ok((principal, site_store, ticket))

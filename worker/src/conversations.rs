@@ -20,7 +20,7 @@ use tabdesk_core::wire::{
 use worker::{Context, Env, Request};
 
 use crate::abuse::{check_origin, rate_limit, Limit};
-use crate::http::{header, json, read_json, respond, to_json, ApiError, ApiResult};
+use crate::http::{header, json, json_tagged, read_json, to_json, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::store::protocol::{Added, MessageKey};
 use crate::store::site::SiteStore;
@@ -75,21 +75,12 @@ pub async fn customer_summaries(req: &mut Request, env: &Env) -> ApiResult {
     json(200, &Summaries { tickets })
 }
 
-/// `GET /v1/tickets/{id}`: the public thread. Answers 304 to an `If-None-Match` of the same
-/// `ETag`, so a widget refreshing an open panel pays for nothing when nothing changed.
+/// `GET /v1/tickets/{id}`: the public thread, with an `ETag` (a widget refreshing an open panel
+/// pays for nothing when nothing changed).
 pub async fn customer_read(req: &Request, env: &Env, id: &str) -> ApiResult {
     let (site, _, ticket, thread) = customer_ticket(req, env, id).await?;
     check_origin(req, &site)?;
-    let body = to_json(&customer_view(&ticket, &thread))?;
-    let etag = format!("\"{}\"", &hash_token(&body)[..32]);
-    if header(req, "If-None-Match").as_deref() == Some(etag.as_str()) {
-        let response = respond(String::new(), 304, "application/json; charset=utf-8");
-        response.headers().set("ETag", &etag)?;
-        return Ok(response);
-    }
-    let response = respond(body, 200, "application/json; charset=utf-8");
-    response.headers().set("ETag", &etag)?;
-    Ok(response)
+    json_tagged(req, &customer_view(&ticket, &thread))
 }
 
 /// The key of a message send to `ticket_id`, when the client sent one (customers must). The
@@ -169,7 +160,7 @@ pub async fn agent_read(req: &Request, env: &Env, id: &str) -> ApiResult {
     let (principal, site_store, _) = auth::ticket(req, env, id).await?;
     let (ticket, messages) = site_store.thread(id).await?.ok_or_else(no_such_ticket)?;
     let sla = sla::status(&ticket, &principal.site.config.sla, now_ms() as i64);
-    json(200, &TicketDetail { ticket, messages, sla })
+    json_tagged(req, &TicketDetail { ticket, messages, sla })
 }
 
 /// `POST /v1/admin/tickets/{id}/messages`: a public reply (the customer sees it) or an internal

@@ -6,6 +6,7 @@ use serde::Serialize;
 use tabdesk_core::domain::limits::MAX_BODY_BYTES;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::problem::{self, decode_json};
+use tabdesk_core::token::hash_token;
 use tabdesk_core::wire::Problem;
 use worker::{Headers, Method, Request, Response, Url};
 
@@ -56,6 +57,22 @@ pub fn respond(body: String, status: u16, content_type: &str) -> Response {
 
 pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
     Ok(respond(to_json(value)?, status, "application/json; charset=utf-8"))
+}
+
+/// A 200 with `value` and an `ETag` of its body, or a 304 when the request's `If-None-Match`
+/// names that tag: clients that refresh a view (a thread, the queue) pay for nothing when
+/// nothing changed.
+pub fn json_tagged<T: Serialize>(req: &Request, value: &T) -> ApiResult {
+    let body = to_json(value)?;
+    let etag = format!("\"{}\"", &hash_token(&body)[..32]);
+    let unchanged = header(req, "If-None-Match").as_deref() == Some(etag.as_str());
+    let response = if unchanged {
+        respond(String::new(), 304, "application/json; charset=utf-8")
+    } else {
+        respond(body, 200, "application/json; charset=utf-8")
+    };
+    response.headers().set("ETag", &etag)?;
+    Ok(response)
 }
 
 pub fn problem_response(p: &Problem) -> Response {

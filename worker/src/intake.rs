@@ -14,6 +14,7 @@ use tabdesk_core::domain::limits::MAX_KEY_CHARS;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::problem;
 use tabdesk_core::site::Site;
+use tabdesk_core::sla::due_times;
 use tabdesk_core::ticket::{accept, created, fingerprint, key_reused};
 use tabdesk_core::token::{access_token, hash_token};
 use tabdesk_core::validate::{too_fast, validate_ticket};
@@ -112,6 +113,7 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
         event_id: event_id.clone(),
         messages,
         lead_event_id: lead_event_id.clone(),
+        due: due_times(now as i64, ticket.priority, &site.config.sla),
         now_ms: now,
     };
     let number = match site_store.insert_ticket(&ticket, new).await? {

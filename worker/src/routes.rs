@@ -67,6 +67,14 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
             allow(method, &[Get])?;
             tickets::list(req, env, site, &url).await
         }
+        ["v1", "admin", "me"] => {
+            allow(method, &[Get])?;
+            agents::me(req, env).await
+        }
+        ["v1", "admin", "sites", site, "counts"] => {
+            allow(method, &[Get])?;
+            tickets::counts(req, env, site).await
+        }
         ["v1", "admin", "sites", site, "stats"] => {
             allow(method, &[Get])?;
             stats::site_stats(req, env, site, &url).await

@@ -9,7 +9,7 @@ use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::{TicketPage, TicketUpdate};
 use worker::{Context, Env, Request, Url};
 
-use crate::http::{json, param, read_json, ApiError, ApiResult};
+use crate::http::{json, json_tagged, param, read_json, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::{auth, store, webhooks};
 
@@ -18,9 +18,16 @@ use crate::{auth, store, webhooks};
 pub async fn list(req: &Request, env: &Env, site_id: &str, url: &Url) -> ApiResult {
     let site = auth::site(req, &store::db(env)?, site_id, Action::WorkQueue).await?.site;
     let filter = QueueFilter::parse(|name| param(url, name)).map_err(problem::validation)?;
-    let page = store::site::open(env, &site.id)?.tickets(&filter).await?;
+    let page = store::site::open(env, &site.id)?.tickets(&filter, now_ms() as i64).await?;
     let next_cursor = if page.more { page.tickets.last().map(|t| t.id.clone()) } else { None };
-    json(200, &TicketPage { tickets: page.tickets, next_cursor })
+    json_tagged(req, &TicketPage { tickets: page.tickets, next_cursor })
+}
+
+/// `GET /v1/admin/sites/{site}/counts`: the size of each of the console's views.
+pub async fn counts(req: &Request, env: &Env, site_id: &str) -> ApiResult {
+    let principal = auth::site(req, &store::db(env)?, site_id, Action::WorkQueue).await?;
+    let me = principal.agent.map(|(_, name)| name);
+    json_tagged(req, &store::site::open(env, &principal.site.id)?.count_views(me, now_ms() as i64).await?)
 }
 
 /// `PATCH /v1/admin/tickets/{id}`: status, priority, tags, assignee. The change and its
@@ -37,7 +44,7 @@ pub async fn update(req: &mut Request, env: &Env, ctx: &Context, id: &str) -> Ap
     let webhook = site.config.webhook.is_some();
     let by = principal.agent.as_ref().map(|(agent, _)| agent.clone());
     let updated = site_store
-        .update_ticket(id, &change, &now_iso(), &event_id, webhook, by)
+        .update_ticket(id, &change, &now_iso(), &event_id, webhook, by, &site.config.sla)
         .await?
         .ok_or_else(|| ApiError::from(problem::not_found("No such ticket.")))?;
     if webhook {

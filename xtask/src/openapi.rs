@@ -6,10 +6,10 @@ use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
 use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS};
 use tabdesk_core::wire::{
-    Agent, AgentCreated, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished, Message, NewAgent, NewMessage,
-    NewSite, NewTicket, Problem, Recorded, RelayKey, RelayKeyRequest, SearchResults, SiteCreated, SiteOverview,
-    Summaries, SummariesRequest, TicketCreated, TicketDetail, TicketPage, TicketSummary, TicketUpdate, Upkeep,
-    WidgetEvent,
+    Agent, AgentCreated, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished, Me, Message, NewAgent,
+    NewMessage, NewSite, NewTicket, Problem, QueueCounts, Recorded, RelayKey, RelayKeyRequest, SearchResults,
+    SiteCreated, SiteOverview, Stats, Summaries, SummariesRequest, TicketCreated, TicketDetail, TicketPage,
+    TicketSummary, TicketUpdate, Upkeep, WidgetEvent,
 };
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
@@ -98,6 +98,9 @@ pub fn document() -> Value {
     register::<NewMessage>(&mut schemas);
     register::<Message>(&mut schemas);
     register::<RelayKey>(&mut schemas);
+    register::<Me>(&mut schemas);
+    register::<QueueCounts>(&mut schemas);
+    register::<Stats>(&mut schemas);
     register::<Problem>(&mut schemas);
     let schemas: Map<String, Value> =
         schemas.into_iter().map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null))).collect();
@@ -237,7 +240,9 @@ pub fn document() -> Value {
                 "security": agent,
                 "parameters": [
                     site,
-                    query("status", json!({ "enum": ["new", "open", "pending", "solved", "closed"] }), "Only this status"),
+                    query("status", json!({ "enum": ["new", "open", "pending", "solved", "closed", "unsolved"] }),
+                        "Only this status (`unsolved`: new, open or pending)"),
+                    query("breached", json!({ "type": "boolean" }), "Only tickets past a due time (or only others)"),
                     query("priority", json!({ "enum": ["low", "normal", "high", "urgent"] }), "Only this priority"),
                     query("needs_response", json!({ "type": "boolean" }), "Only tickets that do (or do not) need a response"),
                     query("category", json!({ "type": "string" }), "Only this category"),
@@ -252,6 +257,27 @@ pub fn document() -> Value {
                 ],
                 "responses": responses((200, body::<TicketPage>("A page of tickets")),
                     &[(401, "No token"), (404, "No such site, or a token of another site"), (422, "Bad parameter")])
+            } },
+            "/v1/admin/me": { "get": {
+                "operationId": "me", "summary": "The site and role of the token",
+                "security": agent,
+                "responses": responses((200, body::<Me>("Whose token this is")), &[(401, "No token"), (404, "Unknown or revoked token")])
+            } },
+            "/v1/admin/sites/{site}/counts": { "get": {
+                "operationId": "countViews", "summary": "How many tickets each of the console's views holds",
+                "security": agent, "parameters": [site.clone()],
+                "responses": responses((200, body::<QueueCounts>("The counts")), &[(401, "No token"), (404, "No such site")])
+            } },
+            "/v1/admin/sites/{site}/stats": { "get": {
+                "operationId": "siteStats", "summary": "Volumes, response times, breaches, backlog, leads and deflection",
+                "security": agent,
+                "parameters": [
+                    site.clone(),
+                    query("from", json!({ "type": "string" }), "First UTC day (2026-11-01) or RFC 3339 time"),
+                    query("to", json!({ "type": "string" }), "Last UTC day (included) or RFC 3339 time (excluded)"),
+                ],
+                "responses": responses((200, body::<Stats>("The statistics")),
+                    &[(401, "No token"), (404, "No such site"), (422, "Bad range")])
             } },
             "/v1/admin/sites/{site}/config": {
                 "get": {

@@ -43,8 +43,15 @@ pub enum Command {
         event_id: String,
         webhook: bool,
     },
+    /// A page of the queue; `now` (ms) judges what is past due.
     ListTickets {
         filter: QueueFilter,
+        now: i64,
+    },
+    /// How many tickets each of the console's views holds (`me`: the asking agent's name).
+    CountViews {
+        me: Option<String>,
+        now: i64,
     },
     /// Applies an agent's change to the ticket as it is now (core's `apply_update`, inside the
     /// object's single thread: two agents changing different fields at once both win), with its
@@ -56,6 +63,8 @@ pub enum Command {
         event_id: String,
         webhook: bool,
         by: Option<String>,
+        /// The site's service levels: a new priority moves the due times.
+        sla: Sla,
     },
     RecordEvent {
         event: Event,
@@ -115,6 +124,8 @@ pub struct NewTicket {
     pub messages: Vec<Message>,
     /// The `lead.created` event of a sales lead.
     pub lead_event_id: Option<String>,
+    /// When the first response and the resolution are due (ms; core's `sla::due_times`).
+    pub due: (i64, i64),
     pub now_ms: u64,
 }
 

@@ -7,7 +7,7 @@ use tabdesk_core::config::Sla;
 use tabdesk_core::domain::{Locale, TicketStatus};
 use tabdesk_core::kb::publish::StoredArticle;
 use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::{KbArticle, Message, Stats, TicketSummary, TicketUpdate, Upkeep};
+use tabdesk_core::wire::{KbArticle, Message, QueueCounts, Stats, TicketSummary, TicketUpdate, Upkeep};
 use worker::{Env, Headers, Method, Request, RequestInit, Stub};
 
 use super::protocol::{Added, Command, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page, SITE_HEADER};
@@ -81,11 +81,17 @@ impl SiteStore {
         self.call(&command).await
     }
 
-    pub async fn tickets(&self, filter: &QueueFilter) -> Result<Page, ApiError> {
-        self.call(&Command::ListTickets { filter: filter.clone() }).await
+    pub async fn tickets(&self, filter: &QueueFilter, now: i64) -> Result<Page, ApiError> {
+        self.call(&Command::ListTickets { filter: filter.clone(), now }).await
+    }
+
+    /// The size of each of the console's views (see [`Command::CountViews`]).
+    pub async fn count_views(&self, me: Option<String>, now: i64) -> Result<QueueCounts, ApiError> {
+        self.call(&Command::CountViews { me, now }).await
     }
 
     /// Applies `change` to ticket `id` in the store (see [`Command::UpdateTicket`]).
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_ticket(
         &self,
         id: &str,
@@ -94,6 +100,7 @@ impl SiteStore {
         event_id: &str,
         webhook: bool,
         by: Option<String>,
+        sla: &Sla,
     ) -> Result<Option<TicketSummary>, ApiError> {
         let command = Command::UpdateTicket {
             id: id.to_owned(),
@@ -102,6 +109,7 @@ impl SiteStore {
             event_id: event_id.to_owned(),
             webhook,
             by,
+            sla: sla.clone(),
         };
         self.call(&command).await
     }

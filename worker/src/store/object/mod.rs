@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tabdesk_core::schema;
+use tabdesk_core::sla::{due_times, parse_time};
 use tabdesk_core::ticket::apply_update;
 use worker::{
     durable_object, DurableObject, Env, Request, Response, Result, Socket, SqlCursor, SqlStorage, SqlStorageValue,
@@ -94,13 +95,18 @@ impl SiteStore {
                 self.wake_later().await?;
                 json(&added)
             }
-            Command::ListTickets { filter } => json(&tickets::list(db, &site, &filter)?),
-            Command::UpdateTicket { id, change, updated_at, event_id, webhook, by } => {
+            Command::ListTickets { filter, now } => json(&tickets::list(db, &site, &filter, now)?),
+            Command::CountViews { me, now } => json(&tickets::count_views(db, me.as_deref(), now)?),
+            Command::UpdateTicket { id, change, updated_at, event_id, webhook, by, sla } => {
                 let updated = match tickets::find(db, &site, &id)? {
                     Some(current) => {
                         let mut updated = apply_update(&current, &change);
                         updated.updated_at = updated_at;
-                        tickets::update(db, &site, &updated, &event_id, webhook, by.as_deref())?;
+                        let due = (updated.priority != current.priority)
+                            .then(|| parse_time(&current.created_at))
+                            .flatten()
+                            .map(|created| due_times(created, updated.priority, &sla));
+                        tickets::update(db, &site, &updated, &event_id, webhook, by.as_deref(), due)?;
                         // Read back: the store keeps facts of its own (when it was solved).
                         tickets::find(db, &site, &id)?
                     }

@@ -8,7 +8,7 @@ use tabdesk_core::domain::{Locale, Priority, TicketStatus};
 use tabdesk_core::sla::{answers, solved_at};
 use tabdesk_core::text::fold;
 use tabdesk_core::ticket::{first_message, QueueFilter};
-use tabdesk_core::wire::{Author, Message, TicketSummary, Visibility};
+use tabdesk_core::wire::{Author, Message, QueueCounts, TicketSummary, Visibility};
 use worker::{Error, Result};
 
 use super::Db;
@@ -171,8 +171,8 @@ pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> R
         ],
     )?;
     db.exec(
-        "INSERT INTO ticket_facts (ticket_id, searches) VALUES (?, ?)",
-        vec![ticket.id.as_str().into(), to_stored(&ticket.searches)?.into()],
+        "INSERT INTO ticket_facts (ticket_id, searches, first_response_due, resolution_due) VALUES (?, ?, ?, ?)",
+        vec![ticket.id.as_str().into(), to_stored(&ticket.searches)?.into(), new.due.0.into(), new.due.1.into()],
     )?;
     insert_message(db, &ticket.id, &first_message(ticket, ticket.id.clone()))?;
     for message in &new.messages {
@@ -343,8 +343,13 @@ pub fn find(db: &Db, site: &str, id: &str) -> Result<Option<TicketSummary>> {
         .transpose()
 }
 
-/// A page of the queue, newest first.
-pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
+/// Whether the ticket of a `ticket_facts` row `f` is past a due time at `?now` (a first response
+/// not given in time, or a resolution): the condition of the `breached` filter and view.
+const BREACHED: &str = "((f.first_response_at IS NULL AND f.first_response_due < ?now) \
+     OR (f.solved_at IS NULL AND f.resolution_due < ?now))";
+
+/// A page of the queue, newest first; `now` (ms) judges what is past due.
+pub fn list(db: &Db, site: &str, filter: &QueueFilter, now: i64) -> Result<Page> {
     // `instr` on text folded by core (any script's case, `ё` as `е`): a plain substring match,
     // with no LIKE wildcards to escape.
     let rows: Vec<TicketRow> = db.rows(
@@ -357,7 +362,10 @@ pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
                AND (?9 IS NULL OR json_extract(context, '$.channel') = ?9) AND (?10 IS NULL OR locale = ?10)
                AND (?11 IS NULL OR (?11 = 'none' AND assignee IS NULL) OR assignee = ?11)
                AND (?12 IS NULL OR sales_lead = ?12)
-             ORDER BY id DESC LIMIT ?8"
+               AND (?13 = 0 OR status NOT IN ('solved', 'closed'))
+               AND (?14 IS NULL OR ?14 = (id IN (SELECT f.ticket_id FROM ticket_facts f WHERE {breached})))
+             ORDER BY id DESC LIMIT ?8",
+            breached = BREACHED.replace("?now", "?15")
         ),
         vec![
             i64::from(filter.spam).into(),
@@ -372,6 +380,9 @@ pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
             filter.locale.map(Locale::tag).into(),
             filter.assignee.as_deref().into(),
             filter.sales_lead.map(i64::from).into(),
+            i64::from(filter.unsolved).into(),
+            filter.breached.map(i64::from).into(),
+            now.into(),
         ],
     )?;
     let more = rows.len() > filter.limit;
@@ -379,8 +390,33 @@ pub fn list(db: &Db, site: &str, filter: &QueueFilter) -> Result<Page> {
     Ok(Page { tickets, more })
 }
 
+/// How many tickets each of the console's views holds (core's `ticket::View`, defined by the
+/// same conditions), in one pass over the site's tickets.
+pub fn count_views(db: &Db, me: Option<&str>, now: i64) -> Result<QueueCounts> {
+    let open = "t.status NOT IN ('solved', 'closed')";
+    Ok(db
+        .first(
+            &format!(
+                "SELECT coalesce(sum(t.status = 'new'), 0) AS new,
+                        coalesce(sum({open} AND t.assignee = ?1), 0) AS mine,
+                        coalesce(sum({open} AND t.assignee IS NULL), 0) AS unassigned,
+                        coalesce(sum({open} AND t.needs_response = 1), 0) AS needs_response,
+                        coalesce(sum({open} AND coalesce({breached}, 0)), 0) AS breached,
+                        coalesce(sum({open} AND t.sales_lead = 1), 0) AS sales_leads,
+                        coalesce(sum(t.status = 'solved'), 0) AS solved
+                 FROM tickets t LEFT JOIN ticket_facts f ON f.ticket_id = t.id
+                 WHERE t.spam = 0",
+                breached = BREACHED.replace("?now", "?2")
+            ),
+            vec![me.into(), now.into()],
+        )?
+        .unwrap_or_default())
+}
+
 /// Writes an agent's change (status, priority, tags, assignee) and its `ticket.updated` event,
-/// whose `data` names the agent (`by`; none for the site's admin token).
+/// whose `data` names the agent (`by`; none for the site's admin token); `due` moves the due
+/// times (a new priority).
+#[allow(clippy::too_many_arguments)]
 pub fn update(
     db: &Db,
     site: &str,
@@ -388,7 +424,14 @@ pub fn update(
     event_id: &str,
     webhook: bool,
     by: Option<&str>,
+    due: Option<(i64, i64)>,
 ) -> Result<()> {
+    if let Some((first, resolution)) = due {
+        db.exec(
+            "UPDATE ticket_facts SET first_response_due = ?, resolution_due = ? WHERE ticket_id = ?",
+            vec![first.into(), resolution.into(), ticket.id.as_str().into()],
+        )?;
+    }
     db.exec(
         "UPDATE tickets SET status = ?, priority = ?, tags = ?, assignee = ?, updated_at = ? WHERE id = ?",
         vec![

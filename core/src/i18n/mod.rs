@@ -1,6 +1,8 @@
 //! Every user-facing string, in every [`Locale`]. The widget, the console and the worker's
 //! validation messages read them from here, so a missing translation is a compile error.
 
+pub mod console;
+
 use crate::domain::{plural, Locale, Plural, TicketStatus};
 
 /// Fixed strings of one language.
