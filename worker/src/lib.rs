@@ -6,6 +6,7 @@ mod abuse;
 mod agents;
 mod auth;
 mod cache;
+mod console;
 mod conversations;
 mod embed;
 mod events;

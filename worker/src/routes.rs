@@ -5,7 +5,7 @@ use tabdesk_core::problem;
 use worker::{Context, Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{agents, conversations, embed, events, intake, kb, operator, relay, sites, stats, tickets};
+use crate::{agents, console, conversations, embed, events, intake, kb, operator, relay, sites, stats, tickets};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
     let method = req.method();
@@ -26,6 +26,10 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
         ["embed"] => {
             allow(method, &[Get, Head])?;
             embed::embed(req, env, &url).await
+        }
+        ["console"] | ["console", ""] => {
+            allow(method, &[Get, Head])?;
+            console::page(req)
         }
         ["v1", "sites", site, "config"] => {
             allow(method, &[Get])?;

@@ -59,22 +59,42 @@ fn loader() -> Result {
     Ok(())
 }
 
-fn widget() -> Result {
-    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", "tabdesk-widget"]))?;
-    let out = site_dir().join("widget");
-    let wasm = root().join(format!("target/{WASM_TARGET}/release/tabdesk_widget.wasm"));
+/// Builds the Leptos app of crate `dir` (package `tabdesk-<dir>`) for the browser into
+/// `target/site/<dir>`: wasm-bindgen, wasm-opt -Oz, and the crate's `static/` files. Returns its
+/// gzip size.
+fn browser_app(dir: &str) -> Result<usize> {
+    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", &format!("tabdesk-{dir}")]))?;
+    let out = site_dir().join(dir);
+    let wasm = root().join(format!("target/{WASM_TARGET}/release/tabdesk_{dir}.wasm"));
     run(Command::new(tool_bin("wasm-bindgen"))
         .args(["--target", "web", "--no-typescript", "--out-dir"])
         .arg(&out)
         .arg(&wasm))?;
-    let bg = out.join("tabdesk_widget_bg.wasm");
+    let bg = out.join(format!("tabdesk_{dir}_bg.wasm"));
     run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
-    copy_dir(&root().join("widget/static"), &out)?;
+    copy_dir(&root().join(dir).join("static"), &out)?;
     let mut total = 0;
     for entry in fs::read_dir(&out)? {
         total += gzip_size(&fs::read(entry?.path())?)?;
     }
+    Ok(total)
+}
+
+fn widget() -> Result {
+    let total = browser_app("widget")?;
     println!("    widget (wasm + js + css): {total} bytes gzip");
+    Ok(())
+}
+
+/// The console's budget (DESIGN.md): everything `/console` loads, 250 KB gzipped.
+pub const CONSOLE_BUDGET: usize = 250 * 1024;
+
+fn console() -> Result {
+    let total = browser_app("console")?;
+    println!("    console (wasm + js + css): {total} bytes gzip (budget {CONSOLE_BUDGET})");
+    if total > CONSOLE_BUDGET {
+        return Err(format!("the console is {total} bytes gzip, over its budget of {CONSOLE_BUDGET}").into());
+    }
     Ok(())
 }
 
@@ -94,5 +114,6 @@ pub fn build_all() -> Result {
     step("build: static files", static_files)?;
     step("build: loader", loader)?;
     step("build: widget", widget)?;
+    step("build: console", console)?;
     step("build: worker", worker)
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::{root, Result};
 
 /// The crates whose modules must form layers.
-const CRATES: [&str; 3] = ["core", "worker", "widget"];
+const CRATES: [&str; 4] = ["core", "worker", "widget", "console"];
 /// The crate root's own items (`crate::start` and the like), as a node of the graph.
 const ROOT: &str = "(root)";
 

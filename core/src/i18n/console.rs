@@ -94,7 +94,8 @@ pub struct ConsoleStrings {
 pub static EN: ConsoleStrings = ConsoleStrings {
     title: "Tabdesk console",
     sign_in_title: "Sign in to the console",
-    sign_in_hint: "Paste the token an admin of your site gave you (or the site's admin token). It is kept in this tab only.",
+    sign_in_hint:
+        "Paste the token an admin of your site gave you (or the site's admin token). It is kept in this tab only.",
     token_label: "Agent or admin token",
     sign_in: "Sign in",
     signing_in: "Signing in…",

@@ -1,0 +1,130 @@
+//! The console's calls to the agents' API (same origin), with the signed-in token. Types are
+//! core's wire types: the console defines none of its own.
+
+use gloo_net::http::{Method, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tabdesk_core::domain::FieldError;
+use tabdesk_core::problem::is_transient;
+use tabdesk_core::wire::{
+    Me, Message, NewMessage, Problem, QueueCounts, TicketDetail, TicketPage, TicketSummary, TicketUpdate,
+};
+
+/// Why a call did not give what was asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// No token, or one the server does not know (any more): sign in again.
+    SignedOut,
+    NotFound,
+    /// The server names fields to correct.
+    Invalid(Vec<FieldError>),
+    /// No answer, or one that may change when asked again (core's `is_transient`).
+    Transient,
+    /// Any other final answer, with the problem's `detail`.
+    Final(String),
+}
+
+/// A read that may be answered "unchanged" (`If-None-Match`).
+pub enum Fresh<T> {
+    Changed(T, Option<String>),
+    Unchanged,
+}
+
+async fn call(
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<String>,
+    headers: &[(&str, &str)],
+) -> Result<(u16, String, Option<String>), Failure> {
+    let mut builder = RequestBuilder::new(url)
+        .method(method)
+        .header("Authorization", &format!("Bearer {token}"))
+        .header("Accept", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    let request = match body {
+        Some(json) => builder.header("Content-Type", "application/json").body(json),
+        None => builder.build(),
+    }
+    .map_err(|_| Failure::Transient)?;
+    let response = request.send().await.map_err(|_| Failure::Transient)?;
+    let status = response.status();
+    let etag = response.headers().get("ETag");
+    let text = response.text().await.map_err(|_| Failure::Transient)?;
+    Ok((status, text, etag))
+}
+
+/// What a failed answer means.
+fn failure(status: u16, text: &str) -> Failure {
+    if is_transient(Some(status)) {
+        return Failure::Transient;
+    }
+    let problem: Option<Problem> = serde_json::from_str(text).ok();
+    match status {
+        401 => Failure::SignedOut,
+        404 => Failure::NotFound,
+        422 => Failure::Invalid(problem.map(|p| p.errors).unwrap_or_default()),
+        _ => Failure::Final(problem.map(|p| p.detail).unwrap_or_default()),
+    }
+}
+
+fn read<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    serde_json::from_str(text).map_err(|_| Failure::Transient)
+}
+
+async fn get<T: DeserializeOwned>(url: &str, token: &str, etag: Option<&str>) -> Result<Fresh<T>, Failure> {
+    let headers: Vec<(&str, &str)> = etag.map(|e| ("If-None-Match", e)).into_iter().collect();
+    match call(Method::GET, url, token, None, &headers).await? {
+        (200, text, etag) => Ok(Fresh::Changed(read(&text)?, etag)),
+        (304, _, _) => Ok(Fresh::Unchanged),
+        (status, text, _) => Err(failure(status, &text)),
+    }
+}
+
+async fn send<T: DeserializeOwned>(
+    method: Method,
+    url: &str,
+    token: &str,
+    body: &impl Serialize,
+    headers: &[(&str, &str)],
+) -> Result<T, Failure> {
+    let json = serde_json::to_string(body).map_err(|e| Failure::Final(e.to_string()))?;
+    match call(method, url, token, Some(json), headers).await? {
+        (200 | 201, text, _) => read(&text),
+        (status, text, _) => Err(failure(status, &text)),
+    }
+}
+
+/// Whose token this is. An unknown token is `SignedOut` here.
+pub async fn me(token: &str) -> Result<Me, Failure> {
+    match get("/v1/admin/me", token, None).await {
+        Ok(Fresh::Changed(me, _)) => Ok(me),
+        Ok(Fresh::Unchanged) => Err(Failure::Transient),
+        Err(Failure::NotFound) => Err(Failure::SignedOut),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn counts(token: &str, site: &str, etag: Option<&str>) -> Result<Fresh<QueueCounts>, Failure> {
+    get(&format!("/v1/admin/sites/{site}/counts"), token, etag).await
+}
+
+/// A page of the queue; `query` is the list's query string (without `?`).
+pub async fn queue(token: &str, site: &str, query: &str, etag: Option<&str>) -> Result<Fresh<TicketPage>, Failure> {
+    get(&format!("/v1/admin/sites/{site}/tickets?{query}"), token, etag).await
+}
+
+pub async fn ticket(token: &str, id: &str, etag: Option<&str>) -> Result<Fresh<TicketDetail>, Failure> {
+    get(&format!("/v1/admin/tickets/{id}"), token, etag).await
+}
+
+pub async fn update(token: &str, id: &str, change: &TicketUpdate) -> Result<TicketSummary, Failure> {
+    send(Method::PATCH, &format!("/v1/admin/tickets/{id}"), token, change, &[]).await
+}
+
+/// Sends a reply or a note once per `key`: a retry with the same key gets the first answer.
+pub async fn message(token: &str, id: &str, message: &NewMessage, key: &str) -> Result<Message, Failure> {
+    send(Method::POST, &format!("/v1/admin/tickets/{id}/messages"), token, message, &[("Idempotency-Key", key)]).await
+}

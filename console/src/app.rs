@@ -1,0 +1,140 @@
+//! The console's frame: sign-in until a token works, then a header (site, agent, sign out) and
+//! the screen the address names — `#/queue/<view>` or `#/ticket/<id>`, so the browser's back
+//! button and reloads keep the agent where they were.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::i18n::console::console_strings;
+use tabdesk_core::ticket::View;
+use tabdesk_core::wire::{Me, Role};
+
+use crate::api::{self, Failure};
+use crate::queue::Queue;
+use crate::session::{browser_locale, forget, saved_token, Session};
+use crate::signin::{sign_in_problem, SignIn};
+use crate::ticket::TicketPage;
+
+#[derive(Clone, PartialEq)]
+pub enum Route {
+    Queue(View),
+    Ticket(String),
+}
+
+pub fn view_slug(view: View) -> &'static str {
+    match view {
+        View::New => "new",
+        View::Mine => "mine",
+        View::Unassigned => "unassigned",
+        View::NeedsResponse => "needs-response",
+        View::Breached => "breached",
+        View::SalesLeads => "sales-leads",
+        View::Solved => "solved",
+    }
+}
+
+fn parse_route(hash: &str) -> Route {
+    let path = hash.trim_start_matches('#').trim_start_matches('/');
+    match path.split_once('/') {
+        Some(("ticket", id)) if !id.is_empty() => Route::Ticket(id.to_owned()),
+        Some(("queue", slug)) => {
+            Route::Queue(View::ALL.into_iter().find(|v| view_slug(*v) == slug).unwrap_or(View::Unassigned))
+        }
+        _ => Route::Queue(View::Unassigned),
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Goes to `route` (a new history entry).
+pub fn go(route: &Route) {
+    let hash = match route {
+        Route::Queue(view) => format!("#/queue/{}", view_slug(*view)),
+        Route::Ticket(id) => format!("#/ticket/{id}"),
+    };
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(&hash);
+    }
+}
+
+#[derive(Clone)]
+enum State {
+    Checking,
+    SignedOut(Option<&'static str>),
+    SignedIn(String, Me),
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let locale = browser_locale();
+    let s = console_strings(locale);
+    let state = RwSignal::new(match saved_token() {
+        Some(_) => State::Checking,
+        None => State::SignedOut(None),
+    });
+    if let Some(token) = saved_token() {
+        spawn_local(async move {
+            state.set(match api::me(&token).await {
+                Ok(me) => State::SignedIn(token, me),
+                Err(failure) => {
+                    if failure == Failure::SignedOut {
+                        forget();
+                    }
+                    State::SignedOut(Some(sign_in_problem(locale, &failure)))
+                }
+            });
+        });
+    }
+    let on_signed_in = Callback::new(move |(token, me)| state.set(State::SignedIn(token, me)));
+    move || match state.get() {
+        State::Checking => view! { <p class="loading" role="status">{s.loading}</p> }.into_any(),
+        State::SignedOut(problem) => view! { <SignIn locale on_signed_in problem/> }.into_any(),
+        State::SignedIn(token, me) => {
+            let session = Session {
+                token: StoredValue::new(token),
+                me: StoredValue::new(me),
+                locale,
+                signed_out: RwSignal::new(false),
+            };
+            Effect::new(move |_| {
+                if session.signed_out.get() {
+                    forget();
+                    state.set(State::SignedOut(Some(s.token_unknown)));
+                }
+            });
+            view! { <Console session sign_out=Callback::new(move |()| { forget(); state.set(State::SignedOut(None)); })/> }
+                .into_any()
+        }
+    }
+}
+
+#[component]
+fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
+    provide_context(session);
+    let s = console_strings(session.locale);
+    let route = RwSignal::new(parse_route(&current_hash()));
+    let listener = window_event_listener(ev::hashchange, move |_| route.set(parse_route(&current_hash())));
+    on_cleanup(move || listener.remove());
+    let (site_name, who) = session.me.with_value(|m| {
+        let role = if m.role == Role::Admin { s.role_admin } else { s.role_agent };
+        let who = match &m.name {
+            Some(name) => format!("{name} · {role}"),
+            None => role.to_owned(),
+        };
+        (m.site_name.clone(), who)
+    });
+    view! {
+        <header class="top">
+            <a class="brand" href="#/queue/unassigned">{s.title}</a>
+            <span class="site">{site_name}</span>
+            <span class="who">{who}</span>
+            <button class="link" type="button" on:click=move |_| sign_out.run(())>{s.sign_out}</button>
+        </header>
+        {move || match route.get() {
+            Route::Queue(view) => view! { <Queue view/> }.into_any(),
+            Route::Ticket(id) => view! { <TicketPage id/> }.into_any(),
+        }}
+    }
+}

@@ -1,0 +1,112 @@
+//! The composer: a public reply or an internal note. The draft is kept per ticket (this tab's
+//! sessionStorage) until it is sent; a send carries an `Idempotency-Key` made for that text, and
+//! when the connection drops it is retried with the same key until an answer comes, so a reply
+//! is stored once however often it is tried.
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::i18n::console::console_strings;
+use tabdesk_core::validate::validate_message;
+use tabdesk_core::wire::{NewMessage, Visibility};
+
+use crate::api::{self, Failure};
+use crate::session::{draft, new_key, save_draft, Session};
+
+/// How long a send waits before trying again after no answer.
+const RETRY_MS: u32 = 4_000;
+
+#[component]
+pub fn Composer(id: String, on_sent: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let locale = session.locale;
+    let s = console_strings(locale);
+    let id = StoredValue::new(id);
+    let body = RwSignal::new(draft(&id.get_value()));
+    let visibility = RwSignal::new(Visibility::Public);
+    let notice = RwSignal::new(None::<String>);
+    let sending = RwSignal::new(false);
+    // The key and the message it was made for: the same message sent again reuses it.
+    let attempt = StoredValue::new(None::<(String, NewMessage)>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() {
+            return;
+        }
+        let message =
+            NewMessage { body: body.get_untracked().trim().to_owned(), visibility: visibility.get_untracked() };
+        if let Some(problem) = validate_message(&message, locale).into_iter().next() {
+            notice.set(Some(problem.message));
+            return;
+        }
+        let key = match attempt.get_value() {
+            Some((key, same)) if same == message => key,
+            _ => new_key(),
+        };
+        attempt.set_value(Some((key.clone(), message.clone())));
+        sending.set(true);
+        notice.set(None);
+        spawn_local(async move {
+            let ticket = id.get_value();
+            let outcome = loop {
+                match api::message(&session.token(), &ticket, &message, &key).await {
+                    Err(Failure::Transient) => {
+                        notice.set(Some(s.send_waiting.to_owned()));
+                        TimeoutFuture::new(RETRY_MS).await;
+                    }
+                    done => break done,
+                }
+            };
+            sending.set(false);
+            match outcome {
+                Ok(_) => {
+                    notice.set(None);
+                    body.set(String::new());
+                    save_draft(&ticket, "");
+                    attempt.set_value(None);
+                    on_sent.run(());
+                }
+                Err(Failure::SignedOut) => session.signed_out.set(true),
+                Err(Failure::Invalid(problems)) => {
+                    notice.set(problems.into_iter().next().map(|p| format!("{} {}", s.send_refused, p.message)))
+                }
+                Err(Failure::Final(detail)) => notice.set(Some(format!("{} {detail}", s.send_refused))),
+                Err(_) => notice.set(Some(format!("{} {}", s.send_refused, s.no_such_ticket))),
+            }
+        });
+    };
+    let internal = move || visibility.get() == Visibility::Internal;
+    view! {
+        <form class="composer" class:internal=internal novalidate on:submit=submit>
+            <fieldset class="visibility">
+                <legend class="visually-hidden">{s.composer_label}</legend>
+                <label>
+                    <input type="radio" name="visibility" prop:checked=move || !internal()
+                        on:change=move |_| visibility.set(Visibility::Public)/>
+                    {s.reply_public}
+                </label>
+                <label>
+                    <input type="radio" name="visibility" prop:checked=internal
+                        on:change=move |_| visibility.set(Visibility::Internal)/>
+                    {s.reply_internal}
+                </label>
+            </fieldset>
+            <label for="composer-body" class="visually-hidden">{s.composer_label}</label>
+            <textarea id="composer-body" rows="5" prop:value=move || body.get()
+                aria-describedby="composer-hint"
+                on:input=move |ev| {
+                    let text = event_target_value(&ev);
+                    save_draft(&id.get_value(), &text);
+                    body.set(text);
+                }></textarea>
+            <p id="composer-hint" class="hint">
+                {move || if internal() { s.composer_internal_hint } else { s.composer_public_hint }}
+            </p>
+            <p class="notice" role="alert">{move || notice.get()}</p>
+            <button class="primary" type="submit" disabled=move || sending.get()>
+                {move || if sending.get() { s.sending } else { s.send }}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,274 @@
+//! The queue: the views with live counts, text search, the tickets newest first with cursor
+//! paging, refreshed every 15 seconds while the tab is visible (an unchanged page costs a 304
+//! and no re-render), and driven by keyboard (j/k, Enter, / and ?).
+
+use leptos::ev::{self, SubmitEvent};
+use leptos::html::Input;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
+use tabdesk_core::sla::parse_time;
+use tabdesk_core::ticket::View;
+use tabdesk_core::wire::{QueueCounts, TicketPage, TicketSummary};
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, Failure, Fresh};
+use crate::app::{go, view_slug, Route};
+use crate::clock::{now_ms, refresher};
+use crate::session::Session;
+
+/// How often the queue and its counts are read again while the tab is visible.
+const REFRESH_MS: u32 = 15_000;
+const PAGE: usize = 50;
+
+pub fn view_label(s: &ConsoleStrings, view: View) -> &'static str {
+    match view {
+        View::New => s.view_new,
+        View::Mine => s.view_mine,
+        View::Unassigned => s.view_unassigned,
+        View::NeedsResponse => s.view_needs_response,
+        View::Breached => s.view_breached,
+        View::SalesLeads => s.view_sales_leads,
+        View::Solved => s.view_solved,
+    }
+}
+
+/// The list's query string for `view`, text `q` and `cursor`.
+fn query_string(view: View, me: &str, q: &str, cursor: Option<&str>) -> String {
+    let mut params = view.params(me);
+    params.push(("limit", PAGE.to_string()));
+    if !q.trim().is_empty() {
+        params.push(("q", q.trim().to_owned()));
+    }
+    if let Some(cursor) = cursor {
+        params.push(("cursor", cursor.to_owned()));
+    }
+    params
+        .into_iter()
+        .map(|(name, value)| format!("{name}={}", String::from(js_sys::encode_uri_component(&value))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Whether a key press belongs to a text field (shortcuts leave typing alone).
+fn typing(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+fn row(s: &'static ConsoleStrings, session: Session, ticket: TicketSummary, selected: bool) -> impl IntoView {
+    let locale = session.locale;
+    let age = parse_time(&ticket.created_at).map(|at| relative(locale, at - now_ms())).unwrap_or_default();
+    let from = ticket.name.clone().unwrap_or_else(|| ticket.email.clone());
+    let href = format!("#/ticket/{}", ticket.id);
+    let priority = ticket.priority;
+    view! {
+        <li class="row" class:selected=selected>
+            <a href=href aria-current=selected.then_some("true")>
+                <span class="number">{ticket.number}</span>
+                <span class="subject">{ticket.subject}</span>
+                <span class="from">{from}</span>
+                <span class=format!("badge status-{}", ticket.status.as_str())>{agent_status(locale, ticket.status)}</span>
+                <span class=format!("badge priority-{}", priority.as_str())>{priority_name(locale, priority)}</span>
+                <span class="assignee">{ticket.assignee.unwrap_or_else(|| s.unassigned.to_owned())}</span>
+                <span class="age">{age}</span>
+            </a>
+        </li>
+    }
+}
+
+#[component]
+pub fn Queue(view: View) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let s = console_strings(session.locale);
+    let me = session.name().unwrap_or_default();
+    let tick = refresher(REFRESH_MS);
+    let signed_out = move |failure: &Failure| {
+        if *failure == Failure::SignedOut || *failure == Failure::NotFound {
+            session.signed_out.set(true);
+        }
+    };
+
+    let counts = RwSignal::new(QueueCounts::default());
+    let counts_etag = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        tick.track();
+        spawn_local(async move {
+            match api::counts(&session.token(), &session.site(), counts_etag.get_value().as_deref()).await {
+                Ok(Fresh::Changed(fresh, etag)) => {
+                    counts_etag.set_value(etag);
+                    counts.set(fresh);
+                }
+                Ok(Fresh::Unchanged) => {}
+                Err(failure) => signed_out(&failure),
+            }
+        });
+    });
+
+    // The search as typed, and as asked (on Enter).
+    let typed = RwSignal::new(String::new());
+    let asked = RwSignal::new(String::new());
+    let first = RwSignal::new(None::<TicketPage>);
+    let first_etag = StoredValue::new(None::<String>);
+    let failed = RwSignal::new(false);
+    let more = RwSignal::new(Vec::<TicketSummary>::new());
+    let next = RwSignal::new(None::<String>);
+    let selected = RwSignal::new(0usize);
+    let me_value = StoredValue::new(me);
+    Effect::new(move |_| {
+        tick.track();
+        let q = asked.get();
+        spawn_local(async move {
+            let query = query_string(view, &me_value.get_value(), &q, None);
+            match api::queue(&session.token(), &session.site(), &query, first_etag.get_value().as_deref()).await {
+                Ok(Fresh::Changed(page, etag)) => {
+                    first_etag.set_value(etag);
+                    if more.with_untracked(Vec::is_empty) {
+                        next.set(page.next_cursor.clone());
+                    }
+                    first.set(Some(page));
+                    failed.set(false);
+                }
+                Ok(Fresh::Unchanged) => failed.set(false),
+                Err(failure) => {
+                    signed_out(&failure);
+                    failed.set(true);
+                }
+            }
+        });
+    });
+    let tickets = Memo::new(move |_| {
+        let mut all: Vec<TicketSummary> = first.with(|p| p.as_ref().map(|p| p.tickets.clone()).unwrap_or_default());
+        more.with(|extra| {
+            for t in extra {
+                if !all.iter().any(|a| a.id == t.id) {
+                    all.push(t.clone());
+                }
+            }
+        });
+        all
+    });
+    let load_more = move |_| {
+        let Some(cursor) = next.get_untracked() else { return };
+        let q = asked.get_untracked();
+        spawn_local(async move {
+            let query = query_string(view, &me_value.get_value(), &q, Some(&cursor));
+            match api::queue(&session.token(), &session.site(), &query, None).await {
+                Ok(Fresh::Changed(page, _)) => {
+                    next.set(page.next_cursor);
+                    more.update(|m| m.extend(page.tickets));
+                }
+                Ok(Fresh::Unchanged) => {}
+                Err(failure) => signed_out(&failure),
+            }
+        });
+    };
+    let search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        more.set(Vec::new());
+        first_etag.set_value(None);
+        selected.set(0);
+        asked.set(typed.get_untracked());
+    };
+
+    let help = RwSignal::new(false);
+    let search_field = NodeRef::<Input>::new();
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if typing(&event) {
+            // Esc leaves the search field, so the shortcuts work again.
+            if event.key() == "Escape" {
+                if let Some(field) = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                    let _ = field.blur();
+                }
+            }
+            return;
+        }
+        if event.ctrl_key() || event.meta_key() || event.alt_key() {
+            return;
+        }
+        let count = tickets.with_untracked(Vec::len);
+        match event.key().as_str() {
+            "j" if count > 0 => selected.update(|i| *i = (*i + 1).min(count - 1)),
+            "k" => selected.update(|i| *i = i.saturating_sub(1)),
+            "Enter" => {
+                if let Some(t) = tickets.with_untracked(|t| t.get(selected.get_untracked()).cloned()) {
+                    go(&Route::Ticket(t.id));
+                }
+            }
+            "/" => {
+                event.prevent_default();
+                if let Some(field) = search_field.get_untracked() {
+                    let _ = field.focus();
+                }
+            }
+            "?" => help.update(|h| *h = !*h),
+            "Escape" => help.set(false),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let views = View::ALL
+        .into_iter()
+        .map(|v| {
+            let href = format!("#/queue/{}", view_slug(v));
+            view! {
+                <li>
+                    <a href=href aria-current=(v == view).then_some("page")>
+                        <span>{view_label(s, v)}</span>
+                        <span class="count">{move || counts.with(|c| v.count(c))}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let list = move || {
+        let chosen = selected.get();
+        tickets.with(|all| all.iter().enumerate().map(|(i, t)| row(s, session, t.clone(), i == chosen)).collect_view())
+    };
+    view! {
+        <div class="queue-screen">
+            <nav class="views" aria-label=s.views_label>
+                <ul>{views}</ul>
+            </nav>
+            <main class="queue">
+                <div class="queue-bar">
+                    <h1>{view_label(s, view)}</h1>
+                    <form class="search" role="search" on:submit=search>
+                        <label class="visually-hidden" for="q">{s.search_label}</label>
+                        <input id="q" type="search" node_ref=search_field placeholder=s.search_placeholder
+                            prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    </form>
+                    <button class="link" type="button" aria-expanded=move || help.get().to_string()
+                        on:click=move |_| help.update(|h| *h = !*h)>{s.shortcuts_button}</button>
+                </div>
+                <Show when=move || help.get()>
+                    <section class="shortcuts" aria-label=s.shortcuts_title>
+                        <h2>{s.shortcuts_title}</h2>
+                        <dl>
+                            <dt><kbd>"j"</kbd></dt><dd>{s.shortcut_next}</dd>
+                            <dt><kbd>"k"</kbd></dt><dd>{s.shortcut_previous}</dd>
+                            <dt><kbd>"Enter"</kbd></dt><dd>{s.shortcut_open}</dd>
+                            <dt><kbd>"/"</kbd></dt><dd>{s.shortcut_search}</dd>
+                            <dt><kbd>"Esc"</kbd></dt><dd>{s.shortcut_back}</dd>
+                            <dt><kbd>"?"</kbd></dt><dd>{s.shortcut_help}</dd>
+                        </dl>
+                    </section>
+                </Show>
+                <p class="status" role="status">
+                    {move || if first.with(Option::is_none) && !failed.get() { s.loading } else { "" }}
+                </p>
+                <p class="notice" role="alert">{move || failed.get().then_some(s.load_failed)}</p>
+                <ul class="tickets">{list}</ul>
+                <Show when=move || first.with(Option::is_some) && tickets.with(Vec::is_empty)>
+                    <p class="empty">{s.empty_queue}</p>
+                </Show>
+                <Show when=move || next.with(Option::is_some)>
+                    <button class="secondary" type="button" on:click=load_more>{s.load_more}</button>
+                </Show>
+            </main>
+        </div>
+    }
+}

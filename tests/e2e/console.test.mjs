@@ -1,0 +1,152 @@
+// The agents' path in real headless Chromium: an agent signs in to /console with their token,
+// finds a request in the queue by keyboard, answers it publicly, adds an internal note and
+// solves it; the customer's API shows the reply and never the note. Customer text stays text.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launchChromium } from "./browser.mjs";
+
+const apiBase = process.env.TABDESK_URL;
+const site = process.env.TABDESK_SITE;
+const adminToken = process.env.TABDESK_ADMIN_TOKEN;
+for (const [name, value] of Object.entries({ apiBase, site, adminToken })) {
+  if (!value) throw new Error(`${name} is not set: run these tests with cargo xtask test`);
+}
+
+let browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function api(method, path, body, headers = {}) {
+  const res = await fetch(`${apiBase}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+const asAdmin = { authorization: `Bearer ${adminToken}` };
+
+async function invite(name) {
+  const res = await api("POST", `/v1/admin/sites/${site}/agents`, { name, email: `${name.split(" ")[0].toLowerCase()}@shop.example`, role: "agent" }, asAdmin);
+  assert.equal(res.status, 201);
+  return res.body;
+}
+
+/** A request with XSS payloads wherever the customer writes. */
+async function hostileRequest(marker) {
+  const res = await api(
+    "POST",
+    `/v1/sites/${site}/tickets`,
+    {
+      subject: `${marker} <img src=x onerror="window.__xss=1">`,
+      message: `Router is dead <script>window.__xss=2</script>`,
+      email: "mallory@example.com",
+      name: `<b onmouseover="window.__xss=3">Mallory</b>`,
+      category: "tariffs",
+      fields: { services: ["other"], other: `<svg onload="window.__xss=4">` },
+      fill_ms: 9000,
+      context: { page_url: "https://shop.example/help", locale: "en" },
+    },
+    { "idempotency-key": `console-${marker}` },
+  );
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body;
+}
+
+test("an agent signs in, answers and solves a request by keyboard; the customer sees the reply, never the note", async () => {
+  const agent = await invite(`Olga Console${Date.now()}`);
+  const marker = `Console${Date.now()}`;
+  const created = await hostileRequest(marker);
+
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const response = await page.goto(`${apiBase}/console`);
+  const csp = response.headers()["content-security-policy"];
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+
+  // A wrong token gets a clear message.
+  const token = page.getByLabel("Agent or admin token");
+  await token.fill("not-a-token");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("alert").filter({ hasText: "unknown or was revoked" }).waitFor();
+  await token.fill(agent.token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Views" }).waitFor();
+  assert.match(await page.locator(".top").textContent(), new RegExp(agent.name));
+
+  // The queue: search by keyboard, open with Enter.
+  await page.locator("body").press("/");
+  await page.keyboard.type(marker);
+  await page.keyboard.press("Enter");
+  const row = page.locator(".tickets .row", { hasText: marker });
+  await row.waitFor();
+  await page.waitForFunction(() => document.querySelectorAll(".tickets .row").length === 1);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("?");
+  await page.getByRole("region", { name: "Keyboard shortcuts" }).waitFor();
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { level: 1, name: new RegExp(marker) }).waitFor();
+  assert.equal(new URL(page.url()).hash, `#/ticket/${created.id}`);
+
+  // Customer text is text.
+  assert.equal(await page.locator("h1").textContent(), `${marker} <img src=x onerror="window.__xss=1">`);
+  assert.equal(await page.locator(".ticket-screen img, .ticket-screen svg, .ticket-screen b").count(), 0);
+  assert.match(await page.locator(".sidebar").textContent(), /<svg onload/);
+
+  // A public reply, then an internal note.
+  const box = page.getByLabel("Message", { exact: true });
+  await box.fill("Please restart the router.");
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.locator(".thread .message.agent", { hasText: "Please restart the router." }).waitFor();
+  await page.getByLabel("Internal note").check();
+  await box.fill("Line checked: fine.");
+  await page.getByRole("button", { name: "Send" }).click();
+  const note = page.locator(".thread .message.internal", { hasText: "Line checked: fine." });
+  await note.waitFor();
+  assert.match(await note.textContent(), /Internal note/);
+
+  // Solve it.
+  await page.getByLabel("Status").selectOption("solved");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+
+  const seen = await api("GET", `/v1/tickets/${created.id}`, undefined, { authorization: `Bearer ${created.access_token}` });
+  assert.equal(seen.status, 200);
+  assert.equal(seen.body.status, "solved");
+  const bodies = seen.body.messages.map((m) => m.body);
+  assert.ok(bodies.includes("Please restart the router."), bodies.join(" | "));
+  assert.ok(!bodies.includes("Line checked: fine."), "the customer never sees a note");
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+
+  // Sign out leaves nothing in the tab.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await token.waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a revoked agent's token stops working at once", async () => {
+  const agent = await invite(`Ivan Revoked${Date.now()}`);
+  const context = await browser.newContext({ locale: "ru-RU" });
+  const page = await context.newPage();
+  await page.goto(`${apiBase}/console`);
+  await page.getByLabel("Токен агента или администратора").fill(agent.token);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("navigation", { name: "Представления" }).waitFor();
+  const revoked = await api("DELETE", `/v1/admin/sites/${site}/agents/${agent.id}`, undefined, asAdmin);
+  assert.ok(revoked.status === 204 || revoked.status === 200, String(revoked.status));
+  await page.reload();
+  await page.getByRole("alert").filter({ hasText: "не найден или отозван" }).waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, "the revoked token is forgotten");
+  await context.close();
+});
