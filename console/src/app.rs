@@ -1,63 +1,18 @@
 //! The console's frame: sign-in until a token works, then a header (site, agent, sign out) and
-//! the screen the address names — `#/queue/<view>` or `#/ticket/<id>`, so the browser's back
-//! button and reloads keep the agent where they were.
+//! the screen the address names (see `route`).
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::console_strings;
-use tabdesk_core::ticket::View;
 use tabdesk_core::wire::{Me, Role};
 
 use crate::api::{self, Failure};
 use crate::queue::Queue;
+use crate::route::{current_hash, parse_route, Route};
 use crate::session::{browser_locale, forget, saved_token, Session};
 use crate::signin::{sign_in_problem, SignIn};
 use crate::ticket::TicketPage;
-
-#[derive(Clone, PartialEq)]
-pub enum Route {
-    Queue(View),
-    Ticket(String),
-}
-
-pub fn view_slug(view: View) -> &'static str {
-    match view {
-        View::New => "new",
-        View::Mine => "mine",
-        View::Unassigned => "unassigned",
-        View::NeedsResponse => "needs-response",
-        View::Breached => "breached",
-        View::SalesLeads => "sales-leads",
-        View::Solved => "solved",
-    }
-}
-
-fn parse_route(hash: &str) -> Route {
-    let path = hash.trim_start_matches('#').trim_start_matches('/');
-    match path.split_once('/') {
-        Some(("ticket", id)) if !id.is_empty() => Route::Ticket(id.to_owned()),
-        Some(("queue", slug)) => {
-            Route::Queue(View::ALL.into_iter().find(|v| view_slug(*v) == slug).unwrap_or(View::Unassigned))
-        }
-        _ => Route::Queue(View::Unassigned),
-    }
-}
-
-fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
-}
-
-/// Goes to `route` (a new history entry).
-pub fn go(route: &Route) {
-    let hash = match route {
-        Route::Queue(view) => format!("#/queue/{}", view_slug(*view)),
-        Route::Ticket(id) => format!("#/ticket/{id}"),
-    };
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().set_hash(&hash);
-    }
-}
 
 #[derive(Clone)]
 enum State {

@@ -7,6 +7,7 @@ mod app;
 mod clock;
 mod composer;
 mod queue;
+mod route;
 mod session;
 mod signin;
 mod ticket;

@@ -13,8 +13,8 @@ use tabdesk_core::wire::{QueueCounts, TicketPage, TicketSummary};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure, Fresh};
-use crate::app::{go, view_slug, Route};
 use crate::clock::{now_ms, refresher};
+use crate::route::{go, view_slug, Route};
 use crate::session::Session;
 
 /// How often the queue and its counts are read again while the tab is visible.
