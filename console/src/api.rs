@@ -4,10 +4,12 @@
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tabdesk_core::config::SiteConfig;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::problem::is_transient;
 use tabdesk_core::wire::{
-    Me, Message, NewMessage, Problem, QueueCounts, TicketDetail, TicketPage, TicketSummary, TicketUpdate,
+    Agent, AgentCreated, Me, Message, NewAgent, NewMessage, Problem, QueueCounts, Stats, TicketDetail, TicketPage,
+    TicketSummary, TicketUpdate,
 };
 
 /// Why a call did not give what was asked.
@@ -114,6 +116,44 @@ pub async fn counts(token: &str, site: &str, etag: Option<&str>) -> Result<Fresh
 /// A page of the queue; `query` is the list's query string (without `?`).
 pub async fn queue(token: &str, site: &str, query: &str, etag: Option<&str>) -> Result<Fresh<TicketPage>, Failure> {
     get(&format!("/v1/admin/sites/{site}/tickets?{query}"), token, etag).await
+}
+
+/// The site's statistics from day `from` to day `to` (both included, `YYYY-MM-DD`).
+pub async fn stats(token: &str, site: &str, from: &str, to: &str) -> Result<Stats, Failure> {
+    let (from, to) = (js_sys::encode_uri_component(from), js_sys::encode_uri_component(to));
+    match get(&format!("/v1/admin/sites/{site}/stats?from={from}&to={to}"), token, None).await? {
+        Fresh::Changed(stats, _) => Ok(stats),
+        Fresh::Unchanged => Err(Failure::Transient),
+    }
+}
+
+pub async fn config(token: &str, site: &str) -> Result<SiteConfig, Failure> {
+    match get(&format!("/v1/admin/sites/{site}/config"), token, None).await? {
+        Fresh::Changed(config, _) => Ok(config),
+        Fresh::Unchanged => Err(Failure::Transient),
+    }
+}
+
+pub async fn save_config(token: &str, site: &str, config: &SiteConfig) -> Result<SiteConfig, Failure> {
+    send(Method::PUT, &format!("/v1/admin/sites/{site}/config"), token, config, &[]).await
+}
+
+pub async fn agents(token: &str, site: &str) -> Result<Vec<Agent>, Failure> {
+    match get(&format!("/v1/admin/sites/{site}/agents"), token, None).await? {
+        Fresh::Changed(agents, _) => Ok(agents),
+        Fresh::Unchanged => Err(Failure::Transient),
+    }
+}
+
+pub async fn invite(token: &str, site: &str, agent: &NewAgent) -> Result<AgentCreated, Failure> {
+    send(Method::POST, &format!("/v1/admin/sites/{site}/agents"), token, agent, &[]).await
+}
+
+pub async fn revoke(token: &str, site: &str, agent: &str) -> Result<(), Failure> {
+    match call(Method::DELETE, &format!("/v1/admin/sites/{site}/agents/{agent}"), token, None, &[]).await? {
+        (200 | 204, _, _) => Ok(()),
+        (status, text, _) => Err(failure(status, &text)),
+    }
 }
 
 pub async fn ticket(token: &str, id: &str, etag: Option<&str>) -> Result<Fresh<TicketDetail>, Failure> {

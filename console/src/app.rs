@@ -9,8 +9,10 @@ use tabdesk_core::wire::{Me, Role};
 
 use crate::api::{self, Failure};
 use crate::queue::Queue;
+use crate::reports::Reports;
 use crate::route::{current_hash, parse_route, Route};
 use crate::session::{browser_locale, forget, saved_token, Session};
+use crate::settings::Settings;
 use crate::signin::{sign_in_problem, SignIn};
 use crate::ticket::TicketPage;
 
@@ -72,6 +74,7 @@ fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
     let route = RwSignal::new(parse_route(&current_hash()));
     let listener = window_event_listener(ev::hashchange, move |_| route.set(parse_route(&current_hash())));
     on_cleanup(move || listener.remove());
+    let admin = session.me.with_value(|m| m.role == Role::Admin);
     let (site_name, who) = session.me.with_value(|m| {
         let role = if m.role == Role::Admin { s.role_admin } else { s.role_agent };
         let who = match &m.name {
@@ -84,12 +87,21 @@ fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
         <header class="top">
             <a class="brand" href="#/queue/unassigned">{s.title}</a>
             <span class="site">{site_name}</span>
+            <nav class="sections" aria-label=s.sections>
+                <a href="#/queue/unassigned" aria-current=move || matches!(route.get(), Route::Queue(_)).then_some("page")>{s.queue}</a>
+                <a href="#/reports" aria-current=move || (route.get() == Route::Reports).then_some("page")>{s.reports}</a>
+                {admin.then(|| view! {
+                    <a href="#/settings" aria-current=move || (route.get() == Route::Settings).then_some("page")>{s.settings}</a>
+                })}
+            </nav>
             <span class="who">{who}</span>
             <button class="link" type="button" on:click=move |_| sign_out.run(())>{s.sign_out}</button>
         </header>
         {move || match route.get() {
             Route::Queue(view) => view! { <Queue view/> }.into_any(),
             Route::Ticket(id) => view! { <TicketPage id/> }.into_any(),
+            Route::Reports => view! { <Reports/> }.into_any(),
+            Route::Settings => view! { <Settings/> }.into_any(),
         }}
     }
 }

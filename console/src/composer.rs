@@ -8,8 +8,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::console_strings;
+use tabdesk_core::ticket::fill_reply;
 use tabdesk_core::validate::validate_message;
-use tabdesk_core::wire::{NewMessage, Visibility};
+use tabdesk_core::wire::{NewMessage, TicketSummary, Visibility};
+use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure};
 use crate::session::{draft, new_key, save_draft, Session};
@@ -18,11 +20,13 @@ use crate::session::{draft, new_key, save_draft, Session};
 const RETRY_MS: u32 = 4_000;
 
 #[component]
-pub fn Composer(id: String, on_sent: Callback<()>) -> impl IntoView {
+pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let locale = session.locale;
     let s = console_strings(locale);
-    let id = StoredValue::new(id);
+    let id = StoredValue::new(ticket.id.clone());
+    let saved = session.me.with_value(|m| m.saved_replies.clone());
+    let ticket = StoredValue::new(ticket);
     let body = RwSignal::new(draft(&id.get_value()));
     let visibility = RwSignal::new(Visibility::Public);
     let notice = RwSignal::new(None::<String>);
@@ -77,6 +81,32 @@ pub fn Composer(id: String, on_sent: Callback<()>) -> impl IntoView {
         });
     };
     let internal = move || visibility.get() == Visibility::Internal;
+    // A saved reply goes after what is written, filled in for this ticket, to be edited.
+    let saved_reply = (!saved.is_empty()).then(|| {
+        let replies = StoredValue::new(saved.clone());
+        let insert = move |ev: leptos::ev::Event| {
+            let Ok(i) = event_target_value(&ev).parse::<usize>() else { return };
+            let Some(reply) = replies.with_value(|r| r.get(i).cloned()) else { return };
+            let filled = ticket.with_value(|t| fill_reply(&reply.body, t));
+            body.update(|b| {
+                if !b.trim().is_empty() {
+                    b.push_str("\n\n");
+                }
+                b.push_str(&filled);
+            });
+            save_draft(&id.get_value(), &body.get_untracked());
+            if let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                select.set_value("");
+            }
+        };
+        view! {
+            <label for="saved-reply" class="visually-hidden">{s.insert_saved_reply}</label>
+            <select id="saved-reply" class="saved-replies" on:change=insert>
+                <option value="">{s.insert_saved_reply}</option>
+                {saved.into_iter().enumerate().map(|(i, r)| view! { <option value=i.to_string()>{r.title}</option> }).collect_view()}
+            </select>
+        }
+    });
     view! {
         <form class="composer" class:internal=internal novalidate on:submit=submit>
             <fieldset class="visibility">
@@ -92,6 +122,7 @@ pub fn Composer(id: String, on_sent: Callback<()>) -> impl IntoView {
                     {s.reply_internal}
                 </label>
             </fieldset>
+            {saved_reply}
             <label for="composer-body" class="visually-hidden">{s.composer_label}</label>
             <textarea id="composer-body" rows="5" prop:value=move || body.get()
                 aria-describedby="composer-hint"

@@ -4,11 +4,14 @@
 
 mod api;
 mod app;
+mod charts;
 mod clock;
 mod composer;
 mod queue;
+mod reports;
 mod route;
 mod session;
+mod settings;
 mod signin;
 mod ticket;
 

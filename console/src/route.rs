@@ -7,6 +7,8 @@ use tabdesk_core::ticket::View;
 pub enum Route {
     Queue(View),
     Ticket(String),
+    Reports,
+    Settings,
 }
 
 pub fn view_slug(view: View) -> &'static str {
@@ -25,6 +27,8 @@ pub fn parse_route(hash: &str) -> Route {
     let path = hash.trim_start_matches('#').trim_start_matches('/');
     match path.split_once('/') {
         Some(("ticket", id)) if !id.is_empty() => Route::Ticket(id.to_owned()),
+        _ if path == "reports" => Route::Reports,
+        _ if path == "settings" => Route::Settings,
         Some(("queue", slug)) => {
             Route::Queue(View::ALL.into_iter().find(|v| view_slug(*v) == slug).unwrap_or(View::Unassigned))
         }
@@ -41,6 +45,8 @@ pub fn go(route: &Route) {
     let hash = match route {
         Route::Queue(view) => format!("#/queue/{}", view_slug(*view)),
         Route::Ticket(id) => format!("#/ticket/{id}"),
+        Route::Reports => "#/reports".to_owned(),
+        Route::Settings => "#/settings".to_owned(),
     };
     if let Some(w) = web_sys::window() {
         let _ = w.location().set_hash(&hash);

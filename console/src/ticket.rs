@@ -290,7 +290,7 @@ pub fn TicketPage(id: String) -> impl IntoView {
                         <section aria-label=s.thread>
                             <ol class="thread">{d.messages.into_iter().map(|m| message_view(s, m)).collect_view()}</ol>
                         </section>
-                        <Composer id=t.id.clone() on_sent=on_changed/>
+                        <Composer ticket=t.clone() on_sent=on_changed/>
                     </main>
                     <aside class="sidebar">
                         <Controls ticket=t.clone() on_saved=on_changed/>

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::limits::{
     MAX_ASSIGNEE_CHARS, MAX_AUTO_REPLY_CHARS, MAX_CATEGORIES, MAX_FIELDS, MAX_KEPT_PARAMS, MAX_KEYWORDS,
-    MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_OPTIONS, MAX_ORIGINS, MAX_ROUTING_RULES, MAX_SITE_NAME_CHARS,
-    MIN_WEBHOOK_SECRET_CHARS,
+    MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_MESSAGE_CHARS, MAX_OPTIONS, MAX_ORIGINS, MAX_ROUTING_RULES,
+    MAX_SAVED_REPLIES, MAX_SITE_NAME_CHARS, MIN_WEBHOOK_SECRET_CHARS,
 };
 use crate::domain::{FieldError, Locale, Priority};
 use crate::origin::OriginPattern;
@@ -47,6 +47,18 @@ pub struct SiteConfig {
     pub routing: Vec<RoutingRule>,
     /// What the customer is told at once, in the thread, when a request arrives.
     pub auto_reply: AutoReply,
+    /// Replies agents insert from the console's composer.
+    pub saved_replies: Vec<SavedReply>,
+}
+
+/// A reply agents insert and edit before sending; `{customer_name}` and `{ticket_number}` are
+/// filled in (core's `ticket::fill_reply`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct SavedReply {
+    pub title: String,
+    pub body: String,
 }
 
 /// Assigns new tickets that match every condition given (a rule without conditions matches
@@ -362,6 +374,7 @@ impl Default for SiteConfig {
             privacy: Privacy::default(),
             routing: Vec::new(),
             auto_reply: AutoReply::default(),
+            saved_replies: Vec::new(),
         }
     }
 }
@@ -519,6 +532,27 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
         );
     }
     errors.extend(validate_routing(config));
+    if config.saved_replies.len() > MAX_SAVED_REPLIES {
+        errors.push(FieldError::new("saved_replies", "too_many", format!("At most {MAX_SAVED_REPLIES} replies.")));
+    }
+    for (i, reply) in config.saved_replies.iter().enumerate() {
+        let title = reply.title.trim().chars().count();
+        if title == 0 || title > MAX_LABEL_CHARS {
+            errors.push(FieldError::new(
+                format!("saved_replies[{i}].title"),
+                "invalid",
+                format!("1-{MAX_LABEL_CHARS} characters."),
+            ));
+        }
+        let body = reply.body.trim().chars().count();
+        if body == 0 || body > MAX_MESSAGE_CHARS {
+            errors.push(FieldError::new(
+                format!("saved_replies[{i}].body"),
+                "invalid",
+                format!("1-{MAX_MESSAGE_CHARS} characters."),
+            ));
+        }
+    }
     for (path, texts) in [
         ("auto_reply.acknowledgement", &config.auto_reply.acknowledgement),
         ("auto_reply.lead_offer", &config.auto_reply.lead_offer),

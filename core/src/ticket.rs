@@ -105,6 +105,13 @@ pub fn route<'a>(rules: &'a [RoutingRule], ticket: &TicketSummary) -> Option<&'a
         .map(|rule| rule.assign.trim())
 }
 
+/// A saved reply for `ticket`: `{customer_name}` becomes the customer's name (else their
+/// email), `{ticket_number}` the ticket's number.
+pub fn fill_reply(template: &str, ticket: &TicketSummary) -> String {
+    let name = ticket.name.as_deref().unwrap_or(&ticket.email);
+    template.replace("{customer_name}", name).replace("{ticket_number}", &ticket.number)
+}
+
 /// The 201 answer for a stored request (and, replayed, for every retry of its key).
 pub fn created(site: &str, id: String, number: i64, access_token: String, created_at: String) -> TicketCreated {
     TicketCreated { id, number: ticket_number(site, number), access_token, status: TicketStatus::New, created_at }
@@ -375,6 +382,14 @@ mod tests {
 
     fn rule(assign: &str) -> RoutingRule {
         RoutingRule { assign: assign.into(), ..RoutingRule::default() }
+    }
+
+    #[test]
+    fn saved_replies_name_the_customer_and_the_ticket() {
+        let t = TicketSummary { name: Some("Anna".into()), ..sample() };
+        assert_eq!(fill_reply("Hi {customer_name}, about {ticket_number}:", &t), "Hi Anna, about DEMO-1:");
+        let anonymous = TicketSummary { name: None, ..sample() };
+        assert_eq!(fill_reply("Hi {customer_name}", &anonymous), "Hi a@example.com");
     }
 
     #[test]

@@ -603,6 +603,16 @@ pub struct Deflection {
     pub unhelpful: u64,
     pub forms_opened: u64,
     pub tickets_after_search: u64,
+    /// What customers searched for and did not find, most often first (the articles to write).
+    pub searches_without_results_top: Vec<QueryCount>,
+}
+
+/// A search query and how often it was made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueryCount {
+    pub query: String,
+    pub count: u64,
 }
 
 /// `GET /v1/admin/me`: whose token this is — the site it works for and its role (the console's
@@ -619,6 +629,8 @@ pub struct Me {
     pub name: Option<String>,
     pub locales: Vec<Locale>,
     pub default_locale: Locale,
+    /// The site's saved replies (agents may not read the whole configuration).
+    pub saved_replies: Vec<crate::config::SavedReply>,
 }
 
 /// `GET /v1/admin/sites/{site}/counts`: how many tickets each of the console's views holds

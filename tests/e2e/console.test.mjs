@@ -135,6 +135,51 @@ test("an agent signs in, answers and solves a request by keyboard; the customer 
   await context.close();
 });
 
+test("an admin invites an agent in the settings, who then signs in; the reports show the site's figures", async () => {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await page.goto(`${apiBase}/console`);
+  await page.getByLabel("Agent or admin token").fill(adminToken);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("heading", { name: "Embed code" }).waitFor();
+  assert.match(await page.locator(".snippet").textContent(), new RegExp(`data-site="${site}"`));
+  const name = `Pavel Invited${Date.now()}`;
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByLabel("Email", { exact: true }).fill("pavel@shop.example");
+  await page.getByRole("button", { name: "Invite" }).click();
+  const token = (await page.locator(".token-once .token").textContent()).trim();
+  assert.ok(token.length >= 32, token);
+  await page.locator(".agents td", { hasText: name }).waitFor();
+
+  // A saved reply, validated by core before it is sent.
+  await page.getByRole("button", { name: "Add a reply" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: /saved_replies\[\d+\]\.title/ }).waitFor();
+  await page.getByLabel("Title").last().fill("Restart");
+  await page.getByLabel(/^Text/).last().fill("Hello {customer_name}, please restart the router ({ticket_number}).");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: "Saved" }).waitFor();
+  const config = await api("GET", `/v1/admin/sites/${site}/config`, undefined, asAdmin);
+  assert.equal(config.body.saved_replies.at(-1).title, "Restart");
+
+  // Reports: the figures of the site's statistics.
+  await page.getByRole("link", { name: "Reports" }).click();
+  const stats = await api("GET", `/v1/admin/sites/${site}/stats`, undefined, asAdmin);
+  const tile = page.locator(".tile", { hasText: "Tickets" }).first();
+  await tile.waitFor();
+  assert.equal((await tile.locator("dd").textContent()).trim(), String(stats.body.tickets));
+  assert.equal(await page.locator(".chart rect").count(), stats.body.per_day.length);
+
+  // The invited agent signs in with the token shown once.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByLabel("Agent or admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator(".top", { hasText: name }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "Settings" }).count(), 0, "agents have no settings");
+  await context.close();
+});
+
 test("a revoked agent's token stops working at once", async () => {
   const agent = await invite(`Ivan Revoked${Date.now()}`);
   const context = await browser.newContext({ locale: "ru-RU" });

@@ -132,7 +132,8 @@ fn a_seeded_scenario_gives_exactly_the_expected_statistics() {
         stats["deflection"],
         json!({
             "searches": 3, "searches_without_results": 2, "article_views": 1, "helpful": 1, "unhelpful": 0,
-            "forms_opened": 1, "tickets_after_search": 1
+            "forms_opened": 1, "tickets_after_search": 1,
+            "searches_without_results_top": [{ "query": "refund", "count": 1 }, { "query": "рассрочка", "count": 1 }]
         })
     );
 

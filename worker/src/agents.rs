@@ -27,6 +27,7 @@ pub async fn me(req: &Request, env: &Env) -> ApiResult {
             name,
             locales: site.config.locales.clone(),
             default_locale: site.config.default_locale,
+            saved_replies: site.config.saved_replies.clone(),
             site: site.id,
         },
     )

@@ -63,5 +63,6 @@ pub const MAX_LABEL_CHARS: usize = 200;
 pub const MAX_LAUNCHER_LABEL_CHARS: usize = 40;
 pub const MIN_WEBHOOK_SECRET_CHARS: usize = 16;
 pub const MAX_ROUTING_RULES: usize = 100;
+pub const MAX_SAVED_REPLIES: usize = 100;
 /// A site's automatic acknowledgement or sales offer, per language.
 pub const MAX_AUTO_REPLY_CHARS: usize = 2_000;

@@ -46,6 +46,9 @@ impl FactsRow {
     }
 }
 
+/// How many of the searches that found nothing are listed.
+const TOP_QUERIES: i64 = 10;
+
 #[derive(Deserialize)]
 struct KindCount {
     kind: String,
@@ -87,6 +90,13 @@ pub fn compute(db: &Db, from: i64, to: i64, sla: &Sla, now: i64) -> Result<Stats
             _ => deflection.forms_opened = count.n,
         }
     }
+    // The searches that found nothing, by folded text, most often first.
+    deflection.searches_without_results_top = db.rows(
+        "SELECT lower(trim(json_extract(data, '$.query'))) AS query, count(*) AS count FROM events
+         WHERE kind = 'search' AND json_extract(data, '$.results') = 0 AND created_at >= ? AND created_at < ?
+         GROUP BY 1 HAVING query IS NOT NULL AND query != '' ORDER BY count DESC, query LIMIT ?",
+        vec![start.as_str().into(), end.as_str().into(), TOP_QUERIES.into()],
+    )?;
     #[derive(Deserialize)]
     struct Backlog {
         n: u64,
