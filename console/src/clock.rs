@@ -2,7 +2,21 @@
 //! while the tab is visible (and not at all while it is hidden).
 
 use leptos::prelude::*;
+use tabdesk_core::domain::Locale;
 use web_sys::VisibilityState;
+
+/// An API time (`2026-11-30T09:04:00.000Z`) in the agent's language and time zone, such as
+/// "30 Nov 2026, 12:04" or «30 нояб. 2026 г., 12:04».
+pub fn local_time(iso: &str, locale: Locale) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    let date = js_sys::Date::new(&iso.into());
+    if date.get_time().is_nan() {
+        return iso.to_owned();
+    }
+    date.to_locale_string(locale.tag(), &options).into()
+}
 
 /// Milliseconds since the epoch.
 pub fn now_ms() -> i64 {

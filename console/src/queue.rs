@@ -6,6 +6,7 @@ use leptos::ev::{self, SubmitEvent};
 use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tabdesk_core::domain::{Locale, Priority};
 use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::ticket::View;
@@ -33,12 +34,23 @@ pub fn view_label(s: &ConsoleStrings, view: View) -> &'static str {
     }
 }
 
-/// The list's query string for `view`, text `q` and `cursor`.
-fn query_string(view: View, me: &str, q: &str, cursor: Option<&str>) -> String {
+/// What the agent narrowed the view to: text (applied on Enter), priority and language
+/// (applied at once); empty is any.
+#[derive(Clone, Default, PartialEq)]
+struct Narrowed {
+    q: String,
+    priority: String,
+    locale: String,
+}
+
+/// The list's query string for `view`, narrowed, from `cursor`.
+fn query_string(view: View, me: &str, narrowed: &Narrowed, cursor: Option<&str>) -> String {
     let mut params = view.params(me);
     params.push(("limit", PAGE.to_string()));
-    if !q.trim().is_empty() {
-        params.push(("q", q.trim().to_owned()));
+    for (name, value) in [("q", &narrowed.q), ("priority", &narrowed.priority), ("locale", &narrowed.locale)] {
+        if !value.trim().is_empty() {
+            params.push((name, value.trim().to_owned()));
+        }
     }
     if let Some(cursor) = cursor {
         params.push(("cursor", cursor.to_owned()));
@@ -109,7 +121,7 @@ pub fn Queue(view: View) -> impl IntoView {
 
     // The search as typed, and as asked (on Enter).
     let typed = RwSignal::new(String::new());
-    let asked = RwSignal::new(String::new());
+    let asked = RwSignal::new(Narrowed::default());
     let first = RwSignal::new(None::<TicketPage>);
     let first_etag = StoredValue::new(None::<String>);
     let failed = RwSignal::new(false);
@@ -119,9 +131,9 @@ pub fn Queue(view: View) -> impl IntoView {
     let me_value = StoredValue::new(me);
     Effect::new(move |_| {
         tick.track();
-        let q = asked.get();
+        let narrowed = asked.get();
         spawn_local(async move {
-            let query = query_string(view, &me_value.get_value(), &q, None);
+            let query = query_string(view, &me_value.get_value(), &narrowed, None);
             match api::queue(&session.token(), &session.site(), &query, first_etag.get_value().as_deref()).await {
                 Ok(Fresh::Changed(page, etag)) => {
                     first_etag.set_value(etag);
@@ -152,9 +164,9 @@ pub fn Queue(view: View) -> impl IntoView {
     });
     let load_more = move |_| {
         let Some(cursor) = next.get_untracked() else { return };
-        let q = asked.get_untracked();
+        let narrowed = asked.get_untracked();
         spawn_local(async move {
-            let query = query_string(view, &me_value.get_value(), &q, Some(&cursor));
+            let query = query_string(view, &me_value.get_value(), &narrowed, Some(&cursor));
             match api::queue(&session.token(), &session.site(), &query, None).await {
                 Ok(Fresh::Changed(page, _)) => {
                     next.set(page.next_cursor);
@@ -165,12 +177,16 @@ pub fn Queue(view: View) -> impl IntoView {
             }
         });
     };
-    let search = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let narrow = move |change: Box<dyn FnOnce(&mut Narrowed)>| {
         more.set(Vec::new());
         first_etag.set_value(None);
         selected.set(0);
-        asked.set(typed.get_untracked());
+        asked.update(change);
+    };
+    let search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let q = typed.get_untracked();
+        narrow(Box::new(move |n| n.q = q));
     };
 
     let help = RwSignal::new(false);
@@ -241,6 +257,22 @@ pub fn Queue(view: View) -> impl IntoView {
                         <input id="q" type="search" node_ref=search_field placeholder=s.search_placeholder
                             prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
                     </form>
+                    <label class="visually-hidden" for="priority-filter">{s.priority}</label>
+                    <select id="priority-filter" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        narrow(Box::new(move |n| n.priority = v));
+                    }>
+                        <option value="">{format!("{}: {}", s.priority, s.any)}</option>
+                        {Priority::ALL.into_iter().rev().map(|p| view! { <option value=p.as_str()>{priority_name(session.locale, p)}</option> }).collect_view()}
+                    </select>
+                    <label class="visually-hidden" for="language-filter">{s.language}</label>
+                    <select id="language-filter" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        narrow(Box::new(move |n| n.locale = v));
+                    }>
+                        <option value="">{format!("{}: {}", s.language, s.any)}</option>
+                        {Locale::ALL.into_iter().map(|l| view! { <option value=l.tag()>{l.tag()}</option> }).collect_view()}
+                    </select>
                     <button class="link" type="button" aria-expanded=move || help.get().to_string()
                         on:click=move |_| help.update(|h| *h = !*h)>{s.shortcuts_button}</button>
                 </div>

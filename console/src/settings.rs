@@ -13,6 +13,7 @@ use tabdesk_core::i18n::console::{console_strings, priority_name, ConsoleStrings
 use tabdesk_core::wire::{Agent, NewAgent, Role};
 
 use crate::api::{self, Failure};
+use crate::clock::local_time;
 use crate::session::Session;
 
 /// The problems of a save, one line each.
@@ -86,7 +87,7 @@ fn Agents() -> impl IntoView {
                         view! {
                             <tr>
                                 <td>{a.name}</td><td>{a.email}</td><td>{role_name(a.role)}</td>
-                                <td>{a.created_at.get(..10).unwrap_or_default().to_owned()}</td>
+                                <td>{local_time(&a.created_at, session.locale)}</td>
                                 <td><button class="link" type="button" on:click=move |_| revoke(id.clone())>{s.revoke}</button></td>
                             </tr>
                         }

@@ -7,29 +7,26 @@ use leptos::ev::{self, SubmitEvent};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Serialize;
-use tabdesk_core::domain::{Priority, TicketStatus};
+use tabdesk_core::domain::{Locale, Priority, TicketStatus};
 use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::url::is_safe_link;
 use tabdesk_core::wire::{AuthorKind, Message, SlaStatus, TicketDetail, TicketSummary, TicketUpdate, Visibility};
 
 use crate::api::{self, Failure, Fresh};
-use crate::clock::{now_ms, refresher};
+use crate::clock::{local_time, now_ms, refresher};
 use crate::composer::Composer;
 use crate::session::Session;
 
 /// A due time this close (ms) turns amber.
 const SOON_MS: i64 = 60 * 60 * 1000;
-const STATUSES: [TicketStatus; 5] =
-    [TicketStatus::New, TicketStatus::Open, TicketStatus::Pending, TicketStatus::Solved, TicketStatus::Closed];
-const PRIORITIES: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
 
 /// A serialized unit enum as its text (`"negative"`).
 fn word<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
-fn message_view(s: &'static ConsoleStrings, message: Message) -> impl IntoView {
+fn message_view(s: &'static ConsoleStrings, locale: Locale, message: Message) -> impl IntoView {
     let internal = message.visibility == Visibility::Internal;
     let (kind, who) = match message.author.kind {
         AuthorKind::Customer => ("customer", message.author.name.clone().unwrap_or_else(|| s.customer_author.into())),
@@ -41,7 +38,7 @@ fn message_view(s: &'static ConsoleStrings, message: Message) -> impl IntoView {
             <p class="message-meta">
                 <span class="author">{who}</span>
                 {internal.then(|| view! { <span class="badge internal">{s.internal_badge}</span> })}
-                <time datetime=message.created_at.clone()>{message.created_at.get(..16).unwrap_or_default().replace('T', " ")}</time>
+                <time datetime=message.created_at.clone()>{local_time(&message.created_at, locale)}</time>
             </p>
             <p class="message-body">{message.body}</p>
         </li>
@@ -204,7 +201,7 @@ fn Controls(ticket: TicketSummary, on_saved: Callback<()>) -> impl IntoView {
             <select id="status" on:change=move |ev| {
                 if let Some(v) = TicketStatus::parse(&event_target_value(&ev)) { status.set(v) }
             }>
-                {STATUSES.into_iter().map(|v| view! {
+                {TicketStatus::ALL.into_iter().map(|v| view! {
                     <option value=v.as_str() selected=move || status.get() == v>{agent_status(locale, v)}</option>
                 }).collect_view()}
             </select>
@@ -212,7 +209,7 @@ fn Controls(ticket: TicketSummary, on_saved: Callback<()>) -> impl IntoView {
             <select id="priority" on:change=move |ev| {
                 if let Some(v) = Priority::parse(&event_target_value(&ev)) { priority.set(v) }
             }>
-                {PRIORITIES.into_iter().map(|v| view! {
+                {Priority::ALL.into_iter().map(|v| view! {
                     <option value=v.as_str() selected=move || priority.get() == v>{priority_name(locale, v)}</option>
                 }).collect_view()}
             </select>
@@ -288,7 +285,7 @@ pub fn TicketPage(id: String) -> impl IntoView {
                         </p>
                         <h1>{t.subject.clone()}</h1>
                         <section aria-label=s.thread>
-                            <ol class="thread">{d.messages.into_iter().map(|m| message_view(s, m)).collect_view()}</ol>
+                            <ol class="thread">{d.messages.into_iter().map(|m| message_view(s, session.locale, m)).collect_view()}</ol>
                         </section>
                         <Composer ticket=t.clone() on_sent=on_changed/>
                     </main>

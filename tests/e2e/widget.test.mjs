@@ -4,10 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { createRequire } from "node:module";
-import { launchChromium } from "./browser.mjs";
+import { launchChromium, seriousViolations } from "./browser.mjs";
 
-const require = createRequire(import.meta.url);
 const workerOrigin = process.env.TABDESK_WORKER_ORIGIN;
 const apiBase = process.env.TABDESK_URL;
 const site = process.env.TABDESK_SITE;
@@ -218,18 +216,11 @@ test("the widget has no serious accessibility violations (axe-core)", async () =
   await page.getByRole("searchbox").waitFor();
   await page.getByRole("searchbox").fill("pay");
   await page.locator(".hit").first().waitFor();
-  await page.addScriptTag({ path: require.resolve("axe-core") });
-  const seriousOn = async () => {
-    const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-    return result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  };
-  assert.deepEqual(await seriousOn(), []);
+  assert.deepEqual(await seriousViolations(page), []);
   await page.getByRole("button", { name: "Contact us" }).click();
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByText("Please fill in this field.").first().waitFor();
-  assert.deepEqual(await seriousOn(), []);
+  assert.deepEqual(await seriousViolations(page), []);
   await context.close();
 });
 

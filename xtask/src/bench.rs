@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -316,5 +317,45 @@ pub fn stats() -> Result {
     if tickets as usize != ids.len() {
         return Err(format!("the statistics count {tickets} tickets, {} were filed", ids.len()).into());
     }
+    Ok(())
+}
+
+/// Tickets of `cargo xtask bench console`.
+const CONSOLE_TICKETS: usize = 1_000;
+
+/// `cargo xtask bench console`: the console's size, and how long it takes to show the first page
+/// of a queue of 1,000 tickets (signed in, headless Chromium, median of 5).
+pub fn console() -> Result {
+    let (worker, operator) = bench_worker()?;
+    let base = worker.url();
+    let site = "console";
+    let token = create_site(&base, &operator, site)?;
+    step(&format!("bench: file {CONSOLE_TICKETS} tickets"), || {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let base = base.clone();
+                std::thread::spawn(move || {
+                    let agent = agent();
+                    (c..CONSOLE_TICKETS).step_by(CLIENTS).filter(|i| file(&agent, &base, site, *i).1.is_some()).count()
+                })
+            })
+            .collect();
+        let filed: usize = handles.into_iter().map(|h| h.join().unwrap_or_default()).sum();
+        if filed == CONSOLE_TICKETS {
+            Ok(())
+        } else {
+            Err(format!("{filed} of {CONSOLE_TICKETS} tickets were filed").into())
+        }
+    })?;
+    let size = crate::build::gzip_dir(&crate::build::site_dir().join("console"))?;
+    step("bench: open the console on the queue (median of 5)", || {
+        run(Command::new("node")
+            .arg(root().join("bench/console.mjs"))
+            .env("TABDESK_URL", &base)
+            .env("TABDESK_TOKEN", &token)
+            .env("CHROMIUM", crate::setup::CHROMIUM))
+    })?;
+    drop(worker);
+    println!("console: {size} bytes gzip (budget {})", crate::build::CONSOLE_BUDGET);
     Ok(())
 }

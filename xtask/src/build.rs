@@ -73,8 +73,13 @@ fn browser_app(dir: &str) -> Result<usize> {
     let bg = out.join(format!("tabdesk_{dir}_bg.wasm"));
     run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
     copy_dir(&root().join(dir).join("static"), &out)?;
+    gzip_dir(&out)
+}
+
+/// The gzip -9 size of every file in `dir`, added up.
+pub fn gzip_dir(dir: &std::path::Path) -> Result<usize> {
     let mut total = 0;
-    for entry in fs::read_dir(&out)? {
+    for entry in fs::read_dir(dir)? {
         total += gzip_size(&fs::read(entry?.path())?)?;
     }
     Ok(total)

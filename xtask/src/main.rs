@@ -29,7 +29,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench search        our search engine against SQLite FTS5 (BANKING77 relevance, latency)
   bench intake        ticket intake under load on the local worker (throughput, latency, exactly once)
   bench sites         20 sites at once, one at 10x the others' rate: the quiet sites' latency, exactly once
-  bench stats         statistics of one site with 10,000 tickets (latency)";
+  bench stats         statistics of one site with 10,000 tickets (latency)
+  bench console       the console's size, and its queue shown over 1,000 tickets (headless Chromium)";
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("intake") => bench::intake(),
         Some("bench") if args.get(1).map(String::as_str) == Some("sites") => bench::sites(),
         Some("bench") if args.get(1).map(String::as_str) == Some("stats") => bench::stats(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("console") => bench::console(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
