@@ -615,3 +615,36 @@ test("My requests: the customer reads the agent's reply as text, answers online 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test("a request filed in the widget is answered in the console; the customer reads the reply in My requests", async () => {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/`);
+  const button = await launcher(page);
+  await page.mouse.click(button.x, button.y);
+  const frame = await widgetFrame(page);
+  await frame.getByRole("button", { name: "Contact us" }).click();
+  const subject = `Console answer ${Date.now()}`;
+  await fillRequest(page, frame, subject);
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByRole("status").filter({ hasText: /DEMO-\d+/ }).waitFor();
+
+  // An agent answers in the console, in another tab.
+  const desk = await context.newPage();
+  await desk.goto(`${apiBase}/console#/queue/new`);
+  await desk.getByLabel("Agent or admin token").fill(adminToken);
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await desk.locator(".tickets .row", { hasText: subject }).click();
+  await desk.getByLabel("Message", { exact: true }).fill("Answered from the console.");
+  await desk.getByRole("button", { name: "Send" }).click();
+  await desk.locator(".thread .message.agent", { hasText: "Answered from the console." }).waitFor();
+
+  // The customer sees it, marked unread until read.
+  await frame.getByRole("button", { name: "Back" }).click();
+  await frame.getByRole("button", { name: "My requests" }).click();
+  const row = frame.locator(".request", { hasText: subject });
+  await row.locator(".unread").waitFor({ timeout: 20000 });
+  await row.click();
+  await frame.locator(".message-body", { hasText: "Answered from the console." }).waitFor();
+  await context.close();
+});
