@@ -8,8 +8,8 @@ use tabdesk_core::config::SiteConfig;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::problem::is_transient;
 use tabdesk_core::wire::{
-    Agent, AgentCreated, Me, Message, NewAgent, NewMessage, Problem, QueueCounts, Stats, TicketDetail, TicketPage,
-    TicketSummary, TicketUpdate,
+    Agent, AgentCreated, Me, Message, NewAgent, NewMessage, Problem, QueueCounts, SearchResults, Stats, TicketDetail,
+    TicketPage, TicketSummary, TicketUpdate,
 };
 
 /// Why a call did not give what was asked.
@@ -153,6 +153,15 @@ pub async fn revoke(token: &str, site: &str, agent: &str) -> Result<(), Failure>
     match call(Method::DELETE, &format!("/v1/admin/sites/{site}/agents/{agent}"), token, None, &[]).await? {
         (200 | 204, _, _) => Ok(()),
         (status, text, _) => Err(failure(status, &text)),
+    }
+}
+
+/// The site's articles matching `q` (the widget's search), for links in replies.
+pub async fn articles(token: &str, site: &str, q: &str, locale: &str) -> Result<SearchResults, Failure> {
+    let q = js_sys::encode_uri_component(q);
+    match get(&format!("/v1/sites/{site}/kb/search?limit=5&locale={locale}&q={q}"), token, None).await? {
+        Fresh::Changed(results, _) => Ok(results),
+        Fresh::Unchanged => Err(Failure::Transient),
     }
 }
 

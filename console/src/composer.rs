@@ -8,9 +8,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::console_strings;
+use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::ticket::fill_reply;
 use tabdesk_core::validate::validate_message;
-use tabdesk_core::wire::{NewMessage, TicketSummary, Visibility};
+use tabdesk_core::wire::{NewMessage, SearchHit, TicketSummary, Visibility};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure};
@@ -107,6 +108,38 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
             </select>
         }
     });
+    // An article of the knowledge base, found by its words, goes in as its title and address.
+    let article_query = RwSignal::new(String::new());
+    let found = RwSignal::new(Vec::<SearchHit>::new());
+    let find = move |ev: leptos::ev::Event| {
+        let q = event_target_value(&ev);
+        article_query.set(q.clone());
+        if q.trim().chars().count() < 2 {
+            found.set(Vec::new());
+            return;
+        }
+        let locale = ticket.with_value(|t| t.locale);
+        spawn_local(async move {
+            if let Ok(results) = api::articles(&session.token(), &session.site(), &q, locale.tag()).await {
+                if article_query.get_untracked() == q {
+                    found.set(results.hits);
+                }
+            }
+        });
+    };
+    let insert_article = move |hit: SearchHit| {
+        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+        let page = ticket.with_value(|t| article_page(&session.site(), &hit.id, t.locale));
+        body.update(|b| {
+            if !b.trim().is_empty() {
+                b.push('\n');
+            }
+            b.push_str(&format!("{}: {origin}{page}", hit.title));
+        });
+        save_draft(&id.get_value(), &body.get_untracked());
+        article_query.set(String::new());
+        found.set(Vec::new());
+    };
     view! {
         <form class="composer" class:internal=internal novalidate on:submit=submit>
             <fieldset class="visibility">
@@ -131,6 +164,16 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
                     save_draft(&id.get_value(), &text);
                     body.set(text);
                 }></textarea>
+            <div class="article-finder">
+                <label for="article-query">{s.insert_article}</label>
+                <input id="article-query" type="search" autocomplete="off" prop:value=move || article_query.get() on:input=find/>
+                <ul class="found">
+                    {move || found.get().into_iter().map(|hit| {
+                        let title = hit.title.clone();
+                        view! { <li><button class="link" type="button" on:click=move |_| insert_article(hit.clone())>{title}</button></li> }
+                    }).collect_view()}
+                </ul>
+            </div>
             <p id="composer-hint" class="hint">
                 {move || if internal() { s.composer_internal_hint } else { s.composer_public_hint }}
             </p>

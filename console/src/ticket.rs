@@ -9,9 +9,11 @@ use leptos::task::spawn_local;
 use serde::Serialize;
 use tabdesk_core::domain::{Locale, Priority, TicketStatus};
 use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
+use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::url::is_safe_link;
 use tabdesk_core::wire::{AuthorKind, Message, SlaStatus, TicketDetail, TicketSummary, TicketUpdate, Visibility};
+use tabdesk_ui::linked;
 
 use crate::api::{self, Failure, Fresh};
 use crate::clock::{local_time, now_ms, refresher};
@@ -40,7 +42,7 @@ fn message_view(s: &'static ConsoleStrings, locale: Locale, message: Message) ->
                 {internal.then(|| view! { <span class="badge internal">{s.internal_badge}</span> })}
                 <time datetime=message.created_at.clone()>{local_time(&message.created_at, locale)}</time>
             </p>
-            <p class="message-body">{message.body}</p>
+            <p class="message-body">{linked(&message.body)}</p>
         </li>
     }
 }
@@ -84,7 +86,7 @@ fn fact(term: &'static str, value: Option<String>) -> impl IntoView {
     value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{term}</dt><dd>{v}</dd> })
 }
 
-fn customer_view(s: &'static ConsoleStrings, t: &TicketSummary) -> impl IntoView {
+fn customer_view(s: &'static ConsoleStrings, site: &str, t: &TicketSummary) -> impl IntoView {
     let page = t.context.page_url.clone().map(|url| {
         let safe = is_safe_link(&url);
         view! {
@@ -117,7 +119,13 @@ fn customer_view(s: &'static ConsoleStrings, t: &TicketSummary) -> impl IntoView
                 {fact(s.browser, t.context.user_agent.clone())}
                 {fact(s.category, t.category.clone())}
                 {fields}
-                {fact(s.viewed_articles, Some(t.viewed_articles.join(", ")))}
+                {(!t.viewed_articles.is_empty()).then(|| view! {
+                    <dt>{s.viewed_articles}</dt>
+                    <dd>{t.viewed_articles.iter().map(|id| {
+                        let href = article_page(site, id, t.locale);
+                        view! { <a class="article-link" href=href target="_blank" rel="noopener noreferrer">{id.clone()}</a>" " }
+                    }).collect_view()}</dd>
+                })}
                 {fact(s.searches, Some(t.searches.join(" · ")))}
             </dl>
         </section>
@@ -292,7 +300,7 @@ pub fn TicketPage(id: String) -> impl IntoView {
                     <aside class="sidebar">
                         <Controls ticket=t.clone() on_saved=on_changed/>
                         {sla_view(session, &d.sla)}
-                        {customer_view(s, &t)}
+                        {customer_view(s, &session.site(), &t)}
                         {triage_view(s, &t)}
                     </aside>
                 </div>

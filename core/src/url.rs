@@ -37,6 +37,40 @@ pub fn is_safe_link(url: &str) -> bool {
     scheme(url).is_none_or(|s| ["http", "https", "mailto"].contains(&s.as_str()))
 }
 
+/// A piece of a message's text: plain text, or a web address to show as a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    Link(&'a str),
+}
+
+/// `text` cut into plain text and the http(s) addresses in it, so that clients can show
+/// addresses as links and everything else as text. An address ends at white space; punctuation
+/// that closes a sentence or a bracket is left out of it.
+pub fn linkify(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(start) = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min() {
+        let len = rest[start..].find(char::is_whitespace).unwrap_or(rest.len() - start);
+        let candidate = &rest[start..start + len];
+        let link = candidate.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '»', '"', '\'']);
+        if link.len() <= "https://".len() {
+            pieces.push(Piece::Text(&rest[..start + len]));
+            rest = &rest[start + len..];
+            continue;
+        }
+        if start > 0 {
+            pieces.push(Piece::Text(&rest[..start]));
+        }
+        pieces.push(Piece::Link(link));
+        rest = &rest[start + link.len()..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    pieces
+}
+
 /// `url` as Tabdesk keeps it: without its fragment, and with only the query parameters the
 /// site allows (`allowed`, by name); the rest of a page's address can carry tokens or
 /// personal data that support has no use for.
@@ -151,6 +185,25 @@ pub fn check_outbound(url: &str, policy: OutboundPolicy) -> Result<(), &'static 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn addresses_in_text_become_links_and_nothing_else_does() {
+        use Piece::{Link, Text};
+        assert_eq!(
+            linkify("See https://shop.example/kb/a?x=1, then (http://b.example)."),
+            [
+                Text("See "),
+                Link("https://shop.example/kb/a?x=1"),
+                Text(", then ("),
+                Link("http://b.example"),
+                Text(").")
+            ]
+        );
+        assert_eq!(linkify("javascript:alert(1) and ftp://x"), [Text("javascript:alert(1) and ftp://x")]);
+        assert_eq!(linkify("just https:// here"), [Text("just https://"), Text(" here")]);
+        assert_eq!(linkify(""), []);
+        assert_eq!(linkify("«https://a.example/б»"), [Text("«"), Link("https://a.example/б"), Text("»")]);
+    }
 
     #[test]
     fn http_urls() {

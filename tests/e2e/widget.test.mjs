@@ -635,9 +635,15 @@ test("a request filed in the widget is answered in the console; the customer rea
   await desk.getByLabel("Agent or admin token").fill(adminToken);
   await desk.getByRole("button", { name: "Sign in" }).click();
   await desk.locator(".tickets .row", { hasText: subject }).click();
+  // With a link to an article, found by its words.
   await desk.getByLabel("Message", { exact: true }).fill("Answered from the console.");
+  await desk.getByLabel("Link an article (search)").fill("router");
+  await desk.locator(".article-finder .found button").first().click();
+  assert.match(await desk.getByLabel("Message", { exact: true }).inputValue(), /\/kb\/demo\/[\w-]+\?locale=en/);
   await desk.getByRole("button", { name: "Send" }).click();
   await desk.locator(".thread .message.agent", { hasText: "Answered from the console." }).waitFor();
+  const articleLink = desk.locator(".thread .message.agent a[href*='/kb/demo/']");
+  const href = await articleLink.getAttribute("href");
 
   // The customer sees it, marked unread until read.
   await frame.getByRole("button", { name: "Back" }).click();
@@ -646,5 +652,11 @@ test("a request filed in the widget is answered in the console; the customer rea
   await row.locator(".unread").waitFor({ timeout: 20000 });
   await row.click();
   await frame.locator(".message-body", { hasText: "Answered from the console." }).waitFor();
+  // The address in the reply is a link, and the page behind it is the article.
+  const link = frame.locator(`.message-body a[href="${href}"]`);
+  assert.equal(await link.getAttribute("rel"), "noopener noreferrer");
+  const article = await fetch(href);
+  assert.equal(article.status, 200);
+  assert.match(await article.text(), /<div class="article-body">/);
   await context.close();
 });

@@ -95,6 +95,20 @@ fn published_articles_are_inert_html() {
     assert!(html.contains("&lt;script&gt;"), "{html}");
     assert!(html.contains("<a href=\"https://example.com\">fine</a>"), "{html}");
     assert_eq!(article.json()["locale"], "en");
+
+    // The same article as a page of its own (links in agents' replies): the sanitised HTML under
+    // a title that stays text, and no script allowed at all.
+    let titled = json!([{ "id": "evil", "title": "Evil <b>title</b>", "body_markdown": hostile, "tags": [] }]);
+    assert_eq!(publish(&api, &site, &token, titled).status, 200);
+    let page = api.get(&format!("/kb/{site}/evil?locale=en"), &[]);
+    assert_eq!((page.status, page.content_type.as_str()), (200, "text/html"), "{}", page.body);
+    assert!(page.body.contains("<h1>Evil &lt;b&gt;title&lt;/b&gt;</h1>"), "{}", page.body);
+    assert!(page.body.contains("<a href=\"https://example.com\">fine</a>"), "{}", page.body);
+    let policy = page.header("content-security-policy").unwrap_or_default().to_owned();
+    assert!(policy.starts_with("default-src 'none'") && !policy.contains("script-src"), "{policy}");
+    let missing = api.get(&format!("/kb/{site}/nope"), &[]);
+    assert_eq!((missing.status, missing.content_type.as_str()), (404, "text/html"));
+    assert!(missing.body.contains("There is no such article"), "{}", missing.body);
 }
 
 #[test]

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
+use tabdesk_ui::linked;
 
 use crate::api::{self, Refusal};
 use crate::outbox::new_key;
@@ -101,7 +102,7 @@ fn message_view(visit: Visit, message: Message) -> impl IntoView {
     view! {
         <li class=kind>
             <p class="message-author">{author(visit, &message)}</p>
-            <p class="message-body">{message.body}</p>
+            <p class="message-body">{linked(&message.body)}</p>
         </li>
     }
 }

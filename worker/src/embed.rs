@@ -27,7 +27,7 @@ fn policy(site: &Site) -> String {
     )
 }
 
-fn html(body: String, status: u16, csp: &str) -> ApiResult {
+pub fn html(body: String, status: u16, csp: &str) -> ApiResult {
     let response: Response = respond(body, status, "text/html; charset=utf-8");
     response.headers().set("Content-Security-Policy", csp)?;
     response.headers().set("Referrer-Policy", "strict-origin-when-cross-origin")?;
@@ -39,7 +39,7 @@ fn boot_json(boot: &EmbedBoot) -> Result<String, ApiError> {
     Ok(to_json(boot)?.replace('<', "\\u003c"))
 }
 
-fn page(locale: Locale, title: &str, head: &str, body: &str) -> String {
+pub fn page(locale: Locale, title: &str, head: &str, body: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -7,11 +7,13 @@ use tabdesk_core::agents::Action;
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::domain::limits::{DEFAULT_HITS, MAX_HITS, MAX_KB_BODY_BYTES};
 use tabdesk_core::domain::Locale;
+use tabdesk_core::i18n::strings;
 use tabdesk_core::kb::publish::prepare;
 use tabdesk_core::kb::Index;
 use tabdesk_core::problem;
+use tabdesk_core::text::escape_html;
 use tabdesk_core::validate::{check_query, validate_publish};
-use tabdesk_core::wire::{KbPublish, KbPublished, SearchResults};
+use tabdesk_core::wire::{KbArticle, KbPublish, KbPublished, SearchResults};
 use worker::{Context, Env, Request, Url};
 
 use crate::abuse::{rate_limit, Limit};
@@ -19,7 +21,7 @@ use crate::cache::{blob_key, kv, kv_error, pointer_key};
 use crate::events::record_later;
 use crate::http::{header, json, limit_param, param, read_json_up_to, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
-use crate::{auth, cache, store};
+use crate::{auth, cache, embed, store};
 
 fn locale_param(url: &Url) -> Option<Locale> {
     param(url, "locale").and_then(|l| Locale::from_tag(&l))
@@ -46,6 +48,18 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
 /// the site's default, else any. Each read counts as an article view, recorded after the answer
 /// (within the statistics rate limit).
 pub async fn article(req: &Request, env: &Env, ctx: &Context, site_id: &str, id: &str, url: &Url) -> ApiResult {
+    json(200, &read_article(req, env, ctx, site_id, id, url).await?)
+}
+
+/// Article `id` as the visitor asks for it, its read counted (see [`article`]).
+async fn read_article(
+    req: &Request,
+    env: &Env,
+    ctx: &Context,
+    site_id: &str,
+    id: &str,
+    url: &Url,
+) -> Result<KbArticle, ApiError> {
     let site = cache::site(env, site_id).await?;
     let preferred = [site.config.pick_locale(locale_param(url)), site.config.default_locale];
     let article = store::site::open(env, &site.id)?
@@ -56,7 +70,31 @@ pub async fn article(req: &Request, env: &Env, ctx: &Context, site_id: &str, id:
     if rate_limit(env, req, &site, Limit::Events).await.is_ok() {
         record_later(env, ctx, &site.id, "article_view", Some(&article.id), None);
     }
-    json(200, &article)
+    Ok(article)
+}
+
+/// `GET /kb/{site}/{id}?locale=`: the article as a page of its own, for links in agents'
+/// replies. Its HTML was sanitised at publish time; the page runs no script at all.
+pub async fn article_page(req: &Request, env: &Env, ctx: &Context, site_id: &str, id: &str, url: &Url) -> ApiResult {
+    const POLICY: &str = "default-src 'none'; style-src 'self'; img-src https: data:; base-uri 'none'; \
+         form-action 'none'; frame-ancestors 'none'";
+    match read_article(req, env, ctx, site_id, id, url).await {
+        Ok(a) => {
+            let body = format!(
+                "<main class=\"article-view\"><h1>{}</h1><div class=\"article-body\">{}</div></main>",
+                escape_html(&a.title),
+                a.html
+            );
+            embed::html(embed::page(a.locale, &a.title, "", &body), 200, POLICY)
+        }
+        Err(ApiError::Problem(p)) if p.status == 404 => {
+            let locale = locale_param(url).unwrap_or_default();
+            let missing = strings(locale).article_missing;
+            let body = format!("<main class=\"notice\"><h1>{}</h1></main>", escape_html(missing));
+            embed::html(embed::page(locale, missing, "", &body), 404, POLICY)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `PUT /v1/admin/sites/{site}/kb`: replaces the site's knowledge base. The new index is built

@@ -27,6 +27,10 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
             allow(method, &[Get, Head])?;
             embed::embed(req, env, &url).await
         }
+        ["kb", site, id] => {
+            allow(method, &[Get, Head])?;
+            kb::article_page(req, env, ctx, site, id, &url).await
+        }
         ["console"] | ["console", ""] => {
             allow(method, &[Get, Head])?;
             console::page(req)

@@ -41,8 +41,8 @@ pub fn test() -> Result {
     })?;
     step("clippy (wasm32)", || {
         run(cargo().args([
-            "clippy", "--target", WASM_TARGET, "-p", "tabdesk-core", "-p", "tabdesk-widget", "-p", "tabdesk-console",
-            "-p", "tabdesk-worker", "--", "-D", "warnings",
+            "clippy", "--target", WASM_TARGET, "-p", "tabdesk-core", "-p", "tabdesk-ui", "-p", "tabdesk-widget", "-p",
+            "tabdesk-console", "-p", "tabdesk-worker", "--", "-D", "warnings",
         ]))
     })?;
     step("unit tests", || run(cargo().args(["test", "-p", "tabdesk-core", "-p", "xtask"])))?;

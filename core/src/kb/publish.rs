@@ -26,6 +26,11 @@ pub fn article_url(site: &str, id: &str, locale: Locale) -> String {
     format!("/v1/sites/{site}/kb/articles/{id}?locale={}", locale.tag())
 }
 
+/// Where a person reads article `id` as a page of its own (links in agents' replies).
+pub fn article_page(site: &str, id: &str, locale: Locale) -> String {
+    format!("/kb/{site}/{id}?locale={}", locale.tag())
+}
+
 /// The stored rows and the index's documents of a (validated) publish; `today` (`YYYY-MM-DD`)
 /// dates articles that carry no date.
 pub fn prepare(kb: &KbPublish, site: &str, default_locale: Locale, today: &str) -> (Vec<StoredArticle>, Vec<Article>) {
