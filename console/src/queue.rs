@@ -119,6 +119,14 @@ pub fn Queue(view: View) -> impl IntoView {
         });
     });
 
+    // The tab's title tells how many tickets wait for someone, also from a background tab.
+    Effect::new(move |_| {
+        let waiting = counts.with(|c| c.unassigned);
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&if waiting > 0 { format!("({waiting}) {}", s.title) } else { s.title.to_owned() });
+        }
+    });
+
     // The search as typed, and as asked (on Enter).
     let typed = RwSignal::new(String::new());
     let asked = RwSignal::new(Narrowed::default());

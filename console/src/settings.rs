@@ -7,9 +7,9 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tabdesk_core::config::{RoutingRule, SavedReply, SiteConfig};
+use tabdesk_core::config::{BusinessHours, OpenHours, RoutingRule, SavedReply, SiteConfig};
 use tabdesk_core::domain::{FieldError, Locale, Priority};
-use tabdesk_core::i18n::console::{console_strings, priority_name, ConsoleStrings};
+use tabdesk_core::i18n::console::{console_strings, priority_name, weekday, ConsoleStrings};
 use tabdesk_core::wire::{Agent, NewAgent, Role};
 
 use crate::api::{self, Failure};
@@ -144,6 +144,93 @@ fn localized_inputs(
             }
         })
         .collect_view()
+}
+
+/// The weekly schedule service levels are counted in (`sla.business_hours`): off, or a time
+/// zone and each weekday's opening hours.
+fn hours_editor(
+    s: &'static ConsoleStrings,
+    locale: Locale,
+    config: RwSignal<Option<SiteConfig>>,
+    reshape: impl Fn(Box<dyn FnOnce(&mut SiteConfig)>) + Copy + 'static,
+    hours: Option<BusinessHours>,
+) -> impl IntoView {
+    let on = hours.is_some();
+    let toggle = move |ev: leptos::ev::Event| {
+        let wanted = event_target_checked(&ev);
+        // The browser's own offset is the likeliest one for a new schedule.
+        let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+        reshape(Box::new(move |c| {
+            c.sla.business_hours = wanted.then(|| BusinessHours {
+                utc_offset_minutes: offset,
+                days: (1..=5).map(|day| OpenHours { day, from: "09:00".into(), to: "18:00".into() }).collect(),
+            });
+        }));
+    };
+    let edit = move |f: Box<dyn FnOnce(&mut BusinessHours)>| {
+        config.update(|c| {
+            if let Some(h) = c.as_mut().and_then(|c| c.sla.business_hours.as_mut()) {
+                f(h)
+            }
+        })
+    };
+    let days = hours.clone().map(|h| {
+        (1..=7u8)
+            .map(|day| {
+                let open = h.days.iter().find(|d| d.day == day).cloned();
+                let (from, to) = open.as_ref().map_or(("09:00".to_owned(), "18:00".to_owned()), |o| (o.from.clone(), o.to.clone()));
+                let is_open = open.is_some();
+                let set_open = move |ev: leptos::ev::Event| {
+                    let wanted = event_target_checked(&ev);
+                    reshape(Box::new(move |c| {
+                        if let Some(h) = c.sla.business_hours.as_mut() {
+                            h.days.retain(|d| d.day != day);
+                            if wanted {
+                                h.days.push(OpenHours { day, from: "09:00".into(), to: "18:00".into() });
+                                h.days.sort_by_key(|d| d.day);
+                            }
+                        }
+                    }));
+                };
+                let set_time = move |end: bool, ev: leptos::ev::Event| {
+                    let value = event_target_value(&ev);
+                    edit(Box::new(move |h| {
+                        if let Some(d) = h.days.iter_mut().find(|d| d.day == day) {
+                            if end { d.to = value } else { d.from = value }
+                        }
+                    }));
+                };
+                view! {
+                    <div class="day">
+                        <label class="check">
+                            <input type="checkbox" prop:checked=is_open on:change=set_open/>
+                            {format!("{} — {}", weekday(locale, day), s.open_day)}
+                        </label>
+                        <label class="visually-hidden" for=format!("day-{day}-from")>{format!("{} {}", weekday(locale, day), s.range_from)}</label>
+                        <input id=format!("day-{day}-from") type="time" value=from disabled=!is_open on:input=move |ev| set_time(false, ev)/>
+                        <label class="visually-hidden" for=format!("day-{day}-to")>{format!("{} {}", weekday(locale, day), s.range_to)}</label>
+                        <input id=format!("day-{day}-to") type="time" value=to disabled=!is_open on:input=move |ev| set_time(true, ev)/>
+                    </div>
+                }
+            })
+            .collect_view()
+    });
+    let offset = hours.map(|h| h.utc_offset_minutes);
+    view! {
+        <label class="check">
+            <input type="checkbox" prop:checked=on on:change=toggle/>
+            {s.business_hours}
+        </label>
+        {offset.map(|minutes| view! {
+            <label for="utc-offset">{s.utc_offset}</label>
+            <input id="utc-offset" type="number" min="-720" max="840" value=minutes.to_string() on:input=move |ev| {
+                if let Ok(v) = event_target_value(&ev).parse::<i32>() {
+                    edit(Box::new(move |h| h.utc_offset_minutes = v));
+                }
+            }/>
+        })}
+        <div class="week">{days}</div>
+    }
 }
 
 #[component]
@@ -310,6 +397,7 @@ pub fn Settings() -> impl IntoView {
                     {number(s.resolution_minutes, Priority::Normal, "res-normal", |c| c.sla.resolution.normal, |c, v| c.sla.resolution.normal = v)}
                     {number(s.resolution_minutes, Priority::Low, "res-low", |c| c.sla.resolution.low, |c, v| c.sla.resolution.low = v)}
                 </div>
+                {hours_editor(s, locale, config, reshape, current.sla.business_hours.clone())}
                 <h2>{s.auto_reply}</h2>
                 <label class="check">
                     <input type="checkbox" prop:checked=current.auto_reply.acknowledge

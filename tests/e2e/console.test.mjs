@@ -163,6 +163,23 @@ test("an admin invites an agent in the settings, who then signs in; the reports 
   const config = await api("GET", `/v1/admin/sites/${site}/config`, undefined, asAdmin);
   assert.equal(config.body.saved_replies.at(-1).title, "Restart");
 
+  // Business hours: Monday to Friday by default, Saturday added.
+  const savedHours = async (want) => {
+    for (let i = 0; i < 50; i++) {
+      const now = await api("GET", `/v1/admin/sites/${site}/config`, undefined, asAdmin);
+      if (JSON.stringify(now.body.sla.business_hours?.days?.map((d) => d.day) ?? null) === JSON.stringify(want)) return;
+      await page.waitForTimeout(100);
+    }
+    assert.fail(`business hours were not saved as ${JSON.stringify(want)}`);
+  };
+  await page.getByLabel("Count the targets in business hours only").check();
+  await page.getByLabel("Saturday — open").check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await savedHours([1, 2, 3, 4, 5, 6]);
+  await page.getByLabel("Count the targets in business hours only").uncheck();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await savedHours(null);
+
   // Reports: the figures of the site's statistics.
   await page.getByRole("link", { name: "Reports" }).click();
   const stats = await api("GET", `/v1/admin/sites/${site}/stats`, undefined, asAdmin);

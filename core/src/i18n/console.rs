@@ -91,6 +91,9 @@ pub struct ConsoleStrings {
     pub just_now: &'static str,
     pub insert_saved_reply: &'static str,
     pub insert_article: &'static str,
+    pub business_hours: &'static str,
+    pub utc_offset: &'static str,
+    pub open_day: &'static str,
     pub settings: &'static str,
     pub embed_snippet: &'static str,
     pub embed_hint: &'static str,
@@ -236,6 +239,9 @@ pub static EN: ConsoleStrings = ConsoleStrings {
     just_now: "just now",
     insert_saved_reply: "Insert a saved reply…",
     insert_article: "Link an article (search)",
+    business_hours: "Count the targets in business hours only",
+    utc_offset: "Time zone: minutes east of UTC (Moscow: 180)",
+    open_day: "open",
     settings: "Settings",
     embed_snippet: "Embed code",
     embed_hint: "Put this line into every page that shows the Support tab.",
@@ -380,6 +386,9 @@ pub static RU: ConsoleStrings = ConsoleStrings {
     just_now: "только что",
     insert_saved_reply: "Вставить шаблон ответа…",
     insert_article: "Ссылка на статью (поиск)",
+    business_hours: "Считать сроки только в рабочее время",
+    utc_offset: "Часовой пояс: минут к востоку от UTC (Москва: 180)",
+    open_day: "рабочий",
     settings: "Настройки",
     embed_snippet: "Код для сайта",
     embed_hint: "Вставьте эту строку на каждую страницу, где нужна вкладка «Поддержка».",
@@ -490,6 +499,14 @@ pub fn relative(locale: Locale, ms: i64) -> String {
         (Locale::Ru, true) => format!("через {span}"),
         (Locale::Ru, false) => format!("{span} назад"),
     }
+}
+
+/// A weekday's name, 1 being Monday.
+pub fn weekday(locale: Locale, day: u8) -> &'static str {
+    const EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    const RU: [&str; 7] = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"];
+    let names = if locale == Locale::Ru { &RU } else { &EN };
+    names.get(usize::from(day.max(1) - 1)).copied().unwrap_or_default()
 }
 
 /// A duration in seconds, short: "45 s", "12 min", "3 h 20 min", "2 d 4 h".
