@@ -63,12 +63,18 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
                     done => break done,
                 }
             };
+            if outcome.is_ok() {
+                save_draft(&ticket, "");
+            }
+            // The agent may have left the ticket while it was sent: nothing here to update then.
+            if sending.is_disposed() {
+                return;
+            }
             sending.set(false);
             match outcome {
                 Ok(_) => {
                     notice.set(None);
                     body.set(String::new());
-                    save_draft(&ticket, "");
                     attempt.set_value(None);
                     on_sent.run(());
                 }
@@ -121,7 +127,7 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
         let locale = ticket.with_value(|t| t.locale);
         spawn_local(async move {
             if let Ok(results) = api::articles(&session.token(), &session.site(), &q, locale.tag()).await {
-                if article_query.get_untracked() == q {
+                if !article_query.is_disposed() && article_query.get_untracked() == q {
                     found.set(results.hits);
                 }
             }

@@ -7,6 +7,7 @@ mod app;
 mod charts;
 mod clock;
 mod composer;
+mod keys;
 mod queue;
 mod reports;
 mod route;

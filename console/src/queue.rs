@@ -5,7 +5,7 @@
 use leptos::ev::{self, SubmitEvent};
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
 use tabdesk_core::domain::{Locale, Priority};
 use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
 use tabdesk_core::sla::parse_time;
@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure, Fresh};
 use crate::clock::{now_ms, refresher};
+use crate::keys::typing;
 use crate::route::{go, view_slug, Route};
 use crate::session::Session;
 
@@ -62,14 +63,6 @@ fn query_string(view: View, me: &str, narrowed: &Narrowed, cursor: Option<&str>)
         .join("&")
 }
 
-/// Whether a key press belongs to a text field (shortcuts leave typing alone).
-fn typing(event: &web_sys::KeyboardEvent) -> bool {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-}
-
 fn row(s: &'static ConsoleStrings, session: Session, ticket: TicketSummary, selected: bool) -> impl IntoView {
     let locale = session.locale;
     let age = parse_time(&ticket.created_at).map(|at| relative(locale, at - now_ms())).unwrap_or_default();
@@ -107,7 +100,7 @@ pub fn Queue(view: View) -> impl IntoView {
     let counts_etag = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         tick.track();
-        spawn_local(async move {
+        spawn_local_scoped_with_cancellation(async move {
             match api::counts(&session.token(), &session.site(), counts_etag.get_value().as_deref()).await {
                 Ok(Fresh::Changed(fresh, etag)) => {
                     counts_etag.set_value(etag);
@@ -140,7 +133,8 @@ pub fn Queue(view: View) -> impl IntoView {
     Effect::new(move |_| {
         tick.track();
         let narrowed = asked.get();
-        spawn_local(async move {
+        // Cancelled if the view goes (or the next refresh starts) before the answer.
+        spawn_local_scoped_with_cancellation(async move {
             let query = query_string(view, &me_value.get_value(), &narrowed, None);
             match api::queue(&session.token(), &session.site(), &query, first_etag.get_value().as_deref()).await {
                 Ok(Fresh::Changed(page, etag)) => {
@@ -234,8 +228,11 @@ pub fn Queue(view: View) -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
 
+    // "Mine" is by name: the site's admin token has none, so it has no such view.
+    let has_name = session.name().is_some();
     let views = View::ALL
         .into_iter()
+        .filter(|v| has_name || *v != View::Mine)
         .map(|v| {
             let href = format!("#/queue/{}", view_slug(v));
             view! {

@@ -5,19 +5,20 @@
 
 use leptos::ev::{self, SubmitEvent};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
 use serde::Serialize;
 use tabdesk_core::domain::{Locale, Priority, TicketStatus};
 use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
 use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::sla::parse_time;
-use tabdesk_core::url::is_safe_link;
+use tabdesk_core::url::is_http_url;
 use tabdesk_core::wire::{AuthorKind, Message, SlaStatus, TicketDetail, TicketSummary, TicketUpdate, Visibility};
 use tabdesk_ui::linked;
 
 use crate::api::{self, Failure, Fresh};
 use crate::clock::{local_time, now_ms, refresher};
 use crate::composer::Composer;
+use crate::keys::typing;
 use crate::session::Session;
 
 /// A due time this close (ms) turns amber.
@@ -88,7 +89,7 @@ fn fact(term: &'static str, value: Option<String>) -> impl IntoView {
 
 fn customer_view(s: &'static ConsoleStrings, site: &str, t: &TicketSummary) -> impl IntoView {
     let page = t.context.page_url.clone().map(|url| {
-        let safe = is_safe_link(&url);
+        let safe = is_http_url(&url);
         view! {
             <dt>{s.page}</dt>
             <dd>{if safe {
@@ -186,7 +187,11 @@ fn Controls(ticket: TicketSummary, on_saved: Callback<()>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match api::update(&session.token(), &was.id, &change).await {
+            let answer = api::update(&session.token(), &was.id, &change).await;
+            if notice.is_disposed() {
+                return;
+            }
+            match answer {
                 Ok(updated) => {
                     original.set_value(updated);
                     notice.set(Some(s.saved.to_owned()));
@@ -250,7 +255,8 @@ pub fn TicketPage(id: String) -> impl IntoView {
     let reload = move || tick.update(|t| *t += 1);
     Effect::new(move |_| {
         tick.track();
-        spawn_local(async move {
+        // Cancelled if the screen goes (or the next refresh starts) before the answer.
+        spawn_local_scoped_with_cancellation(async move {
             match api::ticket(&session.token(), &id.get_value(), etag.get_value().as_deref()).await {
                 Ok(Fresh::Changed(fresh, tag)) => {
                     etag.set_value(tag);
@@ -265,11 +271,7 @@ pub fn TicketPage(id: String) -> impl IntoView {
         });
     });
     let keys = window_event_listener(ev::keydown, move |event| {
-        let in_field = event
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
-            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if event.key() == "Escape" && !in_field {
+        if event.key() == "Escape" && !typing(&event) {
             if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
                 let _ = history.back();
             }
@@ -277,36 +279,62 @@ pub fn TicketPage(id: String) -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
     let on_changed = Callback::new(move |()| reload());
-    let body = move || match detail.get() {
-        None => view! { <p class="status" role="status">{s.loading}</p> }.into_any(),
-        Some(Err(Failure::NotFound)) => view! { <p class="notice" role="alert">{s.no_such_ticket}</p> }.into_any(),
-        Some(Err(_)) => view! { <p class="notice" role="alert">{s.load_failed}</p> }.into_any(),
-        Some(Ok(d)) => {
-            let t = d.ticket.clone();
-            view! {
-                <div class="ticket-screen">
-                    <main class="ticket">
-                        <p class="ticket-meta">
-                            <span class="number">{t.number.clone()}</span>
-                            <span class=format!("badge status-{}", t.status.as_str())>{agent_status(session.locale, t.status)}</span>
-                            <span class=format!("badge priority-{}", t.priority.as_str())>{priority_name(session.locale, t.priority)}</span>
-                        </p>
-                        <h1>{t.subject.clone()}</h1>
-                        <section aria-label=s.thread>
-                            <ol class="thread">{d.messages.into_iter().map(|m| message_view(s, session.locale, m)).collect_view()}</ol>
-                        </section>
-                        <Composer ticket=t.clone() on_sent=on_changed/>
-                    </main>
-                    <aside class="sidebar">
-                        <Controls ticket=t.clone() on_saved=on_changed/>
-                        {sla_view(session, &d.sla)}
-                        {customer_view(s, &session.site(), &t)}
-                        {triage_view(s, &t)}
-                    </aside>
-                </div>
-            }
-            .into_any()
+    // The screen is built once, when the ticket first arrives; a refresh then changes only what
+    // it shows (thread, badges, panels), never the controls or the composer, so an agent's
+    // unsaved choice or half-written reply keeps its place and its focus.
+    let loaded = Memo::new(move |_| detail.with(|d| matches!(d, Some(Ok(_)))));
+    let shown = move || detail.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).cloned());
+    let screen = move || {
+        if !loaded.get() {
+            return (move || match detail.get() {
+                Some(Err(Failure::NotFound)) => {
+                    view! { <p class="notice" role="alert">{s.no_such_ticket}</p> }.into_any()
+                }
+                Some(Err(_)) => view! { <p class="notice" role="alert">{s.load_failed}</p> }.into_any(),
+                _ => view! { <p class="status" role="status">{s.loading}</p> }.into_any(),
+            })
+            .into_any();
         }
+        let Some(first) = shown() else { return ().into_any() };
+        let t = first.ticket;
+        let meta = move || {
+            shown().map(|d| {
+                let t = d.ticket;
+                view! {
+                    <span class="number">{t.number}</span>
+                    <span class=format!("badge status-{}", t.status.as_str())>{agent_status(session.locale, t.status)}</span>
+                    <span class=format!("badge priority-{}", t.priority.as_str())>{priority_name(session.locale, t.priority)}</span>
+                }
+            })
+        };
+        let thread =
+            move || shown().map(|d| d.messages.into_iter().map(|m| message_view(s, session.locale, m)).collect_view());
+        let panels = move || {
+            shown().map(|d| {
+                view! {
+                    {sla_view(session, &d.sla)}
+                    {customer_view(s, &session.site(), &d.ticket)}
+                    {triage_view(s, &d.ticket)}
+                }
+            })
+        };
+        view! {
+            <div class="ticket-screen">
+                <main class="ticket">
+                    <p class="ticket-meta">{meta}</p>
+                    <h1>{t.subject.clone()}</h1>
+                    <section aria-label=s.thread>
+                        <ol class="thread">{thread}</ol>
+                    </section>
+                    <Composer ticket=t.clone() on_sent=on_changed/>
+                </main>
+                <aside class="sidebar">
+                    <Controls ticket=t on_saved=on_changed/>
+                    {panels}
+                </aside>
+            </div>
+        }
+        .into_any()
     };
     view! {
         <nav class="crumbs"><a href="#/queue/unassigned" on:click=move |ev| {
@@ -317,6 +345,6 @@ pub fn TicketPage(id: String) -> impl IntoView {
                 }
             }
         }>{"← "}{s.back_to_queue}</a></nav>
-        {body}
+        {screen}
     }
 }

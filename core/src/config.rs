@@ -73,7 +73,8 @@ pub struct RoutingRule {
     pub topic: Option<String>,
     pub locale: Option<Locale>,
     pub sales_lead: Option<bool>,
-    /// The agent (id or name, as `assignee` takes it) the ticket goes to.
+    /// The agent the ticket goes to, by name as `assignee` holds it (the console's "Mine" view
+    /// finds an agent's tickets by their name).
     pub assign: String,
 }
 

@@ -114,6 +114,12 @@ pub fn due_times(created: i64, priority: Priority, sla: &Sla) -> (i64, i64) {
     (due(created, sla.minutes(priority), hours), due(created, sla.resolution.minutes(priority), hours))
 }
 
+/// When the first-response clock stopped: at the first public agent reply, else when the ticket
+/// was solved without one (a request solved unanswered in time was not missed).
+pub fn first_response_stop<'a>(answered: Option<&'a str>, solved: Option<&'a str>) -> Option<&'a str> {
+    answered.or(solved)
+}
+
 /// Whether what was done at `done` — or is not done yet, at `now` — missed `due` (all ms).
 pub fn late(done: Option<&str>, due: i64, now: i64) -> bool {
     done.and_then(parse_time).unwrap_or(now) > due
@@ -126,7 +132,11 @@ pub fn status(ticket: &TicketSummary, sla: &Sla, now: i64) -> SlaStatus {
     let first_response = ticket.first_response_at.clone();
     let resolved = ticket.solved_at.clone();
     SlaStatus {
-        first_response_breached: late(first_response.as_deref(), first_due, now),
+        first_response_breached: late(
+            first_response_stop(first_response.as_deref(), resolved.as_deref()),
+            first_due,
+            now,
+        ),
         first_response_due: format_time(first_due),
         first_response_at: first_response,
         resolution_breached: late(resolved.as_deref(), resolution_due, now),
@@ -206,6 +216,12 @@ mod tests {
         assert_eq!(waiting.first_response_due, "2026-11-30T08:00:00.000Z");
         let later = parse_time("2026-11-30T09:00:00Z").unwrap();
         assert!(status(&ticket, &sla, later).first_response_breached, "unanswered past due");
+        let solved_in_time = TicketSummary {
+            status: TicketStatus::Solved,
+            solved_at: Some("2026-11-30T07:20:00.000Z".into()),
+            ..ticket.clone()
+        };
+        assert!(!status(&solved_in_time, &sla, later).first_response_breached, "solved unanswered, in time");
         let answered = TicketSummary { first_response_at: Some("2026-11-30T08:30:00.000Z".into()), ..ticket.clone() };
         let answered = status(&answered, &sla, later);
         assert!(answered.first_response_breached, "answered half an hour late");

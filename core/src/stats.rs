@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Sla;
 use crate::domain::{FieldError, Locale, Priority, TicketStatus};
-use crate::sla::{due_times, format_time, late, parse_time};
-use crate::wire::{DayVolume, Deflection, Stats};
+use crate::sla::{due_times, first_response_stop, format_time, late, parse_time};
+use crate::text::fold;
+use crate::wire::{DayVolume, Deflection, QueryCount, Stats};
 
 const DAY_MS: i64 = 86_400_000;
 /// The default range: the last 30 days, today included.
@@ -40,9 +41,11 @@ pub fn range(from: Option<&str>, to: Option<&str>, now: i64) -> Result<(i64, i64
     let mut errors = Vec::new();
     let mut read = |name: &str, value: Option<&str>, end: bool| -> Option<i64> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-        let parsed = match parse_time(value) {
-            Some(t) => Some(t),
-            None => parse_time(&format!("{value}T00:00:00Z")).map(|day| if end { day + DAY_MS } else { day }),
+        // A day is exactly `YYYY-MM-DD`; anything else must be a whole UTC time.
+        let parsed = if value.len() == 10 && !value.contains('T') {
+            parse_time(&format!("{value}T00:00:00Z")).map(|day| if end { day + DAY_MS } else { day })
+        } else {
+            parse_time(value)
         };
         if parsed.is_none() {
             errors.push(FieldError::new(name, "invalid", "A day (2026-11-30) or a UTC time (2026-11-30T09:00:00Z)."));
@@ -63,6 +66,22 @@ pub fn range(from: Option<&str>, to: Option<&str>, now: i64) -> Result<(i64, i64
         return Err(vec![FieldError::new("from", "too_long", format!("At most {MAX_DAYS} days at once."))]);
     }
     Ok((from_ms, to_ms))
+}
+
+/// The `n` most frequent of `counted` queries, each merged under its folded form (any case and
+/// script, `ё` as `е`, spaces trimmed), most frequent first.
+pub fn top_queries(counted: Vec<QueryCount>, n: usize) -> Vec<QueryCount> {
+    let mut merged: BTreeMap<String, u64> = BTreeMap::new();
+    for q in counted {
+        let folded = fold(q.query.trim());
+        if !folded.is_empty() {
+            *merged.entry(folded).or_default() += q.count;
+        }
+    }
+    let mut top: Vec<QueryCount> = merged.into_iter().map(|(query, count)| QueryCount { query, count }).collect();
+    top.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.query.cmp(&b.query)));
+    top.truncate(n);
+    top
 }
 
 /// The value at nearest rank `p` (0-1) of sorted `values`.
@@ -112,7 +131,7 @@ pub fn aggregate(
         let solved = t.solved_at.as_deref().filter(|_| matches!(t.status, TicketStatus::Solved | TicketStatus::Closed));
         resolution.extend(seconds(created, solved));
         let (first_due, resolution_due) = due_times(created, t.priority, sla);
-        let first_late = late(t.first_response_at.as_deref(), first_due, now);
+        let first_late = late(first_response_stop(t.first_response_at.as_deref(), solved), first_due, now);
         let resolution_late = late(solved, resolution_due, now);
         stats.first_response_breaches += u64::from(first_late);
         stats.resolution_breaches += u64::from(resolution_late);
@@ -154,8 +173,16 @@ mod tests {
         assert_eq!(to - from, 30 * 60_000);
         let code = |from, to| range(from, to, now).unwrap_err()[0].code.clone();
         assert_eq!(code(Some("yesterday"), None), "invalid");
+        assert_eq!(code(None, Some("2026-11-30T10:00:00+03:00")), "invalid", "an offset is not UTC");
         assert_eq!(code(Some("2026-11-05"), Some("2026-11-04")), "invalid");
         assert_eq!(code(Some("2024-01-01"), Some("2026-01-01")), "too_long");
+    }
+
+    #[test]
+    fn failed_searches_are_merged_by_their_folded_text() {
+        let q = |query: &str, count| QueryCount { query: query.into(), count };
+        let top = top_queries(vec![q("Возврат", 2), q(" возврат ", 1), q("ЁЛКА", 1), q("refund", 1), q("  ", 4)], 3);
+        assert_eq!(top, [q("возврат", 3), q("refund", 1), q("елка", 1)], "ties in text order");
     }
 
     #[test]

@@ -6,8 +6,8 @@ use serde::Deserialize;
 use tabdesk_core::config::Sla;
 use tabdesk_core::domain::{Locale, Priority, TicketStatus};
 use tabdesk_core::sla::format_time;
-use tabdesk_core::stats::{aggregate, TicketFacts};
-use tabdesk_core::wire::{Deflection, Stats};
+use tabdesk_core::stats::{aggregate, top_queries, TicketFacts};
+use tabdesk_core::wire::{Deflection, QueryCount, Stats};
 use worker::{Error, Result};
 
 use super::Db;
@@ -46,8 +46,9 @@ impl FactsRow {
     }
 }
 
-/// How many of the searches that found nothing are listed.
-const TOP_QUERIES: i64 = 10;
+/// How many of the searches that found nothing are listed, out of how many distinct spellings.
+const TOP_QUERIES: usize = 10;
+const TYPED_QUERIES: i64 = 500;
 
 #[derive(Deserialize)]
 struct KindCount {
@@ -90,13 +91,15 @@ pub fn compute(db: &Db, from: i64, to: i64, sla: &Sla, now: i64) -> Result<Stats
             _ => deflection.forms_opened = count.n,
         }
     }
-    // The searches that found nothing, by folded text, most often first.
-    deflection.searches_without_results_top = db.rows(
-        "SELECT lower(trim(json_extract(data, '$.query'))) AS query, count(*) AS count FROM events
+    // The searches that found nothing, most often first: counted per query as typed in SQL, then
+    // merged by core's fold (SQLite's `lower` knows no Cyrillic).
+    let typed: Vec<QueryCount> = db.rows(
+        "SELECT json_extract(data, '$.query') AS query, count(*) AS count FROM events
          WHERE kind = 'search' AND json_extract(data, '$.results') = 0 AND created_at >= ? AND created_at < ?
-         GROUP BY 1 HAVING query IS NOT NULL AND query != '' ORDER BY count DESC, query LIMIT ?",
-        vec![start.as_str().into(), end.as_str().into(), TOP_QUERIES.into()],
+         GROUP BY 1 HAVING query IS NOT NULL ORDER BY count DESC LIMIT ?",
+        vec![start.as_str().into(), end.as_str().into(), TYPED_QUERIES.into()],
     )?;
+    deflection.searches_without_results_top = top_queries(typed, TOP_QUERIES);
     #[derive(Deserialize)]
     struct Backlog {
         n: u64,

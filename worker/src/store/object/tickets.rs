@@ -344,8 +344,9 @@ pub fn find(db: &Db, site: &str, id: &str) -> Result<Option<TicketSummary>> {
 }
 
 /// Whether the ticket of a `ticket_facts` row `f` is past a due time at `?now` (a first response
-/// not given in time, or a resolution): the condition of the `breached` filter and view.
-const BREACHED: &str = "((f.first_response_at IS NULL AND f.first_response_due < ?now) \
+/// not given in time — core's `sla::first_response_stop`: a reply, or a solve — or a resolution):
+/// the condition of the `breached` filter and view.
+const BREACHED: &str = "((f.first_response_at IS NULL AND f.solved_at IS NULL AND f.first_response_due < ?now) \
      OR (f.solved_at IS NULL AND f.resolution_due < ?now))";
 
 /// A page of the queue, newest first; `now` (ms) judges what is past due.
