@@ -9,13 +9,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::console_strings;
 use tabdesk_core::kb::publish::article_page;
-use tabdesk_core::ticket::fill_reply;
+use tabdesk_core::ticket::{fill_reply, key_for};
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{NewMessage, SearchHit, TicketSummary, Visibility};
+use tabdesk_ui::new_key;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure};
-use crate::session::{draft, new_key, save_draft, Session};
+use crate::session::{draft, save_draft, Session};
 
 /// How long a send waits before trying again after no answer.
 const RETRY_MS: u32 = 4_000;
@@ -45,10 +46,7 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
             notice.set(Some(problem.message));
             return;
         }
-        let key = match attempt.get_value() {
-            Some((key, same)) if same == message => key,
-            _ => new_key(),
-        };
+        let key = key_for(attempt.get_value(), &message, new_key);
         attempt.set_value(Some((key.clone(), message.clone())));
         sending.set(true);
         notice.set(None);

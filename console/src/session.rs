@@ -72,8 +72,3 @@ pub fn browser_locale() -> Locale {
         .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect::<Vec<_>>().join(","));
     Locale::asked(None, asked.as_deref()).unwrap_or_default()
 }
-
-/// A fresh idempotency key.
-pub fn new_key() -> String {
-    web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
-}

@@ -105,6 +105,15 @@ pub fn route<'a>(rules: &'a [RoutingRule], ticket: &TicketSummary) -> Option<&'a
         .map(|rule| rule.assign.trim())
 }
 
+/// The idempotency key of a send of `wanted`: the key of the `previous` attempt when it was for
+/// the same content (a retry must be recognised as one), else a `fresh` one.
+pub fn key_for<T: PartialEq>(previous: Option<(String, T)>, wanted: &T, fresh: impl FnOnce() -> String) -> String {
+    match previous {
+        Some((key, same)) if same == *wanted => key,
+        _ => fresh(),
+    }
+}
+
 /// A saved reply for `ticket`: `{customer_name}` becomes the customer's name (else their
 /// email), `{ticket_number}` the ticket's number.
 pub fn fill_reply(template: &str, ticket: &TicketSummary) -> String {
@@ -382,6 +391,14 @@ mod tests {
 
     fn rule(assign: &str) -> RoutingRule {
         RoutingRule { assign: assign.into(), ..RoutingRule::default() }
+    }
+
+    #[test]
+    fn a_send_reuses_its_key_only_for_the_same_content() {
+        let previous = Some(("k1".to_owned(), "Hello"));
+        assert_eq!(key_for(previous.clone(), &"Hello", || "k2".into()), "k1");
+        assert_eq!(key_for(previous, &"Hello!", || "k2".into()), "k2");
+        assert_eq!(key_for(None, &"Hello", || "k3".into()), "k3");
     }
 
     #[test]

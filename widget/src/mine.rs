@@ -6,12 +6,12 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
+use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
-use tabdesk_ui::linked;
+use tabdesk_ui::{linked, new_key};
 
 use crate::api::{self, Refusal};
-use crate::outbox::new_key;
 use crate::requests::{refresher, Reply};
 use crate::visit::Visit;
 
@@ -183,10 +183,7 @@ pub fn Thread(id: String) -> impl IntoView {
         let Some(access_token) = requests.token(&id.get_value()) else {
             return;
         };
-        let key = match attempt.get_value() {
-            Some((key, same)) if same == text => key,
-            _ => new_key(),
-        };
+        let key = key_for(attempt.get_value(), &text, new_key);
         attempt.set_value(Some((key.clone(), text.clone())));
         sending.set(true);
         notice.set(None);

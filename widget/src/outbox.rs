@@ -21,14 +21,6 @@ use crate::store::Store;
 const BACKOFF_MS: [u32; 6] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
 const TICK_MS: u32 = 250;
 
-/// A key made in the browser before the first attempt of a request or reply.
-pub fn new_key() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
-}
-
 /// What an outbox sends: a new request, or a reply to one (`requests::Reply`). Both must reach
 /// the server exactly once, so both go through the same queue and retry rules.
 pub trait Job: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {

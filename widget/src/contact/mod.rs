@@ -16,14 +16,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::i18n::{request_refused, strings};
-use tabdesk_core::ticket::identity;
+use tabdesk_core::ticket::{identity, key_for};
 use tabdesk_core::validate::{validate_ticket, TicketField};
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
+use tabdesk_ui::new_key;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Refusal};
 use crate::fields::{field_id, CustomField};
-use crate::outbox::new_key;
 use crate::visit::Visit;
 use base::BaseField;
 use category::{chosen, CategorySelect};
@@ -149,10 +149,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             return;
         }
         let same = identity(&ticket);
-        let key = match attempt.get_value() {
-            Some((key, previous)) if previous == same => key,
-            _ => new_key(),
-        };
+        let key = key_for(attempt.get_value(), &same, new_key);
         attempt.set_value(Some((key.clone(), same)));
         sending.set(true);
         notice.set(None);
