@@ -4,9 +4,11 @@
 
 mod api;
 mod app;
+mod categories;
 mod charts;
 mod clock;
 mod composer;
+mod editing;
 mod keys;
 mod queue;
 mod reports;

@@ -1,6 +1,6 @@
 //! Site settings, for admins: the embed code, agents (invite — the token shown once — and
-//! revoke), and the configuration — allowed origins, service levels, automatic replies,
-//! routing rules, saved replies, and the rest as JSON. The worker checks a save with core's
+//! revoke), and the configuration — allowed origins, service levels, automatic replies, the
+//! contact form, routing rules, saved replies, and the rest as JSON. The worker checks a save with core's
 //! `validate_config` and its field errors are shown as they come; the console does not run that
 //! check itself, which would add 20 KB (gzip) to every agent's download for no other gain.
 
@@ -13,7 +13,9 @@ use tabdesk_core::i18n::console::{console_strings, priority_name, weekday, Conso
 use tabdesk_core::wire::{Agent, NewAgent, Role};
 
 use crate::api::{self, Failure};
+use crate::categories::form_editor;
 use crate::clock::local_time;
+use crate::editing::{localized_inputs, Change};
 use crate::session::Session;
 
 /// The problems of a save, one line each.
@@ -117,42 +119,13 @@ fn Agents() -> impl IntoView {
     }
 }
 
-/// Texts per language of the site, edited in place.
-fn localized_inputs(
-    key: &'static str,
-    label: &'static str,
-    locales: Vec<Locale>,
-    config: RwSignal<Option<SiteConfig>>,
-    pick: fn(&mut SiteConfig) -> &mut std::collections::BTreeMap<Locale, String>,
-) -> impl IntoView {
-    locales
-        .into_iter()
-        .map(move |locale| {
-            let id = format!("{key}-{}", locale.tag());
-            let value = move || {
-                config.with(|c| c.as_ref().and_then(|c| pick(&mut c.clone()).get(&locale).cloned())).unwrap_or_default()
-            };
-            view! {
-                <label for=id.clone()>{format!("{label} ({})", locale.tag())}</label>
-                <textarea id=id rows="2" prop:value=value on:input=move |ev| {
-                    let text = event_target_value(&ev);
-                    config.update(|c| if let Some(c) = c {
-                        let texts = pick(c);
-                        if text.trim().is_empty() { texts.remove(&locale); } else { texts.insert(locale, text); }
-                    });
-                }></textarea>
-            }
-        })
-        .collect_view()
-}
-
 /// The weekly schedule service levels are counted in (`sla.business_hours`): off, or a time
 /// zone and each weekday's opening hours.
 fn hours_editor(
     s: &'static ConsoleStrings,
     locale: Locale,
     config: RwSignal<Option<SiteConfig>>,
-    reshape: impl Fn(Box<dyn FnOnce(&mut SiteConfig)>) + Copy + 'static,
+    reshape: impl Fn(Change) + Copy + 'static,
     hours: Option<BusinessHours>,
 ) -> impl IntoView {
     let on = hours.is_some();
@@ -308,7 +281,7 @@ pub fn Settings() -> impl IntoView {
                 }/>
         }
     };
-    let reshape = move |f: Box<dyn FnOnce(&mut SiteConfig)>| {
+    let reshape = move |f: Change| {
         config.update(|c| {
             if let Some(c) = c {
                 f(c)
@@ -408,8 +381,11 @@ pub fn Settings() -> impl IntoView {
                     {s.acknowledge}
                 </label>
                 <p class="hint">{s.placeholders_hint}</p>
-                {localized_inputs("ack", s.acknowledgement_text, locales.clone(), config, |c| &mut c.auto_reply.acknowledgement)}
-                {localized_inputs("offer", s.lead_offer, locales, config, |c| &mut c.auto_reply.lead_offer)}
+                {localized_inputs("ack".into(), s.acknowledgement_text, true, &locales, &current.auto_reply.acknowledgement, config,
+                    |c| Some(&mut c.auto_reply.acknowledgement))}
+                {localized_inputs("offer".into(), s.lead_offer, true, &locales, &current.auto_reply.lead_offer, config,
+                    |c| Some(&mut c.auto_reply.lead_offer))}
+                {form_editor(s, locale, &locales, config, reshape, &current.form)}
                 <h2>{s.routing}</h2>
                 {rules}
                 <button class="secondary" type="button" on:click=move |_| reshape(Box::new(|c| c.routing.push(RoutingRule::default())))>{s.add_rule}</button>

@@ -294,6 +294,42 @@ pub enum FieldKind {
     Url,
 }
 
+impl FieldKind {
+    pub const ALL: [FieldKind; 10] = [
+        FieldKind::Text,
+        FieldKind::Textarea,
+        FieldKind::Email,
+        FieldKind::Phone,
+        FieldKind::Number,
+        FieldKind::Select,
+        FieldKind::Multiselect,
+        FieldKind::Checkbox,
+        FieldKind::Date,
+        FieldKind::Url,
+    ];
+
+    /// Its name in a configuration's JSON.
+    pub fn tag(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Textarea => "textarea",
+            FieldKind::Email => "email",
+            FieldKind::Phone => "phone",
+            FieldKind::Number => "number",
+            FieldKind::Select => "select",
+            FieldKind::Multiselect => "multiselect",
+            FieldKind::Checkbox => "checkbox",
+            FieldKind::Date => "date",
+            FieldKind::Url => "url",
+        }
+    }
+
+    /// Answered by picking from the field's `options` (and only these kinds have options).
+    pub fn has_options(self) -> bool {
+        matches!(self, FieldKind::Select | FieldKind::Multiselect)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -640,7 +676,7 @@ fn validate_form(form: &FormSchema) -> Vec<FieldError> {
                 errors.push(FieldError::new(format!("{fpath}.id"), "duplicate", "Field ids are unique in a category."));
             }
             validate_label(&format!("{fpath}.label"), &field.label, &mut errors);
-            let choice = matches!(field.kind, FieldKind::Select | FieldKind::Multiselect);
+            let choice = field.kind.has_options();
             if choice && (field.options.is_empty() || field.options.len() > MAX_OPTIONS) {
                 errors.push(FieldError::new(
                     format!("{fpath}.options"),
@@ -701,6 +737,14 @@ mod tests {
 
     fn field(id: &str, kind: FieldKind) -> FieldDef {
         FieldDef::new(id, kind, text(id))
+    }
+
+    #[test]
+    fn each_field_kind_is_listed_once_under_its_json_name() {
+        for (i, kind) in FieldKind::ALL.into_iter().enumerate() {
+            assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::Value::from(kind.tag())));
+            assert!(!FieldKind::ALL[..i].contains(&kind));
+        }
     }
 
     #[test]

@@ -197,6 +197,66 @@ test("an admin invites an agent in the settings, who then signs in; the reports 
   await context.close();
 });
 
+test("an admin builds a category of the contact form, with choices and a field shown on one of them, and removes it", async () => {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await page.goto(`${apiBase}/console`);
+  await page.getByLabel("Agent or admin token").fill(adminToken);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("heading", { name: "Contact form" }).waitFor();
+  const before = (await api("GET", `/v1/sites/${site}/config`)).body.form.categories.length;
+
+  await page.getByRole("button", { name: "Add a category" }).click();
+  const category = page.locator("fieldset.category").last();
+  await category.getByLabel("Id", { exact: true }).fill("warranty");
+  await category.getByLabel("Label (en)").first().fill("Warranty");
+  await category.getByRole("button", { name: "Add a field" }).click();
+  const device = category.locator("fieldset.field").nth(0);
+  await device.getByLabel("Label (en)").first().fill("Device");
+  await device.getByLabel("Type").selectOption({ label: "One of several" });
+  await device.locator("fieldset.choice").first().getByLabel("Value").fill("router");
+  await device.locator("fieldset.choice").first().getByLabel("Label (en)").fill("Router");
+  await device.getByRole("button", { name: "Add a choice" }).click();
+  await device.locator("fieldset.choice").nth(1).getByLabel("Label (en)").fill("TV");
+  await category.getByRole("button", { name: "Add a field" }).click();
+  const serial = category.locator("fieldset.field").nth(1);
+  await serial.getByLabel("Id", { exact: true }).fill("serial");
+  await serial.getByLabel("Label (en)").first().fill("Serial number");
+  await serial.getByLabel("Required").check();
+  await serial.getByLabel(/^Mask/).fill("aa-9999");
+  await serial.getByLabel("Show only when field").selectOption("field-1");
+  await serial.getByLabel("equals").fill("router");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: "Saved" }).waitFor();
+
+  // What the widget is given: the category as built, in order.
+  const form = (await api("GET", `/v1/sites/${site}/config`)).body.form;
+  const built = form.categories.find((c) => c.id === "warranty");
+  assert.ok(built, JSON.stringify(form));
+  assert.deepEqual(built.label, { en: "Warranty" });
+  assert.deepEqual(
+    built.fields.map((f) => [f.id, f.kind, f.label.en, f.required, f.pattern ?? null, f.show_if ?? null]),
+    [
+      ["field-1", "select", "Device", false, null, null],
+      ["serial", "text", "Serial number", true, "aa-9999", { field: "field-1", equals: "router" }],
+    ],
+  );
+  assert.deepEqual(built.fields[0].options.map((o) => [o.value, o.label.en]), [["router", "Router"], ["choice-1", "TV"]]);
+
+  // An invalid id is refused by the worker with the field named; then the category is removed.
+  await category.getByLabel("Id", { exact: true }).first().fill("Warranty!");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: /form\.categories\[\d+\]\.id/ }).waitFor();
+  await category.getByRole("button", { name: "Remove" }).last().click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: "Saved" }).waitFor();
+  const after = (await api("GET", `/v1/sites/${site}/config`)).body.form.categories;
+  assert.equal(after.length, before);
+  assert.ok(!after.some((c) => c.id === "warranty" || c.id === "Warranty!"));
+  await context.close();
+});
+
 test("the console has no serious accessibility violations (axe-core), light and dark", async () => {
   const created = await hostileRequest(`Axe${Date.now()}`);
   for (const colorScheme of ["light", "dark"]) {

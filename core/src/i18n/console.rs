@@ -1,6 +1,7 @@
 //! The agent console's strings, in every [`Locale`]. Apart from the widget's, so the widget
 //! carries none of them.
 
+use crate::config::FieldKind;
 use crate::domain::{plural, Locale, Plural, Priority, TicketStatus};
 use crate::i18n::reply_time;
 
@@ -124,6 +125,27 @@ pub struct ConsoleStrings {
     pub add_reply: &'static str,
     pub reply_title: &'static str,
     pub reply_body: &'static str,
+    pub contact_form: &'static str,
+    pub category_required: &'static str,
+    pub add_category: &'static str,
+    pub id_hint: &'static str,
+    pub id_label: &'static str,
+    pub label: &'static str,
+    pub field_type: &'static str,
+    pub required: &'static str,
+    pub add_field: &'static str,
+    pub min_length: &'static str,
+    pub max_length: &'static str,
+    pub mask: &'static str,
+    pub minimum: &'static str,
+    pub maximum: &'static str,
+    pub add_option: &'static str,
+    pub option_value: &'static str,
+    pub show_if: &'static str,
+    pub equals: &'static str,
+    pub always: &'static str,
+    pub field: &'static str,
+    pub option: &'static str,
     pub advanced: &'static str,
     pub save_json: &'static str,
     pub invalid_json: &'static str,
@@ -272,7 +294,28 @@ pub static EN: ConsoleStrings = ConsoleStrings {
     add_reply: "Add a reply",
     reply_title: "Title",
     reply_body: "Text ({customer_name}, {ticket_number})",
-    advanced: "Everything else (JSON: form, triage, webhook, theme…)",
+    contact_form: "Contact form",
+    category_required: "The customer must choose a category",
+    add_category: "Add a category",
+    id_label: "Id",
+    id_hint: "Id: lowercase letters, digits, - and _; it is what the API and webhooks see.",
+    label: "Label",
+    field_type: "Type",
+    required: "Required",
+    add_field: "Add a field",
+    min_length: "Shortest, characters",
+    max_length: "Longest, characters",
+    mask: "Mask (9 a digit, a a letter, * either)",
+    minimum: "Smallest",
+    maximum: "Largest",
+    add_option: "Add a choice",
+    option_value: "Value",
+    show_if: "Show only when field",
+    equals: "equals",
+    always: "(always shown)",
+    field: "Field",
+    option: "Choice",
+    advanced: "Everything else (JSON: triage, webhook, theme…)",
     save_json: "Save JSON",
     invalid_json: "This is not a valid configuration:",
     fix_first: "Fix these first:",
@@ -419,7 +462,28 @@ pub static RU: ConsoleStrings = ConsoleStrings {
     add_reply: "Добавить шаблон",
     reply_title: "Название",
     reply_body: "Текст ({customer_name}, {ticket_number})",
-    advanced: "Всё остальное (JSON: форма, разбор, вебхук, тема…)",
+    contact_form: "Форма обращения",
+    category_required: "Клиент должен выбрать категорию",
+    add_category: "Добавить категорию",
+    id_label: "Идентификатор",
+    id_hint: "Идентификатор: строчные латинские буквы, цифры, - и _; его видят API и вебхуки.",
+    label: "Название",
+    field_type: "Тип",
+    required: "Обязательное",
+    add_field: "Добавить поле",
+    min_length: "Не короче, символов",
+    max_length: "Не длиннее, символов",
+    mask: "Маска (9 — цифра, a — буква, * — любое из них)",
+    minimum: "Не меньше",
+    maximum: "Не больше",
+    add_option: "Добавить вариант",
+    option_value: "Значение",
+    show_if: "Показывать, только когда поле",
+    equals: "равно",
+    always: "(показывать всегда)",
+    field: "Поле",
+    option: "Вариант",
+    advanced: "Всё остальное (JSON: разбор, вебхук, тема…)",
     save_json: "Сохранить JSON",
     invalid_json: "Это не подходящая конфигурация:",
     fix_first: "Сначала исправьте:",
@@ -502,6 +566,77 @@ pub fn relative(locale: Locale, ms: i64) -> String {
 }
 
 /// A weekday's name, 1 being Monday.
+/// The name of a kind of form field, as the settings' type list shows it.
+pub fn field_kind(locale: Locale, kind: FieldKind) -> &'static str {
+    let ru = locale == Locale::Ru;
+    match kind {
+        FieldKind::Text => {
+            if ru {
+                "Строка"
+            } else {
+                "Text"
+            }
+        }
+        FieldKind::Textarea => {
+            if ru {
+                "Абзац"
+            } else {
+                "Paragraph"
+            }
+        }
+        FieldKind::Email => "Email",
+        FieldKind::Phone => {
+            if ru {
+                "Телефон"
+            } else {
+                "Phone"
+            }
+        }
+        FieldKind::Number => {
+            if ru {
+                "Число"
+            } else {
+                "Number"
+            }
+        }
+        FieldKind::Select => {
+            if ru {
+                "Один из вариантов"
+            } else {
+                "One of several"
+            }
+        }
+        FieldKind::Multiselect => {
+            if ru {
+                "Несколько вариантов"
+            } else {
+                "Several of several"
+            }
+        }
+        FieldKind::Checkbox => {
+            if ru {
+                "Флажок"
+            } else {
+                "Checkbox"
+            }
+        }
+        FieldKind::Date => {
+            if ru {
+                "Дата"
+            } else {
+                "Date"
+            }
+        }
+        FieldKind::Url => {
+            if ru {
+                "Ссылка"
+            } else {
+                "Link"
+            }
+        }
+    }
+}
+
 pub fn weekday(locale: Locale, day: u8) -> &'static str {
     const EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     const RU: [&str; 7] = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"];
