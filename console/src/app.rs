@@ -8,11 +8,10 @@ use tabdesk_core::i18n::console::console_strings;
 use tabdesk_core::wire::{Me, Role};
 
 use crate::api::{self, Failure};
+use crate::on_demand;
 use crate::queue::Queue;
-use crate::reports::Reports;
 use crate::route::{current_hash, parse_route, Route};
 use crate::session::{browser_locale, forget, saved_token, Session};
-use crate::settings::Settings;
 use crate::signin::{sign_in_problem, SignIn};
 use crate::ticket::TicketPage;
 
@@ -89,9 +88,11 @@ fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
             <span class="site">{site_name}</span>
             <nav class="sections" aria-label=s.sections>
                 <a href="#/queue/unassigned" aria-current=move || matches!(route.get(), Route::Queue(_)).then_some("page")>{s.queue}</a>
-                <a href="#/reports" aria-current=move || (route.get() == Route::Reports).then_some("page")>{s.reports}</a>
+                <a href="#/reports" aria-current=move || (route.get() == Route::Reports).then_some("page")
+                    on:pointerenter=move |_| on_demand::prefetch_reports() on:focus=move |_| on_demand::prefetch_reports()>{s.reports}</a>
                 {admin.then(|| view! {
-                    <a href="#/settings" aria-current=move || (route.get() == Route::Settings).then_some("page")>{s.settings}</a>
+                    <a href="#/settings" aria-current=move || (route.get() == Route::Settings).then_some("page")
+                        on:pointerenter=move |_| on_demand::prefetch_settings() on:focus=move |_| on_demand::prefetch_settings()>{s.settings}</a>
                 })}
             </nav>
             <span class="who">{who}</span>
@@ -100,8 +101,8 @@ fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
         {move || match route.get() {
             Route::Queue(view) => view! { <Queue view/> }.into_any(),
             Route::Ticket(id) => view! { <TicketPage id/> }.into_any(),
-            Route::Reports => view! { <Reports/> }.into_any(),
-            Route::Settings => view! { <Settings/> }.into_any(),
+            Route::Reports => on_demand::reports(s).into_any(),
+            Route::Settings => on_demand::settings(s).into_any(),
         }}
     }
 }

@@ -10,6 +10,7 @@ mod clock;
 mod composer;
 mod editing;
 mod keys;
+mod on_demand;
 mod queue;
 mod reports;
 mod route;

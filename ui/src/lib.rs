@@ -1,7 +1,12 @@
 //! What the widget and the console do the same way in the browser: a message's text with its
-//! links, and the idempotency keys of what they send.
+//! links, the idempotency keys of what they send, and screens whose code arrives on demand.
+
+use std::future::Future;
 
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
+use leptos::wasm_split::SplitLoaderError;
+use send_wrapper::SendWrapper;
 use tabdesk_core::url::{linkify, Piece};
 
 /// A key made in the browser before the first attempt of a request, reply or note (kept across
@@ -27,4 +32,35 @@ pub fn linked(text: &str) -> impl IntoView {
             }
         })
         .collect_view()
+}
+
+/// A screen whose code is in a module of its own (wasm-split), once `load` has it: nothing while
+/// it arrives (already there, it shows at once), and `failed` with a `retry` button when the
+/// connection failed — a failed fetch is not remembered, so the retry fetches again.
+pub fn arriving<F, Fut>(load: F, failed: &'static str, retry: &'static str) -> impl IntoView
+where
+    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    move || {
+        attempt.track();
+        // Untracked: what building the screen reads must not rebuild it (a Suspend would
+        // otherwise subscribe to it). The browser has one thread: `SendWrapper` only tells
+        // Leptos so.
+        Suspend::new(SendWrapper::new(ScopedFuture::new_untracked(async move {
+            match load().await {
+                Ok(screen) => screen,
+                Err(_) => view! {
+                    <section class="load-failed" role="alert">
+                        <p>{failed}</p>
+                        <button class="secondary" type="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                            {retry}
+                        </button>
+                    </section>
+                }
+                .into_any(),
+            }
+        })))
+    }
 }

@@ -9,9 +9,8 @@ use tabdesk_core::i18n::{request_received, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, PageContext};
 
 use crate::article::ArticleView;
-use crate::contact::Contact;
 use crate::host::Host;
-use crate::mine::{MyRequests, Thread};
+use crate::on_demand;
 use crate::outbox::Outbox;
 use crate::requests::Requests;
 use crate::search::{Search, SearchState};
@@ -166,11 +165,8 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
                 view! { <Search state=search on_contact=on_contact on_open=on_open on_requests=on_requests/> }
                     .into_any()
             }
-            Screen::Contact => view! { <Contact on_open=on_open/> }.into_any(),
-            Screen::Requests => match thread.get() {
-                Some(id) => view! { <Thread id=id/> }.into_any(),
-                None => view! { <MyRequests on_thread=on_thread on_home=on_home/> }.into_any(),
-            },
+            Screen::Contact => on_demand::contact(on_open).into_any(),
+            Screen::Requests => on_demand::requests(thread.get(), on_thread, on_home).into_any(),
         }
     };
 

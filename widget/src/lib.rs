@@ -9,6 +9,7 @@ mod debounce;
 mod fields;
 mod host;
 mod mine;
+mod on_demand;
 mod outbox;
 mod relay;
 mod requests;

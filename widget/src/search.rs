@@ -11,6 +11,7 @@ use tabdesk_core::wire::{SearchHit, SearchResults, WidgetEvent, WidgetEventKind}
 
 use crate::api;
 use crate::debounce::debounced;
+use crate::on_demand::{prefetch_contact, prefetch_requests};
 use crate::visit::Visit;
 
 /// Wait after the last keystroke before asking the server.
@@ -162,10 +163,14 @@ pub fn Search(
             </ul>
         </section>
         <footer class="contact">
-            <button class="primary" type="button" on:click=move |_| on_contact.run(())>{s.contact_us}</button>
+            <button class="primary" type="button" on:click=move |_| on_contact.run(())
+                on:pointerenter=move |_| prefetch_contact() on:focus=move |_| prefetch_contact()>
+                {s.contact_us}
+            </button>
             // Only for visitors who filed a request from this browser.
             <Show when=move || requests.list.with(|l| !l.is_empty())>
-                <button class="secondary my-requests" type="button" on:click=move |_| on_requests.run(())>
+                <button class="secondary my-requests" type="button" on:click=move |_| on_requests.run(())
+                    on:pointerenter=move |_| prefetch_requests() on:focus=move |_| prefetch_requests()>
                     {s.my_requests}
                 </button>
             </Show>

@@ -60,18 +60,36 @@ fn loader() -> Result {
 }
 
 /// Builds the Leptos app of crate `dir` (package `tabdesk-<dir>`) for the browser into
-/// `target/site/<dir>`: wasm-bindgen, wasm-opt -Oz, and the crate's `static/` files. Returns its
-/// gzip size.
+/// `target/site/<dir>`: wasm-split (each `#[lazy]` function's code into a module of its own,
+/// fetched on first use), wasm-bindgen, wasm-opt -Oz on every module, and the crate's
+/// `static/` files. Returns its gzip size.
 fn browser_app(dir: &str) -> Result<usize> {
-    run(cargo().args(["build", "--release", "--target", WASM_TARGET, "-p", &format!("tabdesk-{dir}")]))?;
+    // The splitter needs the linker's relocations to tell which code each split point reaches.
+    run(cargo()
+        .args(["build", "--release", "--target", WASM_TARGET, "-p", &format!("tabdesk-{dir}")])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-Clink-args=--emit-relocs"))?;
     let out = site_dir().join(dir);
-    let wasm = root().join(format!("target/{WASM_TARGET}/release/tabdesk_{dir}.wasm"));
+    fs::create_dir_all(&out)?;
+    let package = format!("tabdesk_{dir}");
+    let release = root().join(format!("target/{WASM_TARGET}/release"));
+    let input = fs::read(release.join(format!("{package}.wasm")))?;
+    let main = release.join(format!("{package}_split.wasm"));
+    // The split modules' loader imports `initSync` from the app's own script, by this name.
+    let main_module = format!("./{package}.js");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = &out;
+    options.main_out_path = &main;
+    options.main_module = &main_module;
+    let split = wasm_split_cli_support::transform(options).map_err(|e| format!("wasm-split: {e:#}"))?;
+    // `--keep-lld-exports`: the split modules call through the main module's function table.
     run(Command::new(tool_bin("wasm-bindgen"))
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-name", &package, "--out-dir"])
         .arg(&out)
-        .arg(&wasm))?;
-    let bg = out.join(format!("tabdesk_{dir}_bg.wasm"));
-    run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(&bg).arg("-o").arg(&bg))?;
+        .arg(&main))?;
+    let bg = out.join(format!("{package}_bg.wasm"));
+    for module in std::iter::once(&bg).chain(&split.split_modules) {
+        run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(module).arg("-o").arg(module))?;
+    }
     copy_dir(&root().join(dir).join("static"), &out)?;
     gzip_dir(&out)
 }

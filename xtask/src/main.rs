@@ -11,6 +11,7 @@ mod local;
 mod openapi;
 mod run;
 mod setup;
+mod size;
 mod test;
 
 use std::path::PathBuf;
@@ -30,7 +31,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench intake        ticket intake under load on the local worker (throughput, latency, exactly once)
   bench sites         20 sites at once, one at 10x the others' rate: the quiet sites' latency, exactly once
   bench stats         statistics of one site with 10,000 tickets (latency)
-  bench console       the console's size, and its queue shown over 1,000 tickets (headless Chromium)";
+  bench console       the console's size, and its queue shown over 1,000 tickets (headless Chromium)
+  bench size          the bytes each screen loads (gzip -9, brotli 11) against the budgets, and twiggy's breakdown";
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("sites") => bench::sites(),
         Some("bench") if args.get(1).map(String::as_str) == Some("stats") => bench::stats(),
         Some("bench") if args.get(1).map(String::as_str) == Some("console") => bench::console(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("size") => size::size(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

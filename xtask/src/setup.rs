@@ -30,7 +30,7 @@ fn wasm_target() -> Result {
 
 /// `cargo install --locked --root .tools <krate> --version <version>` unless `bin --version`
 /// already prints that version.
-fn cargo_tool(krate: &str, bin: &str, version: &str) -> Result {
+pub fn cargo_tool(krate: &str, bin: &str, version: &str) -> Result {
     let current = output(Command::new(tool_bin(bin)).arg("--version")).unwrap_or_default();
     if current.split_whitespace().any(|w| w == version) {
         println!("    {bin} {version} is installed");

@@ -1,0 +1,62 @@
+//! The screens most visitors never open — the contact form and "My requests" — each in a wasm
+//! module of its own (wasm-split, in `cargo xtask build`): fetched on first use, or just before
+//! it, when the pointer or the focus reaches the button that opens it. The first screen (search,
+//! results, articles) carries none of their code.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use tabdesk_core::i18n::strings;
+use tabdesk_ui::arriving;
+
+use crate::contact::Contact;
+use crate::mine::{MyRequests, Thread};
+use crate::visit::Visit;
+
+#[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
+fn contact_screen(on_open: Callback<String>) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <Contact on_open=on_open/> }.into_any())
+}
+
+#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_requests))]
+fn requests_screen(
+    thread: Option<String>,
+    on_thread: Callback<String>,
+    on_home: Callback<()>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(match thread {
+        Some(id) => view! { <Thread id=id/> }.into_any(),
+        None => view! { <MyRequests on_thread=on_thread on_home=on_home/> }.into_any(),
+    })
+}
+
+/// The texts of a screen that did not arrive.
+fn texts() -> (&'static str, &'static str) {
+    let s = strings(expect_context::<Visit>().locale);
+    (s.load_failed, s.try_again)
+}
+
+pub fn contact(on_open: Callback<String>) -> impl IntoView {
+    let (failed, retry) = texts();
+    arriving(move || contact_screen(on_open), failed, retry)
+}
+
+pub fn requests(thread: Option<String>, on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
+    let (failed, retry) = texts();
+    let thread = StoredValue::new(thread);
+    arriving(move || requests_screen(thread.get_value(), on_thread, on_home), failed, retry)
+}
+
+/// Fetches the contact form's module ahead of a click. A failure is left for the click to show.
+pub fn prefetch_contact() {
+    spawn_local(async {
+        let _ = preload_contact().await;
+    });
+}
+
+/// Fetches the module of "My requests" ahead of a click.
+pub fn prefetch_requests() {
+    spawn_local(async {
+        let _ = preload_requests().await;
+    });
+}

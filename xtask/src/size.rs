@@ -1,0 +1,132 @@
+//! `cargo xtask bench size`: the bytes each screen loads, file by file, after gzip -9 and
+//! brotli 11 (what a server sends), against the budgets of DESIGN.md; then where the bytes of
+//! each wasm come from, by crate and by function, from twiggy. Markdown, to paste into a note.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use crate::build::{build_all, gzip_size, site_dir, CONSOLE_BUDGET, LOADER_BUDGET};
+use crate::run::{output, step, tool_bin};
+use crate::setup::{cargo_tool, setup, WASM_TARGET};
+use crate::{root, Result};
+
+/// twiggy (crates.io), pinned: it reads the names the wasm carries before wasm-opt strips them.
+const TWIGGY: &str = "0.8.0";
+
+/// The widget's first screen and all its screens (DESIGN.md), gzip -9.
+const WIDGET_FIRST_BUDGET: usize = 90 * 1024;
+const WIDGET_ALL_BUDGET: usize = 150 * 1024;
+
+/// Size of `bytes` after brotli at its best quality, as precompressed files are served.
+pub fn brotli_size(bytes: &[u8]) -> Result<usize> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(bytes)?;
+    }
+    Ok(out.len())
+}
+
+/// One file as served: (name, bytes, gzip -9, brotli 11).
+type Sizes = (String, usize, usize, usize);
+
+fn sizes_of(path: &Path, name: &str) -> Result<Sizes> {
+    let bytes = fs::read(path)?;
+    Ok((name.to_owned(), bytes.len(), gzip_size(&bytes)?, brotli_size(&bytes)?))
+}
+
+/// The files of a directory under `target/site`, by name.
+fn files_in(dir: &str) -> Result<Vec<Sizes>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(site_dir().join(dir))? {
+        let entry = entry?;
+        let name = format!("{dir}/{}", entry.file_name().to_string_lossy());
+        files.push(sizes_of(&entry.path(), &name)?);
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A Markdown table of `files` with their total, and the verdict against `budget` (gzip).
+fn table(title: &str, files: &[Sizes], budget: usize) -> usize {
+    println!("\n**{title}** (budget {} KB gzip)\n", budget / 1024);
+    println!("| file | bytes | gzip -9 | brotli 11 |\n|---|---:|---:|---:|");
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for (name, r, g, b) in files {
+        println!("| {name} | {r} | {g} | {b} |");
+        (raw, gz, br) = (raw + r, gz + g, br + b);
+    }
+    let verdict = if gz > budget { "over" } else { "within" };
+    println!("| **total** ({verdict} the budget) | {raw} | **{gz}** | {br} |");
+    gz
+}
+
+/// The crate a twiggy item belongs to: the first path segment of its name, looking through
+/// `<T as Trait>` and references. Sections and data keep their own names.
+fn crate_of(item: &str) -> String {
+    let name = item.trim_start_matches(['<', '&']).trim_start_matches("mut ").trim_start_matches("dyn ");
+    let end = name.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(name.len());
+    match &name[..end] {
+        "" => item.to_owned(),
+        krate => krate.to_owned(),
+    }
+}
+
+/// Where the bytes of `wasm` (the build before wasm-bindgen and wasm-opt, which still has its
+/// names) come from: the largest crates and functions. Shares, not final bytes: wasm-opt shrinks
+/// everything afterwards.
+fn breakdown(package: &str) -> Result {
+    let wasm = root().join(format!("target/{WASM_TARGET}/release/{package}.wasm"));
+    let csv = output(Command::new(tool_bin("twiggy")).args(["top", "-n", "1000000", "--format", "csv"]).arg(&wasm))
+        .ok_or("twiggy failed")?;
+    let mut crates: BTreeMap<String, usize> = BTreeMap::new();
+    let mut functions = Vec::new();
+    for line in csv.lines().skip(1) {
+        // Name,ShallowSize,…: names may hold commas inside quotes, sizes never do.
+        let fields: Vec<&str> = line.rsplitn(5, ',').collect();
+        let (Some(name), Some(size)) = (fields.get(4), fields.get(3).and_then(|s| s.parse::<usize>().ok())) else {
+            continue;
+        };
+        let name = name.trim_matches('"');
+        // Names and wasm-bindgen's own description are gone after wasm-bindgen and wasm-opt.
+        if name.contains("function names") || name.contains("__wasm_bindgen_unstable") || name.starts_with("export ") {
+            continue;
+        }
+        *crates.entry(crate_of(name)).or_default() += size;
+        functions.push((size, name.to_owned()));
+    }
+    let code: usize = crates.values().sum();
+    let mut by_size: Vec<_> = crates.into_iter().collect();
+    by_size.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
+    println!("\n**{package}.wasm before wasm-opt: {code} bytes of code and data, by crate** (twiggy {TWIGGY})\n");
+    println!("| crate | bytes | share |\n|---|---:|---:|");
+    for (krate, size) in by_size.iter().take(15) {
+        println!("| {krate} | {size} | {:.1}% |", *size as f64 * 100.0 / code as f64);
+    }
+    functions.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    println!("\n| largest items | bytes |\n|---|---:|");
+    for (size, name) in functions.iter().take(10) {
+        let short: String = name.chars().take(110).collect();
+        println!("| `{}` | {size} |", short.replace('|', "\\|"));
+    }
+    Ok(())
+}
+
+pub fn size() -> Result {
+    setup()?;
+    step(&format!("bench: twiggy {TWIGGY}"), || cargo_tool("twiggy", "twiggy", TWIGGY))?;
+    build_all()?;
+    println!("\n### Bytes per screen (`cargo xtask bench size`)");
+    let loader = sizes_of(&site_dir().join("tabdesk.js"), "tabdesk.js")?;
+    table("Host page before intent: the loader", &[loader], LOADER_BUDGET);
+    let widget = files_in("widget")?;
+    // Every file of the widget is fetched before search works: nothing loads on demand yet.
+    table("Widget, first screen (search, results, articles)", &widget, WIDGET_FIRST_BUDGET);
+    table("Widget, all screens", &widget, WIDGET_ALL_BUDGET);
+    table("Console, everything /console loads", &files_in("console")?, CONSOLE_BUDGET);
+    breakdown("tabdesk_widget")?;
+    breakdown("tabdesk_console")
+}
