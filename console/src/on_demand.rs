@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::console::ConsoleStrings;
-use tabdesk_ui::arriving;
+use tabdesk_ui::{arriving, Arrival};
 
 use crate::reports::Reports;
 use crate::settings::Settings;
@@ -21,12 +21,16 @@ fn settings_screen() -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <Settings/> }.into_any())
 }
 
+fn texts(s: &'static ConsoleStrings) -> Arrival {
+    Arrival { loading: s.loading, failed: s.section_failed, retry: s.try_again }
+}
+
 pub fn reports(s: &'static ConsoleStrings) -> impl IntoView {
-    arriving(reports_screen, s.section_failed, s.try_again)
+    arriving(reports_screen, texts(s))
 }
 
 pub fn settings(s: &'static ConsoleStrings) -> impl IntoView {
-    arriving(settings_screen, s.section_failed, s.try_again)
+    arriving(settings_screen, texts(s))
 }
 
 /// Fetches the reports' module ahead of a click. A failure is left for the click to show.

@@ -208,6 +208,51 @@ test("the tab speaks Russian on a Russian page", async () => {
   await context.close();
 });
 
+test("the first screen fetches none of the form's code; on a slow line the form's module comes when asked, and again after a failure", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // A slow mobile line: 300 ms round trips, 200 KB/s down.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 300,
+    downloadThroughput: 200 * 1024,
+    uploadThroughput: 100 * 1024,
+  });
+  const modules = [];
+  page.on("request", (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith(".wasm")) modules.push(path);
+  });
+  await page.goto(`${workerOrigin}/embed?site=${site}&locale=en`);
+  await page.getByRole("searchbox").waitFor();
+  await page.getByRole("searchbox").fill("pay");
+  await page.locator(".hit").first().waitFor();
+  await page.locator(".hit").first().click();
+  await page.locator(".article").first().waitFor();
+  assert.deepEqual(modules, ["/widget/tabdesk_widget_bg.wasm"], "search and an article need only the first module");
+
+  // The first fetch of the form's module fails: the widget says so and fetches it again when asked.
+  let refuse = true;
+  await context.route("**/widget/split_contact.wasm", (route) => (refuse ? route.abort() : route.continue()));
+  await page.getByRole("button", { name: "Back" }).click();
+  await page.getByRole("button", { name: "Contact us" }).click();
+  await page.getByRole("alert").filter({ hasText: "did not load" }).waitFor();
+  refuse = false;
+  await page.getByRole("button", { name: "Try again" }).click();
+  await page.getByLabel("Subject").waitFor();
+  assert.ok(modules.includes("/widget/split_contact.wasm"), modules.join(" "));
+  assert.ok(!modules.includes("/widget/split_requests.wasm"), "My requests is not fetched with the form");
+  // Back and forth: the module is not fetched again.
+  const fetched = modules.length;
+  await page.getByRole("button", { name: "Back" }).click();
+  await page.getByRole("button", { name: "Contact us" }).click();
+  await page.getByLabel("Subject").waitFor();
+  assert.equal(modules.length, fetched);
+  await context.close();
+});
+
 test("the widget has no serious accessibility violations (axe-core)", async () => {
   // bypassCSP only so axe can be injected; the other tests run under the real policy.
   const context = await browser.newContext({ bypassCSP: true });

@@ -34,33 +34,50 @@ pub fn linked(text: &str) -> impl IntoView {
         .collect_view()
 }
 
-/// A screen whose code is in a module of its own (wasm-split), once `load` has it: nothing while
-/// it arrives (already there, it shows at once), and `failed` with a `retry` button when the
-/// connection failed — a failed fetch is not remembered, so the retry fetches again.
-pub fn arriving<F, Fut>(load: F, failed: &'static str, retry: &'static str) -> impl IntoView
+/// What a screen that arrives on demand says while it comes and when it did not.
+#[derive(Clone, Copy)]
+pub struct Arrival {
+    pub loading: &'static str,
+    pub failed: &'static str,
+    pub retry: &'static str,
+}
+
+/// A screen whose code is in a module of its own (wasm-split), once `load` has it: "loading"
+/// while it arrives (already there, it shows at once, with no flash), and "failed" with a retry
+/// button when the connection failed — a failed fetch is not remembered, so a retry fetches again.
+pub fn arriving<F, Fut>(load: F, texts: Arrival) -> impl IntoView
 where
     F: Fn() -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
     let attempt = RwSignal::new(0u32);
-    move || {
+    // Set and cleared within one poll when the module is already there: no flash.
+    let waiting = RwSignal::new(false);
+    let screen = move || {
         attempt.track();
         // Untracked: what building the screen reads must not rebuild it (a Suspend would
         // otherwise subscribe to it). The browser has one thread: `SendWrapper` only tells
-        // Leptos so.
+        // Leptos so. (No `<Suspense>`: its disposal while a screen's task still runs panicked.)
         Suspend::new(SendWrapper::new(ScopedFuture::new_untracked(async move {
-            match load().await {
+            waiting.set(true);
+            let loaded = load().await;
+            waiting.try_set(false);
+            match loaded {
                 Ok(screen) => screen,
                 Err(_) => view! {
                     <section class="load-failed" role="alert">
-                        <p>{failed}</p>
+                        <p>{texts.failed}</p>
                         <button class="secondary" type="button" on:click=move |_| attempt.update(|n| *n += 1)>
-                            {retry}
+                            {texts.retry}
                         </button>
                     </section>
                 }
                 .into_any(),
             }
         })))
+    };
+    view! {
+        <p class="status arriving" role="status" hidden=move || !waiting.get()>{texts.loading}</p>
+        {screen}
     }
 }

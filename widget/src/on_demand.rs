@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
-use tabdesk_ui::arriving;
+use tabdesk_ui::{arriving, Arrival};
 
 use crate::contact::Contact;
 use crate::mine::{MyRequests, Thread};
@@ -30,21 +30,18 @@ fn requests_screen(
     })
 }
 
-/// The texts of a screen that did not arrive.
-fn texts() -> (&'static str, &'static str) {
+fn texts() -> Arrival {
     let s = strings(expect_context::<Visit>().locale);
-    (s.load_failed, s.try_again)
+    Arrival { loading: s.loading, failed: s.load_failed, retry: s.try_again }
 }
 
 pub fn contact(on_open: Callback<String>) -> impl IntoView {
-    let (failed, retry) = texts();
-    arriving(move || contact_screen(on_open), failed, retry)
+    arriving(move || contact_screen(on_open), texts())
 }
 
 pub fn requests(thread: Option<String>, on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
-    let (failed, retry) = texts();
     let thread = StoredValue::new(thread);
-    arriving(move || requests_screen(thread.get_value(), on_thread, on_home), failed, retry)
+    arriving(move || requests_screen(thread.get_value(), on_thread, on_home), texts())
 }
 
 /// Fetches the contact form's module ahead of a click. A failure is left for the click to show.
