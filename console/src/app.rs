@@ -13,7 +13,6 @@ use crate::queue::Queue;
 use crate::route::{current_hash, parse_route, Route};
 use crate::session::{browser_locale, forget, saved_token, Session};
 use crate::signin::{sign_in_problem, SignIn};
-use crate::ticket::TicketPage;
 
 #[derive(Clone)]
 enum State {
@@ -100,7 +99,7 @@ fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
         </header>
         {move || match route.get() {
             Route::Queue(view) => view! { <Queue view/> }.into_any(),
-            Route::Ticket(id) => view! { <TicketPage id/> }.into_any(),
+            Route::Ticket(id) => on_demand::ticket(s, id).into_any(),
             Route::Reports => on_demand::reports(s).into_any(),
             Route::Settings => on_demand::settings(s).into_any(),
         }}

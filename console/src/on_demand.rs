@@ -1,6 +1,7 @@
-//! The screens an agent opens now and then — reports, and the settings admins edit — each in a
-//! wasm module of its own (wasm-split, in `cargo xtask build`), fetched on first use, or when the
-//! pointer or the focus reaches their link. The queue and the ticket page carry none of it.
+//! Screens in wasm modules of their own (wasm-split, in `cargo xtask build`), so that signing
+//! in and the queue come first: the ticket page, fetched as soon as the queue has shown (nearly
+//! every agent opens a ticket next); reports and the settings admins edit, fetched on first use,
+//! or when the pointer or the focus reaches their link.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +11,7 @@ use tabdesk_ui::{arriving, Arrival};
 
 use crate::reports::Reports;
 use crate::settings::Settings;
+use crate::ticket::TicketPage;
 
 #[wasm_split(reports, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_reports))]
 fn reports_screen() -> Result<AnyView, SplitLoaderError> {
@@ -25,6 +27,16 @@ fn texts(s: &'static ConsoleStrings) -> Arrival {
     Arrival { loading: s.loading, failed: s.section_failed, retry: s.try_again }
 }
 
+#[wasm_split(ticket, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_ticket))]
+fn ticket_screen(id: String) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <TicketPage id/> }.into_any())
+}
+
+pub fn ticket(s: &'static ConsoleStrings, id: String) -> impl IntoView {
+    let id = StoredValue::new(id);
+    arriving(move || ticket_screen(id.get_value()), texts(s))
+}
+
 pub fn reports(s: &'static ConsoleStrings) -> impl IntoView {
     arriving(reports_screen, texts(s))
 }
@@ -37,6 +49,13 @@ pub fn settings(s: &'static ConsoleStrings) -> impl IntoView {
 pub fn prefetch_reports() {
     spawn_local(async {
         let _ = preload_reports().await;
+    });
+}
+
+/// Fetches the ticket page's module while the agent looks at the queue.
+pub fn prefetch_ticket() {
+    spawn_local(async {
+        let _ = preload_ticket().await;
     });
 }
 

@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, Failure, Fresh};
 use crate::clock::{now_ms, refresher};
 use crate::keys::typing;
+use crate::on_demand::prefetch_ticket;
 use crate::route::{go, view_slug, Route};
 use crate::session::Session;
 
@@ -144,6 +145,8 @@ pub fn Queue(view: View) -> impl IntoView {
                     }
                     first.set(Some(page));
                     failed.set(false);
+                    // The queue is on screen: the ticket page's code comes next, before a click.
+                    prefetch_ticket();
                 }
                 Ok(Fresh::Unchanged) => failed.set(false),
                 Err(failure) => {
