@@ -78,11 +78,11 @@ fn crate_of(item: &str) -> String {
     }
 }
 
-/// Where the bytes of `wasm` (the build before wasm-bindgen and wasm-opt, which still has its
-/// names) come from: the largest crates and functions. Shares, not final bytes: wasm-opt shrinks
-/// everything afterwards.
+/// Where the bytes of an app's first module come from (wasm-split's main module, before
+/// wasm-bindgen and wasm-opt, which still has its names): the largest crates and functions.
+/// Shares, not final bytes: wasm-opt shrinks everything afterwards.
 fn breakdown(package: &str) -> Result {
-    let wasm = root().join(format!("target/{WASM_TARGET}/release/{package}.wasm"));
+    let wasm = root().join(format!("target/{WASM_TARGET}/release/{package}_split.wasm"));
     let csv = output(Command::new(tool_bin("twiggy")).args(["top", "-n", "1000000", "--format", "csv"]).arg(&wasm))
         .ok_or("twiggy failed")?;
     let mut crates: BTreeMap<String, usize> = BTreeMap::new();
@@ -94,8 +94,9 @@ fn breakdown(package: &str) -> Result {
             continue;
         };
         let name = name.trim_matches('"');
-        // Names and wasm-bindgen's own description are gone after wasm-bindgen and wasm-opt.
-        if name.contains("function names") || name.contains("__wasm_bindgen_unstable") || name.starts_with("export ") {
+        // Names, relocations and wasm-bindgen's own description are gone after wasm-bindgen
+        // and wasm-opt.
+        if name.contains("function names") || name.starts_with("custom section") || name.starts_with("export ") {
             continue;
         }
         *crates.entry(crate_of(name)).or_default() += size;
@@ -104,7 +105,7 @@ fn breakdown(package: &str) -> Result {
     let code: usize = crates.values().sum();
     let mut by_size: Vec<_> = crates.into_iter().collect();
     by_size.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
-    println!("\n**{package}.wasm before wasm-opt: {code} bytes of code and data, by crate** (twiggy {TWIGGY})\n");
+    println!("\n**{package}, first module before wasm-opt: {code} bytes of code and data, by crate** (twiggy {TWIGGY})\n");
     println!("| crate | bytes | share |\n|---|---:|---:|");
     for (krate, size) in by_size.iter().take(15) {
         println!("| {krate} | {size} | {:.1}% |", *size as f64 * 100.0 / code as f64);
