@@ -105,7 +105,9 @@ fn breakdown(package: &str) -> Result {
     let code: usize = crates.values().sum();
     let mut by_size: Vec<_> = crates.into_iter().collect();
     by_size.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
-    println!("\n**{package}, first module before wasm-opt: {code} bytes of code and data, by crate** (twiggy {TWIGGY})\n");
+    println!(
+        "\n**{package}, first module before wasm-opt: {code} bytes of code and data, by crate** (twiggy {TWIGGY})\n"
+    );
     println!("| crate | bytes | share |\n|---|---:|---:|");
     for (krate, size) in by_size.iter().take(15) {
         println!("| {krate} | {size} | {:.1}% |", *size as f64 * 100.0 / code as f64);
