@@ -1,5 +1,6 @@
 // The headless Chromium every browser test runs in (Debian's, never a downloaded one).
 import { createRequire } from "node:module";
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -26,4 +27,26 @@ export async function seriousViolations(page) {
   return result.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** The launcher button as the accessibility tree sees it (it lives in a shadow root). */
+export async function launcher(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  const buttons = nodes.filter((n) => n.role?.value === "button" && !n.ignored);
+  assert.equal(buttons.length, 1, "the host page shows one button: the launcher");
+  const node = buttons[0];
+  const { model } = await cdp.send("DOM.getBoxModel", { backendNodeId: node.backendDOMNodeId });
+  const [x1, y1, , , x3, y3] = model.content;
+  return { name: node.name?.value, expanded: node.properties?.find((p) => p.name === "expanded")?.value?.value, x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
+}
+
+/** The widget's iframe, served by the worker at `origin`, once the launcher has added it. */
+export async function frameOf(page, origin) {
+  for (let i = 0; i < 100; i++) {
+    const frame = page.frames().find((f) => f.url().startsWith(`${origin}/embed`));
+    if (frame) return frame;
+    await page.waitForTimeout(50);
+  }
+  throw new Error("the widget iframe did not appear");
 }

@@ -32,6 +32,13 @@ async function api(method, path, body, headers = {}) {
 
 const asAdmin = { authorization: `Bearer ${adminToken}` };
 
+/** Opens the console and signs in with `token`. */
+async function signIn(page, token) {
+  await page.goto(`${apiBase}/console`);
+  await page.getByLabel("Agent or admin token").fill(token);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
 async function invite(name) {
   const res = await api("POST", `/v1/admin/sites/${site}/agents`, { name, email: `${name.split(" ")[0].toLowerCase()}@shop.example`, role: "agent" }, asAdmin);
   assert.equal(res.status, 201);
@@ -138,9 +145,7 @@ test("an agent signs in, answers and solves a request by keyboard; the customer 
 test("an admin invites an agent in the settings, who then signs in; the reports show the site's figures", async () => {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  await page.goto(`${apiBase}/console`);
-  await page.getByLabel("Agent or admin token").fill(adminToken);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, adminToken);
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByRole("heading", { name: "Embed code" }).waitFor();
   assert.match(await page.locator(".snippet").textContent(), new RegExp(`data-site="${site}"`));
@@ -200,9 +205,7 @@ test("an admin invites an agent in the settings, who then signs in; the reports 
 test("an admin builds a category of the contact form, with choices and a field shown on one of them, and removes it", async () => {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  await page.goto(`${apiBase}/console`);
-  await page.getByLabel("Agent or admin token").fill(adminToken);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, adminToken);
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByRole("heading", { name: "Contact form" }).waitFor();
   const before = (await api("GET", `/v1/sites/${site}/config`)).body.form.categories.length;

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { launchChromium, seriousViolations } from "./browser.mjs";
+import { frameOf, launchChromium, launcher, seriousViolations } from "./browser.mjs";
 
 const workerOrigin = process.env.TABDESK_WORKER_ORIGIN;
 const apiBase = process.env.TABDESK_URL;
@@ -45,26 +45,7 @@ after(async () => {
   server?.close();
 });
 
-/** The launcher button as the accessibility tree sees it (it lives in a closed shadow root). */
-async function launcher(page) {
-  const cdp = await page.context().newCDPSession(page);
-  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
-  const buttons = nodes.filter((n) => n.role?.value === "button" && !n.ignored);
-  assert.equal(buttons.length, 1, "the host page shows one button: the launcher");
-  const node = buttons[0];
-  const { model } = await cdp.send("DOM.getBoxModel", { backendNodeId: node.backendDOMNodeId });
-  const [x1, y1, , , x3, y3] = model.content;
-  return { name: node.name?.value, expanded: node.properties?.find((p) => p.name === "expanded")?.value?.value, x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
-}
-
-async function widgetFrame(page) {
-  for (let i = 0; i < 100; i++) {
-    const frame = page.frames().find((f) => f.url().startsWith(`${workerOrigin}/embed`));
-    if (frame) return frame;
-    await page.waitForTimeout(50);
-  }
-  throw new Error("the widget iframe did not appear");
-}
+const widgetFrame = (page) => frameOf(page, workerOrigin);
 
 async function focusIsOnLauncher(page) {
   // Focus inside a closed shadow root shows on the page as focus on its host element.

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::build::build_all;
 use crate::client::{agent, all_tickets, create_site};
-use crate::local::{operator_token, prepare_state, test_configs, Worker};
+use crate::local::{operator_token, prepare_state, test_configs, Worker, DEMO_SITE};
 use crate::run::{cargo, run, step};
 use crate::setup::setup;
 use crate::{root, Result};
@@ -30,8 +30,8 @@ pub fn search() -> Result {
 const REQUESTS: usize = 3_000;
 const CLIENTS: usize = 32;
 
-/// A fresh local worker for a benchmark, and the operator token.
-fn bench_worker() -> Result<(Worker, String)> {
+/// A fresh local worker for a benchmark, the operator token and the demo site's admin token.
+fn bench_worker() -> Result<(Worker, String, String)> {
     setup()?;
     build_all()?;
     let state = root().join("target/bench-state");
@@ -40,11 +40,11 @@ fn bench_worker() -> Result<(Worker, String)> {
     }
     fs::create_dir_all(&state)?;
     let operator = operator_token()?;
-    prepare_state(&state)?;
+    let admin = prepare_state(&state)?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let worker =
         step("start worker", || Worker::start(&state, port, Some(state.join("wrangler.log")), &test_configs()?))?;
-    Ok((worker, operator))
+    Ok((worker, operator, admin))
 }
 
 /// Files request `i` on `site`; returns its latency in ms and the ticket id of a 201. Each
@@ -84,50 +84,85 @@ fn stored_once(base: &str, site: &str, token: &str, ids: &[String]) -> Result<bo
 
 /// `cargo xtask bench intake`: many clients filing requests at once against the local worker,
 /// then a check that every 2xx was stored exactly once.
-pub fn intake() -> Result {
-    let (worker, operator) = bench_worker()?;
-    let base = worker.url();
-    let site = "load";
-    let token = create_site(&base, &operator, site)?;
+/// One request of a load: its latency in ms, and what it produced when it succeeded.
+type Sent = (f64, Option<String>);
 
-    let (latencies, ids, errors, took) = step(&format!("bench: {REQUESTS} requests from {CLIENTS} clients"), || {
-        let base = Arc::new(base.clone());
-        let started = Instant::now();
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|c| {
-                let base = base.clone();
-                std::thread::spawn(move || {
-                    let agent = agent();
-                    let mut out = Vec::new();
-                    for i in (c..REQUESTS).step_by(CLIENTS) {
-                        out.push(file(&agent, &base, site, i));
-                    }
-                    out
-                })
+/// [`REQUESTS`] requests `send(agent, base, i)` from [`CLIENTS`] clients at once: the sorted
+/// latencies, what the successful ones produced, the number of failures, and the seconds taken.
+fn load(base: &str, send: fn(&ureq::Agent, &str, usize) -> Sent) -> (Vec<f64>, Vec<String>, usize, f64) {
+    let base = Arc::new(base.to_owned());
+    let started = Instant::now();
+    let handles: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                let agent = agent();
+                (c..REQUESTS).step_by(CLIENTS).map(|i| send(&agent, &base, i)).collect::<Vec<_>>()
             })
-            .collect();
-        let results: Vec<(f64, Option<String>)> =
-            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
-        let took = started.elapsed().as_secs_f64();
-        let mut latencies: Vec<f64> = results.iter().map(|r| r.0).collect();
-        latencies.sort_by(f64::total_cmp);
-        let errors = results.iter().filter(|r| r.1.is_none()).count();
-        let ids: Vec<String> = results.into_iter().filter_map(|r| r.1).collect();
-        Ok((latencies, ids, errors, took))
-    })?;
+        })
+        .collect();
+    let results: Vec<Sent> = handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect();
+    let took = started.elapsed().as_secs_f64();
+    let mut latencies: Vec<f64> = results.iter().map(|r| r.0).collect();
+    latencies.sort_by(f64::total_cmp);
+    let errors = results.iter().filter(|r| r.1.is_none()).count();
+    let ids: Vec<String> = results.into_iter().filter_map(|r| r.1).collect();
+    (latencies, ids, errors, took)
+}
 
-    let once = step("bench: read back every ticket", || stored_once(&base, site, &token, &ids))?;
+/// The baseline with no storage at all: the worker's health check through `wrangler dev`.
+fn health(agent: &ureq::Agent, base: &str, _: usize) -> Sent {
+    let t = Instant::now();
+    let ok = agent.get(format!("{base}/healthz")).call().is_ok_and(|r| r.status() == 200);
+    (t.elapsed().as_secs_f64() * 1000.0, ok.then(String::new))
+}
+
+/// The baseline of intake's front half: a widget event takes the same path (site from the
+/// isolate's cache, origin, rate limit, JSON) and one small write in the site's object, made
+/// after the answer.
+fn event(agent: &ureq::Agent, base: &str, i: usize) -> Sent {
+    let body = json!({ "kind": "form_opened" });
+    let t = Instant::now();
+    let ok = agent
+        .post(format!("{base}/v1/sites/{INTAKE_SITE}/events"))
+        .header("Content-Type", "application/json")
+        .header("CF-Connecting-IP", &format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256))
+        .send(body.to_string().as_bytes())
+        .is_ok_and(|r| r.status() == 202);
+    (t.elapsed().as_secs_f64() * 1000.0, ok.then(String::new))
+}
+
+/// The site `cargo xtask bench intake` files its requests on.
+const INTAKE_SITE: &str = "load";
+
+pub fn intake() -> Result {
+    let (worker, operator, _) = bench_worker()?;
+    let base = worker.url();
+    let site = INTAKE_SITE;
+    let token = create_site(&base, &operator, site)?;
+    let row = |what: &str, (latencies, ok, errors, took): &(Vec<f64>, Vec<String>, usize, f64)| {
+        format!(
+            "| {what} | {REQUESTS} | {CLIENTS} | {} | {errors} | {:.0} | {:.1} | {:.1} |",
+            ok.len(),
+            REQUESTS as f64 / took,
+            quantile(latencies, 0.5),
+            quantile(latencies, 0.99),
+        )
+    };
+    let bare = step("bench: baseline, GET /healthz", || Ok(load(&base, health)))?;
+    let events = step("bench: baseline, POST …/events", || Ok(load(&base, event)))?;
+    let tickets = step(&format!("bench: {REQUESTS} requests from {CLIENTS} clients"), || {
+        Ok(load(&base, |agent, base, i| file(agent, base, INTAKE_SITE, i)))
+    })?;
+    let once = step("bench: read back every ticket", || stored_once(&base, site, &token, &tickets.1))?;
     drop(worker);
     println!();
-    println!("| requests | clients | 201 | errors | req/s | p50 ms | p99 ms | stored once |");
+    println!("| what | requests | clients | 2xx | errors | req/s | p50 ms | p99 ms |");
     println!("|---|---|---|---|---|---|---|---|");
-    println!(
-        "| {REQUESTS} | {CLIENTS} | {} | {errors} | {:.0} | {:.1} | {:.1} | {once} |",
-        ids.len(),
-        REQUESTS as f64 / took,
-        quantile(&latencies, 0.5),
-        quantile(&latencies, 0.99),
-    );
+    println!("{}", row("`GET /healthz` (no storage)", &bare));
+    println!("{}", row("`POST /v1/sites/{site}/events` (front half, one write after the answer)", &events));
+    println!("{}", row("`POST /v1/sites/{site}/tickets` (intake)", &tickets));
+    println!("\nevery 201 stored exactly once: {once}");
     if !once {
         return Err("the stored tickets are not exactly the answered ones".into());
     }
@@ -196,7 +231,7 @@ fn phase(base: &str, sites: &[String], noisy: bool, first: usize) -> (Vec<f64>, 
 /// the others' rate; the quiet sites' latency with and without it, and every site's requests
 /// stored exactly once in its own store.
 pub fn sites() -> Result {
-    let (worker, operator) = bench_worker()?;
+    let (worker, operator, _) = bench_worker()?;
     let base = worker.url();
     let sites: Vec<String> = (0..SITES).map(|n| format!("site-{n:02}")).collect();
     let tokens: Vec<String> = sites.iter().map(|s| create_site(&base, &operator, s)).collect::<Result<_>>()?;
@@ -253,7 +288,7 @@ const STATS_READS: usize = 20;
 /// `cargo xtask bench stats`: `GET …/stats` of one site with 10,000 tickets (every fifth
 /// answered, every tenth solved), all of them in the default range.
 pub fn stats() -> Result {
-    let (worker, operator) = bench_worker()?;
+    let (worker, operator, _) = bench_worker()?;
     let base = worker.url();
     let site = "stats";
     let token = create_site(&base, &operator, site)?;
@@ -326,7 +361,7 @@ const CONSOLE_TICKETS: usize = 1_000;
 /// `cargo xtask bench console`: the console's size, and how long it takes to show the first page
 /// of a queue of 1,000 tickets (signed in, headless Chromium, median of 5).
 pub fn console() -> Result {
-    let (worker, operator) = bench_worker()?;
+    let (worker, operator, _) = bench_worker()?;
     let base = worker.url();
     let site = "console";
     let token = create_site(&base, &operator, site)?;
@@ -357,5 +392,22 @@ pub fn console() -> Result {
     })?;
     drop(worker);
     println!("console: first screen {first} bytes gzip (budget {}), all screens {all}", crate::build::CONSOLE_BUDGET);
+    Ok(())
+}
+
+/// `cargo xtask bench widget`: what the widget costs a host page before intent (requests, bytes,
+/// long tasks, main-thread time, storage), then open → interactive and opening the form, median
+/// of 5 in headless Chromium (`bench/widget.mjs`), on the demo site with its knowledge base.
+pub fn widget() -> Result {
+    let (worker, _, admin) = bench_worker()?;
+    let base = worker.url();
+    step("publish the demo knowledge base", || crate::kb::publish(&base, DEMO_SITE, &admin))?;
+    step("bench: the widget on a host page (DevTools protocol)", || {
+        run(Command::new("node")
+            .arg(root().join("bench/widget.mjs"))
+            .env("TABDESK_URL", &base)
+            .env("CHROMIUM", crate::setup::CHROMIUM))
+    })?;
+    drop(worker);
     Ok(())
 }

@@ -32,6 +32,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   bench sites         20 sites at once, one at 10x the others' rate: the quiet sites' latency, exactly once
   bench stats         statistics of one site with 10,000 tickets (latency)
   bench console       the console's size, and its queue shown over 1,000 tickets (headless Chromium)
+  bench widget        the widget's cost to a host page before intent, open → interactive, opening the form
   bench size          the bytes each screen loads (gzip -9, brotli 11) against the budgets, and twiggy's breakdown";
 
 /// The workspace root (xtask lives one level below it).
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("stats") => bench::stats(),
         Some("bench") if args.get(1).map(String::as_str) == Some("console") => bench::console(),
         Some("bench") if args.get(1).map(String::as_str) == Some("size") => size::size(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("widget") => bench::widget(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
