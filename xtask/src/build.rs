@@ -94,7 +94,32 @@ fn browser_app(dir: &str) -> Result {
     for module in std::iter::once(&bg).chain(&split.split_modules) {
         run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(module).arg("-o").arg(module))?;
     }
+    name_by_content(&out, &split.split_modules)?;
     copy_dir(&root().join(dir).join("static"), &out)
+}
+
+/// Renames each on-demand module to `<name>.<crc32 of its bytes>.wasm` and points the split
+/// loader (`__wasm_split.js`) at the new names, so those files can be cached for a year
+/// (`www/_headers`): a changed module is a new file. The first module keeps its name: the
+/// worker's pages refer to it, and it is cached for minutes.
+fn name_by_content(out: &std::path::Path, modules: &[PathBuf]) -> Result {
+    let loader = out.join("__wasm_split.js");
+    let mut script = fs::read_to_string(&loader)?;
+    for module in modules {
+        let bytes = fs::read(module)?;
+        let mut crc = flate2::Crc::new();
+        crc.update(&bytes);
+        let stem = module.file_stem().and_then(|s| s.to_str()).ok_or("a module without a name")?;
+        let named = format!("{stem}.{:08x}.wasm", crc.sum());
+        let old = format!("\"./{stem}.wasm\"");
+        if !script.contains(&old) {
+            return Err(format!("__wasm_split.js does not load {stem}.wasm").into());
+        }
+        script = script.replace(&old, &format!("\"./{named}\""));
+        fs::rename(module, out.join(named))?;
+    }
+    fs::write(&loader, script)?;
+    Ok(())
 }
 
 /// Whether a file of an app is one of wasm-split's modules, fetched only when a screen asks for
