@@ -27,7 +27,28 @@ fn shown<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// The next free id of the form `{stem}-{n}`, so a new category or field is valid at once.
+/// Whether a field of this kind takes length limits and a mask (the rest ignore them in the
+/// form but core would still apply them).
+fn takes_text_limits(kind: FieldKind) -> bool {
+    matches!(kind, FieldKind::Text | FieldKind::Textarea | FieldKind::Phone)
+}
+
+/// After an id was typed over: `rename` points what named the old id at the new one and says
+/// whether anything did; only then is the form redrawn (a redraw takes the focus).
+fn follow_rename(
+    config: RwSignal<Option<SiteConfig>>,
+    reshape: impl Fn(Change) + Copy + 'static,
+    rename: impl Fn(&mut SiteConfig) -> bool + 'static,
+) {
+    let mut probe = config.get_untracked();
+    if probe.as_mut().is_some_and(&rename) {
+        reshape(Box::new(move |c| {
+            rename(c);
+        }));
+    }
+}
+
+/// The next free id of the form `{stem}-{n}`, so a new id never clashes with another.
 fn fresh_id<'a>(stem: &str, taken: impl Iterator<Item = &'a str> + Clone) -> String {
     (1..).map(|n| format!("{stem}-{n}")).find(|id| !taken.clone().any(|t| t == id)).unwrap_or_default()
 }
@@ -148,6 +169,13 @@ fn field_editor(
         reshape(Box::new(move |c| {
             if let Some(d) = field_mut(c, ci, fi) {
                 d.kind = wanted;
+                // Limits the new kind has no input for would still be applied by core.
+                if !takes_text_limits(wanted) {
+                    (d.min_length, d.max_length, d.pattern) = (None, None, None);
+                }
+                if wanted != FieldKind::Number {
+                    (d.min, d.max) = (None, None);
+                }
                 if !wanted.has_options() {
                     d.options.clear();
                 } else if d.options.is_empty() {
@@ -180,13 +208,28 @@ fn field_editor(
             }
         }))
     };
+    let drawn_id = StoredValue::new(field.id.clone());
+    // Conditions of later fields follow a renamed field.
+    let renamed = move |ev: leptos::ev::Event| {
+        let (old, new) = (drawn_id.get_value(), event_target_value(&ev));
+        follow_rename(config, reshape, move |c| {
+            let mut hit = false;
+            for d in category_mut(c, ci).map(|cat| cat.fields.as_mut_slice()).unwrap_or_default() {
+                if let Some(w) = d.show_if.as_mut().filter(|w| w.field == old && old != new) {
+                    w.field = new.clone();
+                    hit = true;
+                }
+            }
+            hit
+        });
+    };
     let condition = field.show_if.clone();
-    let text_like = matches!(kind, FieldKind::Text | FieldKind::Textarea | FieldKind::Phone);
+    let text_like = takes_text_limits(kind);
     view! {
         <fieldset class="rule field">
             <legend>{format!("{} {}", s.field, fi + 1)}</legend>
             <label for=format!("{key}-id")>{s.id_label}</label>
-            <input id=format!("{key}-id") value=field.id.clone() on:input=move |ev| {
+            <input id=format!("{key}-id") value=field.id.clone() on:change=renamed on:input=move |ev| {
                 let v = event_target_value(&ev);
                 place.write(|d| d.id = v);
             }/>
@@ -277,15 +320,32 @@ pub fn form_editor(
             let remove = move |_| {
                 reshape(Box::new(move |c| {
                     if ci < c.form.categories.len() {
-                        c.form.categories.remove(ci);
+                        let gone = c.form.categories.remove(ci).id;
+                        // A routing rule on the removed category would make the config invalid.
+                        for rule in c.routing.iter_mut().filter(|r| r.category.as_ref() == Some(&gone)) {
+                            rule.category = None;
+                        }
                     }
                 }))
+            };
+            let drawn_id = StoredValue::new(category.id.clone());
+            // Routing rules follow a renamed category.
+            let renamed = move |ev: leptos::ev::Event| {
+                let (old, new) = (drawn_id.get_value(), event_target_value(&ev));
+                follow_rename(config, reshape, move |c| {
+                    let mut hit = false;
+                    for rule in c.routing.iter_mut().filter(|r| r.category.as_ref() == Some(&old) && old != new) {
+                        rule.category = Some(new.clone());
+                        hit = true;
+                    }
+                    hit
+                });
             };
             view! {
                 <fieldset class="rule category">
                     <legend>{format!("{} {}", s.category, ci + 1)}</legend>
                     <label for=format!("{key}-id")>{s.id_label}</label>
-                    <input id=format!("{key}-id") value=category.id.clone() on:input=move |ev| {
+                    <input id=format!("{key}-id") value=category.id.clone() on:change=renamed on:input=move |ev| {
                         let v = event_target_value(&ev);
                         config.update(|c| if let Some(cat) = c.as_mut().and_then(|c| category_mut(c, ci)) { cat.id = v });
                     }/>

@@ -4,10 +4,9 @@
 //! or when the pointer or the focus reaches their link.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::console::ConsoleStrings;
-use tabdesk_ui::{arriving, Arrival};
+use tabdesk_ui::{arriving, prefetch, Arrival};
 
 use crate::reports::Reports;
 use crate::settings::Settings;
@@ -45,23 +44,14 @@ pub fn settings(s: &'static ConsoleStrings) -> impl IntoView {
     arriving(settings_screen, texts(s))
 }
 
-/// Fetches the reports' module ahead of a click. A failure is left for the click to show.
-pub fn prefetch_reports() {
-    spawn_local(async {
-        let _ = preload_reports().await;
-    });
-}
-
-/// Fetches the ticket page's module while the agent looks at the queue.
 pub fn prefetch_ticket() {
-    spawn_local(async {
-        let _ = preload_ticket().await;
-    });
+    prefetch(preload_ticket);
 }
 
-/// Fetches the settings' module ahead of a click.
+pub fn prefetch_reports() {
+    prefetch(preload_reports);
+}
+
 pub fn prefetch_settings() {
-    spawn_local(async {
-        let _ = preload_settings().await;
-    });
+    prefetch(preload_settings);
 }

@@ -247,6 +247,22 @@ test("an admin builds a category of the contact form, with choices and a field s
   );
   assert.deepEqual(built.fields[0].options.map((o) => [o.value, o.label.en]), [["router", "Router"], ["choice-1", "TV"]]);
 
+  // Renaming a field carries the condition that names it; a type without a mask drops the mask.
+  await device.getByLabel("Id", { exact: true }).fill("device");
+  await device.getByLabel("Id", { exact: true }).press("Tab");
+  await serial.getByLabel("Type").selectOption({ label: "Date" });
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const fieldsNow = async () =>
+    (await api("GET", `/v1/sites/${site}/config`)).body.form.categories.find((c) => c.id === "warranty")?.fields ?? [];
+  for (let i = 0; i < 50 && (await fieldsNow())[1]?.kind !== "date"; i++) await page.waitForTimeout(100);
+  assert.deepEqual(
+    (await fieldsNow()).map((f) => [f.id, f.kind, f.pattern ?? null, f.show_if?.field ?? null]),
+    [
+      ["device", "select", null, null],
+      ["serial", "date", null, "device"],
+    ],
+  );
+
   // An invalid id is refused by the worker with the field named; then the category is removed.
   await category.getByLabel("Id", { exact: true }).first().fill("Warranty!");
   await page.getByRole("button", { name: "Save", exact: true }).click();

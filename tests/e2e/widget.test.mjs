@@ -225,7 +225,6 @@ test("the first screen fetches none of the form's code; on a slow line the form'
   await page.getByLabel("Subject").waitFor();
   // Modules are named by their content: `split_contact.0a1b2c3d.wasm`.
   assert.ok(modules.some((m) => /^\/widget\/split_contact\.[0-9a-f]{8}\.wasm$/.test(m)), modules.join(" "));
-  assert.ok(!modules.some((m) => m.startsWith("/widget/split_requests.")), "My requests is not fetched with the form");
   // Back and forth: the module is not fetched again.
   const fetched = modules.length;
   await page.getByRole("button", { name: "Back" }).click();

@@ -34,6 +34,17 @@ pub fn linked(text: &str) -> impl IntoView {
         .collect_view()
 }
 
+/// Fetches a screen's module again; from the second retry on, reloads the page instead: a page
+/// older than a deploy asks for modules the new one no longer has, and only a reload gets the
+/// new names. (What the visitor typed is kept in drafts either way.)
+fn retry(attempt: RwSignal<u32>) {
+    if attempt.get_untracked() == 0 {
+        attempt.set(1);
+    } else if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// What a screen that arrives on demand says while it comes and when it did not.
 #[derive(Clone, Copy)]
 pub struct Arrival {
@@ -64,10 +75,11 @@ where
             waiting.try_set(false);
             match loaded {
                 Ok(screen) => screen,
+                // Hidden while a retry is on its way, so it cannot say two things at once.
                 Err(_) => view! {
-                    <section class="load-failed" role="alert">
+                    <section class="load-failed" role="alert" hidden=move || waiting.get()>
                         <p>{texts.failed}</p>
-                        <button class="secondary" type="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                        <button class="secondary" type="button" on:click=move |_| retry(attempt)>
                             {texts.retry}
                         </button>
                     </section>
@@ -80,4 +92,15 @@ where
         <p class="status arriving" role="status" hidden=move || !waiting.get()>{texts.loading}</p>
         {screen}
     }
+}
+
+/// Starts fetching a split-off screen's module ahead of its use (`preload` is the function its
+/// `#[wasm_split(…, preload(…))]` made). A failure is left for the screen itself to show.
+pub fn prefetch<Fut>(preload: fn() -> Fut)
+where
+    Fut: Future<Output = Result<(), SplitLoaderError>> + 'static,
+{
+    leptos::task::spawn_local(async move {
+        let _ = preload().await;
+    });
 }

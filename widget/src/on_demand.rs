@@ -4,10 +4,9 @@
 //! results, articles) carries none of their code.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
-use tabdesk_ui::{arriving, Arrival};
+use tabdesk_ui::{arriving, prefetch, Arrival};
 
 use crate::contact::Contact;
 use crate::mine::{MyRequests, Thread};
@@ -44,16 +43,10 @@ pub fn requests(thread: Option<String>, on_thread: Callback<String>, on_home: Ca
     arriving(move || requests_screen(thread.get_value(), on_thread, on_home), texts())
 }
 
-/// Fetches the contact form's module ahead of a click. A failure is left for the click to show.
 pub fn prefetch_contact() {
-    spawn_local(async {
-        let _ = preload_contact().await;
-    });
+    prefetch(preload_contact);
 }
 
-/// Fetches the module of "My requests" ahead of a click.
 pub fn prefetch_requests() {
-    spawn_local(async {
-        let _ = preload_requests().await;
-    });
+    prefetch(preload_requests);
 }

@@ -82,8 +82,6 @@ fn stored_once(base: &str, site: &str, token: &str, ids: &[String]) -> Result<bo
     Ok(unique.len() == stored.len() && unique == answered)
 }
 
-/// `cargo xtask bench intake`: many clients filing requests at once against the local worker,
-/// then a check that every 2xx was stored exactly once.
 /// One request of a load: its latency in ms, and what it produced when it succeeded.
 type Sent = (f64, Option<String>);
 
@@ -135,6 +133,9 @@ fn event(agent: &ureq::Agent, base: &str, i: usize) -> Sent {
 /// The site `cargo xtask bench intake` files its requests on.
 const INTAKE_SITE: &str = "load";
 
+/// `cargo xtask bench intake`: many clients filing requests at once against the local worker,
+/// then a check that every 2xx was stored exactly once; before it, two baselines under the same
+/// load (no storage at all, and intake's front half with one small write).
 pub fn intake() -> Result {
     let (worker, operator, _) = bench_worker()?;
     let base = worker.url();
@@ -160,8 +161,8 @@ pub fn intake() -> Result {
     println!("| what | requests | clients | 2xx | errors | req/s | p50 ms | p99 ms |");
     println!("|---|---|---|---|---|---|---|---|");
     println!("{}", row("`GET /healthz` (no storage)", &bare));
-    println!("{}", row("`POST /v1/sites/{site}/events` (front half, one write after the answer)", &events));
-    println!("{}", row("`POST /v1/sites/{site}/tickets` (intake)", &tickets));
+    println!("{}", row(&format!("`POST /v1/sites/{site}/events` (front half, one write after the answer)"), &events));
+    println!("{}", row(&format!("`POST /v1/sites/{site}/tickets` (intake)"), &tickets));
     println!("\nevery 201 stored exactly once: {once}");
     if !once {
         return Err("the stored tickets are not exactly the answered ones".into());

@@ -64,7 +64,7 @@ fn loader() -> Result {
 }
 
 /// Builds the Leptos app of crate `dir` (package `tabdesk-<dir>`) for the browser into
-/// `target/site/<dir>`: wasm-split (each `#[lazy]` function's code into a module of its own,
+/// `target/site/<dir>`: wasm-split (each `#[wasm_split]` function's code into a module of its own,
 /// fetched on first use), wasm-bindgen, wasm-opt -Oz on every module, and the crate's
 /// `static/` files.
 fn browser_app(dir: &str) -> Result {

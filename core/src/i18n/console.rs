@@ -571,7 +571,6 @@ pub fn relative(locale: Locale, ms: i64) -> String {
     }
 }
 
-/// A weekday's name, 1 being Monday.
 /// The name of a kind of form field, as the settings' type list shows it.
 pub fn field_kind(locale: Locale, kind: FieldKind) -> &'static str {
     let ru = locale == Locale::Ru;
@@ -643,6 +642,7 @@ pub fn field_kind(locale: Locale, kind: FieldKind) -> &'static str {
     }
 }
 
+/// A weekday's name, 1 being Monday.
 pub fn weekday(locale: Locale, day: u8) -> &'static str {
     const EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     const RU: [&str; 7] = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"];
