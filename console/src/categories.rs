@@ -33,18 +33,35 @@ fn takes_text_limits(kind: FieldKind) -> bool {
     matches!(kind, FieldKind::Text | FieldKind::Textarea | FieldKind::Phone)
 }
 
-/// After an id was typed over: `rename` points what named the old id at the new one and says
-/// whether anything did; only then is the form redrawn (a redraw takes the focus).
-fn follow_rename(
+/// The id of a category or field. Typed ids are written into the config as they come; once one
+/// is typed over (`change`), `rename(config, old, new)` points what named the old id at the new
+/// one and says whether anything did — only then is the form redrawn (a redraw takes the focus).
+fn id_input(
+    s: &'static ConsoleStrings,
+    key: &str,
+    current: &str,
     config: RwSignal<Option<SiteConfig>>,
     reshape: impl Fn(Change) + Copy + 'static,
-    rename: impl Fn(&mut SiteConfig) -> bool + 'static,
-) {
-    let mut probe = config.get_untracked();
-    if probe.as_mut().is_some_and(&rename) {
-        reshape(Box::new(move |c| {
-            rename(c);
-        }));
+    write: impl Fn(&mut SiteConfig, String) + Copy + 'static,
+    rename: impl Fn(&mut SiteConfig, &str, &str) -> bool + Copy + 'static,
+) -> impl IntoView {
+    let id = format!("{key}-id");
+    let drawn = StoredValue::new(current.to_owned());
+    let renamed = move |ev: leptos::ev::Event| {
+        let (old, new) = (drawn.get_value(), event_target_value(&ev));
+        let mut probe = config.get_untracked();
+        if old != new && probe.as_mut().is_some_and(|c| rename(c, &old, &new)) {
+            reshape(Box::new(move |c| {
+                rename(c, &old, &new);
+            }));
+        }
+    };
+    view! {
+        <label for=id.clone()>{s.id_label}</label>
+        <input id=id value=current.to_owned() on:change=renamed on:input=move |ev| {
+            let v = event_target_value(&ev);
+            config.update(|c| if let Some(c) = c { write(c, v) });
+        }/>
     }
 }
 
@@ -208,31 +225,23 @@ fn field_editor(
             }
         }))
     };
-    let drawn_id = StoredValue::new(field.id.clone());
-    // Conditions of later fields follow a renamed field.
-    let renamed = move |ev: leptos::ev::Event| {
-        let (old, new) = (drawn_id.get_value(), event_target_value(&ev));
-        follow_rename(config, reshape, move |c| {
-            let mut hit = false;
-            for d in category_mut(c, ci).map(|cat| cat.fields.as_mut_slice()).unwrap_or_default() {
-                if let Some(w) = d.show_if.as_mut().filter(|w| w.field == old && old != new) {
-                    w.field = new.clone();
-                    hit = true;
-                }
-            }
-            hit
-        });
-    };
     let condition = field.show_if.clone();
     let text_like = takes_text_limits(kind);
     view! {
         <fieldset class="rule field">
             <legend>{format!("{} {}", s.field, fi + 1)}</legend>
-            <label for=format!("{key}-id")>{s.id_label}</label>
-            <input id=format!("{key}-id") value=field.id.clone() on:change=renamed on:input=move |ev| {
-                let v = event_target_value(&ev);
-                place.write(|d| d.id = v);
-            }/>
+            // Conditions of later fields follow a renamed field.
+            {id_input(s, &key, &field.id, config, reshape,
+                move |c, v| if let Some(d) = field_mut(c, ci, fi) { d.id = v },
+                move |c, old, new| {
+                    let fields = category_mut(c, ci).map(|cat| cat.fields.as_mut_slice()).unwrap_or_default();
+                    let mut hit = false;
+                    for w in fields.iter_mut().filter_map(|d| d.show_if.as_mut()).filter(|w| w.field == old) {
+                        w.field = new.to_owned();
+                        hit = true;
+                    }
+                    hit
+                })}
             <label for=format!("{key}-kind")>{s.field_type}</label>
             <select id=format!("{key}-kind") on:change=set_kind>
                 {FieldKind::ALL.into_iter().map(|k| view! {
@@ -328,27 +337,20 @@ pub fn form_editor(
                     }
                 }))
             };
-            let drawn_id = StoredValue::new(category.id.clone());
-            // Routing rules follow a renamed category.
-            let renamed = move |ev: leptos::ev::Event| {
-                let (old, new) = (drawn_id.get_value(), event_target_value(&ev));
-                follow_rename(config, reshape, move |c| {
-                    let mut hit = false;
-                    for rule in c.routing.iter_mut().filter(|r| r.category.as_ref() == Some(&old) && old != new) {
-                        rule.category = Some(new.clone());
-                        hit = true;
-                    }
-                    hit
-                });
-            };
             view! {
                 <fieldset class="rule category">
                     <legend>{format!("{} {}", s.category, ci + 1)}</legend>
-                    <label for=format!("{key}-id")>{s.id_label}</label>
-                    <input id=format!("{key}-id") value=category.id.clone() on:change=renamed on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        config.update(|c| if let Some(cat) = c.as_mut().and_then(|c| category_mut(c, ci)) { cat.id = v });
-                    }/>
+                    // Routing rules follow a renamed category.
+                    {id_input(s, &key, &category.id, config, reshape,
+                        move |c, v| if let Some(cat) = category_mut(c, ci) { cat.id = v },
+                        |c, old, new| {
+                            let mut hit = false;
+                            for rule in c.routing.iter_mut().filter(|r| r.category.as_deref() == Some(old)) {
+                                rule.category = Some(new.to_owned());
+                                hit = true;
+                            }
+                            hit
+                        })}
                     {localized_inputs(key, s.label, false, locales, &category.label, config,
                         move |c| category_mut(c, ci).map(|cat| &mut cat.label))}
                     {fields}

@@ -573,21 +573,15 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
         errors.push(FieldError::new("saved_replies", "too_many", format!("At most {MAX_SAVED_REPLIES} replies.")));
     }
     for (i, reply) in config.saved_replies.iter().enumerate() {
-        let title = reply.title.trim().chars().count();
-        if title == 0 || title > MAX_LABEL_CHARS {
-            errors.push(FieldError::new(
-                format!("saved_replies[{i}].title"),
-                "invalid",
-                format!("1-{MAX_LABEL_CHARS} characters."),
-            ));
-        }
-        let body = reply.body.trim().chars().count();
-        if body == 0 || body > MAX_MESSAGE_CHARS {
-            errors.push(FieldError::new(
-                format!("saved_replies[{i}].body"),
-                "invalid",
-                format!("1-{MAX_MESSAGE_CHARS} characters."),
-            ));
+        for (part, text, max) in [("title", &reply.title, MAX_LABEL_CHARS), ("body", &reply.body, MAX_MESSAGE_CHARS)] {
+            let length = text.trim().chars().count();
+            if length == 0 || length > max {
+                errors.push(FieldError::new(
+                    format!("saved_replies[{i}].{part}"),
+                    "invalid",
+                    format!("1-{max} characters."),
+                ));
+            }
         }
     }
     for (path, texts) in [

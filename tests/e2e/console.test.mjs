@@ -32,6 +32,15 @@ async function api(method, path, body, headers = {}) {
 
 const asAdmin = { authorization: `Bearer ${adminToken}` };
 
+/** A new English browser context on the console's settings, signed in as the site's admin. */
+async function adminSettings() {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await signIn(page, adminToken);
+  await page.getByRole("link", { name: "Settings" }).click();
+  return { context, page };
+}
+
 /** Opens the console and signs in with `token`. */
 async function signIn(page, token) {
   await page.goto(`${apiBase}/console`);
@@ -143,10 +152,7 @@ test("an agent signs in, answers and solves a request by keyboard; the customer 
 });
 
 test("an admin invites an agent in the settings, who then signs in; the reports show the site's figures", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
-  const page = await context.newPage();
-  await signIn(page, adminToken);
-  await page.getByRole("link", { name: "Settings" }).click();
+  const { context, page } = await adminSettings();
   await page.getByRole("heading", { name: "Embed code" }).waitFor();
   assert.match(await page.locator(".snippet").textContent(), new RegExp(`data-site="${site}"`));
   const name = `Pavel Invited${Date.now()}`;
@@ -203,10 +209,7 @@ test("an admin invites an agent in the settings, who then signs in; the reports 
 });
 
 test("an admin builds a category of the contact form, with choices and a field shown on one of them, and removes it", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
-  const page = await context.newPage();
-  await signIn(page, adminToken);
-  await page.getByRole("link", { name: "Settings" }).click();
+  const { context, page } = await adminSettings();
   await page.getByRole("heading", { name: "Contact form" }).waitFor();
   const before = (await api("GET", `/v1/sites/${site}/config`)).body.form.categories.length;
 

@@ -49,7 +49,7 @@ fn bench_worker() -> Result<(Worker, String, String)> {
 
 /// Files request `i` on `site`; returns its latency in ms and the ticket id of a 201. Each
 /// request comes from its own client address: the rate limit is not what is measured.
-fn file(agent: &ureq::Agent, base: &str, site: &str, i: usize) -> (f64, Option<String>) {
+fn file(agent: &ureq::Agent, base: &str, site: &str, i: usize) -> Sent {
     let body = json!({
         "subject": format!("Load {i}"), "message": "Measuring intake.", "email": "load@example.com", "fill_ms": 5000
     });
@@ -85,9 +85,12 @@ fn stored_once(base: &str, site: &str, token: &str, ids: &[String]) -> Result<bo
 /// One request of a load: its latency in ms, and what it produced when it succeeded.
 type Sent = (f64, Option<String>);
 
-/// [`REQUESTS`] requests `send(agent, base, i)` from [`CLIENTS`] clients at once: the sorted
+/// `count` requests `send(agent, base, i)` from [`CLIENTS`] clients at once: the sorted
 /// latencies, what the successful ones produced, the number of failures, and the seconds taken.
-fn load(base: &str, send: fn(&ureq::Agent, &str, usize) -> Sent) -> (Vec<f64>, Vec<String>, usize, f64) {
+fn load<F>(base: &str, count: usize, send: F) -> (Vec<f64>, Vec<String>, usize, f64)
+where
+    F: Fn(&ureq::Agent, &str, usize) -> Sent + Copy + Send + 'static,
+{
     let base = Arc::new(base.to_owned());
     let started = Instant::now();
     let handles: Vec<_> = (0..CLIENTS)
@@ -95,7 +98,7 @@ fn load(base: &str, send: fn(&ureq::Agent, &str, usize) -> Sent) -> (Vec<f64>, V
             let base = base.clone();
             std::thread::spawn(move || {
                 let agent = agent();
-                (c..REQUESTS).step_by(CLIENTS).map(|i| send(&agent, &base, i)).collect::<Vec<_>>()
+                (c..count).step_by(CLIENTS).map(|i| send(&agent, &base, i)).collect::<Vec<_>>()
             })
         })
         .collect();
@@ -150,10 +153,10 @@ pub fn intake() -> Result {
             quantile(latencies, 0.99),
         )
     };
-    let bare = step("bench: baseline, GET /healthz", || Ok(load(&base, health)))?;
-    let events = step("bench: baseline, POST …/events", || Ok(load(&base, event)))?;
+    let bare = step("bench: baseline, GET /healthz", || Ok(load(&base, REQUESTS, health)))?;
+    let events = step("bench: baseline, POST …/events", || Ok(load(&base, REQUESTS, event)))?;
     let tickets = step(&format!("bench: {REQUESTS} requests from {CLIENTS} clients"), || {
-        Ok(load(&base, |agent, base, i| file(agent, base, INTAKE_SITE, i)))
+        Ok(load(&base, REQUESTS, |agent, base, i| file(agent, base, INTAKE_SITE, i)))
     })?;
     let once = step("bench: read back every ticket", || stored_once(&base, site, &token, &tickets.1))?;
     drop(worker);
@@ -294,19 +297,7 @@ pub fn stats() -> Result {
     let site = "stats";
     let token = create_site(&base, &operator, site)?;
     let ids = step(&format!("bench: file {STATS_TICKETS} tickets"), || {
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|c| {
-                let base = base.clone();
-                std::thread::spawn(move || {
-                    let agent = agent();
-                    (c..STATS_TICKETS)
-                        .step_by(CLIENTS)
-                        .filter_map(|i| file(&agent, &base, site, i).1)
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        Ok(handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect::<Vec<String>>())
+        Ok(load(&base, STATS_TICKETS, move |agent, base, i| file(agent, base, site, i)).1)
     })?;
     step("bench: answer every fifth, solve every tenth", || {
         let agent = agent();
@@ -367,16 +358,7 @@ pub fn console() -> Result {
     let site = "console";
     let token = create_site(&base, &operator, site)?;
     step(&format!("bench: file {CONSOLE_TICKETS} tickets"), || {
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|c| {
-                let base = base.clone();
-                std::thread::spawn(move || {
-                    let agent = agent();
-                    (c..CONSOLE_TICKETS).step_by(CLIENTS).filter(|i| file(&agent, &base, site, *i).1.is_some()).count()
-                })
-            })
-            .collect();
-        let filed: usize = handles.into_iter().map(|h| h.join().unwrap_or_default()).sum();
+        let filed = load(&base, CONSOLE_TICKETS, move |agent, base, i| file(agent, base, site, i)).1.len();
         if filed == CONSOLE_TICKETS {
             Ok(())
         } else {
