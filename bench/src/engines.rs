@@ -15,11 +15,16 @@ pub trait Engine {
     fn memory(&self) -> usize {
         0
     }
+    /// Time to load the stored index, if the engine has one apart from its database.
+    fn load_ms(&self) -> Option<f64> {
+        None
+    }
 }
 
 pub struct Ours {
     index: Index,
     size: usize,
+    load_ms: f64,
 }
 
 impl Ours {
@@ -32,24 +37,29 @@ impl Ours {
                 title: d.title.clone(),
                 tags: Vec::new(),
                 body: d.body.clone(),
+                questions: d.questions.clone(),
                 url: String::new(),
             })
             .collect();
-        let index = Index::build(&articles);
-        let size = index.to_bytes().len();
-        Ours { index, size }
+        let bytes = Index::build(&articles).to_bytes();
+        let started = std::time::Instant::now();
+        let index = Index::from_bytes(&bytes).unwrap_or_else(|e| panic!("our own index does not load: {e}"));
+        let load_ms = started.elapsed().as_secs_f64() * 1000.0;
+        Ours { index, size: bytes.len(), load_ms }
     }
 }
 
 impl Engine for Ours {
     fn search(&self, query: &str, limit: usize) -> Vec<String> {
-        // Whole questions, as a customer submits them (not as a prefix being typed).
-        let query = format!("{query} ");
-        self.index.search(&query, None, limit).0.into_iter().map(|h| h.id).collect()
+        self.index.search(query, None, limit).0.into_iter().map(|h| h.id).collect()
     }
 
     fn size(&self) -> usize {
         self.size
+    }
+
+    fn load_ms(&self) -> Option<f64> {
+        Some(self.load_ms)
     }
 }
 
@@ -66,7 +76,9 @@ impl Fts5 {
         {
             let mut insert = db.prepare("INSERT INTO docs (rowid, title, body) VALUES (?1, ?2, ?3)")?;
             for (i, d) in docs.iter().enumerate() {
-                insert.execute((i as i64, &d.title, &d.body))?;
+                // FTS5 has no alternate questions: they are more body text to it.
+                let body = d.questions.iter().fold(d.body.clone(), |body, q| format!("{body}\n{q}"));
+                insert.execute((i as i64, &d.title, &body))?;
             }
         }
         db.execute_batch("COMMIT")?;
@@ -76,12 +88,16 @@ impl Fts5 {
 
 impl Engine for Fts5 {
     fn search(&self, query: &str, limit: usize) -> Vec<String> {
-        // Any of the words, ranked by BM25 with the title weighted as in our engine.
-        let words: Vec<String> = query
+        // Any of the words, the last one as a prefix (as typed), ranked by BM25 with the title
+        // weighted as in our engine.
+        let mut words: Vec<String> = query
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
             .map(|w| format!("\"{}\"", w.to_lowercase()))
             .collect();
+        if let Some(last) = words.last_mut() {
+            last.push('*');
+        }
         if words.is_empty() {
             return Vec::new();
         }

@@ -32,11 +32,18 @@ const STOP_RU: &[&str] = &[
     "им", "более", "всегда", "конечно", "всю", "между", "это", "ваш", "ваша",
 ];
 
-// Negations ("not", "no", «не», «нет») are not stop words: "card not working" is its own question.
+/// Negations are not stop words ("card not working" is its own question), but they say nothing
+/// on their own: a snippet never highlights them.
+const NEGATIONS: &[&str] = &["не", "нет", "ни", "not", "no", "nor", "don", "doesn", "didn", "t"];
 
 pub fn is_stop_word(folded: &str) -> bool {
     let list = if folded.chars().any(is_cyrillic) { STOP_RU } else { STOP_EN };
     list.contains(&folded)
+}
+
+/// Whether a word is worth highlighting: neither a stop word nor a negation.
+pub fn carries_meaning(folded: &str) -> bool {
+    !is_stop_word(folded) && !NEGATIONS.contains(&folded)
 }
 
 /// The knowledge base's view of a text: words with their stems, and the stems it is indexed

@@ -50,10 +50,9 @@ pub fn prepare(kb: &KbPublish, site: &str, default_locale: Locale, today: &str) 
                 category: a.category.clone(),
                 updated: a.updated.clone().unwrap_or_else(|| today.to_owned()),
             };
-            // Other phrasings are searched with the body (weighted alike, for now).
-            let body = a.questions.iter().fold(plain, |body, q| format!("{body}\n{}", q.trim()));
-            let indexed =
-                Article { url: article_url(site, &a.id, locale), id: a.id.clone(), locale, title, tags, body };
+            let questions = a.questions.iter().map(|q| q.trim().to_owned()).collect();
+            let url = article_url(site, &a.id, locale);
+            let indexed = Article { url, id: a.id.clone(), locale, title, tags, body: plain, questions };
             (stored, indexed)
         })
         .unzip()
@@ -93,6 +92,6 @@ mod tests {
         assert_eq!(indexed[0].body, "Press reset . <script>x</script>", "raw HTML is text to search");
         assert_eq!(indexed[0].url, "/v1/sites/demo/kb/articles/router?locale=ru");
         assert_eq!((stored[1].locale, stored[1].updated.as_str()), (Locale::En, "2026-01-02"));
-        assert_eq!(indexed[1].body, "\nHow do I pay?", "questions are searched with the body");
+        assert_eq!(indexed[1].questions, ["How do I pay?"], "questions are trimmed");
     }
 }

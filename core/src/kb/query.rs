@@ -1,5 +1,7 @@
-//! Search: BM25F over title, tags and body, with the last word matched as a prefix (search as
-//! you type) and typos forgiven by Levenshtein automata run over the term dictionary.
+//! Search: BM25F over title, tags and body, plus each article's best-matching alternate
+//! question, with the last word matched as a prefix (search as you type) and typos forgiven by
+//! Levenshtein automata run over the term dictionary. Only articles that match the query well
+//! enough are listed (`CUTOFF`), and snippets come from stored word places (`index::Span`).
 
 use std::sync::OnceLock;
 
@@ -7,20 +9,31 @@ use fst::automaton::{Automaton, Str};
 use fst::{IntoStreamer, Streamer};
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
 
-use super::analyze::is_stop_word;
+use super::analyze::{carries_meaning, is_stop_word};
 use super::index::Index;
 use super::snippet::snippet;
 use crate::domain::Locale;
 use crate::text::tokenize;
 use crate::wire::SearchHit;
 
-/// How much a looser match counts next to the word itself.
-const PREFIX: f32 = 0.8;
-const TYPO_1: f32 = 0.6;
-const TYPO_2: f32 = 0.4;
-/// At most this many dictionary terms per prefix or typo expansion.
+/// How much a prefix match counts next to the word itself, when the typed part is all but the
+/// whole term; less the more of the term is still untyped.
+const PREFIX: f32 = 0.5;
+/// How much a match one and two edits away counts.
+const TYPOS: [f32; 2] = [0.6, 0.35];
+/// At most this many dictionary terms per prefix or typo expansion; of a prefix's terms, the
+/// closest to what was typed (shortest) are kept, of the first `PREFIX_SCAN` in the dictionary.
 const MAX_EXPANSIONS: usize = 40;
+const PREFIX_SCAN: usize = 2_000;
 const MAX_QUERY_TERMS: usize = 12;
+/// The best-matching alternate question counts this much next to the article's own text.
+const QUESTION_WEIGHT: f32 = 0.6;
+/// How much of an article's score depends on the share of the query's words it has: the rest
+/// is its BM25F score alone.
+const COVERAGE: f32 = 0.2;
+/// Articles scoring under this share of the best one are not listed: they share a word or two
+/// with the query, not its meaning.
+const CUTOFF: f32 = 0.4;
 
 /// Levenshtein DFA builders for distances 1 and 2 (transpositions count as one edit). Building
 /// them takes milliseconds, so it happens once per isolate; each query then builds its DFA
@@ -65,6 +78,52 @@ fn typo_budget(chars: usize) -> u8 {
 /// A query word and the dictionary terms it stands for, each with a weight.
 struct QueryTerm {
     expansions: Vec<(u64, f32)>,
+    /// Not a negation: an article that matches only «не» or "not" does not match the query.
+    meaningful: bool,
+}
+
+/// Per-document (or per-question) sums over the query's words, reused across words: a word
+/// scores each item once, by its best expansion.
+struct Tally {
+    best: Vec<f32>,
+    touched: Vec<u32>,
+    scores: Vec<f32>,
+    matched: Vec<u8>,
+    /// How many of the matched words carry meaning.
+    meant: Vec<u8>,
+}
+
+impl Tally {
+    fn new(len: usize) -> Tally {
+        Tally {
+            best: vec![0.0; len],
+            touched: Vec::new(),
+            scores: vec![0.0; len],
+            matched: vec![0; len],
+            meant: vec![0; len],
+        }
+    }
+
+    fn offer(&mut self, item: u32, score: f32) {
+        let slot = &mut self.best[item as usize];
+        if *slot == 0.0 {
+            self.touched.push(item);
+        }
+        *slot = slot.max(score);
+    }
+
+    /// Ends one query word: its best scores join the sums.
+    /// Ends one query word: its best scores join the sums.
+    fn close_word(&mut self, meaningful: bool) {
+        for &item in &self.touched {
+            let i = item as usize;
+            self.scores[i] += self.best[i];
+            self.matched[i] += 1;
+            self.meant[i] += u8::from(meaningful);
+            self.best[i] = 0.0;
+        }
+        self.touched.clear();
+    }
 }
 
 impl Index {
@@ -72,6 +131,26 @@ impl Index {
         match expansions.iter_mut().find(|(t, _)| *t == term) {
             Some(e) => e.1 = e.1.max(weight),
             None => expansions.push((term, weight)),
+        }
+    }
+
+    /// Terms that start with what was typed, closest first, weighted by how much of each was
+    /// typed.
+    fn prefixed(&self, typed: &str, expansions: &mut Vec<(u64, f32)>) {
+        let typed_chars = typed.chars().count() as f32;
+        let mut found: Vec<(usize, Vec<u8>, u64)> = Vec::new();
+        let mut stream = self.terms.search(Str::new(typed).starts_with()).into_stream();
+        while let (true, Some((key, t))) = (found.len() < PREFIX_SCAN, stream.next()) {
+            let chars = String::from_utf8_lossy(key).chars().count();
+            found.push((chars, key.to_vec(), t));
+        }
+        if found.len() > MAX_EXPANSIONS {
+            found.select_nth_unstable(MAX_EXPANSIONS - 1);
+            found.truncate(MAX_EXPANSIONS);
+        }
+        for (chars, _, t) in found {
+            let typed_share = (typed_chars / chars.max(1) as f32).min(1.0);
+            Index::add(expansions, t, PREFIX * typed_share.sqrt());
         }
     }
 
@@ -84,12 +163,7 @@ impl Index {
         }
         let chars = folded.chars().count();
         if last && chars >= 2 {
-            let mut stream = self.terms.search(Str::new(folded).starts_with()).into_stream();
-            let mut n = 0;
-            while let (Some((_, t)), true) = (stream.next(), n < MAX_EXPANSIONS) {
-                Index::add(&mut expansions, t, PREFIX);
-                n += 1;
-            }
+            self.prefixed(folded, &mut expansions);
         }
         // Typos are forgiven only for words the dictionary does not know: a known word is
         // taken as meant, which keeps well-spelled queries fast and their results precise.
@@ -99,15 +173,19 @@ impl Index {
             let dfa = if last { builder.build_prefix_dfa(&stem) } else { builder.build_dfa(&stem) };
             let mut stream = self.terms.search(Fuzzy(&dfa)).into_stream();
             let mut n = 0;
-            while let (Some((_, t)), true) = (stream.next(), n < MAX_EXPANSIONS) {
-                let weight = if budget == 1 { TYPO_1 } else { TYPO_2 };
+            while let (Some((key, t)), true) = (stream.next(), n < MAX_EXPANSIONS) {
+                // The weight follows the edits this term is away, not the most forgiven.
+                let weight = match dfa.eval(key) {
+                    Distance::Exact(0) => PREFIX,
+                    Distance::Exact(1) => TYPOS[0],
+                    _ => TYPOS[1],
+                };
                 Index::add(&mut expansions, t, weight);
                 n += 1;
             }
         }
-        QueryTerm { expansions }
+        QueryTerm { expansions, meaningful: carries_meaning(folded) }
     }
-
     /// The query's words: folded, stop words dropped (unless that leaves nothing), at most
     /// [`MAX_QUERY_TERMS`]. The last one counts as a prefix unless the query ends with a space.
     fn parse(&self, query: &str) -> Vec<QueryTerm> {
@@ -119,52 +197,58 @@ impl Index {
         chosen.into_iter().take(n).enumerate().map(|(i, w)| self.expand(w, typing && i + 1 == n)).collect()
     }
 
-    fn idf(&self, df: usize) -> f32 {
-        let n = self.docs.len() as f32;
-        ((n - df as f32 + 0.5) / (df as f32 + 0.5) + 1.0).ln()
-    }
-
-    /// The best `limit` articles for `query` (in `locale` when given) and how many matched.
+    /// The best `limit` articles for `query` (in `locale` when given) and how many matched it
+    /// well enough to be listed.
     pub fn search(&self, query: &str, locale: Option<Locale>, limit: usize) -> (Vec<SearchHit>, usize) {
         let terms = self.parse(query);
         if terms.iter().all(|t| t.expansions.is_empty()) {
             return (Vec::new(), 0);
         }
-        let mut scores = vec![0f32; self.docs.len()];
-        let mut matched = vec![0u8; self.docs.len()];
-        let mut best = vec![0f32; self.docs.len()];
-        let mut touched: Vec<u32> = Vec::new();
-        let allowed = |doc: u32| locale.is_none_or(|l| self.docs[doc as usize].locale == l);
+        // Rarity is counted among the documents of the language searched: a word common in
+        // the Russian articles is not made rare by the English ones.
+        let docs = self.range(locale);
+        let n = docs.len() as f32;
+        let idf = |df: usize| ((n - df as f32 + 0.5) / (df as f32 + 0.5) + 1.0).ln();
+        let mut own = Tally::new(self.docs.len());
+        let mut asked = Tally::new(self.questions.len());
         for term in &terms {
-            // A query word scores each document once, by its best expansion.
             for &(t, weight) in &term.expansions {
-                let (postings, tf_weights) = self.postings(t);
-                let idf = self.idf(postings.len()) * weight;
-                for (p, w) in postings.iter().zip(tf_weights).filter(|(p, _)| allowed(p.doc)) {
-                    let s = idf * w;
-                    let slot = &mut best[p.doc as usize];
-                    if *slot == 0.0 {
-                        touched.push(p.doc);
-                    }
-                    *slot = slot.max(s);
+                let (postings, tf_weights) = self.postings(t, &docs);
+                let idf = idf(postings.len()) * weight;
+                for (p, w) in postings.iter().zip(tf_weights) {
+                    own.offer(p.doc, idf * w);
+                }
+                let (postings, tf_weights) = self.question_postings(t, &docs);
+                for (p, w) in postings.iter().zip(tf_weights) {
+                    asked.offer(p.question, idf * w);
                 }
             }
-            for &doc in &touched {
-                let d = doc as usize;
-                scores[d] += best[d];
-                matched[d] += 1;
-                best[d] = 0.0;
-            }
-            touched.clear();
+            own.close_word(term.meaningful);
+            asked.close_word(term.meaningful);
         }
-        let n = terms.len() as f32;
-        let mut ranked: Vec<(f32, u32)> = scores
+        // Each article's best question, and which it was.
+        let mut question: Vec<Option<(f32, u32)>> = vec![None; self.docs.len()];
+        for (q, &score) in asked.scores.iter().enumerate().filter(|(_, s)| **s > 0.0) {
+            let slot = &mut question[self.questions[q].doc as usize];
+            if slot.is_none_or(|(best, _)| score > best) {
+                *slot = Some((score, q as u32));
+            }
+        }
+        let words = terms.len() as f32;
+        let mut ranked: Vec<(f32, u32)> = own
+            .scores
             .iter()
             .enumerate()
-            .filter(|(_, s)| **s > 0.0)
-            // Documents that match more of the query's words come first.
-            .map(|(d, s)| (s * (0.5 + 0.5 * f32::from(matched[d]) / n), d as u32))
+            .filter(|&(d, s)| *s > 0.0 && own.meant[d] > 0)
+            .map(|(d, s)| {
+                let q = question[d].map_or(0.0, |(score, _)| score);
+                // Documents that match more of the query's words come first.
+                let coverage = 1.0 - COVERAGE + COVERAGE * f32::from(own.matched[d]) / words;
+                ((s + QUESTION_WEIGHT * q) * coverage, d as u32)
+            })
             .collect();
+        let best = ranked.iter().map(|r| r.0).fold(0.0, f32::max);
+        ranked.retain(|r| r.0 >= CUTOFF * best);
         let total = ranked.len();
         let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
         if ranked.len() > limit && limit > 0 {
@@ -173,24 +257,32 @@ impl Index {
         }
         ranked.sort_unstable_by(order);
         ranked.truncate(limit);
-        let expanded: Vec<u64> = terms.iter().flat_map(|t| t.expansions.iter().map(|e| e.0)).collect();
+        let expanded: Vec<u32> = terms.iter().flat_map(|t| t.expansions.iter().map(|e| e.0 as u32)).collect();
         let hits = ranked
             .into_iter()
-            .map(|(score, d)| {
-                let doc = &self.docs[d as usize];
-                let (text, highlights) = snippet(&self.analyzer, &doc.body, |stem| {
-                    self.terms.get(stem).is_some_and(|t| expanded.contains(&t))
-                });
-                SearchHit {
-                    id: doc.id.clone(),
-                    title: doc.title.clone(),
-                    snippet: text,
-                    highlights,
-                    url: doc.url.clone(),
-                    score,
-                }
-            })
+            .map(|(score, d)| self.hit(d, score, question[d as usize], own.scores[d as usize], &expanded))
             .collect();
         (hits, total)
+    }
+
+    /// A listed article, its snippet cut from its body, or from its best question when that
+    /// matched the query better than the body did.
+    fn hit(&self, d: u32, score: f32, question: Option<(f32, u32)>, own: f32, expanded: &[u32]) -> SearchHit {
+        let doc = &self.docs[d as usize];
+        let hit = |term: u32| expanded.contains(&term);
+        let (text, spans) = match question {
+            Some((q_score, q)) if q_score > own => {
+                let text = doc.questions.get((q - self.first_question(d)) as usize).map_or("", String::as_str);
+                (text, &self.spans[self.docs.len() + q as usize])
+            }
+            _ => (doc.body.as_str(), &self.spans[d as usize]),
+        };
+        let (snippet, highlights) = snippet(text, spans, hit);
+        SearchHit { id: doc.id.clone(), title: doc.title.clone(), snippet, highlights, url: doc.url.clone(), score }
+    }
+
+    /// The number of document `d`'s first question (questions are numbered in document order).
+    fn first_question(&self, d: u32) -> u32 {
+        self.questions.partition_point(|q| q.doc < d) as u32
     }
 }

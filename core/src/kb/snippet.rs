@@ -1,42 +1,47 @@
 //! Snippets: a window of an article's text around the words that matched, with the matched
-//! words as char ranges (the widget draws them; no HTML ever comes from the server).
+//! words as char ranges (the widget draws them; no HTML ever comes from the server). The words'
+//! places come from the index (`Span`), so cutting a snippet analyses nothing.
 
-use super::analyze::Analyzer;
+use super::index::Span;
 
 /// Snippet length in chars.
 const SNIPPET_CHARS: usize = 160;
-/// Words of context kept before the first match.
-const LEAD_WORDS: usize = 4;
+/// Words that carry meaning kept before the first match, for context.
+const LEAD_WORDS: usize = 3;
 
-/// The window of `body` that starts a little before its first matching word, and the char
-/// ranges (into the window) of every matching word in it. `hit` says whether a stem matched.
-pub fn snippet(analyzer: &Analyzer, body: &str, hit: impl Fn(&str) -> bool) -> (String, Vec<[usize; 2]>) {
-    let words = analyzer.words(body);
-    let hits: Vec<bool> = words.iter().map(|w| hit(&w.stem)).collect();
+/// The window of `text` that starts a little before its first matching word, and the char
+/// ranges (into the window) of every matching word in it. `spans` are the text's words that
+/// carry meaning; `hit` says whether a word's term matched.
+pub fn snippet(text: &str, spans: &[Span], hit: impl Fn(u32) -> bool) -> (String, Vec<[usize; 2]>) {
+    let hits: Vec<bool> = spans.iter().map(|s| hit(s.term)).collect();
     let first = hits.iter().position(|h| *h).unwrap_or(0);
-    let start = words.get(first.saturating_sub(LEAD_WORDS)).map_or(0, |w| w.start);
-    let chars: Vec<char> = body.chars().collect();
+    let start = spans.get(first.saturating_sub(LEAD_WORDS)).map_or(0, |s| s.start as usize);
+    let chars: Vec<char> = text.chars().collect();
+    let start = start.min(chars.len());
     let mut end = (start + SNIPPET_CHARS).min(chars.len());
     // End on a word boundary when the window cuts a word.
-    if let Some(w) = words.iter().find(|w| w.start < end && w.end > end) {
-        end = w.start;
+    let inside = |i: usize| chars.get(i).is_some_and(|c| c.is_alphanumeric());
+    if inside(end) {
+        while end > start && inside(end - 1) {
+            end -= 1;
+        }
     }
-    let mut text: String = chars[start..end].iter().collect::<String>().trim_end().to_owned();
+    let mut window: String = chars[start..end].iter().collect::<String>().trim_end().to_owned();
     let mut prefix = 0;
     if start > 0 {
-        text.insert(0, '…');
+        window.insert(0, '…');
         prefix = 1;
     }
     if end < chars.len() {
-        text.push('…');
+        window.push('…');
     }
-    let highlights = words
+    let highlights = spans
         .iter()
         .zip(&hits)
-        .filter(|(w, h)| **h && w.start >= start && w.end <= end)
-        .map(|(w, _)| [w.start - start + prefix, w.end - start + prefix])
+        .filter(|(s, h)| **h && s.start as usize >= start && s.end as usize <= end)
+        .map(|(s, _)| [s.start as usize - start + prefix, s.end as usize - start + prefix])
         .collect();
-    (text, highlights)
+    (window, highlights)
 }
 
 /// Splits a snippet into runs of plain and highlighted text, for rendering as text nodes.
@@ -82,10 +87,12 @@ mod tests {
 
     #[test]
     fn windows_have_ellipses_and_ranges_fit() {
-        let a = Analyzer::default();
         let body = format!("{} ключевое слово {}", "начало ".repeat(50), "конец ".repeat(50));
-        let stem = a.stem("ключевое");
-        let (text, ranges) = snippet(&a, &body, |s| s == stem);
+        let spans: Vec<Span> = crate::text::tokenize(&body)
+            .iter()
+            .map(|t| Span { start: t.start as u32, end: t.end as u32, term: u32::from(t.term == "ключевое") })
+            .collect();
+        let (text, ranges) = snippet(&body, &spans, |term| term == 1);
         assert!(text.starts_with('…') && text.ends_with('…'));
         let chars: Vec<char> = text.chars().collect();
         let words: Vec<String> = ranges.iter().map(|[s, e]| chars[*s..*e].iter().collect()).collect();

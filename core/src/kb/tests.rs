@@ -10,6 +10,7 @@ fn article(id: &str, locale: Locale, title: &str, tags: &[&str], body: &str) -> 
         title: title.into(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
         body: body.into(),
+        questions: Vec::new(),
         url: format!("/kb/{id}"),
     }
 }
@@ -106,4 +107,72 @@ fn the_index_round_trips_and_refuses_other_formats() {
     assert!(matches!(Index::from_bytes(&bytes[..bytes.len() / 2]), Err(IndexError::Corrupt(_))));
     let empty = Index::build(&[]);
     assert!(Index::from_bytes(&empty.to_bytes()).unwrap().is_empty());
+}
+
+/// The demo knowledge base's Russian articles (`kb/demo/ru`), as publishing indexes them.
+fn demo_ru() -> Vec<Article> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../kb/demo/ru");
+    let mut articles = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let (head, body) = text.trim_start_matches("---\n").split_once("\n---\n").unwrap();
+        let field = |name: &str| {
+            head.lines().find_map(|l| l.strip_prefix(name).and_then(|l| l.strip_prefix(": "))).unwrap().to_owned()
+        };
+        let (_, plain) = super::markdown::render(body);
+        articles.push(article(&field("id"), Locale::Ru, &field("title"), &[], &plain));
+    }
+    articles
+}
+
+#[test]
+fn only_articles_that_match_the_meaning_are_listed_and_only_meaning_is_highlighted() {
+    let index = Index::build(&demo_ru());
+    assert_eq!(index.count(Locale::Ru), 32);
+    let (hits, total) = index.search("не работает интернет", Some(Locale::Ru), 10);
+    assert_eq!(hits[0].id, "no-internet");
+    // It once listed 29 of the 32: every article with «не», «работает» or «интернет».
+    assert!(total <= 5, "{total} listed: {:?}", hits.iter().map(|h| &h.id).collect::<Vec<_>>());
+    for hit in &hits {
+        let chars: Vec<char> = hit.snippet.chars().collect();
+        for [s, e] in &hit.highlights {
+            let word: String = chars[*s..*e].iter().collect::<String>().to_lowercase();
+            assert!(!["не", "и", "в", "на"].contains(&word.as_str()), "{word} highlighted in {}", hit.id);
+        }
+    }
+    let (hits, _) = index.search("не", Some(Locale::Ru), 10);
+    assert!(hits.is_empty(), "a negation alone matches nothing");
+}
+
+#[test]
+fn an_article_is_found_by_its_best_question_and_shows_it() {
+    let mut articles = corpus();
+    articles[1].questions = vec!["Забыл пароль от вайфая".into(), "Как поменять имя сети?".into()];
+    let index = Index::build(&articles);
+    let (hits, _) = index.search("забыл пароль вайфая", Some(Locale::Ru), 3);
+    assert_eq!(hits[0].id, "router");
+    assert_eq!(hits[0].snippet, "Забыл пароль от вайфая", "the question explains the hit better than the body");
+    let chars: Vec<char> = hits[0].snippet.chars().collect();
+    let words: Vec<String> = hits[0].highlights.iter().map(|[s, e]| chars[*s..*e].iter().collect()).collect();
+    assert_eq!(words, ["Забыл", "пароль", "вайфая"]);
+    // A query the body answers better keeps the body's snippet.
+    let (hits, _) = index.search("настройки роутера", Some(Locale::Ru), 1);
+    assert!(hits[0].snippet.starts_with("Откройте настройки роутера"));
+    let loaded = Index::from_bytes(&index.to_bytes()).unwrap();
+    assert_eq!(loaded.search("имя сети", None, 1).0[0].id, "router", "questions survive storage");
+}
+
+#[test]
+fn prefixes_prefer_the_closest_terms_and_typos_weigh_by_distance() {
+    let index = Index::build(&corpus());
+    // «подключ» is closer to «подключен» than to a long derived word; both are found.
+    let (hits, _) = index.search("подкл", Some(Locale::Ru), 5);
+    assert_eq!(hits[0].id, "connect");
+    // One edit away scores above two edits away.
+    let score = |q: &str| index.search(q, Some(Locale::En), 1).0.first().map(|h| (h.id.clone(), h.score));
+    let (Some((one_id, one)), Some((two_id, two))) = (score("paymentts "), score("pymentts ")) else {
+        panic!("typos not forgiven");
+    };
+    assert_eq!((one_id.as_str(), two_id.as_str()), ("en-payments", "en-payments"));
+    assert!(one > two, "{one} vs {two}");
 }
