@@ -5,6 +5,8 @@
 //! and load time, index size and memory at 1k and 10k articles. Queries go in as the widget sends
 //! them while the customer types: the last word is a prefix.
 //!
+//! `--corpus N` prints the speed corpus of N articles as a publish body instead.
+//!
 //! Flags, for tuning: `--relevance` or `--speed` runs only that part; `--tuning` leaves out the
 //! untouched queries, so that tuning never looks at them; `--ours` leaves out FTS5 (whose
 //! relevance does not change while ours is tuned).
@@ -18,6 +20,9 @@ use std::time::Instant;
 
 use data::{latency_corpus, Doc, Phrasings, Query};
 use engines::{Engine, Fts5, Ours};
+use tabdesk_core::domain::limits::{MAX_ARTICLE_TITLE_CHARS, MAX_QUESTION_CHARS};
+use tabdesk_core::domain::Locale;
+use tabdesk_core::wire::{KbArticleIn, KbPublish};
 
 type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -152,6 +157,31 @@ fn flag(name: &str) -> bool {
     std::env::args().any(|a| a == name)
 }
 
+/// The value after flag `name`, if given.
+fn value_of(name: &str) -> Option<String> {
+    std::env::args().skip_while(|a| a != name).nth(1)
+}
+
+/// The latency corpus of `n` articles as a publish body (JSON), for measuring the index in the
+/// worker (`cargo xtask bench search` publishes it).
+fn corpus_json(data: &std::path::Path, n: usize) -> Result<String> {
+    let (docs, _) = latency_corpus(data, n)?;
+    // A few BANKING77 rows are longer than a title or a question may be.
+    let cut = |text: String, chars: usize| text.chars().take(chars).collect::<String>();
+    let articles = docs
+        .into_iter()
+        .map(|d| KbArticleIn {
+            id: format!("a{}", d.label),
+            locale: Some(Locale::En),
+            title: cut(d.title, MAX_ARTICLE_TITLE_CHARS),
+            body_markdown: d.body,
+            questions: d.questions.into_iter().map(|q| cut(q, MAX_QUESTION_CHARS)).collect(),
+            ..KbArticleIn::default()
+        })
+        .collect();
+    Ok(serde_json::to_string(&KbPublish { articles, allow_empty: false })?)
+}
+
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -164,8 +194,12 @@ fn machine() -> String {
 }
 
 fn main() -> Result {
-    let usage = "usage: tabdesk-bench <banking77 dir> [--relevance | --speed] [--tuning] [--ours]";
+    let usage = "usage: tabdesk-bench <banking77 dir> [--relevance | --speed] [--tuning] [--ours] | --corpus N";
     let data = std::env::args().nth(1).map(PathBuf::from).ok_or(usage)?;
+    if let Some(n) = value_of("--corpus") {
+        println!("{}", corpus_json(&data, n.parse()?)?);
+        return Ok(());
+    }
     println!("machine: {}", machine());
     println!();
     if !flag("--speed") {

@@ -465,6 +465,9 @@ pub struct KbArticle {
 #[serde(default)]
 pub struct KbFeedback {
     pub helpful: bool,
+    /// The search that led to the article, when it was opened from search results: a helpful
+    /// answer then teaches search which article those words want (`kb::learn`).
+    pub query: Option<String>,
 }
 
 /// `POST /v1/relay-key`: the widget asks for the key of its relay (the items it keeps in the
@@ -512,6 +515,8 @@ pub struct SiteOverview {
 pub struct Upkeep {
     pub purged_keys: u64,
     pub queued_webhooks: usize,
+    /// Words whose search results the site's traffic now re-ranks (`kb::learn`).
+    pub learned_stems: usize,
 }
 
 /// What the widget reports for deflection statistics (article views and feedback are recorded

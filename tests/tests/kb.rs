@@ -196,3 +196,93 @@ fn feedback_and_events_are_recorded_and_checked() {
         want.iter().map(|(k, a, d)| (k.to_string(), a.to_string(), d.to_string())).collect();
     assert_eq!(got, want);
 }
+
+/// Sends `n` "helpful: yes" votes for `article` after the search `query`, and waits until the
+/// store has all `total` votes of the site.
+fn vote(api: &Api, site: &str, article: &str, query: &str, n: usize, total: usize) {
+    let feedback = format!("/v1/sites/{site}/kb/articles/{article}/feedback");
+    for _ in 0..n {
+        assert_eq!(api.post_json(&feedback, &json!({ "helpful": true, "query": query }), &[]).status, 202);
+    }
+    let sql = "SELECT id FROM events WHERE kind = 'kb.helpful'";
+    assert_eq!(api.stored_eventually(site, sql, &[], |rows| rows.len() >= total).len(), total);
+}
+
+/// The search's order once it is `want`, or as it is after the isolate's cache (5 s) expired.
+fn order_becomes(api: &Api, site: &str, query: &str, want: &[String]) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(8);
+    loop {
+        let got = top(api, site, query, "en");
+        if got == want || std::time::Instant::now() > deadline {
+            return got;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
+#[test]
+fn alternate_questions_are_searched_and_shown() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["en"]);
+    let articles = json!([
+        { "id": "setup", "title": "Router setup", "body_markdown": "How to set up the router at home.", "tags": [],
+          "questions": ["My wifi network has no name", "Which cable goes where?"] },
+        { "id": "lights", "title": "Router lights", "body_markdown": "What the lights on the router mean.", "tags": [] }
+    ]);
+    assert_eq!(publish(&api, &site, &token, articles).status, 200);
+    let reply = api.get(&format!("/v1/sites/{site}/kb/search?q=network%20name&locale=en"), &[]);
+    let hit = &reply.json()["hits"][0];
+    assert_eq!(hit["id"], "setup", "{}", reply.body);
+    assert_eq!(hit["snippet"], "My wifi network has no name", "the question that matched is shown");
+    assert_eq!(hit["highlights"], json!([[8, 15], [23, 27]]), "«network» and «name»");
+    assert_eq!(top(&api, &site, "cable", "en"), ["setup"]);
+}
+
+#[test]
+fn helpful_votes_after_a_search_teach_it_and_one_vote_does_not() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["en"]);
+    let articles = json!([
+        { "id": "setup", "title": "Router setup", "body_markdown": "How to set up the router at home.", "tags": [] },
+        { "id": "lights", "title": "Router lights", "body_markdown": "What the lights on the router mean.", "tags": [] }
+    ]);
+    assert_eq!(publish(&api, &site, &token, articles).status, 200);
+    let before = top(&api, &site, "router", "en");
+    assert_eq!(before.len(), 2, "both articles match");
+    let second = before[1].clone();
+    let flipped = vec![second.clone(), before[0].clone()];
+
+    vote(&api, &site, &second, "router", 1, 1);
+    assert_eq!(api.upkeep(&site)["learned_stems"], 0, "one vote teaches nothing");
+    assert_eq!(order_becomes(&api, &site, "router", &flipped), before);
+
+    vote(&api, &site, &second, "router", 11, 12);
+    assert_eq!(api.upkeep(&site)["learned_stems"], 1, "«router» learned");
+    assert_eq!(order_becomes(&api, &site, "router", &flipped), flipped, "repeated votes re-rank");
+    // Other words are not affected, and a vote's query is checked like a search's.
+    assert_eq!(top(&api, &site, "lights", "en"), ["lights"]);
+    let feedback = format!("/v1/sites/{site}/kb/articles/setup/feedback");
+    let long = json!({ "helpful": true, "query": "a".repeat(201) });
+    assert_eq!(api.post_json(&feedback, &long, &[]).error_fields(), ["query"]);
+}
+
+#[test]
+fn bad_publish_bodies_are_a_clear_422() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["en"]);
+    let auth = format!("Bearer {token}");
+    let put = |body: Value| {
+        api.send(
+            "PUT",
+            &format!("/v1/admin/sites/{site}/kb"),
+            &body.to_string(),
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+        )
+    };
+    let unknown = json!({ "articles": [{ "id": "a", "title": "A", "body_markdown": "B", "qestions": [] }] });
+    let p = put(unknown).problem(422);
+    let error = &p["errors"][0];
+    assert!(error["message"].as_str().unwrap().contains("unknown field `qestions`"), "{p}");
+    assert_eq!(error["field"], "articles[0].qestions", "{p}");
+    assert_eq!(put(json!({ "articles": [] })).error_fields(), ["articles"]);
+}

@@ -163,9 +163,9 @@ async fn post_quietly<T: serde::Serialize>(url: &str, body: &T) -> bool {
     }
 }
 
-pub async fn feedback(site: &str, id: &str, helpful: bool) -> bool {
+pub async fn feedback(site: &str, id: &str, helpful: bool, query: Option<String>) -> bool {
     let url = format!("/v1/sites/{site}/kb/articles/{}/feedback", js_sys::encode_uri_component(id));
-    post_quietly(&url, &KbFeedback { helpful }).await
+    post_quietly(&url, &KbFeedback { helpful, query }).await
 }
 
 pub async fn event(site: &str, event: WidgetEvent) {

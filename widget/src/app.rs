@@ -90,18 +90,20 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     provide_context(visit);
     connect(host, visit);
     let screen = RwSignal::new(Screen::Home);
-    // The article read inline over the current screen.
+    // Lives here, not in the search screen, so that "Back" finds the query and results as left.
+    let search = SearchState::new(visit);
+    // The article read inline over the current screen, and the search it was opened from.
     let article = RwSignal::new(None::<String>);
+    let led_by = StoredValue::new(None::<String>);
     let on_open = Callback::new(move |id: String| {
         visit.viewed.update(|v| {
             if !v.contains(&id) && v.len() < MAX_VIEWED_ARTICLES {
                 v.push(id.clone());
             }
         });
+        led_by.set_value(if screen.get_untracked() == Screen::Home { search.asked() } else { None });
         article.set(Some(id));
     });
-    // Lives here, not in the search screen, so that "Back" finds the query and results as left.
-    let search = SearchState::new(visit);
     let framed = boot.mode == EmbedMode::Frame;
     let on_contact = Callback::new(move |()| {
         article.set(None);
@@ -158,7 +160,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             .into_any();
         }
         if let Some(id) = article.get() {
-            return view! { <ArticleView id=id on_contact=on_contact/> }.into_any();
+            return view! { <ArticleView id=id query=led_by.get_value() on_contact=on_contact/> }.into_any();
         }
         match screen.get() {
             Screen::Home => {

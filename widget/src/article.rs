@@ -23,12 +23,18 @@ enum Vote {
 }
 
 #[component]
-pub fn ArticleView(id: String, on_contact: Callback<()>) -> impl IntoView {
+pub fn ArticleView(
+    id: String,
+    /// The search whose results the article was opened from, if it was.
+    query: Option<String>,
+    on_contact: Callback<()>,
+) -> impl IntoView {
     let Visit { site, locale, .. } = expect_context();
     let s = strings(locale);
     let loaded = RwSignal::new(Loaded::Loading);
     let vote = RwSignal::new(Vote::None);
     let id = StoredValue::new(id);
+    let query = StoredValue::new(query);
     spawn_local(async move {
         let article = api::article(&site.get_value(), &id.get_value(), locale.tag()).await;
         loaded.set(article.map_or(Loaded::Failed, Loaded::Ready));
@@ -36,7 +42,7 @@ pub fn ArticleView(id: String, on_contact: Callback<()>) -> impl IntoView {
     let answer = move |helpful: bool| {
         vote.set(if helpful { Vote::Yes } else { Vote::No });
         spawn_local(async move {
-            api::feedback(&site.get_value(), &id.get_value(), helpful).await;
+            api::feedback(&site.get_value(), &id.get_value(), helpful, query.get_value()).await;
         });
     };
     let body = move || match loaded.get() {

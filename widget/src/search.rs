@@ -57,6 +57,11 @@ fn remember(searches: &mut Vec<String>, query: &str) {
 }
 
 impl SearchState {
+    /// The query whose results show (or are on their way), unless it is blank.
+    pub fn asked(self) -> Option<String> {
+        Some(self.asked.get_untracked()).filter(|q| !is_blank(q))
+    }
+
     pub fn new(visit: Visit) -> SearchState {
         let Visit { site, locale, searches, .. } = visit;
         let query = RwSignal::new(String::new());

@@ -9,6 +9,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use tabdesk_core::kb::learn::Boosts;
 use tabdesk_core::kb::Index;
 use tabdesk_core::lru::ByteLru;
 use tabdesk_core::site::{is_site_id, Site};
@@ -18,6 +19,7 @@ use worker::Env;
 use crate::http::ApiError;
 use crate::platform::now_ms;
 use crate::store;
+use crate::store::object::learned_key;
 
 /// How long an isolate trusts what it read of a site (config) or its index before looking again.
 pub const CACHE_MS: u64 = 5_000;
@@ -26,10 +28,13 @@ pub const CACHE_MS: u64 = 5_000;
 const SITES_BUDGET: usize = 4 << 20;
 const SITE_MAX: usize = 256 << 10;
 const INDEXES_BUDGET: usize = 48 << 20;
-const INDEX_MAX: usize = 16 << 20;
-/// A loaded index takes about this many times its blob's size in memory (postings unpacked,
-/// weights precomputed; measured with `cargo xtask bench search`: 6.0 MB blob, 11.8 MB heap).
-const INDEX_MEMORY_FACTOR: usize = 2;
+const INDEX_MAX: usize = 24 << 20;
+const LEARNED_BUDGET: usize = 4 << 20;
+const LEARNED_MAX: usize = 1 << 20;
+/// A loaded index takes about this many quarters of its blob's size in memory (postings and word
+/// places unpacked, weights precomputed; measured with `cargo xtask bench search` at 10,000
+/// articles: 9.9 MB blob, 21.5 MB heap).
+const INDEX_MEMORY_QUARTERS: usize = 9;
 /// Log the hit rates every this many lookups.
 const STATS_EVERY: u64 = 1_000;
 
@@ -43,6 +48,7 @@ struct CachedIndex {
 thread_local! {
     static SITES: RefCell<ByteLru<(u64, Rc<Site>)>> = RefCell::new(ByteLru::new(SITES_BUDGET, SITE_MAX));
     static INDEXES: RefCell<ByteLru<CachedIndex>> = RefCell::new(ByteLru::new(INDEXES_BUDGET, INDEX_MAX));
+    static LEARNED: RefCell<ByteLru<(u64, Rc<Boosts>)>> = RefCell::new(ByteLru::new(LEARNED_BUDGET, LEARNED_MAX));
 }
 
 /// Logs a cache's hit rate and size once every [`STATS_EVERY`] lookups.
@@ -115,6 +121,32 @@ pub fn blob_key(site: &str, version: &str) -> String {
     format!("kb:{site}:{version}")
 }
 
+/// What the site's traffic taught its search, as its upkeep last stored it: from the isolate
+/// while fresh. Search never waits on learning: no boosts when they cannot be read.
+pub async fn learned(env: &Env, site: &str) -> Rc<Boosts> {
+    let now = now_ms();
+    let cached = LEARNED.with(|c| {
+        c.borrow_mut().get_mut(site).map(|(checked, b)| (now.saturating_sub(*checked) < CACHE_MS, b.clone()))
+    });
+    if let Some((true, boosts)) = cached {
+        return boosts;
+    }
+    let read = match kv(env) {
+        Ok(store) => store.get(&learned_key(site)).bytes().await.map_err(kv_error),
+        Err(e) => Err(e),
+    };
+    let boosts = match read {
+        Ok(bytes) => Rc::new(bytes.map(|b| Boosts::from_bytes(&b)).unwrap_or_default()),
+        Err(e) => {
+            worker::console_warn!("learned boosts of {site} not read: {e:?}");
+            return cached.map(|(_, b)| b).unwrap_or_default();
+        }
+    };
+    let bytes = boosts.to_bytes().len();
+    LEARNED.with(|c| c.borrow_mut().insert(site, (now, boosts.clone()), bytes));
+    boosts
+}
+
 /// The site's current index: from the isolate while fresh, else the KV pointer is read and,
 /// when it moved, the new blob loaded. A site that never published has an empty index.
 pub async fn index(env: &Env, site: &str) -> Result<Rc<Index>, ApiError> {
@@ -157,7 +189,7 @@ pub async fn index(env: &Env, site: &str) -> Result<Rc<Index>, ApiError> {
 /// once loaded, if it fits its share.
 pub fn remember_index(site: &str, version: &str, index: Rc<Index>, blob_bytes: usize) -> Rc<Index> {
     let entry = CachedIndex { version: version.to_owned(), index: index.clone(), checked: now_ms() };
-    let bytes = blob_bytes.saturating_mul(INDEX_MEMORY_FACTOR);
+    let bytes = blob_bytes.saturating_mul(INDEX_MEMORY_QUARTERS) / 4;
     if !INDEXES.with(|c| c.borrow_mut().insert(site, entry, bytes)) {
         worker::console_warn!("index {version} of {site} ({bytes} bytes in memory) is over its share: not kept");
     }

@@ -4,7 +4,7 @@
 
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::problem;
-use tabdesk_core::validate::validate_event;
+use tabdesk_core::validate::{check_query, validate_event};
 use tabdesk_core::wire::{KbFeedback, Recorded, WidgetEvent};
 use worker::{Context, Env, Request};
 
@@ -34,11 +34,16 @@ pub async fn feedback(req: &mut Request, env: &Env, ctx: &Context, site_id: &str
     check_origin(req, &site)?;
     rate_limit(env, req, &site, Limit::Events).await?;
     let answer: KbFeedback = read_json(req).await?;
+    if let Some(error) = answer.query.as_deref().and_then(|q| check_query("query", q)) {
+        return Err(problem::validation(vec![error]).into());
+    }
     if !store::site::open(env, &site.id)?.article_exists(id).await? {
         return Err(problem::not_found("No such article.").into());
     }
     let kind = if answer.helpful { "kb.helpful" } else { "kb.unhelpful" };
-    record_later(env, ctx, &site.id, kind, Some(id), None);
+    // The search that led here is what the site's upkeep learns from (`kb::learn`).
+    let data = answer.query.map(|query| serde_json::json!({ "query": query }).to_string());
+    record_later(env, ctx, &site.id, kind, Some(id), data);
     json(202, &Recorded { recorded: kind.to_owned() })
 }
 

@@ -36,9 +36,10 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
     }
     let limit = limit_param(url, DEFAULT_HITS, MAX_HITS)?;
     let index = cache::index(env, &site.id).await?;
+    let boosts = cache::learned(env, &site.id).await;
     let locale = site.config.search_locale(locale_param(url), &query, |l| index.count(l) > 0);
     let started = js_sys::Date::now();
-    let (hits, total) = index.search(&query, Some(locale), limit);
+    let (hits, total) = index.search_learned(&query, Some(locale), limit, &boosts);
     // Workers' clocks stand still while code runs, so this reads 0 on Cloudflare.
     let took_us = ((js_sys::Date::now() - started) * 1000.0).max(0.0) as u64;
     json(200, &SearchResults { hits, total, took_us })

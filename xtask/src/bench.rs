@@ -8,9 +8,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use tabdesk_core::wire::KbPublish;
 
 use crate::build::build_all;
 use crate::client::{agent, all_tickets, create_site};
+use crate::kb::publish_kb;
 use crate::local::{operator_token, prepare_state, test_configs, Worker, DEMO_SITE};
 use crate::run::{cargo, run, step};
 use crate::setup::setup;
@@ -24,17 +26,71 @@ pub fn search() -> Result {
     }
     step("bench: search engine vs SQLite FTS5", || {
         run(cargo().args(["run", "--quiet", "--profile", "perf", "-p", "tabdesk-bench", "--"]).arg(&data))
-    })
+    })?;
+    step("bench: the index in the worker", || index_in_worker(&data))
+}
+
+/// Searches per site once its index is in the isolate.
+const WARM_SEARCHES: usize = 20;
+
+/// What an index costs the worker: each size is published to a local worker, which is then
+/// restarted; a site's first search in the new isolate reads its index from KV and loads it
+/// (what a cold start, or the first search in an isolate after another one published, pays),
+/// later ones find it cached. The site's configuration is read first, so only the index is in
+/// the first search's time.
+fn index_in_worker(data: &std::path::Path) -> Result {
+    let (worker, operator, _) = bench_worker()?;
+    let base = worker.url();
+    let mut sites = Vec::new();
+    for n in [1_000, 10_000] {
+        let corpus = cargo()
+            .args(["run", "--quiet", "--profile", "perf", "-p", "tabdesk-bench", "--"])
+            .arg(data)
+            .args(["--corpus", &n.to_string()])
+            .output()?;
+        let kb: KbPublish = serde_json::from_slice(&corpus.stdout)?;
+        let site = format!("index-{n}");
+        let token = create_site(&base, &operator, &site)?;
+        let started = Instant::now();
+        let published = publish_kb(&base, &site, &token, &kb)?;
+        sites.push((n, site, published.index_bytes, started.elapsed().as_secs_f64() * 1000.0));
+    }
+    let (port, log) = (worker.port, worker.log.clone());
+    drop(worker);
+    let worker = Worker::start(&root().join(BENCH_STATE), port, log, &test_configs()?)?;
+    let agent = agent();
+    let timed = |url: &str| -> Result<f64> {
+        let t = Instant::now();
+        let status = agent.get(url).call()?.status();
+        if status != 200 {
+            return Err(format!("{url}: {status}").into());
+        }
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    println!("\n| articles | index blob KB | publish ms | first search in a new isolate ms | later searches p50 ms |");
+    println!("|---|---|---|---|---|");
+    for (n, site, bytes, publish_ms) in sites {
+        timed(&format!("{}/v1/sites/{site}/config", worker.url()))?;
+        let search = format!("{}/v1/sites/{site}/kb/search?q=card%20payment&locale=en", worker.url());
+        let first = timed(&search)?;
+        let mut later: Vec<f64> = (0..WARM_SEARCHES).map(|_| timed(&search)).collect::<Result<_>>()?;
+        later.sort_by(f64::total_cmp);
+        println!("| {n} | {} | {publish_ms:.0} | {first:.1} | {:.1} |", bytes / 1024, quantile(&later, 0.5));
+    }
+    Ok(())
 }
 
 const REQUESTS: usize = 3_000;
 const CLIENTS: usize = 32;
 
+/// Where a benchmark's worker keeps its state.
+const BENCH_STATE: &str = "target/bench-state";
+
 /// A fresh local worker for a benchmark, the operator token and the demo site's admin token.
 fn bench_worker() -> Result<(Worker, String, String)> {
     setup()?;
     build_all()?;
-    let state = root().join("target/bench-state");
+    let state = root().join(BENCH_STATE);
     if state.exists() {
         fs::remove_dir_all(&state)?;
     }

@@ -59,14 +59,18 @@ pub fn load(site: &str) -> Result<KbPublish> {
 
 /// Publishes `kb/<site>` to the worker at `base` as the site's agent.
 pub fn publish(base: &str, site: &str, token: &str) -> Result<KbPublished> {
-    let kb = load(site)?;
+    publish_kb(base, site, token, &load(site)?)
+}
+
+/// Publishes `kb` as `site`'s knowledge base to the worker at `base`.
+pub fn publish_kb(base: &str, site: &str, token: &str, kb: &KbPublish) -> Result<KbPublished> {
     let mut response = ureq::put(format!("{base}/v1/admin/sites/{site}/kb"))
         .config()
         .http_status_as_error(false)
         .build()
         .header("Authorization", &format!("Bearer {token}"))
         .header("Content-Type", "application/json")
-        .send(serde_json::to_string(&kb)?.as_bytes())
+        .send(serde_json::to_string(kb)?.as_bytes())
         .map_err(|e| format!("publishing to {base}: {e}"))?;
     let body = response.body_mut().read_to_string()?;
     if response.status() != 200 {

@@ -42,7 +42,7 @@ pub const MAX_TAG_CHARS: usize = 40;
 pub const MAX_ASSIGNEE_CHARS: usize = 100;
 
 /// Knowledge-base articles.
-pub const MAX_ARTICLES: usize = 5_000;
+pub const MAX_ARTICLES: usize = 10_000;
 pub const MAX_ARTICLE_ID_CHARS: usize = 100;
 pub const MAX_ARTICLE_TITLE_CHARS: usize = 200;
 pub const MAX_ARTICLE_CHARS: usize = 100_000;

@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod index;
+pub mod learn;
 pub mod markdown;
 pub mod publish;
 pub mod query;

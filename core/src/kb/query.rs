@@ -3,6 +3,7 @@
 //! Levenshtein automata run over the term dictionary. Only articles that match the query well
 //! enough are listed (`CUTOFF`), and snippets come from stored word places (`index::Span`).
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use fst::automaton::{Automaton, Str};
@@ -11,6 +12,7 @@ use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STAT
 
 use super::analyze::{carries_meaning, is_stop_word};
 use super::index::Index;
+use super::learn::{Boosts, MAX_BOOST};
 use super::snippet::snippet;
 use crate::domain::Locale;
 use crate::text::tokenize;
@@ -77,6 +79,7 @@ fn typo_budget(chars: usize) -> u8 {
 
 /// A query word and the dictionary terms it stands for, each with a weight.
 struct QueryTerm {
+    stem: String,
     expansions: Vec<(u64, f32)>,
     /// Not a negation: an article that matches only «не» or "not" does not match the query.
     meaningful: bool,
@@ -184,7 +187,7 @@ impl Index {
                 n += 1;
             }
         }
-        QueryTerm { expansions, meaningful: carries_meaning(folded) }
+        QueryTerm { stem, expansions, meaningful: carries_meaning(folded) }
     }
     /// The query's words: folded, stop words dropped (unless that leaves nothing), at most
     /// [`MAX_QUERY_TERMS`]. The last one counts as a prefix unless the query ends with a space.
@@ -200,6 +203,53 @@ impl Index {
     /// The best `limit` articles for `query` (in `locale` when given) and how many matched it
     /// well enough to be listed.
     pub fn search(&self, query: &str, locale: Option<Locale>, limit: usize) -> (Vec<SearchHit>, usize) {
+        self.search_learned(query, locale, limit, &Boosts::default())
+    }
+
+    /// What the site's traffic taught (`learn`) for the query's words, per document of `docs`:
+    /// the mean of the words' boosts, at most `learn::MAX_BOOST`.
+    fn learned(&self, terms: &[QueryTerm], docs: &Range<u32>, boosts: &Boosts) -> Vec<(u32, f32)> {
+        let mut found: Vec<(u32, f32)> = Vec::new();
+        for term in terms {
+            for (article, boost) in boosts.of(&term.stem) {
+                for d in self.with_id(docs, article) {
+                    match found.iter_mut().find(|(f, _)| *f == d) {
+                        Some(f) => f.1 += boost,
+                        None => found.push((d, *boost)),
+                    }
+                }
+            }
+        }
+        let words = terms.len().max(1) as f32;
+        found.iter().map(|&(d, b)| (d, (b / words).min(MAX_BOOST))).collect()
+    }
+
+    /// The documents of `docs` with id `id` (one per language): documents are sorted by
+    /// language, then id, so a binary search in each language's run.
+    fn with_id(&self, docs: &Range<u32>, id: &str) -> Vec<u32> {
+        let mut found = Vec::new();
+        let mut start = docs.start as usize;
+        let end = docs.end as usize;
+        while let Some(first) = self.docs.get(start).filter(|_| start < end) {
+            let run = &self.docs[start..end];
+            let len = run.partition_point(|d| d.locale == first.locale);
+            if let Ok(i) = run[..len].binary_search_by(|d| d.id.as_str().cmp(id)) {
+                found.push((start + i) as u32);
+            }
+            start += len;
+        }
+        found
+    }
+
+    /// [`Index::search`], re-ranked by what the site's traffic taught: an article that matches
+    /// the query scores up to `1 + MAX_BOOST` times higher; nothing unmatched is added.
+    pub fn search_learned(
+        &self,
+        query: &str,
+        locale: Option<Locale>,
+        limit: usize,
+        boosts: &Boosts,
+    ) -> (Vec<SearchHit>, usize) {
         let terms = self.parse(query);
         if terms.iter().all(|t| t.expansions.is_empty()) {
             return (Vec::new(), 0);
@@ -234,6 +284,7 @@ impl Index {
                 *slot = Some((score, q as u32));
             }
         }
+        let learned = if boosts.is_empty() { Vec::new() } else { self.learned(&terms, &docs, boosts) };
         let words = terms.len() as f32;
         let mut ranked: Vec<(f32, u32)> = own
             .scores
@@ -244,7 +295,8 @@ impl Index {
                 let q = question[d].map_or(0.0, |(score, _)| score);
                 // Documents that match more of the query's words come first.
                 let coverage = 1.0 - COVERAGE + COVERAGE * f32::from(own.matched[d]) / words;
-                ((s + QUESTION_WEIGHT * q) * coverage, d as u32)
+                let taught = learned.iter().find(|(l, _)| *l as usize == d).map_or(0.0, |l| l.1);
+                ((s + QUESTION_WEIGHT * q) * coverage * (1.0 + taught), d as u32)
             })
             .collect();
         let best = ranked.iter().map(|r| r.0).fold(0.0, f32::max);

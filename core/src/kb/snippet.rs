@@ -15,7 +15,8 @@ const LEAD_WORDS: usize = 3;
 pub fn snippet(text: &str, spans: &[Span], hit: impl Fn(u32) -> bool) -> (String, Vec<[usize; 2]>) {
     let hits: Vec<bool> = spans.iter().map(|s| hit(s.term)).collect();
     let first = hits.iter().position(|h| *h).unwrap_or(0);
-    let start = spans.get(first.saturating_sub(LEAD_WORDS)).map_or(0, |s| s.start as usize);
+    // A match near the beginning shows the text from its start.
+    let start = if first <= LEAD_WORDS { 0 } else { spans[first - LEAD_WORDS].start as usize };
     let chars: Vec<char> = text.chars().collect();
     let start = start.min(chars.len());
     let mut end = (start + SNIPPET_CHARS).min(chars.len());

@@ -176,3 +176,40 @@ fn prefixes_prefer_the_closest_terms_and_typos_weigh_by_distance() {
     assert_eq!((one_id.as_str(), two_id.as_str()), ("en-payments", "en-payments"));
     assert!(one > two, "{one} vs {two}");
 }
+
+#[test]
+fn what_the_traffic_taught_reranks_matching_articles_only() {
+    use super::learn::{Boosts, Evidence, HELPFUL};
+    let index = Index::build(&corpus());
+    let plain = ids(&index, "пароль роутера", Some(Locale::Ru));
+    assert_eq!(plain[0], "router");
+    let votes = |n: usize, article: &str| -> Vec<Evidence> {
+        (0..n)
+            .map(|_| Evidence { query: "роутер".into(), article: article.into(), weight: HELPFUL, age_days: 0.0 })
+            .collect()
+    };
+    let learned = |boosts: &Boosts| -> Vec<String> {
+        index.search_learned("роутер", Some(Locale::Ru), 10, boosts).0.into_iter().map(|h| h.id).collect()
+    };
+    // «роутер» finds only the router article: votes for another one cannot bring it in.
+    assert_eq!(learned(&Boosts::learn(&votes(50, "tariffs"))), ["router"]);
+    // Between two matching articles, enough votes reorder them; one does not.
+    let both = |boosts: &Boosts| -> Vec<String> {
+        index.search_learned("пароль сети тарифов", Some(Locale::Ru), 10, boosts).0.into_iter().map(|h| h.id).collect()
+    };
+    let before = both(&Boosts::default());
+    let other = before.iter().find(|id| **id != before[0]).cloned().unwrap();
+    let teach = |n| {
+        let evidence: Vec<Evidence> = (0..n)
+            .map(|_| Evidence {
+                query: "пароль сети тарифов".into(),
+                article: other.clone(),
+                weight: HELPFUL,
+                age_days: 0.0,
+            })
+            .collect();
+        Boosts::learn(&evidence)
+    };
+    assert_eq!(both(&teach(1)), before, "one vote changes nothing");
+    assert_eq!(both(&teach(20))[0], other, "many votes do");
+}

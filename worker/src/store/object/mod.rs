@@ -8,6 +8,8 @@
 //! one transaction; that makes "look up the key, else insert ticket, key and event" atomic.
 
 mod kb;
+mod learn;
+pub use learn::learned_key;
 mod stats;
 mod tickets;
 mod upkeep;
@@ -115,7 +117,14 @@ impl SiteStore {
                 self.wake_later().await?;
                 json(&updated)
             }
-            Command::RecordEvent { event } => json(&tickets::record_event(db, &site, &event)?),
+            Command::RecordEvent { event } => {
+                tickets::record_event(db, &site, &event)?;
+                // A helpful vote may teach search something: the upkeep relearns.
+                if event.kind == "kb.helpful" {
+                    self.wake_later().await?;
+                }
+                json(&())
+            }
             Command::MarkQueued { event_id } => json(&tickets::mark_queued(db, &event_id)?),
             Command::IsDelivered { event_id } => json(&tickets::is_delivered(db, &event_id)?),
             Command::MarkDelivered { event_id, at } => json(&tickets::mark_delivered(db, &event_id, &at)?),

@@ -1,9 +1,11 @@
 //! What a site's store does on its alarm: forget idempotency keys past their window, queue the
-//! webhook jobs that could not be queued when their event happened, and push its counts to the
-//! directory (D1) for the operator's view across sites — so that view never scans every object.
+//! webhook jobs that could not be queued when their event happened, push its counts to the
+//! directory (D1) for the operator's view across sites — so that view never scans every object —
+//! and relearn what the site's traffic teaches its search (`learn`).
 
 use serde::Deserialize;
 use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
+use tabdesk_core::kb::learn::WINDOW_DAYS;
 use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::Upkeep;
 use worker::{query, Env, Result};
@@ -14,6 +16,7 @@ use crate::store::protocol::Counts;
 
 /// How soon the alarm runs after a write, in ms (an offset for `set_alarm`).
 pub const INTERVAL: i64 = 60_000;
+const DAY_MS: u64 = 86_400_000;
 /// An event still pending this long after it was written was not queued: the upkeep queues it.
 const PENDING_GRACE_MS: u64 = 60_000;
 /// Events queued per run at most (the next run takes the rest).
@@ -76,28 +79,38 @@ pub async fn run(db: &Db, env: &Env, site: &str) -> Result<Upkeep> {
     )?
     .run()
     .await?;
-    Ok(Upkeep { purged_keys, queued_webhooks: pending.len() })
+    // Search keeps working with what it learned before if relearning fails: it is retried on
+    // the next upkeep.
+    let learned_stems = super::learn::relearn(db, env, site, now as i64).await.unwrap_or_else(|e| {
+        worker::console_error!("relearning search for {site} failed: {e}");
+        0
+    });
+    Ok(Upkeep { purged_keys, queued_webhooks: pending.len(), learned_stems })
 }
 
 /// When the alarm should run again, as an offset in ms: in a minute while webhook jobs wait,
-/// else when the oldest key expires; `None` when there is nothing left to do.
+/// else when the oldest key expires, or in a day while search has votes to learn from (what it
+/// learned decays); `None` when there is nothing left to do.
 pub fn next_wake(db: &Db) -> Result<Option<i64>> {
     #[derive(Deserialize)]
     struct Oldest {
         created_at: Option<i64>,
         pending: i64,
+        votes: i64,
     }
     let oldest: Option<Oldest> = db.first(
         "SELECT (SELECT min(created_at) FROM idempotency) AS created_at,
-                (SELECT count(*) FROM events WHERE webhook = 'pending') AS pending",
-        vec![],
+                (SELECT count(*) FROM events WHERE webhook = 'pending') AS pending,
+                (SELECT count(*) FROM events WHERE kind = 'kb.helpful' AND created_at >= ?) AS votes",
+        vec![iso(now_ms().saturating_sub(WINDOW_DAYS as u64 * DAY_MS)).into()],
     )?;
+    let relearn = oldest.as_ref().is_some_and(|o| o.votes > 0).then_some(DAY_MS as i64);
     Ok(match oldest {
         Some(o) if o.pending > 0 => Some(INTERVAL),
         Some(Oldest { created_at: Some(at), .. }) => {
-            let due = at + IDEMPOTENCY_TTL_MS as i64 - now_ms() as i64;
-            Some(due.max(INTERVAL))
+            let due = (at + IDEMPOTENCY_TTL_MS as i64 - now_ms() as i64).max(INTERVAL);
+            Some(relearn.map_or(due, |r| due.min(r)))
         }
-        _ => None,
+        _ => relearn,
     })
 }
