@@ -38,6 +38,7 @@ impl Ours {
                 tags: Vec::new(),
                 body: d.body.clone(),
                 questions: d.questions.clone(),
+                category: None,
                 url: String::new(),
             })
             .collect();

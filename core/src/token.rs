@@ -32,6 +32,13 @@ pub fn derive(secret: &str, purpose: &str, id: &str) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// Who voted, as the knowledge base's learning counts voters (`kb::learn`): derived from the
+/// worker's secret, the site and the client's address, so votes of one client count once and the
+/// address cannot be read back (a plain hash of an IPv4 address is reversed by trying them all).
+pub fn voter_key(secret: &str, site: &str, client: &str) -> String {
+    hex::encode(&derive(secret, "voter", &format!("{site}/{client}"))[..8])
+}
+
 /// A ticket's customer access token, `<site>~<hex>`: the hex part is derived from the secret,
 /// the site and the ticket id, so neither the ticket nor its idempotency record ever holds it
 /// (only its hash) and a replay can still answer with it; the site part says whose store holds

@@ -56,6 +56,37 @@ pub enum FrameMessage {
     /// says the panel was closed (the widget stops refreshing).
     #[serde(rename = "tabdesk:close")]
     Close,
+    /// Host → widget, `Tabdesk('search', query)`: the home screen searches for `query`.
+    #[serde(rename = "tabdesk:search")]
+    Search { query: String },
+    /// Host → widget, `Tabdesk('showArticle', id)`: the widget opens article `id`.
+    #[serde(rename = "tabdesk:article")]
+    ShowArticle { id: String },
+    /// Host → widget, `Tabdesk('prefill', {subject, message, email, name, category, fields})`:
+    /// the contact form starts with these where the visitor has typed nothing. Only those
+    /// fields of a [`NewTicket`] are taken. `values` is that object as JSON text: the form
+    /// decodes it with the code that reads its queued requests, where an object inside this
+    /// message would need a second decoder of the whole request on the widget's first screen
+    /// (6 KB gzip, measured).
+    #[serde(rename = "tabdesk:prefill")]
+    Prefill { values: String },
+    /// Widget → host: something a host page may listen to with `Tabdesk('on', name, fn)`.
+    #[serde(rename = "tabdesk:event")]
+    Event { event: HostEvent },
+}
+
+/// What the widget tells the host page's listeners (the loader adds `open` and `close`, which
+/// it sees itself). Only what the visitor's own page may know: no access tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "name")]
+pub enum HostEvent {
+    /// The visitor's request was stored: its number, which the visitor was shown.
+    #[serde(rename = "ticket:created")]
+    TicketCreated { id: String, number: String },
+    /// The visitor opened an article.
+    #[serde(rename = "article:viewed")]
+    ArticleViewed { id: String },
 }
 
 /// Where a request was written: filled by the loader and the widget.
@@ -652,4 +683,33 @@ pub struct QueueCounts {
     pub breached: u64,
     pub sales_leads: u64,
     pub solved: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loader (plain JavaScript) writes and reads these shapes: they are the protocol.
+    #[test]
+    fn frame_messages_have_the_shapes_the_loader_uses() {
+        let parse = |json: &str| serde_json::from_str::<FrameMessage>(json).unwrap();
+        assert_eq!(
+            parse(r#"{"type":"tabdesk:search","query":"router"}"#),
+            FrameMessage::Search { query: "router".into() }
+        );
+        assert_eq!(parse(r#"{"type":"tabdesk:article","id":"wifi"}"#), FrameMessage::ShowArticle { id: "wifi".into() });
+        let FrameMessage::Prefill { values } =
+            parse(r#"{"type":"tabdesk:prefill","values":"{\"subject\":\"Order 7\"}"}"#)
+        else {
+            panic!("not a prefill");
+        };
+        let values: NewTicket = serde_json::from_str(&values).unwrap();
+        assert_eq!((values.subject.as_str(), values.email.as_str()), ("Order 7", ""));
+        let event = FrameMessage::Event { event: HostEvent::ArticleViewed { id: "wifi".into() } };
+        assert_eq!(
+            serde_json::to_value(&event).unwrap(),
+            serde_json::json!({ "type": "tabdesk:event", "event": { "name": "article:viewed", "id": "wifi" } })
+        );
+        assert!(serde_json::from_str::<FrameMessage>(r#"{"type":"tabdesk:fly"}"#).is_err());
+    }
 }

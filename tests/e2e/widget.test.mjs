@@ -19,9 +19,42 @@ let hostOrigin;
 let browser;
 
 function hostPage(lang, siteId) {
-  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Host</title></head>
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Host</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body><h1>Host shop</h1><a href="#x">A link</a>
 <script src="${workerOrigin}/tabdesk.js" data-site="${siteId}" async></script></body></html>`;
+}
+
+const NONCE = "r4nd0mn0nce";
+
+// A page whose CSS restyles everything it can reach, under a nonce-only CSP; it records the
+// policy's violations.
+function hostilePage() {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hostile</title>
+<style nonce="${NONCE}">
+  * { all: unset !important; display: block !important; font: 40px/3 serif !important; color: red !important; }
+  div, button, iframe { display: none !important; visibility: hidden !important; opacity: 0 !important; }
+  [data-tabdesk] { position: absolute !important; transform: scale(0) !important; filter: blur(9px) !important; }
+</style></head>
+<body><h1>Hostile shop</h1>
+<script nonce="${NONCE}">
+  window.violations = [];
+  document.addEventListener("securitypolicyviolation", (e) => violations.push(e.violatedDirective + " " + e.blockedURI));
+</script>
+<script nonce="${NONCE}" src="${workerOrigin}/tabdesk.js" data-site="${site}" async></script></body></html>`;
+}
+
+// A page that queues calls before the loader runs, and records what it hears.
+function apiPage() {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Host</title></head>
+<body><h1>Host shop</h1>
+<script>
+  window.heard = [];
+  window.Tabdesk = window.Tabdesk || function () { (Tabdesk.q = Tabdesk.q || []).push(arguments); };
+  for (const name of ["open", "close", "article:viewed"]) Tabdesk("on", name, (e) => heard.push(e));
+  Tabdesk("search", "router");
+</script>
+<script src="${workerOrigin}/tabdesk.js" data-site="${site}" async></script></body></html>`;
 }
 
 before(async () => {
@@ -30,9 +63,28 @@ before(async () => {
       res.writeHead(404).end();
       return;
     }
-    // `?site=` embeds another site than the demo one.
+    // `?site=` embeds another site than the demo one; `/api` is a page that calls the API
+    // before the loader arrives.
     const url = new URL(req.url, "http://host");
+    if (url.pathname === "/hostile") {
+      // Only the nonce's scripts and styles, and frames from the worker: nothing inline.
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy":
+          `default-src 'none'; script-src 'nonce-${NONCE}'; style-src 'nonce-${NONCE}'; frame-src ${workerOrigin}`,
+      });
+      res.end(hostilePage());
+      return;
+    }
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    if (url.pathname === "/api") {
+      res.end(apiPage());
+      return;
+    }
+    if (url.pathname === "/rtl") {
+      res.end(hostPage("ar", site).replace("<html ", '<html dir="rtl" '));
+      return;
+    }
     res.end(hostPage(url.pathname.startsWith("/ru") ? "ru" : "en", url.searchParams.get("site") || site));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -48,7 +100,7 @@ after(async () => {
 const widgetFrame = (page) => frameOf(page, workerOrigin);
 
 async function focusIsOnLauncher(page) {
-  // Focus inside a closed shadow root shows on the page as focus on its host element.
+  // Focus inside a shadow root shows on the page as focus on its host element.
   return page.evaluate(() => document.activeElement?.hasAttribute("data-tabdesk") === true);
 }
 
@@ -685,4 +737,121 @@ test("a request filed in the widget is answered in the console; the customer rea
   assert.equal(article.status, 200);
   assert.match(await article.text(), /<div class="article-body">/);
   await context.close();
+});
+
+test("the host page drives the widget through window.Tabdesk, queued before the loader, and hears its events", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const warnings = [];
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(`${hostOrigin}/api`);
+  // The launcher's shadow root is open: a site's own tests find it by role and name.
+  await page.getByRole("button", { name: "Support" }).waitFor();
+  assert.equal(await page.evaluate(() => Boolean(document.querySelector("[data-tabdesk]").shadowRoot)), true);
+
+  // Queued before the loader ran: a listener, then a search (which opens the panel).
+  const frame = await widgetFrame(page);
+  const box = frame.getByRole("searchbox");
+  await box.waitFor();
+  assert.equal(await box.inputValue(), "router");
+  await frame.locator(".hit").first().waitFor();
+  assert.match(await frame.locator(".status").textContent(), /found/);
+
+  // showArticle opens an article; the host hears it.
+  const res = await fetch(`${apiBase}/v1/sites/${site}/kb/search?q=router&locale=en`);
+  const id = (await res.json()).hits[1].id;
+  await page.evaluate((id) => window.Tabdesk("showArticle", id), id);
+  await frame.locator("article.article h2").waitFor();
+  assert.equal(await box.count(), 0, "the article replaced the search screen");
+  await page.waitForFunction((id) => window.heard.some((e) => e.name === "article:viewed" && e.id === id), id);
+
+  // Unknown commands warn once and never throw; close is heard too.
+  await page.evaluate(() => { window.Tabdesk("fly"); window.Tabdesk("fly"); window.Tabdesk("close"); });
+  await page.waitForFunction(() => window.heard.some((e) => e.name === "close"));
+  assert.equal(warnings.filter((w) => w.includes("fly")).length, 1, warnings.join("\n"));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await page.evaluate(() => window.heard.map((e) => e.name)), ["open", "article:viewed", "close"]);
+
+  // Prefill fills the form's empty fields; the visitor's own text stays.
+  await page.evaluate(() => {
+    window.Tabdesk("prefill", { subject: "Order 1234", email: "anna@example.com" });
+    window.Tabdesk("open");
+  });
+  await frame.getByRole("button", { name: "Back" }).click();
+  await frame.getByRole("button", { name: "Contact us" }).click();
+  await frame.locator("#td-subject").waitFor();
+  assert.equal(await frame.locator("#td-subject").inputValue(), "Order 1234");
+  assert.equal(await frame.locator("#td-email").inputValue(), "anna@example.com");
+  await frame.locator("#td-message").fill("My own words");
+  await page.evaluate(() => window.Tabdesk("prefill", { message: "Their words", name: "Anna" }));
+  await frame.waitForFunction(() => document.querySelector("#td-name")?.value === "Anna");
+  assert.equal(await frame.locator("#td-message").inputValue(), "My own words", "what the visitor typed stays");
+
+  // Another frame of the host page (same origin, not the page itself) cannot drive the widget.
+  await frame.getByRole("button", { name: "Back" }).click();
+  await page.evaluate((origin) => {
+    const widget = document.querySelector("[data-tabdesk]").shadowRoot.querySelector("iframe").contentWindow;
+    const other = document.createElement("iframe");
+    document.body.appendChild(other);
+    other.contentWindow.eval(`(${(w, o) => w.postMessage({ type: "tabdesk:search", query: "forged" }, o)})`)(widget, origin);
+  }, workerOrigin);
+  await page.waitForTimeout(300);
+  assert.equal(await frame.getByRole("searchbox").inputValue(), "router", "a forged search was ignored");
+  // The same message from the page itself is taken.
+  await page.evaluate((origin) => {
+    const widget = document.querySelector("[data-tabdesk]").shadowRoot.querySelector("iframe").contentWindow;
+    widget.postMessage({ type: "tabdesk:search", query: "lights" }, origin);
+  }, workerOrigin);
+  await frame.waitForFunction(() => document.querySelector("input.query")?.value === "lights");
+  await context.close();
+});
+
+test("hostile hosts: global CSS and a nonce-only CSP change nothing, a phone gets the whole screen, an RTL page the left side", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/hostile`);
+  const button = page.getByRole("button", { name: "Support" });
+  await button.waitFor();
+  const box = await button.boundingBox();
+  assert.ok(box && box.width > 60 && box.width < 200 && box.height > 30 && box.height < 70, JSON.stringify(box));
+  await button.click();
+  const frame = await widgetFrame(page);
+  await frame.getByRole("searchbox").fill("router");
+  await frame.locator(".hit").first().waitFor();
+  const panel = await page.evaluate(() => {
+    const r = document.querySelector("[data-tabdesk]").shadowRoot.querySelector("iframe").getBoundingClientRect();
+    return { width: r.width, height: r.height };
+  });
+  assert.ok(panel.width === 380 && panel.height > 300, JSON.stringify(panel));
+  assert.deepEqual(await page.evaluate(() => window.violations), [], "the loader needs nothing the policy forbids");
+  await context.close();
+
+  const phone = await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true });
+  const mobile = await phone.newPage();
+  await mobile.goto(`${hostOrigin}/en`);
+  await mobile.getByRole("button", { name: "Support" }).tap();
+  const small = await widgetFrame(mobile);
+  await small.getByRole("searchbox").waitFor();
+  const full = await mobile.evaluate(() => {
+    const r = document.querySelector("[data-tabdesk]").shadowRoot.querySelector("iframe").getBoundingClientRect();
+    return [r.left, r.top, r.width, r.height];
+  });
+  assert.deepEqual(full, [0, 0, 375, 667], "the panel takes the screen");
+  // Under 16px, phones zoom into a field when it takes focus.
+  await small.getByRole("button", { name: "Contact us" }).tap();
+  await small.locator("#td-subject").waitFor();
+  const sizes = await small.evaluate(() =>
+    [...document.querySelectorAll("input, textarea, select")].map((e) => parseFloat(getComputedStyle(e).fontSize)),
+  );
+  assert.ok(sizes.length > 0 && sizes.every((s) => s >= 16), sizes.join(" "));
+  await phone.close();
+
+  const rtl = await browser.newContext();
+  const arabic = await rtl.newPage();
+  await arabic.goto(`${hostOrigin}/rtl`);
+  const launcherBox = await arabic.getByRole("button", { name: "Support" }).boundingBox();
+  assert.ok(launcherBox.x < 100, `on the left: ${JSON.stringify(launcherBox)}`);
+  await rtl.close();
 });

@@ -230,8 +230,19 @@ impl Api {
         self.get(path, &[("Authorization", &format!("Bearer {token}"))])
     }
 
-    /// A request with a body and headers; `method` is POST, PUT, PATCH or DELETE.
+    /// A request with a body and headers; `method` is POST, PUT, PATCH or DELETE. `wrangler
+    /// dev` sometimes restarts its workerd just after starting and answers the request it was
+    /// serving with its own 503 (never ours): such a request is sent again, once.
     pub fn send(&self, method: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+        let reply = self.send_once(method, path, body, headers);
+        if reply.status == 503 && reply.body.contains("Your worker restarted mid-request") {
+            std::thread::sleep(Duration::from_millis(200));
+            return self.send_once(method, path, body, headers);
+        }
+        reply
+    }
+
+    fn send_once(&self, method: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
         let url = format!("{}{path}", self.base);
         if method == "DELETE" {
             let mut req = self.agent.delete(url).header("CF-Connecting-IP", &self.ip);

@@ -197,12 +197,14 @@ fn feedback_and_events_are_recorded_and_checked() {
     assert_eq!(got, want);
 }
 
-/// Sends `n` "helpful: yes" votes for `article` after the search `query`, and waits until the
-/// store has all `total` votes of the site.
-fn vote(api: &Api, site: &str, article: &str, query: &str, n: usize, total: usize) {
+/// Sends "helpful: yes" votes for `article` after the search `query` from the clients
+/// `clients` (one vote each), and waits until the store has all `total` votes of the site.
+fn vote(api: &Api, site: &str, article: &str, query: &str, clients: std::ops::Range<usize>, total: usize) {
     let feedback = format!("/v1/sites/{site}/kb/articles/{article}/feedback");
-    for _ in 0..n {
-        assert_eq!(api.post_json(&feedback, &json!({ "helpful": true, "query": query }), &[]).status, 202);
+    for client in clients {
+        let ip = format!("203.0.113.{client}");
+        let body = json!({ "helpful": true, "query": query });
+        assert_eq!(api.post_json(&feedback, &body, &[("CF-Connecting-IP", &ip)]).status, 202);
     }
     let sql = "SELECT id FROM events WHERE kind = 'kb.helpful'";
     assert_eq!(api.stored_eventually(site, sql, &[], |rows| rows.len() >= total).len(), total);
@@ -252,11 +254,16 @@ fn helpful_votes_after_a_search_teach_it_and_one_vote_does_not() {
     let second = before[1].clone();
     let flipped = vec![second.clone(), before[0].clone()];
 
-    vote(&api, &site, &second, "router", 1, 1);
+    vote(&api, &site, &second, "router", 1..2, 1);
     assert_eq!(api.upkeep(&site)["learned_stems"], 0, "one vote teaches nothing");
     assert_eq!(order_becomes(&api, &site, "router", &flipped), before);
+    // Nor do many votes of one client.
+    for total in 2..=12 {
+        vote(&api, &site, &second, "router", 1..2, total);
+    }
+    assert_eq!(api.upkeep(&site)["learned_stems"], 0, "a client's votes count once");
 
-    vote(&api, &site, &second, "router", 11, 12);
+    vote(&api, &site, &second, "router", 2..13, 23);
     assert_eq!(api.upkeep(&site)["learned_stems"], 1, "«router» learned");
     assert_eq!(order_becomes(&api, &site, "router", &flipped), flipped, "repeated votes re-rank");
     // Other words are not affected, and a vote's query is checked like a search's.

@@ -3,9 +3,16 @@
 //   <script src="https://WORKER/tabdesk.js" data-site="demo" async></script>
 //
 // Before the visitor shows intent it makes no request, writes no storage and sets no cookie:
-// it only draws the launcher inside a closed shadow root (host CSS cannot reach it, its CSS
-// cannot leak out). Hover or focus preconnects; a click injects the widget's iframe, which runs
-// on the worker's origin. Messages between the two are checked against that exact origin.
+// it only draws the launcher inside a shadow root (host CSS cannot reach it, its CSS cannot leak
+// out; open, so the site's own browser tests and audits find the launcher by role and name).
+// Hover or focus preconnects; a click injects the widget's iframe, which runs on the worker's
+// origin. Messages between the two are checked against that exact origin and that frame.
+//
+// The page drives it with window.Tabdesk(command, ...args) (calls made before this script ran
+// wait in Tabdesk.q): open, close, toggle, search(query), showArticle(id), prefill({subject,
+// message, email, name, category, fields}), on(event, fn) and off(event, fn) for the events
+// open, close, ticket:created and article:viewed. The messages are typed in core
+// (`FrameMessage`, `HostEvent`).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -16,7 +23,10 @@
   var data = script.dataset;
   var site = data.site || "";
   var channel = data.channel || "site";
-  var lang = (data.locale || document.documentElement.lang || "en").toLowerCase().split(/[-_]/)[0];
+  // The page says which language it speaks, else the browser does.
+  var lang = (data.locale || document.documentElement.lang || (navigator.languages || [])[0] || "en")
+    .toLowerCase()
+    .split(/[-_]/)[0];
   var locale = lang === "ru" ? "ru" : "en";
   var label = data.label || (locale === "ru" ? "Поддержка" : "Support");
 
@@ -30,12 +40,23 @@
     "iframe{position:fixed;z-index:2147483647;right:20px;bottom:80px;width:380px;height:min(640px,calc(100vh - 100px));" +
     "border:0;border-radius:12px;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.3)}" +
     "iframe[hidden]{display:none}" +
-    "@media (max-width:480px){iframe{right:0;bottom:0;width:100%;height:100%;border-radius:0}}" +
+    // Right-to-left pages get the tab on the left.
+    ".rtl{right:auto;left:20px}" +
+    // Phones: the panel takes the screen, inside its safe area (a notch, the home indicator).
+    "@media (max-width:480px){button{bottom:calc(16px + env(safe-area-inset-bottom,0px))}" +
+    "iframe,iframe.rtl{top:env(safe-area-inset-top,0px);left:env(safe-area-inset-left,0px);" +
+    "width:calc(100% - env(safe-area-inset-left,0px) - env(safe-area-inset-right,0px));" +
+    "height:calc(100% - env(safe-area-inset-top,0px) - env(safe-area-inset-bottom,0px));border-radius:0}}" +
     "@media (prefers-reduced-motion:no-preference){button{transition:background .15s}}";
 
   var host = document.createElement("div");
   host.setAttribute("data-tabdesk", "");
-  var root = host.attachShadow({ mode: "closed" });
+  // The page's own CSS may hide or restyle every element; an important inline declaration,
+  // set through the CSSOM (which a strict CSP allows), is the one thing it cannot override.
+  host.style.setProperty("all", "initial", "important");
+  host.style.setProperty("display", "block", "important");
+  var rtl = (document.documentElement.getAttribute("dir") || "").toLowerCase() === "rtl";
+  var root = host.attachShadow({ mode: "open" });
   if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
     // A constructed sheet works under host pages whose CSP forbids inline styles.
     var sheet = new CSSStyleSheet();
@@ -52,11 +73,30 @@
   button.innerHTML =
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16v12H7l-3 3z"/></svg>';
   button.appendChild(document.createTextNode(label));
+  if (rtl) button.className = "rtl";
   root.appendChild(button);
 
   var frame = null;
   var open = false;
   var warmed = false;
+  // Messages for the widget wait here until it says it is ready.
+  var ready = false;
+  var waiting = [];
+  var listeners = {};
+  var warned = {};
+
+  function emit(name, detail) {
+    (listeners[name] || []).slice().forEach(function (fn) {
+      // A listener's error is the page's, not ours: reported, never in our way.
+      try {
+        fn(detail);
+      } catch (e) {
+        setTimeout(function () {
+          throw e;
+        });
+      }
+    });
+  }
 
   function warm() {
     if (warmed) return;
@@ -88,18 +128,25 @@
     if (frame && frame.contentWindow) frame.contentWindow.postMessage(message, origin);
   }
 
+  function send(message) {
+    if (ready) post(message);
+    else waiting.push(message);
+  }
+
   function show() {
     if (!frame) {
       frame = document.createElement("iframe");
       frame.title = label;
+      if (rtl) frame.className = "rtl";
       frame.src =
         origin + "/embed?site=" + encodeURIComponent(site) + "&locale=" + locale +
         "&origin=" + encodeURIComponent(location.origin);
       root.appendChild(frame);
-    } else {
+    } else if (!open) {
       post({ type: "tabdesk:open" });
     }
     frame.hidden = false;
+    if (!open) emit("open", { name: "open" });
     open = true;
     button.setAttribute("aria-expanded", "true");
     frame.focus();
@@ -113,6 +160,7 @@
     post({ type: "tabdesk:close" });
     button.setAttribute("aria-expanded", "false");
     button.focus();
+    emit("close", { name: "close" });
   }
 
   button.addEventListener("click", function () {
@@ -134,6 +182,11 @@
         context: { page_url: httpUrl(location.href), referrer: httpUrl(document.referrer), channel: channel }
       });
       post({ type: "tabdesk:restore", items: restore() });
+      ready = true;
+      waiting.splice(0).forEach(post);
+    }
+    if (message.type === "tabdesk:event" && message.event && typeof message.event.name === "string") {
+      emit(message.event.name, message.event);
     }
     // Browsers that deny storage to third-party iframes: the widget keeps drafts and queued
     // requests here, on the page's origin, under its own prefix (only after the visitor opened it).
@@ -145,12 +198,40 @@
     }
   });
 
-  // window.Tabdesk('open' | 'close' | 'toggle'); calls made before the loader ran wait in `q`.
+  var commands = {
+    open: show,
+    close: hide,
+    toggle: function () {
+      open ? hide() : show();
+    },
+    search: function (query) {
+      show();
+      send({ type: "tabdesk:search", query: String(query || "").slice(0, 200) });
+    },
+    showArticle: function (id) {
+      show();
+      send({ type: "tabdesk:article", id: String(id || "") });
+    },
+    prefill: function (values) {
+      if (values && typeof values === "object") send({ type: "tabdesk:prefill", values: JSON.stringify(values) });
+    },
+    on: function (name, fn) {
+      if (typeof fn === "function") (listeners[name] = listeners[name] || []).push(fn);
+    },
+    off: function (name, fn) {
+      listeners[name] = (listeners[name] || []).filter(function (f) {
+        return f !== fn;
+      });
+    }
+  };
   var queued = (window.Tabdesk && window.Tabdesk.q) || [];
   window.Tabdesk = function (command) {
-    if (command === "open") show();
-    else if (command === "close") hide();
-    else if (command === "toggle") open ? hide() : show();
+    var run = commands.hasOwnProperty(command) && commands[command];
+    if (run) run.apply(null, [].slice.call(arguments, 1));
+    else if (!warned[command]) {
+      warned[command] = true;
+      console.warn("Tabdesk: unknown command " + JSON.stringify(String(command)));
+    }
   };
   queued.forEach(function (args) {
     window.Tabdesk.apply(null, args);

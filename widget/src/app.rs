@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{request_received, strings};
-use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, PageContext};
+use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
 
 use crate::article::ArticleView;
 use crate::host::Host;
@@ -24,13 +24,21 @@ enum Screen {
     Requests,
 }
 
+/// What the host page's `Tabdesk(…)` calls ask of the screens: a search, an article.
+#[derive(Clone, Copy)]
+struct Asked {
+    search: Callback<String>,
+    article: Callback<String>,
+}
+
 /// Takes the host page's messages: the page context they carry lands in `visit.page`, a
 /// reopened panel retries the outboxes, a hidden one stops refreshing (the loader says so on
-/// every hide, asked by the widget or not), and the items the host kept for the widget (when the
-/// iframe has no storage of its own) go back into the store once opened. Esc anywhere in the
-/// widget asks to close.
-fn connect(host: Host, visit: Visit) {
-    let Visit { page, store, outbox, replies, requests, restored, open, .. } = visit;
+/// every hide, asked by the widget or not), the items the host kept for the widget (when the
+/// iframe has no storage of its own) go back into the store once opened, and the page's calls
+/// go to the screens (`asked`) or wait for the form (`visit.prefill`). Esc anywhere in the widget
+/// asks to close.
+fn connect(host: Host, visit: Visit, asked: Asked) {
+    let Visit { page, store, outbox, replies, requests, restored, open, prefill, .. } = visit;
     host.listen(move |message| match message {
         FrameMessage::Context { context } => page.update(|old| {
             // The page knows the channel best; the site's default stays otherwise.
@@ -51,7 +59,10 @@ fn connect(host: Host, visit: Visit) {
                 restored.set(true);
             }
         }),
-        _ => {}
+        FrameMessage::Search { query } => asked.search.run(query),
+        FrameMessage::ShowArticle { id } => asked.article.run(id),
+        FrameMessage::Prefill { values } => prefill.set(Some(values)),
+        FrameMessage::Ready | FrameMessage::Store { .. } | FrameMessage::Event { .. } => {}
     });
     let keys = window_event_listener(ev::keydown, move |event| {
         if event.key() == "Escape" {
@@ -86,10 +97,12 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         requests,
         open: RwSignal::new(true),
         restored: RwSignal::new(false),
+        prefill: RwSignal::new(None),
     };
     provide_context(visit);
-    connect(host, visit);
     let screen = RwSignal::new(Screen::Home);
+    // The request read in "My requests".
+    let thread = RwSignal::new(None::<String>);
     // Lives here, not in the search screen, so that "Back" finds the query and results as left.
     let search = SearchState::new(visit);
     // The article read inline over the current screen, and the search it was opened from.
@@ -102,23 +115,33 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             }
         });
         led_by.set_value(if screen.get_untracked() == Screen::Home { search.asked() } else { None });
+        host.post(&FrameMessage::Event { event: HostEvent::ArticleViewed { id: id.clone() } });
         article.set(Some(id));
     });
+    let on_search = Callback::new(move |query: String| {
+        article.set(None);
+        thread.set(None);
+        outbox.delivered.set(None);
+        screen.set(Screen::Home);
+        search.ask(query);
+    });
+    connect(host, visit, Asked { search: on_search, article: on_open });
     let framed = boot.mode == EmbedMode::Frame;
     let on_contact = Callback::new(move |()| {
         article.set(None);
         screen.set(Screen::Contact);
     });
-    // Only a request the server stored goes to "My requests": its token comes with the 201.
+    // Only a request the server stored goes to "My requests" (its token comes with the 201), and
+    // the host page hears of it.
     Effect::new(move |_| {
         outbox.delivered.with(|d| {
             if let Some(delivered) = d {
                 requests.add(delivered);
+                let (id, number) = (delivered.id.clone(), delivered.number.clone());
+                host.post(&FrameMessage::Event { event: HostEvent::TicketCreated { id, number } });
             }
         })
     });
-    // The request read in "My requests".
-    let thread = RwSignal::new(None::<String>);
     let on_requests = Callback::new(move |()| {
         thread.set(None);
         screen.set(Screen::Requests);

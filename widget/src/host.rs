@@ -42,7 +42,13 @@ impl Host {
             return;
         };
         let listener = window_event_listener(ev::message, move |event: MessageEvent| {
-            if event.origin() != expected {
+            // From the host page itself: its origin, and its window (not another frame of it).
+            let parent = web_sys::window().and_then(|w| w.parent().ok().flatten());
+            let from_parent = match (event.source(), parent) {
+                (Some(source), Some(parent)) => js_sys::Object::is(&source, &parent),
+                _ => false,
+            };
+            if event.origin() != expected || !from_parent {
                 return;
             }
             let parsed = js_sys::JSON::stringify(&event.data())

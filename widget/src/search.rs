@@ -57,9 +57,14 @@ fn remember(searches: &mut Vec<String>, query: &str) {
 }
 
 impl SearchState {
-    /// The query whose results show (or are on their way), unless it is blank.
+    /// Searches for `query` as if it were typed (the host page asked).
+    pub fn ask(self, query: String) {
+        self.query.set(query);
+    }
+
+    /// The query whose results show, unless it is blank.
     pub fn asked(self) -> Option<String> {
-        Some(self.asked.get_untracked()).filter(|q| !is_blank(q))
+        self.answer.get_untracked().map(|a| a.query).filter(|q| !is_blank(q))
     }
 
     pub fn new(visit: Visit) -> SearchState {

@@ -38,4 +38,7 @@ pub struct Visit {
     /// Turns true once the host handed over the widget's stored items (drafts wait for it when
     /// the iframe has no storage of its own).
     pub restored: RwSignal<bool>,
+    /// What the host page prefilled for the contact form (`Tabdesk('prefill', …)`), as the
+    /// JSON text of a `NewTicket`: the form decodes it.
+    pub prefill: RwSignal<Option<String>>,
 }

@@ -4,15 +4,16 @@
 
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::problem;
+use tabdesk_core::token::voter_key;
 use tabdesk_core::validate::{check_query, validate_event};
 use tabdesk_core::wire::{KbFeedback, Recorded, WidgetEvent};
 use worker::{Context, Env, Request};
 
-use crate::abuse::{check_origin, rate_limit, Limit};
+use crate::abuse::{check_origin, client_ip, rate_limit, Limit};
 use crate::http::{json, read_json, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
 use crate::store::protocol::Event;
-use crate::{cache, store};
+use crate::{cache, settings, store};
 
 /// Records an event of `site` once the answer is on its way.
 pub fn record_later(env: &Env, ctx: &Context, site: &str, kind: &str, article_id: Option<&str>, data: Option<String>) {
@@ -41,8 +42,10 @@ pub async fn feedback(req: &mut Request, env: &Env, ctx: &Context, site_id: &str
         return Err(problem::not_found("No such article.").into());
     }
     let kind = if answer.helpful { "kb.helpful" } else { "kb.unhelpful" };
-    // The search that led here is what the site's upkeep learns from (`kb::learn`).
-    let data = answer.query.map(|query| serde_json::json!({ "query": query }).to_string());
+    // The search that led here is what the site's upkeep learns from (`kb::learn`), counting
+    // each voter once.
+    let voter = voter_key(&settings::secret(env)?, &site.id, &client_ip(req));
+    let data = answer.query.map(|query| serde_json::json!({ "query": query, "voter": voter }).to_string());
     record_later(env, ctx, &site.id, kind, Some(id), data);
     json(202, &Recorded { recorded: kind.to_owned() })
 }

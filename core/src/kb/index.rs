@@ -34,6 +34,8 @@ pub struct Article {
     pub body: String,
     /// Other phrasings customers use for the same need.
     pub questions: Vec<String>,
+    /// The article's category, if any: what a site's tickets teach search is per category.
+    pub category: Option<String>,
     pub url: String,
 }
 
@@ -371,6 +373,8 @@ impl Index {
         }
         let mut stored: Stored = postcard::from_bytes(body).map_err(|e| IndexError::Corrupt(e.to_string()))?;
         let terms = Map::new(std::mem::take(&mut stored.terms)).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+        // A dictionary whose nodes are damaged could make a search panic: its checksum is checked.
+        terms.as_fst().verify().map_err(|e| IndexError::Corrupt(e.to_string()))?;
         let fits = |offsets: &[u32], len: usize| {
             offsets.len() == terms.len() + 1
                 && offsets.windows(2).all(|w| w[0] <= w[1])

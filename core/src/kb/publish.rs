@@ -52,7 +52,8 @@ pub fn prepare(kb: &KbPublish, site: &str, default_locale: Locale, today: &str) 
             };
             let questions = a.questions.iter().map(|q| q.trim().to_owned()).collect();
             let url = article_url(site, &a.id, locale);
-            let indexed = Article { url, id: a.id.clone(), locale, title, tags, body: plain, questions };
+            let category = a.category.clone();
+            let indexed = Article { url, id: a.id.clone(), locale, title, tags, body: plain, questions, category };
             (stored, indexed)
         })
         .unzip()

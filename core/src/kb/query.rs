@@ -12,7 +12,7 @@ use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STAT
 
 use super::analyze::{carries_meaning, is_stop_word};
 use super::index::Index;
-use super::learn::{Boosts, MAX_BOOST};
+use super::learn::{Boosts, Target, MAX_BOOST};
 use super::snippet::snippet;
 use crate::domain::Locale;
 use crate::text::tokenize;
@@ -108,6 +108,10 @@ impl Tally {
     }
 
     fn offer(&mut self, item: u32, score: f32) {
+        // A posting that scores nothing (a stored index may carry one) matches nothing.
+        if score <= 0.0 {
+            return;
+        }
         let slot = &mut self.best[item as usize];
         if *slot == 0.0 {
             self.touched.push(item);
@@ -116,13 +120,12 @@ impl Tally {
     }
 
     /// Ends one query word: its best scores join the sums.
-    /// Ends one query word: its best scores join the sums.
     fn close_word(&mut self, meaningful: bool) {
         for &item in &self.touched {
             let i = item as usize;
             self.scores[i] += self.best[i];
-            self.matched[i] += 1;
-            self.meant[i] += u8::from(meaningful);
+            self.matched[i] = self.matched[i].saturating_add(1);
+            self.meant[i] = self.meant[i].saturating_add(u8::from(meaningful));
             self.best[i] = 0.0;
         }
         self.touched.clear();
@@ -176,19 +179,24 @@ impl Index {
             let dfa = if last { builder.build_prefix_dfa(&stem) } else { builder.build_dfa(&stem) };
             let mut stream = self.terms.search(Fuzzy(&dfa)).into_stream();
             let mut n = 0;
+            // A word being typed may be misspelled too, but such a guess never outweighs a term
+            // that starts with what was typed (`prefixed` found those).
+            let scale = if last { PREFIX } else { 1.0 };
             while let (Some((key, t)), true) = (stream.next(), n < MAX_EXPANSIONS) {
                 // The weight follows the edits this term is away, not the most forgiven.
                 let weight = match dfa.eval(key) {
-                    Distance::Exact(0) => PREFIX,
+                    Distance::Exact(0) => continue,
                     Distance::Exact(1) => TYPOS[0],
                     _ => TYPOS[1],
                 };
-                Index::add(&mut expansions, t, weight);
+                Index::add(&mut expansions, t, scale * weight);
                 n += 1;
             }
         }
-        QueryTerm { stem, expansions, meaningful: carries_meaning(folded) }
+        // A word still being typed may become one that carries meaning («не» → «недоступен»).
+        QueryTerm { stem, expansions, meaningful: last || carries_meaning(folded) }
     }
+
     /// The query's words: folded, stop words dropped (unless that leaves nothing), at most
     /// [`MAX_QUERY_TERMS`]. The last one counts as a prefix unless the query ends with a space.
     fn parse(&self, query: &str) -> Vec<QueryTerm> {
@@ -211,8 +219,14 @@ impl Index {
     fn learned(&self, terms: &[QueryTerm], docs: &Range<u32>, boosts: &Boosts) -> Vec<(u32, f32)> {
         let mut found: Vec<(u32, f32)> = Vec::new();
         for term in terms {
-            for (article, boost) in boosts.of(&term.stem) {
-                for d in self.with_id(docs, article) {
+            for (target, boost) in boosts.of(&term.stem) {
+                let taught = match target {
+                    Target::Article(id) => self.with_id(docs, id),
+                    Target::Category(c) => {
+                        docs.clone().filter(|&d| self.docs[d as usize].category.as_ref() == Some(c)).collect()
+                    }
+                };
+                for d in taught {
                     match found.iter_mut().find(|(f, _)| *f == d) {
                         Some(f) => f.1 += boost,
                         None => found.push((d, *boost)),

@@ -11,6 +11,7 @@ fn article(id: &str, locale: Locale, title: &str, tags: &[&str], body: &str) -> 
         tags: tags.iter().map(|t| t.to_string()).collect(),
         body: body.into(),
         questions: Vec::new(),
+        category: None,
         url: format!("/kb/{id}"),
     }
 }
@@ -140,8 +141,10 @@ fn only_articles_that_match_the_meaning_are_listed_and_only_meaning_is_highlight
             assert!(!["не", "и", "в", "на"].contains(&word.as_str()), "{word} highlighted in {}", hit.id);
         }
     }
-    let (hits, _) = index.search("не", Some(Locale::Ru), 10);
+    let (hits, _) = index.search("не ", Some(Locale::Ru), 10);
     assert!(hits.is_empty(), "a negation alone matches nothing");
+    let (hits, _) = index.search("не", Some(Locale::Ru), 10);
+    assert!(!hits.is_empty(), "while typed, «не» may become «недоступен»");
 }
 
 #[test]
@@ -179,37 +182,35 @@ fn prefixes_prefer_the_closest_terms_and_typos_weigh_by_distance() {
 
 #[test]
 fn what_the_traffic_taught_reranks_matching_articles_only() {
-    use super::learn::{Boosts, Evidence, HELPFUL};
-    let index = Index::build(&corpus());
-    let plain = ids(&index, "пароль роутера", Some(Locale::Ru));
-    assert_eq!(plain[0], "router");
-    let votes = |n: usize, article: &str| -> Vec<Evidence> {
-        (0..n)
-            .map(|_| Evidence { query: "роутер".into(), article: article.into(), weight: HELPFUL, age_days: 0.0 })
-            .collect()
-    };
-    let learned = |boosts: &Boosts| -> Vec<String> {
-        index.search_learned("роутер", Some(Locale::Ru), 10, boosts).0.into_iter().map(|h| h.id).collect()
-    };
-    // «роутер» finds only the router article: votes for another one cannot bring it in.
-    assert_eq!(learned(&Boosts::learn(&votes(50, "tariffs"))), ["router"]);
-    // Between two matching articles, enough votes reorder them; one does not.
-    let both = |boosts: &Boosts| -> Vec<String> {
-        index.search_learned("пароль сети тарифов", Some(Locale::Ru), 10, boosts).0.into_iter().map(|h| h.id).collect()
-    };
-    let before = both(&Boosts::default());
-    let other = before.iter().find(|id| **id != before[0]).cloned().unwrap();
-    let teach = |n| {
+    use super::learn::{Boosts, Evidence, Target, HELPFUL};
+    let mut articles = corpus();
+    articles[0].category = Some("tariffs".into());
+    let index = Index::build(&articles);
+    let teach = |n: usize, query: &str, target: Target| {
         let evidence: Vec<Evidence> = (0..n)
-            .map(|_| Evidence {
-                query: "пароль сети тарифов".into(),
-                article: other.clone(),
+            .map(|i| Evidence {
+                query: query.into(),
+                target: target.clone(),
+                voter: Some(i.to_string()),
                 weight: HELPFUL,
                 age_days: 0.0,
             })
             .collect();
         Boosts::learn(&evidence)
     };
-    assert_eq!(both(&teach(1)), before, "one vote changes nothing");
-    assert_eq!(both(&teach(20))[0], other, "many votes do");
+    let search = |query: &str, boosts: &Boosts| -> Vec<String> {
+        index.search_learned(query, Some(Locale::Ru), 10, boosts).0.into_iter().map(|h| h.id).collect()
+    };
+    // «роутер» finds only the router article: votes for another one cannot bring it in.
+    assert_eq!(search("роутер", &teach(50, "роутер", Target::Article("tariffs".into()))), ["router"]);
+    // Between two matching articles, enough votes reorder them; one does not.
+    let query = "пароль сети тарифов";
+    let before = search(query, &Boosts::default());
+    let other = before.iter().find(|id| **id != before[0]).cloned().unwrap();
+    assert_eq!(search(query, &teach(1, query, Target::Article(other.clone()))), before, "one vote changes nothing");
+    assert_eq!(search(query, &teach(20, query, Target::Article(other.clone())))[0], other, "many votes do");
+    // A category's tickets lift its articles alike.
+    if before[0] != "tariffs" {
+        assert_eq!(search(query, &teach(20, query, Target::Category("tariffs".into())))[0], "tariffs");
+    }
 }

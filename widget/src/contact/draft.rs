@@ -34,6 +34,23 @@ impl Draft {
         Draft { base: values.base.map(|v| v.get()), category: values.category.get(), fields: values.fields.get() }
     }
 
+    /// This draft with what the host page prefilled wherever it is empty.
+    fn prefilled(mut self, given: &NewTicket) -> Draft {
+        let given = Draft::from_ticket(given);
+        for (mine, theirs) in self.base.iter_mut().zip(given.base) {
+            if mine.is_empty() {
+                *mine = theirs;
+            }
+        }
+        if self.category.is_empty() {
+            self.category = given.category;
+        }
+        for (key, value) in given.fields {
+            self.fields.entry(key).or_insert(value);
+        }
+        self
+    }
+
     fn fill(self, values: Values) {
         for (signal, value) in values.base.iter().zip(self.base) {
             signal.set(value);
@@ -68,6 +85,13 @@ pub fn keep(visit: Visit, values: Values) {
             if let (true, Some(draft)) = (untouched, load(visit)) {
                 draft.fill(values);
             }
+        }
+    });
+    // What the host page prefilled (`Tabdesk('prefill', …)`, before or while the form shows)
+    // goes where the customer has typed nothing.
+    Effect::new(move |_| {
+        if let Some(given) = visit.prefill.get().and_then(|text| serde_json::from_str::<NewTicket>(&text).ok()) {
+            untrack(|| Draft::of(values)).prefilled(&given).fill(values);
         }
     });
     // Save the draft on every change, but only once the customer has typed something.

@@ -3,7 +3,7 @@
 //! query path, and kept in KV for the isolates that search — written only when it changed.
 
 use serde::Deserialize;
-use tabdesk_core::kb::learn::{evidence, Boosts, Filed, Vote, WINDOW_DAYS};
+use tabdesk_core::kb::learn::{evidence, Boosts, Filed, Vote, DAY_MS, WINDOW_DAYS};
 use tabdesk_core::sla::{format_time, parse_time};
 use worker::{Env, Error, Result};
 
@@ -11,12 +11,12 @@ use super::Db;
 
 /// Rows read per kind at most, the newest first.
 const MAX_ROWS: i64 = 5_000;
-const DAY_MS: i64 = 86_400_000;
 
 #[derive(Deserialize)]
 struct VoteRow {
     article_id: String,
     query: Option<String>,
+    voter: Option<String>,
     created_at: String,
 }
 
@@ -25,12 +25,6 @@ struct FiledRow {
     category: String,
     searches: String,
     created_at: String,
-}
-
-#[derive(Deserialize)]
-struct CategoryRow {
-    id: String,
-    category: String,
 }
 
 /// The KV key of what a site's traffic taught its search.
@@ -47,27 +41,21 @@ fn at(created_at: &str) -> i64 {
 pub async fn relearn(db: &Db, env: &Env, site: &str, now: i64) -> Result<usize> {
     let since = format_time(now - WINDOW_DAYS * DAY_MS);
     let votes: Vec<VoteRow> = db.rows(
-        "SELECT article_id, json_extract(data, '$.query') AS query, created_at FROM events
-         WHERE kind = 'kb.helpful' AND article_id IS NOT NULL AND created_at >= ?
+        "SELECT article_id, json_extract(data, '$.query') AS query, json_extract(data, '$.voter') AS voter, created_at
+         FROM events WHERE kind = 'kb.helpful' AND article_id IS NOT NULL AND created_at >= ?
          ORDER BY created_at DESC LIMIT ?",
         vec![since.as_str().into(), MAX_ROWS.into()],
     )?;
     let votes: Vec<Vote> = votes
         .into_iter()
-        .filter_map(|v| Some(Vote { at_ms: at(&v.created_at), query: v.query?, article: v.article_id }))
+        .filter_map(|v| Some(Vote { at_ms: at(&v.created_at), query: v.query?, article: v.article_id, voter: v.voter }))
         .collect();
-    let categories: Vec<CategoryRow> =
-        db.rows("SELECT id, category FROM kb_articles WHERE category IS NOT NULL", vec![])?;
-    let filed: Vec<FiledRow> = if categories.is_empty() {
-        Vec::new()
-    } else {
-        db.rows(
-            "SELECT t.category, f.searches, t.created_at FROM tickets t JOIN ticket_facts f ON f.ticket_id = t.id
-             WHERE t.spam = 0 AND t.category IS NOT NULL AND coalesce(f.searches, '[]') != '[]' AND t.created_at >= ?
-             ORDER BY t.created_at DESC LIMIT ?",
-            vec![since.as_str().into(), MAX_ROWS.into()],
-        )?
-    };
+    let filed: Vec<FiledRow> = db.rows(
+        "SELECT t.category, f.searches, t.created_at FROM tickets t JOIN ticket_facts f ON f.ticket_id = t.id
+         WHERE t.spam = 0 AND t.category IS NOT NULL AND coalesce(f.searches, '[]') != '[]' AND t.created_at >= ?
+         ORDER BY t.created_at DESC LIMIT ?",
+        vec![since.as_str().into(), MAX_ROWS.into()],
+    )?;
     let filed: Vec<Filed> = filed
         .into_iter()
         .map(|f| Filed {
@@ -76,8 +64,7 @@ pub async fn relearn(db: &Db, env: &Env, site: &str, now: i64) -> Result<usize> 
             at_ms: at(&f.created_at),
         })
         .collect();
-    let categories: Vec<(String, String)> = categories.into_iter().map(|c| (c.id, c.category)).collect();
-    let boosts = Boosts::learn(&evidence(&votes, &filed, &categories, now));
+    let boosts = Boosts::learn(&evidence(&votes, &filed, now));
     let bytes = boosts.to_bytes();
     let kv = env.kv("KB")?;
     let kv_error = |e: worker::kv::KvError| Error::RustError(format!("kv: {e}"));

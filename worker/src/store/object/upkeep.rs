@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
-use tabdesk_core::kb::learn::WINDOW_DAYS;
+use tabdesk_core::kb::learn::{DAY_MS, WINDOW_DAYS};
 use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::Upkeep;
 use worker::{query, Env, Result};
@@ -16,7 +16,6 @@ use crate::store::protocol::Counts;
 
 /// How soon the alarm runs after a write, in ms (an offset for `set_alarm`).
 pub const INTERVAL: i64 = 60_000;
-const DAY_MS: u64 = 86_400_000;
 /// An event still pending this long after it was written was not queued: the upkeep queues it.
 const PENDING_GRACE_MS: u64 = 60_000;
 /// Events queued per run at most (the next run takes the rest).
@@ -89,22 +88,26 @@ pub async fn run(db: &Db, env: &Env, site: &str) -> Result<Upkeep> {
 }
 
 /// When the alarm should run again, as an offset in ms: in a minute while webhook jobs wait,
-/// else when the oldest key expires, or in a day while search has votes to learn from (what it
-/// learned decays); `None` when there is nothing left to do.
+/// else when the oldest key expires, or in a day while search has evidence to learn from (what
+/// it learned decays); `None` when there is nothing left to do.
 pub fn next_wake(db: &Db) -> Result<Option<i64>> {
     #[derive(Deserialize)]
     struct Oldest {
         created_at: Option<i64>,
         pending: i64,
-        votes: i64,
+        evidence: i64,
     }
+    let since = iso(now_ms().saturating_sub((WINDOW_DAYS * DAY_MS) as u64));
     let oldest: Option<Oldest> = db.first(
         "SELECT (SELECT min(created_at) FROM idempotency) AS created_at,
                 (SELECT count(*) FROM events WHERE webhook = 'pending') AS pending,
-                (SELECT count(*) FROM events WHERE kind = 'kb.helpful' AND created_at >= ?) AS votes",
-        vec![iso(now_ms().saturating_sub(WINDOW_DAYS as u64 * DAY_MS)).into()],
+                (SELECT count(*) FROM events
+                   WHERE kind = 'kb.helpful' AND json_extract(data, '$.query') IS NOT NULL AND created_at >= ?)
+                + (SELECT count(*) FROM tickets t JOIN ticket_facts f ON f.ticket_id = t.id
+                   WHERE t.category IS NOT NULL AND coalesce(f.searches, '[]') != '[]' AND t.created_at >= ?) AS evidence",
+        vec![since.as_str().into(), since.as_str().into()],
     )?;
-    let relearn = oldest.as_ref().is_some_and(|o| o.votes > 0).then_some(DAY_MS as i64);
+    let relearn = oldest.as_ref().is_some_and(|o| o.evidence > 0).then_some(DAY_MS);
     Ok(match oldest {
         Some(o) if o.pending > 0 => Some(INTERVAL),
         Some(Oldest { created_at: Some(at), .. }) => {
