@@ -135,14 +135,16 @@ pub async fn learned(env: &Env, site: &str) -> Rc<Boosts> {
         Ok(store) => store.get(&learned_key(site)).bytes().await.map_err(kv_error),
         Err(e) => Err(e),
     };
-    let boosts = match read {
-        Ok(bytes) => Rc::new(bytes.map(|b| Boosts::from_bytes(&b)).unwrap_or_default()),
+    let (boosts, bytes) = match read {
+        Ok(stored) => {
+            let bytes = stored.as_ref().map_or(0, Vec::len);
+            (Rc::new(stored.map(|b| Boosts::from_bytes(&b)).unwrap_or_default()), bytes)
+        }
         Err(e) => {
             worker::console_warn!("learned boosts of {site} not read: {e:?}");
             return cached.map(|(_, b)| b).unwrap_or_default();
         }
     };
-    let bytes = boosts.to_bytes().len();
     LEARNED.with(|c| c.borrow_mut().insert(site, (now, boosts.clone()), bytes));
     boosts
 }

@@ -36,10 +36,38 @@ fn at(created_at: &str) -> i64 {
     parse_time(created_at).unwrap_or(0)
 }
 
+#[derive(Deserialize)]
+struct Text {
+    value: String,
+}
+
+/// What the boosts are learned from, in a line: the day (ages count in days) and the count and
+/// newest time of each kind of evidence. The upkeep runs after every write; when this line is
+/// what the last relearning saw, nothing would change and nothing is read or computed.
+fn basis(db: &Db, since: &str, now: i64) -> Result<String> {
+    let counts: Option<Text> = db.first(
+        "SELECT (SELECT count(*) || ',' || coalesce(max(created_at), '') FROM events
+                 WHERE kind = 'kb.helpful' AND created_at >= ?)
+             || '/' || (SELECT count(*) || ',' || coalesce(max(t.created_at), '')
+                 FROM tickets t JOIN ticket_facts f ON f.ticket_id = t.id
+                 WHERE t.spam = 0 AND t.category IS NOT NULL AND coalesce(f.searches, '[]') != '[]'
+                   AND t.created_at >= ?) AS value",
+        vec![since.into(), since.into()],
+    )?;
+    Ok(format!("{}/{}", now.div_euclid(DAY_MS), counts.map(|c| c.value).unwrap_or_default()))
+}
+
 /// Relearns the site's boosts at `now` (ms) and stores them if they changed; returns how many
-/// stems re-rank something.
+/// stems re-rank something. Skipped when nothing it learns from changed since the last time.
 pub async fn relearn(db: &Db, env: &Env, site: &str, now: i64) -> Result<usize> {
     let since = format_time(now - WINDOW_DAYS * DAY_MS);
+    let basis = basis(db, &since, now)?;
+    let last: Option<Text> = db.first("SELECT value FROM meta WHERE key = 'learned_from'", vec![])?;
+    if let Some((seen, stems)) = last.as_ref().and_then(|l| l.value.rsplit_once('#')) {
+        if seen == basis {
+            return Ok(stems.parse().unwrap_or(0));
+        }
+    }
     let votes: Vec<VoteRow> = db.rows(
         "SELECT article_id, json_extract(data, '$.query') AS query, json_extract(data, '$.voter') AS voter, created_at
          FROM events WHERE kind = 'kb.helpful' AND article_id IS NOT NULL AND created_at >= ?
@@ -74,5 +102,9 @@ pub async fn relearn(db: &Db, env: &Env, site: &str, now: i64) -> Result<usize> 
     if !unchanged {
         kv.put_bytes(&key, &bytes).map_err(kv_error)?.execute().await.map_err(kv_error)?;
     }
+    db.exec(
+        "INSERT INTO meta (key, value) VALUES ('learned_from', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        vec![format!("{basis}#{}", boosts.len()).into()],
+    )?;
     Ok(boosts.len())
 }
