@@ -295,7 +295,8 @@ pub fn TicketPage(id: String) -> impl IntoView {
             })
             .into_any();
         }
-        let Some(first) = shown() else { return ().into_any() };
+        // Untracked: only `loaded` may rebuild the screen.
+        let Some(first) = untrack(shown) else { return ().into_any() };
         let t = first.ticket;
         let meta = move || {
             shown().map(|d| {

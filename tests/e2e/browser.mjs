@@ -50,3 +50,32 @@ export async function frameOf(page, origin) {
   }
   throw new Error("the widget iframe did not appear");
 }
+
+const journals = new WeakMap();
+
+/**
+ * Starts keeping what went wrong on `page` (console errors and warnings of every frame, uncaught
+ * errors, failed requests, 5xx answers), so that a wait that times out can say why.
+ */
+export function journal(page) {
+  if (!journals.has(page)) {
+    const lines = [];
+    page.on("console", (m) => ["error", "warning"].includes(m.type()) && lines.push(`console ${m.type()}: ${m.text()}`));
+    page.on("pageerror", (e) => lines.push(`uncaught: ${e}`));
+    page.on("requestfailed", (r) => lines.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
+    page.on("response", (r) => r.status() >= 500 && lines.push(`answer ${r.status()}: ${r.request().method()} ${r.url()}`));
+    journals.set(page, lines);
+  }
+  return journals.get(page);
+}
+
+/** Waits for `step`; if it fails, the error carries what `frame` shows and the page's journal. */
+export async function explained(page, frame, step) {
+  try {
+    return await step;
+  } catch (error) {
+    const shown = await frame.evaluate(() => document.body?.innerText ?? "(no body)").catch((e) => `(unreadable: ${e})`);
+    error.message += `\nthe frame showed: ${JSON.stringify(shown.slice(0, 600))}\nthe page's journal:\n${journal(page).join("\n") || "(empty)"}`;
+    throw error;
+  }
+}

@@ -3,7 +3,7 @@
 // solves it; the customer's API shows the reply and never the note. Customer text stays text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launchChromium, seriousViolations } from "./browser.mjs";
+import { explained, journal, launchChromium, seriousViolations } from "./browser.mjs";
 
 const apiBase = process.env.TABDESK_URL;
 const site = process.env.TABDESK_SITE;
@@ -84,6 +84,7 @@ test("an agent signs in, answers and solves a request by keyboard; the customer 
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
+  journal(page);
   const response = await page.goto(`${apiBase}/console`);
   const csp = response.headers()["content-security-policy"];
   assert.match(csp, /frame-ancestors 'none'/);
@@ -133,7 +134,7 @@ test("an agent signs in, answers and solves a request by keyboard; the customer 
   // Solve it.
   await page.getByLabel("Status").selectOption("solved");
   await page.getByRole("button", { name: "Save" }).click();
-  await page.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+  await explained(page, page.mainFrame(), page.getByRole("status").filter({ hasText: "Saved" }).waitFor());
 
   const seen = await api("GET", `/v1/tickets/${created.id}`, undefined, { authorization: `Bearer ${created.access_token}` });
   assert.equal(seen.status, 200);

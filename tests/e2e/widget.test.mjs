@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { frameOf, launchChromium, launcher, seriousViolations } from "./browser.mjs";
+import { explained, frameOf, journal, launchChromium, launcher, seriousViolations } from "./browser.mjs";
 
 const workerOrigin = process.env.TABDESK_WORKER_ORIGIN;
 const apiBase = process.env.TABDESK_URL;
@@ -303,10 +303,11 @@ test("the widget has no serious accessibility violations (axe-core)", async () =
 });
 
 async function openContactForm(page) {
+  journal(page);
   const button = await launcher(page);
   await page.mouse.click(button.x, button.y);
   const frame = await widgetFrame(page);
-  await frame.getByRole("button", { name: "Contact us" }).click();
+  await explained(page, frame, frame.getByRole("button", { name: "Contact us" }).click());
   return { frame, button };
 }
 

@@ -73,9 +73,7 @@ async fn fetch(method: &str, url: &str, body: Option<&str>, extra: &[(&str, &str
     Ok(Answer { status: response.status(), text, etag })
 }
 
-fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_str(text).ok()
-}
+use crate::json::{decode as parse, encode};
 
 pub async fn search(site: &str, query: &str, locale: &str, limit: usize) -> Option<SearchResults> {
     let q = js_sys::encode_uri_component(query);
@@ -94,7 +92,7 @@ async fn post<T: DeserializeOwned>(
     ok: u16,
 ) -> Result<T, SendError> {
     // Serializing plain structs and maps cannot fail; if it did, resending would not help.
-    let json = serde_json::to_string(body).map_err(|_| SendError::Refused(Refusal::Final(String::new())))?;
+    let json = encode(body).ok_or(SendError::Refused(Refusal::Final(String::new())))?;
     match fetch("POST", url, Some(&json), headers).await {
         // A success whose body does not read is retried: with the same key it is the same answer.
         Ok(Answer { status, text, .. }) if status == ok => parse(&text).ok_or(SendError::Transient),
@@ -157,9 +155,9 @@ pub async fn article(site: &str, id: &str, locale: &str) -> Option<KbArticle> {
 
 /// Sends something the widget need not wait for (feedback, statistics); failures are ignored.
 async fn post_quietly<T: serde::Serialize>(url: &str, body: &T) -> bool {
-    match serde_json::to_string(body) {
-        Ok(json) => matches!(fetch("POST", url, Some(&json), &[]).await, Ok(Answer { status: 202, .. })),
-        Err(_) => false,
+    match encode(body) {
+        Some(json) => matches!(fetch("POST", url, Some(&json), &[]).await, Ok(Answer { status: 202, .. })),
+        None => false,
     }
 }
 

@@ -1,11 +1,13 @@
 //! The widget's side of the postMessage protocol with the loader on the host page: typed
 //! messages in and out, and nothing else. What a message means is the app's business (`app`),
-//! so this transport depends on no other module of the widget.
+//! so this transport depends on no other module of the widget but its JSON codec.
 
 use leptos::ev;
 use leptos::prelude::*;
 use tabdesk_core::wire::FrameMessage;
 use web_sys::MessageEvent;
+
+use crate::json;
 
 /// The channel to the host page: a `Copy` handle made once by the app.
 #[derive(Clone, Copy)]
@@ -27,10 +29,7 @@ impl Host {
         let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
             return;
         };
-        let Ok(text) = serde_json::to_string(message) else {
-            return;
-        };
-        if let Ok(value) = js_sys::JSON::parse(&text) {
+        if let Some(value) = json::to_js(message) {
             let _ = parent.post_message(&value, &origin);
         }
     }
@@ -51,11 +50,7 @@ impl Host {
             if event.origin() != expected || !from_parent {
                 return;
             }
-            let parsed = js_sys::JSON::stringify(&event.data())
-                .ok()
-                .and_then(|s| s.as_string())
-                .and_then(|s| serde_json::from_str::<FrameMessage>(&s).ok());
-            if let Some(message) = parsed {
+            if let Some(message) = json::from_js::<FrameMessage>(event.data()) {
                 receive(message);
             }
         });

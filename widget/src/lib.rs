@@ -8,6 +8,7 @@ mod contact;
 mod debounce;
 mod fields;
 mod host;
+mod json;
 mod mine;
 mod on_demand;
 mod outbox;
@@ -24,7 +25,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Reads the boot data the `/embed` page carries inline.
 fn boot() -> Option<EmbedBoot> {
     let text = web_sys::window()?.document()?.get_element_by_id("tabdesk-boot")?.text_content()?;
-    serde_json::from_str(&text).ok()
+    json::decode(&text)
 }
 
 /// The site's accent colour (validated as `#rrggbb` when saved), as the CSS variable the

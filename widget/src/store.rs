@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::host::Host;
+use crate::json;
 use crate::relay::Relay;
 
 /// The widget's storage: a `Copy` handle made once by the app.
@@ -37,11 +38,11 @@ impl Store {
             Some(s) => s.get_item(key).ok().flatten(),
             None => self.relay.get(key),
         }?;
-        serde_json::from_str(&text).ok()
+        json::decode(&text)
     }
 
     pub fn save<T: Serialize>(self, key: &str, value: &T) {
-        let Ok(text) = serde_json::to_string(value) else {
+        let Some(text) = json::encode(value) else {
             return;
         };
         match own() {

@@ -11,6 +11,7 @@ use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::NewTicket;
 
 use super::values::Values;
+use crate::json;
 use crate::visit::Visit;
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -90,7 +91,7 @@ pub fn keep(visit: Visit, values: Values) {
     // What the host page prefilled (`Tabdesk('prefill', …)`, before or while the form shows)
     // goes where the customer has typed nothing.
     Effect::new(move |_| {
-        if let Some(given) = visit.prefill.get().and_then(|text| serde_json::from_str::<NewTicket>(&text).ok()) {
+        if let Some(given) = visit.prefill.get().and_then(|text| json::decode::<NewTicket>(&text)) {
             untrack(|| Draft::of(values)).prefilled(&given).fill(values);
         }
     });
