@@ -108,6 +108,15 @@ fn customer_view(s: &'static ConsoleStrings, site: &str, t: &TicketSummary) -> i
             view! { <dt>{name.clone()}</dt><dd>{text}</dd> }
         })
         .collect_view();
+    // What the site's signed token vouches for, marked so: the customer could not have typed it.
+    let badge = move || view! { " "<span class="badge verified">{s.verified_badge}</span> };
+    let verified = t.verified.clone().map(|v| {
+        let claims = v.fields.into_iter().map(|(name, value)| view! { <dt>{name}</dt><dd>{value}{badge()}</dd> });
+        view! {
+            <dt>{s.verified_id}</dt><dd>{v.id}{badge()}</dd>
+            {claims.collect_view()}
+        }
+    });
     view! {
         <section class="panel">
             <h2>{s.customer}</h2>
@@ -119,6 +128,7 @@ fn customer_view(s: &'static ConsoleStrings, site: &str, t: &TicketSummary) -> i
                 {fact(s.language, Some(t.locale.tag().to_owned()))}
                 {fact(s.browser, t.context.user_agent.clone())}
                 {fact(s.category, t.category.clone())}
+                {verified}
                 {fields}
                 {(!t.viewed_articles.is_empty()).then(|| view! {
                     <dt>{s.viewed_articles}</dt>

@@ -12,6 +12,7 @@ use crate::domain::limits::{
     MAX_SAVED_REPLIES, MAX_SITE_NAME_CHARS, MIN_WEBHOOK_SECRET_CHARS,
 };
 use crate::domain::{FieldError, Locale, Priority};
+use crate::identity::{check_config as check_identity, IdentityConfig};
 use crate::origin::OriginPattern;
 use crate::text::Scripts;
 use crate::url::{check_outbound, OutboundPolicy};
@@ -49,6 +50,8 @@ pub struct SiteConfig {
     pub auto_reply: AutoReply,
     /// Replies agents insert from the console's composer.
     pub saved_replies: Vec<SavedReply>,
+    /// Signed identity: the secrets tokens are checked with, and whether one is required.
+    pub identity: IdentityConfig,
 }
 
 /// A reply agents insert and edit before sending; `{customer_name}` and `{ticket_number}` are
@@ -412,6 +415,7 @@ impl Default for SiteConfig {
             routing: Vec::new(),
             auto_reply: AutoReply::default(),
             saved_replies: Vec::new(),
+            identity: IdentityConfig::default(),
         }
     }
 }
@@ -430,6 +434,8 @@ pub struct PublicConfig {
     pub form: FormSchema,
     pub min_fill_ms: u32,
     pub turnstile_site_key: Option<String>,
+    /// Only customers the site signed in may write (the widget says so instead of a form).
+    pub identity_required: bool,
 }
 
 impl SiteConfig {
@@ -445,6 +451,7 @@ impl SiteConfig {
             form: self.form.clone(),
             min_fill_ms: self.abuse.min_fill_ms,
             turnstile_site_key: self.turnstile().map(|(key, _)| key.to_owned()),
+            identity_required: self.identity.required,
         }
     }
 
@@ -599,6 +606,9 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
         }
     }
     errors.extend(validate_form(&config.form));
+    errors.extend(
+        check_identity(&config.identity).into_iter().map(|(field, why)| FieldError::new(field, "invalid", why)),
+    );
     errors
 }
 

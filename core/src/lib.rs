@@ -9,6 +9,7 @@ pub mod config;
 pub mod domain;
 pub mod form;
 pub mod i18n;
+pub mod identity;
 pub mod kb;
 pub mod lru;
 pub mod origin;

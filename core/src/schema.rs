@@ -65,6 +65,11 @@ pub const SITE_STORE: &[&str] = &[
               CASE WHEN t.status IN ('solved', 'closed') THEN t.updated_at END
        FROM tickets t;
      CREATE INDEX IF NOT EXISTS tickets_by_created ON tickets (spam, created_at)",
+    // Who the site's signed token said the customer was (`identity::Verified`, JSON), by the
+    // site's own customer id.
+    "CREATE TABLE IF NOT EXISTS ticket_verified (
+       ticket_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, verified TEXT NOT NULL);
+     CREATE INDEX IF NOT EXISTS verified_by_customer ON ticket_verified (customer_id)",
 ];
 
 /// The version a store has once every step is applied.

@@ -6,6 +6,8 @@ use crate::domain::ids::{is_id, ticket_number};
 use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
 use crate::domain::{FieldError, Locale, Priority, TicketStatus};
 use crate::form::{check_category, clean_fields};
+use crate::i18n::strings;
+use crate::identity::{verify, IdentityConfig, Refused, Verified};
 use crate::text::fold;
 use crate::token::hash_token;
 use crate::triage::triage;
@@ -17,11 +19,11 @@ use crate::wire::{
 };
 
 /// The part of a submission that makes it this request: everything the customer wrote and
-/// where, but not how long the form took, the anti-bot token (spent after one use) or the
-/// honeypot. A retry that differs only in those is the same request; the widget reuses its
+/// where, but not how long the form took, the anti-bot token (spent after one use), the signed
+/// identity (renewed by the page) or the honeypot. A retry that differs only in those is the same request; the widget reuses its
 /// `Idempotency-Key` exactly when this is unchanged, and the worker compares its fingerprint.
 pub fn identity(ticket: &NewTicket) -> NewTicket {
-    NewTicket { fill_ms: None, turnstile_token: None, hp: String::new(), ..ticket.clone() }
+    NewTicket { fill_ms: None, turnstile_token: None, identity: None, hp: String::new(), ..ticket.clone() }
 }
 
 /// A stable hash of a request's [`identity`], stored with its key.
@@ -47,6 +49,7 @@ pub fn key_reused() -> FieldError {
 pub fn accept(
     config: &SiteConfig,
     request: &NewTicket,
+    verified: Option<Verified>,
     locale: Locale,
     user_agent: Option<&str>,
     id: String,
@@ -70,7 +73,12 @@ pub fn accept(
         email: request.email.trim().to_owned(),
         name: request.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
         category: category.map(|c| c.id.clone()),
-        fields: clean_fields(category, &request.fields),
+        // What the site vouches for is kept apart, and nothing the browser sent may sit beside it
+        // under the same name.
+        fields: clean_fields(category, &request.fields)
+            .into_iter()
+            .filter(|(name, _)| verified.as_ref().is_none_or(|v| !v.fields.contains_key(name)))
+            .collect(),
         status: TicketStatus::New,
         priority: labels.priority.value,
         topic: labels.topic.value.clone(),
@@ -87,9 +95,40 @@ pub fn accept(
         updated_at: now,
         first_response_at: None,
         solved_at: None,
+        verified,
     };
     ticket.assignee = route(&config.routing, &ticket).map(str::to_owned);
     ticket
+}
+
+/// Checks `request`'s signed identity against the site's settings. A verified customer's email
+/// and name replace what the browser sent (so the form may leave them out); a refusal is a field
+/// error on `identity`, in `locale`, its code telling an expired token from a bad one.
+pub fn vouch(
+    config: &IdentityConfig,
+    site: &str,
+    request: &mut NewTicket,
+    now_s: i64,
+    locale: Locale,
+) -> Result<Option<Verified>, FieldError> {
+    let s = strings(locale);
+    let Some(token) = request.identity.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return match config.required {
+            true => Err(FieldError::new("identity", "required", s.identity_required)),
+            false => Ok(None),
+        };
+    };
+    let who = verify(token, config, site, now_s).map_err(|why| {
+        let code = if why == Refused::Expired { "identity_expired" } else { "identity_invalid" };
+        FieldError::new("identity", code, s.identity_refused)
+    })?;
+    if let Some(email) = &who.email {
+        request.email.clone_from(email);
+    }
+    if who.name.is_some() {
+        request.name.clone_from(&who.name);
+    }
+    Ok(Some(who))
 }
 
 /// The agent the first matching rule assigns `ticket` to.
@@ -382,12 +421,38 @@ pub(crate) fn sample() -> TicketSummary {
         updated_at: "2026-01-01T00:00:00.000Z".into(),
         first_response_at: None,
         solved_at: None,
+        verified: None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::sign;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef-current";
+    const NOW: i64 = 1_800_000_000;
+    const HS256: &str = r#"{"alg":"HS256"}"#;
+
+    fn claims(exp: i64) -> String {
+        format!(r#"{{"sub":"u-42","aud":"shop","exp":{exp},"email":"ann@example.com","name":"Ann"}}"#)
+    }
+
+    #[test]
+    fn a_vouched_request_takes_the_claims_and_a_required_identity_is_enforced() {
+        let site = IdentityConfig { secrets: vec![SECRET.into()], required: false };
+        let mut request = NewTicket { email: "mallory@example.com".into(), ..NewTicket::default() };
+        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::En), Ok(None));
+        request.identity = Some(sign(SECRET, HS256, &claims(NOW + 60)));
+        let who = vouch(&site, "shop", &mut request, NOW, Locale::En).unwrap().unwrap();
+        assert_eq!((request.email.as_str(), request.name.as_deref()), ("ann@example.com", Some("Ann")));
+        assert_eq!(who.id, "u-42");
+        request.identity = Some(sign(SECRET, HS256, &claims(NOW - 60)));
+        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::Ru).unwrap_err().code, "identity_expired");
+        let required = IdentityConfig { required: true, ..site };
+        request.identity = None;
+        assert_eq!(vouch(&required, "shop", &mut request, NOW, Locale::En).unwrap_err().code, "required");
+    }
 
     fn rule(assign: &str) -> RoutingRule {
         RoutingRule { assign: assign.into(), ..RoutingRule::default() }
@@ -458,7 +523,7 @@ mod tests {
         asked.subject = "  No internet ".into();
         asked.name = Some("  ".into());
         asked.fields.insert("junk".into(), serde_json::json!("x"));
-        let t = accept(&config, &asked, Locale::En, Some(&"u".repeat(600)), "id".into(), "now".into());
+        let t = accept(&config, &asked, None, Locale::En, Some(&"u".repeat(600)), "id".into(), "now".into());
         assert_eq!((t.subject.as_str(), t.name.as_deref()), ("No internet", None));
         assert!(t.fields.is_empty(), "fields of no category are dropped");
         assert_eq!(t.context.user_agent.map(|ua| ua.len()), Some(MAX_USER_AGENT_CHARS));

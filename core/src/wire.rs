@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::PublicConfig;
 use crate::domain::{FieldError, Locale, Priority, TicketStatus};
+use crate::identity::Verified;
 use crate::triage::Triage;
 
 /// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.
@@ -70,6 +71,10 @@ pub enum FrameMessage {
     /// (6 KB gzip, measured).
     #[serde(rename = "tabdesk:prefill")]
     Prefill { values: String },
+    /// Host → widget, `Tabdesk('identify', {token})`: the site's signed token for the customer
+    /// signed in on it (`identity`), sent with their requests; `null` when they signed out.
+    #[serde(rename = "tabdesk:identify")]
+    Identify { token: Option<String> },
     /// Widget → host: something a host page may listen to with `Tabdesk('on', name, fn)`.
     #[serde(rename = "tabdesk:event")]
     Event { event: HostEvent },
@@ -134,6 +139,9 @@ pub struct NewTicket {
     pub fill_ms: Option<u64>,
     /// Cloudflare Turnstile token, when the site turns it on.
     pub turnstile_token: Option<String>,
+    /// The signed identity the host page gave the widget (`core::identity`): a JWT.
+    #[cfg_attr(feature = "openapi", schema(max_length = 4096))]
+    pub identity: Option<String>,
 }
 
 /// 201 answer to a new ticket, replayed verbatim for a repeated `Idempotency-Key`.
@@ -181,6 +189,9 @@ pub struct TicketSummary {
     /// When the ticket was last solved or closed, while it stays so.
     #[serde(default)]
     pub solved_at: Option<String>,
+    /// Who the site's signed token says the customer is, and the facts it vouches for.
+    #[serde(default)]
+    pub verified: Option<Verified>,
 }
 
 /// `PATCH /v1/admin/tickets/{id}`: only the fields present change; `assignee: null` unassigns.

@@ -4,6 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { createHmac } from "node:crypto";
 import { explained, frameOf, journal, launchChromium, launcher, seriousViolations } from "./browser.mjs";
 
 const workerOrigin = process.env.TABDESK_WORKER_ORIGIN;
@@ -526,6 +527,64 @@ test("on a site with Turnstile the form renders the check and sends its token", 
   assert.equal(stored.length, 1, "the request is filed once");
   assert.equal(scripts.length, 1, "Turnstile's script is loaded once");
   assert.match(scripts[0], /\/turnstile\/v0\/api\.js\?render=explicit$/);
+  await context.close();
+});
+
+/** A site of its own whose config checks signed identity with `secret`; its id and admin token. */
+async function siteWithIdentity(secret) {
+  const id = `identity-${Date.now().toString(36)}`;
+  const created = await fetch(`${apiBase}/v1/operator/sites`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${process.env.TABDESK_OPERATOR_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ id, name: "Signed shop", allowed_origins: [hostOrigin], locales: ["en", "ru"] }),
+  });
+  assert.equal(created.status, 201);
+  const token = (await created.json()).admin_token;
+  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
+  const auth = { authorization: `Bearer ${token}` };
+  const config = await (await fetch(configUrl, { headers: auth })).json();
+  config.abuse = { ...config.abuse, min_fill_ms: 0 };
+  config.identity = { secrets: [secret], required: true };
+  const put = await fetch(configUrl, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(config) });
+  assert.equal(put.status, 200, await put.text());
+  return { id, token };
+}
+
+/** An HS256 JWT as the README tells a site's Node server to make one. */
+function signIdentity(secret, claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const body = `${b64({ alg: "HS256", typ: "JWT" })}.${b64(claims)}`;
+  return `${body}.${createHmac("sha256", secret).update(body).digest("base64url")}`;
+}
+
+test("a customer the site signed in skips the email field and the ticket is verified; the unsigned are asked to sign in", async () => {
+  const secret = "e2e-identity-secret-0123456789-abcdef";
+  const { id, token } = await siteWithIdentity(secret);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/?site=${id}`);
+  // Not signed in: a site that requires it says so instead of showing a form.
+  let { frame } = await openContactForm(page);
+  await frame.getByText("Sign in on the site to write to support.").waitFor();
+  assert.equal(await frame.getByLabel("Subject").count(), 0);
+
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const jwt = signIdentity(secret, { sub: "cust-9", aud: id, exp, email: "irina@example.com", name: "Ирина Петрова", fields: { plan: "Gold" } });
+  await page.reload();
+  await page.waitForFunction(() => typeof window.Tabdesk === "function");
+  await page.evaluate((jwt) => window.Tabdesk("identify", { token: jwt }), jwt);
+  ({ frame } = await openContactForm(page));
+  await frame.getByText("Signed in as Ирина Петрова").waitFor();
+  assert.equal(await frame.getByLabel("Email").count(), 0, "no email field for a signed-in customer");
+  assert.equal(await frame.getByLabel("Name").count(), 0);
+  const subject = `Signed ${Date.now()}`;
+  await frame.getByLabel("Subject").fill(subject);
+  await frame.getByLabel("Message").fill("Please move me to the yearly plan.");
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByRole("status").getByText(/-\d+\./).waitFor();
+  const stored = (await adminTickets(id, token)).find((t) => t.subject === subject);
+  assert.equal(stored.email, "irina@example.com");
+  assert.deepEqual(stored.verified, { id: "cust-9", email: "irina@example.com", name: "Ирина Петрова", fields: { plan: "Gold" } });
   await context.close();
 });
 

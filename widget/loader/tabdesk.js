@@ -10,7 +10,8 @@
 //
 // The page drives it with window.Tabdesk(command, ...args) (calls made before this script ran
 // wait in Tabdesk.q): open, close, toggle, search(query), showArticle(id), prefill({subject,
-// message, email, name, category, fields}), on(event, fn) and off(event, fn) for the events
+// message, email, name, category, fields}), identify({token}) with the site's signed token for
+// its signed-in customer (README, "Signed identity"), on(event, fn) and off(event, fn) for the events
 // open, close, ticket:created and article:viewed. The messages are typed in core
 // (`FrameMessage`, `HostEvent`).
 (function () {
@@ -211,6 +212,11 @@
     showArticle: function (id) {
       show();
       send({ type: "tabdesk:article", id: String(id || "") });
+    },
+    // The site's signed token for its signed-in customer (null when they sign out).
+    identify: function (who) {
+      var token = who && typeof who.token === "string" ? who.token.slice(0, 4096) : null;
+      send({ type: "tabdesk:identify", token: token });
     },
     prefill: function (values) {
       if (values && typeof values === "object") send({ type: "tabdesk:prefill", values: JSON.stringify(values) });

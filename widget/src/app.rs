@@ -35,10 +35,10 @@ struct Asked {
 /// reopened panel retries the outboxes, a hidden one stops refreshing (the loader says so on
 /// every hide, asked by the widget or not), the items the host kept for the widget (when the
 /// iframe has no storage of its own) go back into the store once opened, and the page's calls
-/// go to the screens (`asked`) or wait for the form (`visit.prefill`). Esc anywhere in the widget
+/// go to the screens (`asked`) or wait for the form (`visit.prefill`, `visit.identity`). Esc anywhere in the widget
 /// asks to close.
 fn connect(host: Host, visit: Visit, asked: Asked) {
-    let Visit { page, store, outbox, replies, requests, restored, open, prefill, .. } = visit;
+    let Visit { page, store, outbox, replies, requests, restored, open, prefill, identity, .. } = visit;
     host.listen(move |message| match message {
         FrameMessage::Context { context } => page.update(|old| {
             // The page knows the channel best; the site's default stays otherwise.
@@ -62,6 +62,7 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
         FrameMessage::Search { query } => asked.search.run(query),
         FrameMessage::ShowArticle { id } => asked.article.run(id),
         FrameMessage::Prefill { values } => prefill.set(Some(values)),
+        FrameMessage::Identify { token } => identity.set(token.filter(|t| !t.is_empty())),
         FrameMessage::Ready | FrameMessage::Store { .. } | FrameMessage::Event { .. } => {}
     });
     let keys = window_event_listener(ev::keydown, move |event| {
@@ -98,6 +99,8 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         open: RwSignal::new(true),
         restored: RwSignal::new(false),
         prefill: RwSignal::new(None),
+        identity: RwSignal::new(None),
+        identity_required: config.identity_required,
     };
     provide_context(visit);
     let screen = RwSignal::new(Screen::Home);

@@ -41,4 +41,9 @@ pub struct Visit {
     /// What the host page prefilled for the contact form (`Tabdesk('prefill', …)`), as the
     /// JSON text of a `NewTicket`: the form decodes it.
     pub prefill: RwSignal<Option<String>>,
+    /// The site's signed token for its signed-in customer (`Tabdesk('identify', …)`): the
+    /// worker takes their email and name from it.
+    pub identity: RwSignal<Option<String>>,
+    /// The site takes requests only from customers it signed in.
+    pub identity_required: bool,
 }

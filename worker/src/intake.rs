@@ -12,10 +12,11 @@ use tabdesk_core::arrival::first_messages;
 use tabdesk_core::domain::ids::{is_idempotency_key, new_id};
 use tabdesk_core::domain::limits::MAX_KEY_CHARS;
 use tabdesk_core::domain::Locale;
+use tabdesk_core::identity::Verified;
 use tabdesk_core::problem;
 use tabdesk_core::site::Site;
 use tabdesk_core::sla::due_times;
-use tabdesk_core::ticket::{accept, created, fingerprint, key_reused};
+use tabdesk_core::ticket::{accept, created, fingerprint, key_reused, vouch};
 use tabdesk_core::token::{access_token, hash_token};
 use tabdesk_core::validate::{too_fast, validate_ticket};
 use tabdesk_core::webhook::WebhookJob;
@@ -49,20 +50,30 @@ fn replay(site: &Site, record: KeyRecord, fingerprint: &str, secret: &str) -> Ap
     json(201, &created(&site.id, record.ticket_id, record.number, token, record.created_at))
 }
 
-/// The request passes validation, the minimum fill time and (when the site uses it) Turnstile.
+/// The request passes its signed identity (if it carries one or the site requires one),
+/// validation, the minimum fill time and (when the site uses it) Turnstile. A verified customer's
+/// email and name are written into `request`; who they are is returned.
 async fn admissible(
     env: &Env,
     req: &Request,
     site: &Site,
-    request: &NewTicket,
+    request: &mut NewTicket,
     locale: Locale,
-) -> Result<(), ApiError> {
-    let mut errors = validate_ticket(request, &site.config.form, locale);
+    now_ms: u64,
+) -> Result<Option<Verified>, ApiError> {
+    let now_s = (now_ms / 1000) as i64;
+    let (verified, refused) = match vouch(&site.config.identity, &site.id, request, now_s, locale) {
+        Ok(verified) => (verified, None),
+        Err(refused) => (None, Some(refused)),
+    };
+    let mut errors: Vec<_> = refused.into_iter().collect();
+    errors.extend(validate_ticket(request, &site.config.form, locale));
     errors.extend(too_fast(request, site.config.abuse.min_fill_ms, locale));
     if !errors.is_empty() {
         return Err(problem::validation(errors).into());
     }
-    check_turnstile(env, req, site, request.turnstile_token.as_deref()).await
+    check_turnstile(env, req, site, request.turnstile_token.as_deref()).await?;
+    Ok(verified)
 }
 
 pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) -> ApiResult {
@@ -71,7 +82,7 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
     check_origin(req, &site)?;
     rate_limit(env, req, &site, Limit::Intake).await?;
     let key = idempotency_key(req)?;
-    let request: NewTicket = read_json(req).await?;
+    let mut request: NewTicket = read_json(req).await?;
     let secret = settings::secret(env)?;
     let print = fingerprint(&request);
     let site_store: SiteStore = store::site::open(env, &site.id)?;
@@ -79,20 +90,26 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
     let accept_language = header(req, "Accept-Language");
     let locale = site.config.pick_locale(Locale::asked(request.context.locale, accept_language.as_deref()));
     let spam = !request.hp.is_empty();
+    let mut verified = None;
     if !spam {
-        // A retry whose anti-bot token is spent or whose fill time differs must still get its
-        // first answer: only when a check refuses is the key looked up (the common, new request
-        // costs one call to the store, whose insert finds a repeated key by itself).
-        if let Err(refused) = admissible(env, req, &site, &request, locale).await {
-            return match site_store.find_key(&key, now).await? {
-                Some(record) => replay(&site, record, &print, &secret),
-                None => Err(refused),
-            };
+        // A retry whose anti-bot token is spent, whose signed identity expired or whose fill
+        // time differs must still get its first answer: only when a check refuses is the key
+        // looked up (the common, new request costs one call to the store, whose insert finds a
+        // repeated key by itself).
+        match admissible(env, req, &site, &mut request, locale, now).await {
+            Ok(who) => verified = who,
+            Err(refused) => {
+                return match site_store.find_key(&key, now).await? {
+                    Some(record) => replay(&site, record, &print, &secret),
+                    None => Err(refused),
+                };
+            }
         }
     }
 
     let user_agent = header(req, "User-Agent");
-    let ticket = accept(&site.config, &request, locale, user_agent.as_deref(), new_id(now, random()?), now_iso());
+    let ticket =
+        accept(&site.config, &request, verified, locale, user_agent.as_deref(), new_id(now, random()?), now_iso());
     let token = access_token(&secret, &site.id, &ticket.id);
     let event_id = new_id(now, random()?);
     let webhook = site.config.webhook.is_some() && !spam;

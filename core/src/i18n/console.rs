@@ -60,6 +60,10 @@ pub struct ConsoleStrings {
     pub fields: &'static str,
     pub viewed_articles: &'static str,
     pub searches: &'static str,
+    /// The customer's id in the site's own system, from its signed token.
+    pub verified_id: &'static str,
+    /// Beside what the site's signed token vouches for.
+    pub verified_badge: &'static str,
     pub triage: &'static str,
     pub topic: &'static str,
     pub sentiment: &'static str,
@@ -231,6 +235,8 @@ pub static EN: ConsoleStrings = ConsoleStrings {
     fields: "Fields",
     viewed_articles: "Articles read before writing",
     searches: "Searched for",
+    verified_id: "Site account",
+    verified_badge: "verified by the site",
     triage: "Triage",
     topic: "Topic",
     sentiment: "Sentiment",
@@ -401,6 +407,8 @@ pub static RU: ConsoleStrings = ConsoleStrings {
     fields: "Поля",
     viewed_articles: "Прочитанные до обращения статьи",
     searches: "Искал",
+    verified_id: "Аккаунт на сайте",
+    verified_badge: "подтверждено сайтом",
     triage: "Разбор",
     topic: "Тема",
     sentiment: "Настроение",

@@ -35,6 +35,12 @@ pub struct Strings {
     pub unknown_site_detail: &'static str,
     pub required: &'static str,
     pub invalid_email: &'static str,
+    /// The site's signed token did not verify (expired, most likely).
+    pub identity_refused: &'static str,
+    /// The site takes requests only from customers it signed in.
+    pub identity_required: &'static str,
+    /// Before the signed-in customer's name or email, in place of the contact fields.
+    pub signed_in_as: &'static str,
     pub invalid_url: &'static str,
     pub must_check: &'static str,
     pub invalid_choice: &'static str,
@@ -102,6 +108,9 @@ const EN: Strings = Strings {
     unknown_site_detail: "This support tab is not set up. Please contact the site owner.",
     required: "Please fill in this field.",
     invalid_email: "Enter an email address like name@example.com.",
+    identity_refused: "Your sign-in on this site could not be confirmed. Reload the page and send again.",
+    identity_required: "Sign in on the site to write to support.",
+    signed_in_as: "Signed in as",
     invalid_url: "Enter a full web address starting with http:// or https://.",
     must_check: "Please tick this box.",
     invalid_choice: "Choose one of the options.",
@@ -169,6 +178,9 @@ const RU: Strings = Strings {
     unknown_site_detail: "Вкладка поддержки не настроена. Обратитесь к владельцу сайта.",
     required: "Заполните это поле.",
     invalid_email: "Введите адрес вида name@example.com.",
+    identity_refused: "Не удалось подтвердить ваш вход на сайте. Обновите страницу и отправьте снова.",
+    identity_required: "Войдите на сайте, чтобы написать в поддержку.",
+    signed_in_as: "Вы вошли как",
     invalid_url: "Введите полный адрес, начинающийся с http:// или https://.",
     must_check: "Отметьте этот пункт.",
     invalid_choice: "Выберите один из вариантов.",

@@ -7,6 +7,7 @@
 mod base;
 mod category;
 mod draft;
+mod signed;
 mod suggestions;
 mod turnstile;
 mod values;
@@ -56,7 +57,19 @@ fn focus_first(errors: &[FieldError]) -> Option<String> {
 #[component]
 pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let visit = expect_context::<Visit>();
-    let Visit { site, locale, form, page, viewed, searches, outbox, turnstile, .. } = visit;
+    let Visit {
+        site,
+        locale,
+        form,
+        page,
+        viewed,
+        searches,
+        outbox,
+        turnstile,
+        identity: signed_in,
+        identity_required,
+        ..
+    } = visit;
     let s = strings(locale);
     spawn_local(async move {
         let event = WidgetEvent { kind: WidgetEventKind::FormOpened, article_id: None, query: None, results: None };
@@ -75,6 +88,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let sending = RwSignal::new(false);
     let honeypot = RwSignal::new(String::new());
     let opened_at = js_sys::Date::now();
+    let who = Memo::new(move |_| signed_in.get().and_then(|token| signed::peek(&token)));
     let check = turnstile.with_value(Option::is_some).then(Check::new);
     // The key and the identity of the request it was made for: a retry of the same request
     // reuses the key, an edited request gets a new one.
@@ -125,11 +139,14 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             context.user_agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok());
         }
         let token = check.map(|c| c.token.get_untracked());
+        // A signed-in customer's email and name are the site's (the worker takes them from the
+        // token); the form shows neither field then.
+        let signed = who.get_untracked().unwrap_or_default();
         let ticket = NewTicket {
             subject: value(TicketField::Subject),
             message: value(TicketField::Message),
-            email: value(TicketField::Email),
-            name: (!name.is_empty()).then_some(name),
+            email: signed.email.unwrap_or_else(|| value(TicketField::Email)),
+            name: signed.name.or((!name.is_empty()).then_some(name)),
             category: (!picked.is_empty()).then_some(picked),
             fields: chosen(visit, category).map(|_| fields.get_untracked()).unwrap_or_default(),
             context,
@@ -138,6 +155,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             searches: searches.get_untracked(),
             fill_ms: Some((js_sys::Date::now() - opened_at).max(0.0) as u64),
             turnstile_token: token.clone().flatten(),
+            identity: signed_in.get_untracked(),
         };
         let problems = form.with_value(|f| validate_ticket(&ticket, f, locale));
         if !problems.is_empty() {
@@ -165,6 +183,31 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     };
 
     let base_field = move |f: TicketField| view! { <BaseField field=f value=base[f as usize] errors=errors/> };
+    // Email and name: asked, unless the site's token gives them.
+    let contact_fields = move || match who.get() {
+        Some(signed) => {
+            let shown = signed.name.clone().or(signed.email.clone()).unwrap_or_default();
+            let own = |f: TicketField| match f {
+                TicketField::Email => signed.email.is_none(),
+                _ => signed.name.is_none(),
+            };
+            view! {
+                <p class="signed-in">{s.signed_in_as}" "<strong>{shown}</strong></p>
+                {TicketField::ALL.into_iter().skip(2).filter(|f| own(*f)).map(base_field).collect_view()}
+            }
+            .into_any()
+        }
+        None => TicketField::ALL.into_iter().skip(2).map(base_field).collect_view().into_any(),
+    };
+    if identity_required && signed_in.with_untracked(Option::is_none) {
+        return view! {
+            <section class="contact-form">
+                <h2 class="title">{s.contact_title}</h2>
+                <p class="notice" role="status">{s.identity_required}</p>
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <form class="contact-form" novalidate on:submit=submit>
             <h2 class="title">{s.contact_title}</h2>
@@ -175,7 +218,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             {move || chosen(visit, category).map(|c| c.fields.into_iter().map(|def| view! {
                 <CustomField def=def values=fields errors=errors/>
             }).collect_view())}
-            {TicketField::ALL.into_iter().skip(2).map(base_field).collect_view()}
+            {contact_fields}
             // People never see this field; bots that fill every input do.
             <div class="hp" aria-hidden="true">
                 <label for="td-hp">"Website"</label>
@@ -195,4 +238,5 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             </Show>
         </form>
     }
+    .into_any()
 }

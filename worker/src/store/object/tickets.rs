@@ -22,7 +22,8 @@ const COLUMNS: &str = "id, number, subject, message, email, name, category, fiel
      needs_response, sales_lead, triage, tags, assignee, locale, context, viewed_articles, created_at, updated_at, \
      (SELECT searches FROM ticket_facts WHERE ticket_id = tickets.id) AS searches, \
      (SELECT first_response_at FROM ticket_facts WHERE ticket_id = tickets.id) AS first_response_at, \
-     (SELECT solved_at FROM ticket_facts WHERE ticket_id = tickets.id) AS solved_at";
+     (SELECT solved_at FROM ticket_facts WHERE ticket_id = tickets.id) AS solved_at, \
+     (SELECT verified FROM ticket_verified WHERE ticket_id = tickets.id) AS verified";
 
 fn stored<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| Error::RustError(format!("stored {what} does not parse: {e}")))
@@ -58,6 +59,7 @@ struct TicketRow {
     searches: Option<String>,
     first_response_at: Option<String>,
     solved_at: Option<String>,
+    verified: Option<String>,
 }
 
 impl TicketRow {
@@ -87,6 +89,7 @@ impl TicketRow {
             updated_at: self.updated_at,
             first_response_at: self.first_response_at,
             solved_at: self.solved_at,
+            verified: self.verified.as_deref().map(|v| stored("verified", v)).transpose()?,
             id: self.id,
         })
     }
@@ -174,6 +177,12 @@ pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> R
         "INSERT INTO ticket_facts (ticket_id, searches, first_response_due, resolution_due) VALUES (?, ?, ?, ?)",
         vec![ticket.id.as_str().into(), to_stored(&ticket.searches)?.into(), new.due.0.into(), new.due.1.into()],
     )?;
+    if let Some(verified) = &ticket.verified {
+        db.exec(
+            "INSERT INTO ticket_verified (ticket_id, customer_id, verified) VALUES (?, ?, ?)",
+            vec![ticket.id.as_str().into(), verified.id.as_str().into(), to_stored(verified)?.into()],
+        )?;
+    }
     insert_message(db, &ticket.id, &first_message(ticket, ticket.id.clone()))?;
     for message in &new.messages {
         insert_message(db, &ticket.id, message)?;
