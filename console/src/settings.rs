@@ -257,11 +257,15 @@ pub fn Settings() -> impl IntoView {
             Err(e) => notice.set(Some(format!("{} {e}", s.invalid_json))),
         }
     };
-    let snippet = format!("<script src=\"{}/tabdesk.js\" data-site=\"{}\" async></script>", origin(), session.site());
-    let snippet_value = StoredValue::new(snippet.clone());
+    // The launcher's look travels in the snippet's attributes (it draws before any request).
+    let snippet = Memo::new(move |_| {
+        let (theme, label) =
+            config.with(|c| c.as_ref().map(|c| (c.theme.clone(), c.launcher_label.clone()))).unwrap_or_default();
+        theme.snippet(&origin(), &session.site(), &label)
+    });
     let copy = move |_| {
         if let Some(w) = web_sys::window() {
-            let _ = w.navigator().clipboard().write_text(&snippet_value.get_value());
+            let _ = w.navigator().clipboard().write_text(&snippet.get_untracked());
             copied.set(true);
         }
     };

@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::limits::{
-    MAX_ASSIGNEE_CHARS, MAX_AUTO_REPLY_CHARS, MAX_CATEGORIES, MAX_FIELDS, MAX_KEPT_PARAMS, MAX_KEYWORDS,
-    MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_MESSAGE_CHARS, MAX_OPTIONS, MAX_ORIGINS, MAX_ROUTING_RULES,
-    MAX_SAVED_REPLIES, MAX_SITE_NAME_CHARS, MIN_WEBHOOK_SECRET_CHARS,
+    MAX_ASSIGNEE_CHARS, MAX_AUTO_REPLY_CHARS, MAX_CATEGORIES, MAX_FEATURED, MAX_FEATURED_PAGES, MAX_FIELDS,
+    MAX_KEPT_PARAMS, MAX_KEYWORDS, MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_MESSAGE_CHARS, MAX_OPTIONS,
+    MAX_ORIGINS, MAX_ROUTING_RULES, MAX_SAVED_REPLIES, MAX_SITE_NAME_CHARS, MAX_URL_CHARS, MIN_WEBHOOK_SECRET_CHARS,
 };
 use crate::domain::{FieldError, Locale, Priority};
 use crate::identity::{check_config as check_identity, IdentityConfig};
 use crate::origin::OriginPattern;
-use crate::text::Scripts;
-use crate::url::{check_outbound, OutboundPolicy};
+use crate::text::{escape_html, Scripts};
+use crate::url::{check_outbound, path_of, OutboundPolicy};
 
 /// A text in each of the site's languages.
 pub type Localized = BTreeMap<Locale, String>;
@@ -52,6 +52,8 @@ pub struct SiteConfig {
     pub saved_replies: Vec<SavedReply>,
     /// Signed identity: the secrets tokens are checked with, and whether one is required.
     pub identity: IdentityConfig,
+    /// What the widget's home screen suggests.
+    pub home: Home,
 }
 
 /// A reply agents insert and edit before sending; `{customer_name}` and `{ticket_number}` are
@@ -111,17 +113,157 @@ pub struct Privacy {
     pub page_url_params: Vec<String>,
 }
 
+/// The widget's home screen: the articles suggested before anything is typed, per page of the
+/// site (else the most helpful ones).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Home {
+    pub pages: Vec<FeaturedPage>,
+}
+
+/// Articles for the pages whose path starts with `path` (the longest such `path` wins).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct FeaturedPage {
+    /// A path prefix such as `/billing`; `/` is every page.
+    pub path: String,
+    /// Article ids, in the order shown.
+    pub articles: Vec<String>,
+}
+
+impl Home {
+    /// The articles the site chose for the page at `page_url` (none when no path matches).
+    pub fn featured(&self, page_url: Option<&str>) -> &[String] {
+        let path = page_url.map_or("/", path_of);
+        self.pages
+            .iter()
+            .filter(|p| path.starts_with(p.path.as_str()))
+            .max_by_key(|p| p.path.len())
+            .map_or(&[], |p| p.articles.as_slice())
+    }
+}
+
+/// How the tab looks. The launcher (drawn before any request) takes its part from the embed
+/// snippet's `data-` attributes, which [`Theme::snippet`] writes from this; the widget reads the
+/// rest with its config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Theme {
-    /// `#rrggbb`.
+    /// `#rrggbb`; text on it is white or near-black, whichever reads better ([`text_on`]).
     pub accent: String,
+    /// Light, dark, or as the visitor's system prefers.
+    pub mode: ColorMode,
+    /// The side of the page the launcher and the panel sit on.
+    pub position: Side,
+    /// Distance of the launcher from the side and from the bottom, in CSS pixels.
+    pub offset_x: u16,
+    pub offset_y: u16,
+    /// Above the page's own layers; lower it if the site has something that must stay on top.
+    pub z_index: u32,
+    pub icon: LauncherIcon,
 }
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme { accent: "#1f5eff".into() }
+        Theme {
+            accent: "#1f5eff".into(),
+            mode: ColorMode::Auto,
+            position: Side::Right,
+            offset_x: 20,
+            offset_y: 20,
+            z_index: MAX_Z_INDEX - 1,
+            icon: LauncherIcon::Chat,
+        }
+    }
+}
+
+/// The largest z-index browsers honour.
+pub const MAX_Z_INDEX: u32 = 2_147_483_647;
+/// The farthest a launcher may sit from its corner, in pixels.
+pub const MAX_OFFSET: u16 = 400;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    #[default]
+    Right,
+    Left,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum LauncherIcon {
+    #[default]
+    Chat,
+    Help,
+    None,
+}
+
+/// The relative luminance of `#rrggbb` (WCAG 2), if it is one.
+fn luminance(hex: &str) -> Option<f32> {
+    let hex = hex.strip_prefix('#').filter(|h| h.len() == 6 && h.chars().all(|c| c.is_ascii_hexdigit()))?;
+    let channel = |i: usize| -> Option<f32> {
+        let v = f32::from(u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()?) / 255.0;
+        Some(if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) })
+    };
+    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
+}
+
+/// The text colour for `accent`: white or `#111111`, whichever contrasts more (the loader, which
+/// is plain JS, repeats this rule).
+pub fn text_on(accent: &str) -> &'static str {
+    let l = luminance(accent).unwrap_or(0.0);
+    // #111111's luminance is 0.0056.
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.0556 {
+        "#ffffff"
+    } else {
+        "#111111"
+    }
+}
+
+impl Theme {
+    /// The embed snippet for `site` served from `origin`: the `data-` attributes the loader
+    /// reads, for what differs from the defaults, and the launcher's text per language (`label`).
+    pub fn snippet(&self, origin: &str, site: &str, label: &Localized) -> String {
+        let default = Theme::default();
+        let mut attributes = format!(" data-site=\"{site}\"");
+        let mut add = |name: &str, value: String| attributes.push_str(&format!(" data-{name}=\"{value}\""));
+        for (locale, text) in label {
+            add(&format!("label-{}", locale.tag()), escape_html(text));
+        }
+        if self.accent != default.accent {
+            add("accent", self.accent.clone());
+        }
+        if self.position == Side::Left {
+            add("position", "left".into());
+        }
+        if (self.offset_x, self.offset_y) != (default.offset_x, default.offset_y) {
+            add("offset", format!("{},{}", self.offset_x, self.offset_y));
+        }
+        if self.z_index != default.z_index {
+            add("z-index", self.z_index.to_string());
+        }
+        match self.icon {
+            LauncherIcon::Chat => {}
+            LauncherIcon::Help => add("icon", "help".into()),
+            LauncherIcon::None => add("icon", "none".into()),
+        }
+        format!("<script src=\"{origin}/tabdesk.js\"{attributes} async></script>")
     }
 }
 
@@ -416,6 +558,7 @@ impl Default for SiteConfig {
             auto_reply: AutoReply::default(),
             saved_replies: Vec::new(),
             identity: IdentityConfig::default(),
+            home: Home::default(),
         }
     }
 }
@@ -436,6 +579,10 @@ pub struct PublicConfig {
     pub turnstile_site_key: Option<String>,
     /// Only customers the site signed in may write (the widget says so instead of a form).
     pub identity_required: bool,
+    /// The first-response target of a normal request, in minutes (the home screen says when
+    /// to expect an answer), and whether it counts business hours only.
+    pub reply_minutes: u32,
+    pub business_hours: bool,
 }
 
 impl SiteConfig {
@@ -452,6 +599,8 @@ impl SiteConfig {
             min_fill_ms: self.abuse.min_fill_ms,
             turnstile_site_key: self.turnstile().map(|(key, _)| key.to_owned()),
             identity_required: self.identity.required,
+            reply_minutes: self.sla.normal,
+            business_hours: self.sla.business_hours.is_some(),
         }
     }
 
@@ -517,9 +666,14 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
             );
         }
     }
-    let accent = config.theme.accent.strip_prefix('#').unwrap_or("");
-    if accent.len() != 6 || !accent.chars().all(|c| c.is_ascii_hexdigit()) {
+    if luminance(&config.theme.accent).is_none() {
         err("theme.accent".into(), "invalid", "A colour as #rrggbb.");
+    }
+    if config.theme.offset_x > MAX_OFFSET || config.theme.offset_y > MAX_OFFSET {
+        err("theme.offset_x".into(), "invalid", "0-400 pixels.");
+    }
+    if config.theme.z_index == 0 || config.theme.z_index > MAX_Z_INDEX {
+        err("theme.z_index".into(), "invalid", "1-2147483647.");
     }
     if config.allowed_origins.len() > MAX_ORIGINS {
         err("allowed_origins".into(), "too_many", &format!("At most {MAX_ORIGINS} origins."));
@@ -533,6 +687,17 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
         if !is_slug(channel) {
             err(format!("channels[{i}]"), "invalid", "Lowercase letters, digits, '-' and '_'.");
         }
+    }
+    for (i, page) in config.home.pages.iter().enumerate() {
+        if !page.path.starts_with('/') || page.path.chars().count() > MAX_URL_CHARS {
+            err(format!("home.pages[{i}].path"), "invalid", "A path that starts with '/'.");
+        }
+        if page.articles.len() > MAX_FEATURED || page.articles.iter().any(|a| !is_slug(a)) {
+            err(format!("home.pages[{i}].articles"), "invalid", "At most 10 article ids.");
+        }
+    }
+    if config.home.pages.len() > MAX_FEATURED_PAGES {
+        err("home.pages".into(), "too_many", "At most 100 pages.");
     }
     let sla = &config.sla;
     let r = &sla.resolution;
@@ -734,6 +899,45 @@ pub fn default_config(name: &str, locales: Vec<Locale>, allowed_origins: Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_on_the_accent_reads_and_the_snippet_carries_what_differs() {
+        assert_eq!(text_on("#1f5eff"), "#ffffff");
+        assert_eq!(text_on("#ffd400"), "#111111", "yellow takes dark text");
+        assert_eq!(text_on("#000000"), "#ffffff");
+        assert!(luminance("#+f+f+f").is_none());
+        let plain = Theme::default().snippet("https://w.example", "demo", &Localized::new());
+        assert_eq!(plain, r#"<script src="https://w.example/tabdesk.js" data-site="demo" async></script>"#);
+        let theme = Theme {
+            accent: "#ffd400".into(),
+            position: Side::Left,
+            offset_y: 90,
+            icon: LauncherIcon::Help,
+            ..Theme::default()
+        };
+        assert_eq!(
+            theme.snippet("https://w.example", "demo", &Localized::from([(Locale::Ru, "Помощь \"24/7\"".to_owned())])),
+            r##"<script src="https://w.example/tabdesk.js" data-site="demo" data-label-ru="Помощь &quot;24/7&quot;" data-accent="#ffd400" data-position="left" data-offset="20,90" data-icon="help" async></script>"##
+        );
+    }
+
+    #[test]
+    fn the_longest_matching_path_chooses_the_home_screen_s_articles() {
+        let page = |path: &str, ids: &[&str]| FeaturedPage {
+            path: path.into(),
+            articles: ids.iter().map(|s| s.to_string()).collect(),
+        };
+        let home = Home { pages: vec![page("/", &["faq"]), page("/billing", &["fees", "refunds"])] };
+        assert_eq!(home.featured(Some("https://shop.example/billing/cards?x=1#top")), ["fees", "refunds"]);
+        assert_eq!(home.featured(Some("https://shop.example")), ["faq"]);
+        assert_eq!(home.featured(None), ["faq"]);
+        assert!(Home::default().featured(Some("https://shop.example/billing")).is_empty());
+        let mut config = SiteConfig { name: "Shop".into(), ..SiteConfig::default() };
+        config.home = Home { pages: vec![page("billing", &["Not A Slug"])] };
+        let fields: Vec<String> =
+            validate_config(&config, OutboundPolicy::default()).into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["home.pages[0].path", "home.pages[0].articles"]);
+    }
 
     fn text(en: &str) -> Localized {
         Localized::from([(Locale::En, en.to_owned())])

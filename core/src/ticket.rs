@@ -101,6 +101,13 @@ pub fn accept(
     ticket
 }
 
+/// The field error of a signed identity token the worker refused, in `locale`: its code tells an
+/// expired token (the page should sign a new one) from a bad one.
+pub fn identity_refused(why: Refused, locale: Locale) -> FieldError {
+    let code = if why == Refused::Expired { "identity_expired" } else { "identity_invalid" };
+    FieldError::new("identity", code, strings(locale).identity_refused)
+}
+
 /// Checks `request`'s signed identity against the site's settings. A verified customer's email
 /// and name replace what the browser sent (so the form may leave them out); a refusal is a field
 /// error on `identity`, in `locale`, its code telling an expired token from a bad one.
@@ -118,10 +125,7 @@ pub fn vouch(
             false => Ok(None),
         };
     };
-    let who = verify(token, config, site, now_s).map_err(|why| {
-        let code = if why == Refused::Expired { "identity_expired" } else { "identity_invalid" };
-        FieldError::new("identity", code, s.identity_refused)
-    })?;
+    let who = verify(token, config, site, now_s).map_err(|why| identity_refused(why, locale))?;
     if let Some(email) = &who.email {
         request.email.clone_from(email);
     }

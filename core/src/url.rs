@@ -71,6 +71,13 @@ pub fn linkify(text: &str) -> Vec<Piece<'_>> {
     pieces
 }
 
+/// The path of an `http(s)` address (`/` when it has none), without query or fragment.
+pub fn path_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    rest.find('/').map_or("/", |slash| &rest[slash..])
+}
+
 /// `url` as Tabdesk keeps it: without its fragment, and with only the query parameters the
 /// site allows (`allowed`, by name); the rest of a page's address can carry tokens or
 /// personal data that support has no use for.

@@ -29,6 +29,10 @@ pub struct EmbedBoot {
     /// The host page's origin, when it is one the site allows: the only origin the widget
     /// posts messages to and accepts messages from.
     pub parent_origin: Option<String>,
+    /// The channel the page was opened for (`?channel=vk` in a social network's app frame), when
+    /// it is one of the site's: recorded on the requests written there.
+    #[serde(default)]
+    pub channel: Option<String>,
 }
 
 /// Messages between the host page's loader and the widget's iframe (`postMessage`). Each side
@@ -92,6 +96,9 @@ pub enum HostEvent {
     /// The visitor opened an article.
     #[serde(rename = "article:viewed")]
     ArticleViewed { id: String },
+    /// An agent replied to one of the visitor's requests, and the widget has not shown it yet.
+    #[serde(rename = "message:received")]
+    MessageReceived { id: String, number: String },
 }
 
 /// Where a request was written: filled by the loader and the widget.
@@ -312,6 +319,31 @@ pub struct AgentCreated {
     #[serde(flatten)]
     pub agent: Agent,
     pub token: String,
+}
+
+/// `POST /v1/sites/{site}/tickets/mine`: the requests of the customer the site's signed token
+/// (`core::identity`) names, from whichever device they were written on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct MineRequest {
+    #[cfg_attr(feature = "openapi", schema(max_length = 4096))]
+    pub identity: String,
+}
+
+/// The answer: what opens each request, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mine {
+    pub tickets: Vec<OwnTicket>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OwnTicket {
+    pub id: String,
+    pub number: String,
+    pub access_token: String,
 }
 
 /// `POST /v1/tickets/summaries`: the requests a browser filed (each with its access token).

@@ -82,6 +82,12 @@ before(async () => {
       res.end(apiPage());
       return;
     }
+    if (url.pathname === "/themed") {
+      // The snippet the console writes for a yellow theme on the left, raised, with the help icon.
+      const attributes = 'data-accent="#ffd400" data-position="left" data-offset="30,40" data-icon="help" data-z-index="5000"';
+      res.end(hostPage("en", url.searchParams.get("site") || site).replace("data-site=", `${attributes} data-site=`));
+      return;
+    }
     if (url.pathname === "/rtl") {
       res.end(hostPage("ar", site).replace("<html ", '<html dir="rtl" '));
       return;
@@ -287,20 +293,38 @@ test("the first screen fetches none of the form's code; on a slow line the form'
   await context.close();
 });
 
-test("the widget has no serious accessibility violations (axe-core)", async () => {
-  // bypassCSP only so axe can be injected; the other tests run under the real policy.
-  const context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${workerOrigin}/embed?site=${site}&locale=en`);
-  await page.getByRole("searchbox").waitFor();
-  await page.getByRole("searchbox").fill("pay");
-  await page.locator(".hit").first().waitFor();
-  assert.deepEqual(await seriousViolations(page), []);
-  await page.getByRole("button", { name: "Contact us" }).click();
-  await page.getByRole("button", { name: "Send" }).click();
-  await page.getByText("Please fill in this field.").first().waitFor();
-  assert.deepEqual(await seriousViolations(page), []);
-  await context.close();
+const LANGUAGES = {
+  en: { contact: "Contact us", send: "Send", required: "Please fill in this field.", query: "pay", back: "Back" },
+  ru: { contact: "Написать нам", send: "Отправить", required: "Заполните это поле.", query: "оплата", back: "Назад" },
+};
+
+test("the widget has no serious accessibility violations (axe-core) in either language, light or dark", async () => {
+  for (const [locale, words] of Object.entries(LANGUAGES)) {
+    for (const colorScheme of ["light", "dark"]) {
+      const where = `${locale}, ${colorScheme}`;
+      // bypassCSP only so axe can be injected; the other tests run under the real policy.
+      const context = await browser.newContext({ bypassCSP: true, colorScheme });
+      const page = await context.newPage();
+      await page.goto(`${workerOrigin}/embed?site=${site}&locale=${locale}`);
+      await page.getByRole("searchbox").waitFor();
+      await page.locator(".home .suggested .hit").first().waitFor();
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, colorScheme === "dark" ? "rgb(22, 25, 30)" : "rgb(255, 255, 255)", where);
+      assert.deepEqual(await seriousViolations(page), [], `home, ${where}`);
+      await page.getByRole("searchbox").fill(words.query);
+      await page.locator(".hits:not(.suggested) .hit").first().waitFor();
+      assert.deepEqual(await seriousViolations(page), [], `results, ${where}`);
+      await page.locator(".hits:not(.suggested) .hit").first().click();
+      await page.locator("article.article h2").waitFor();
+      assert.deepEqual(await seriousViolations(page), [], `article, ${where}`);
+      await page.getByRole("button", { name: words.back }).click();
+      await page.getByRole("button", { name: words.contact }).click();
+      await page.getByRole("button", { name: words.send }).click();
+      await page.getByText(words.required).first().waitFor();
+      assert.deepEqual(await seriousViolations(page), [], `form, ${where}`);
+      await context.close();
+    }
+  }
 });
 
 async function openContactForm(page) {
@@ -530,6 +554,74 @@ test("on a site with Turnstile the form renders the check and sends its token", 
   await context.close();
 });
 
+test("the site's theme: the launcher takes the snippet's colour, side, offsets, layer and icon; the panel the accent and dark mode", async () => {
+  const operator = { authorization: `Bearer ${process.env.TABDESK_OPERATOR_TOKEN}`, "content-type": "application/json" };
+  const id = `themed-${Date.now().toString(36)}`;
+  const created = await fetch(`${apiBase}/v1/operator/sites`, {
+    method: "POST", headers: operator,
+    body: JSON.stringify({ id, name: "Yellow shop", allowed_origins: [hostOrigin], locales: ["en"] }),
+  });
+  assert.equal(created.status, 201);
+  const auth = { authorization: `Bearer ${(await created.json()).admin_token}` };
+  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
+  const config = await (await fetch(configUrl, { headers: auth })).json();
+  config.theme = { ...config.theme, accent: "#ffd400", mode: "dark", position: "left", offset_x: 30, offset_y: 40, z_index: 5000, icon: "help" };
+  const put = await fetch(configUrl, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(config) });
+  assert.equal(put.status, 200, await put.text());
+
+  const context = await browser.newContext({ colorScheme: "light" });
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/themed?site=${id}`);
+  await page.getByRole("button", { name: "Support" }).waitFor();
+  const look = await page.evaluate(() => {
+    const button = document.querySelector("[data-tabdesk]").shadowRoot.querySelector("button");
+    const style = getComputedStyle(button);
+    const box = button.getBoundingClientRect();
+    return { background: style.backgroundColor, color: style.color, z: style.zIndex, left: box.left,
+      bottom: innerHeight - box.bottom, icon: button.querySelector("svg text")?.textContent };
+  });
+  assert.deepEqual(look, { background: "rgb(255, 212, 0)", color: "rgb(17, 17, 17)", z: "5000", left: 30, bottom: 40, icon: "?" });
+  await page.getByRole("button", { name: "Support" }).click();
+  const frame = await widgetFrame(page);
+  await frame.getByRole("searchbox").waitFor();
+  // Dark because the site says so, whatever the visitor's system prefers; text on the accent
+  // is dark because yellow takes dark text.
+  const panel = await frame.evaluate(() => ({
+    theme: document.documentElement.dataset.theme,
+    body: getComputedStyle(document.body).backgroundColor,
+    bar: getComputedStyle(document.querySelector(".bar")).color,
+  }));
+  assert.deepEqual(panel, { theme: "dark", body: "rgb(22, 25, 30)", bar: "rgb(17, 17, 17)" });
+  const box = await page.locator("[data-tabdesk] iframe").boundingBox();
+  assert.equal(box.x, 30, "the panel opens on the launcher's side");
+  await context.close();
+});
+
+test("full-page mode, as a VK or Telegram Mini App opens it: the whole phone screen, and the channel goes with the request", async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 }, locale: "ru-RU" });
+  const page = await context.newPage();
+  await page.goto(`${workerOrigin}/embed?site=${site}&mode=page&channel=vk&locale=ru`);
+  await page.getByRole("searchbox").waitFor();
+  const width = await page.evaluate(() => document.querySelector(".panel.page").getBoundingClientRect().width);
+  assert.equal(width, 375);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, "nothing wider than the screen");
+  await page.getByRole("button", { name: "Написать нам" }).click();
+  const subject = `Из VK ${Date.now()}`;
+  await page.getByLabel("Тема").fill(subject);
+  await page.getByLabel("Сообщение").fill("Пишу из приложения сообщества.");
+  await page.getByLabel("Электронная почта").fill("vk-user@example.com");
+  await page.waitForTimeout(1600);
+  await page.getByRole("button", { name: "Отправить" }).click();
+  await page.getByRole("status").filter({ hasText: /DEMO-\d+/ }).waitFor();
+  const stored = (await adminTickets()).find((t) => t.subject === subject);
+  assert.equal(stored.context.channel, "vk");
+  // A channel the site does not list is not taken.
+  await page.goto(`${workerOrigin}/embed?site=${site}&mode=page&channel=myspace`);
+  const boot = JSON.parse(await page.locator("#tabdesk-boot").textContent());
+  assert.equal(boot.channel, null);
+  await context.close();
+});
+
 /** A site of its own whose config checks signed identity with `secret`; its id and admin token. */
 async function siteWithIdentity(secret) {
   const id = `identity-${Date.now().toString(36)}`;
@@ -586,6 +678,18 @@ test("a customer the site signed in skips the email field and the ticket is veri
   assert.equal(stored.email, "irina@example.com");
   assert.deepEqual(stored.verified, { id: "cust-9", email: "irina@example.com", name: "Ирина Петрова", fields: { plan: "Gold" } });
   await context.close();
+
+  // Another device, signed in as the same customer: the request is in "My requests" there too.
+  const phone = await browser.newContext();
+  const other = await phone.newPage();
+  await other.goto(`${hostOrigin}/?site=${id}`);
+  await other.waitForFunction(() => typeof window.Tabdesk === "function");
+  await other.evaluate((jwt) => { window.Tabdesk("identify", { token: jwt }); window.Tabdesk("open"); }, jwt);
+  const there = await widgetFrame(other);
+  await there.locator(".home .request", { hasText: subject }).waitFor();
+  await there.getByRole("button", { name: "My requests" }).click();
+  await there.locator(".requests .request", { hasText: subject }).waitFor();
+  await phone.close();
 });
 
 test("drafts relayed to the host page's storage are sealed, open after a reload, and are dropped when tampered with or expired", async () => {
@@ -754,14 +858,22 @@ test("My requests: the customer reads the agent's reply as text, answers online 
   await context.close();
 });
 
-test("a request filed in the widget is answered in the console; the customer reads the reply in My requests", async () => {
+test("a request filed in the widget is answered in the console; the home screen marks it and the page hears of it", async () => {
   const context = await browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await page.goto(`${hostOrigin}/`);
+  await page.waitForFunction(() => typeof window.Tabdesk === "function");
+  await page.evaluate(() => {
+    window.replies = [];
+    window.Tabdesk("on", "message:received", (e) => window.replies.push(e));
+  });
   const button = await launcher(page);
   await page.mouse.click(button.x, button.y);
   const frame = await widgetFrame(page);
-  await frame.getByRole("button", { name: "Contact us" }).click();
+  // Before anything is typed: when to expect an answer, and articles to start with.
+  await frame.locator(".home .suggested .hit").first().waitFor();
+  assert.match(await frame.locator(".reply-time").textContent(), /^We usually reply within \d+ (minutes?|hours?|days?)/);
+  await explained(page, frame, frame.getByRole("button", { name: "Contact us" }).click());
   const subject = `Console answer ${Date.now()}`;
   await fillRequest(page, frame, subject);
   await frame.getByRole("button", { name: "Send" }).click();
@@ -783,11 +895,19 @@ test("a request filed in the widget is answered in the console; the customer rea
   const articleLink = desk.locator(".thread .message.agent a[href*='/kb/demo/']");
   const href = await articleLink.getAttribute("href");
 
-  // The customer sees it, marked unread until read.
+  // The panel reopened, the page hears of the reply and the home screen lists the request as
+  // unread; a click opens its thread.
   await frame.getByRole("button", { name: "Back" }).click();
-  await frame.getByRole("button", { name: "My requests" }).click();
-  const row = frame.locator(".request", { hasText: subject });
+  await page.evaluate(() => {
+    window.Tabdesk("close");
+    window.Tabdesk("open");
+  });
+  const row = frame.locator(".home .request", { hasText: subject });
   await row.locator(".unread").waitFor({ timeout: 20000 });
+  await page.waitForFunction(() => window.replies.length === 1);
+  const heard = await page.evaluate(() => window.replies[0]);
+  assert.equal(heard.name, "message:received");
+  assert.match(heard.number, /^DEMO-\d+$/);
   await row.click();
   await frame.locator(".message-body", { hasText: "Answered from the console." }).waitFor();
   // The address in the reply is a link, and the page behind it is the article.
@@ -865,6 +985,13 @@ test("the host page drives the widget through window.Tabdesk, queued before the 
     widget.postMessage({ type: "tabdesk:search", query: "lights" }, origin);
   }, workerOrigin);
   await frame.waitForFunction(() => document.querySelector("input.query")?.value === "lights");
+
+  // Another language at run time: the launcher at once, the widget loaded anew in it.
+  await page.evaluate(() => window.Tabdesk("setLocale", "ru-RU"));
+  await page.getByRole("button", { name: "Поддержка" }).waitFor();
+  const russian = await widgetFrame(page);
+  await russian.getByRole("button", { name: "Написать нам" }).waitFor();
+  assert.match(russian.url(), /locale=ru/);
   await context.close();
 });
 

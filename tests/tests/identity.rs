@@ -76,6 +76,24 @@ fn a_signed_customer_is_verified_and_their_claims_beat_what_the_browser_sent() {
     );
     assert_eq!(stored["fields"], json!({}), "the forged value does not sit beside the verified one");
 
+    // On another device, a fresh token of the same customer finds the request and opens it.
+    let mine = |identity: String| {
+        api.post_json(&format!("/v1/sites/{site}/tickets/mine"), &json!({ "identity": identity }), &[])
+    };
+    let found = mine(sign(CURRENT, &hs256(), &claims(&site, now() + 600))).json();
+    let id = created.json()["id"].clone();
+    assert_eq!(found["tickets"][0]["id"], id, "{found}");
+    let access = found["tickets"][0]["access_token"].as_str().unwrap_or_default().to_owned();
+    let thread = api.get(
+        &format!("/v1/tickets/{}", id.as_str().unwrap_or_default()),
+        &[("Authorization", &format!("Bearer {access}"))],
+    );
+    assert_eq!(thread.status, 200, "{}", thread.body);
+    let mut someone_else = claims(&site, now() + 600);
+    someone_else["sub"] = json!("cust-8");
+    assert_eq!(mine(sign(CURRENT, &hs256(), &someone_else)).json()["tickets"], json!([]));
+    assert_eq!(mine(sign(CURRENT, &hs256(), &claims(&site, now() - 1))).error_fields(), ["identity"]);
+
     // Without a token the same request is filed, unverified.
     request["identity"] = Value::Null;
     let plain = api.create_ticket(&site, &request, &unique("k")).json();

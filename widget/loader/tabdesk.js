@@ -11,8 +11,9 @@
 // The page drives it with window.Tabdesk(command, ...args) (calls made before this script ran
 // wait in Tabdesk.q): open, close, toggle, search(query), showArticle(id), prefill({subject,
 // message, email, name, category, fields}), identify({token}) with the site's signed token for
-// its signed-in customer (README, "Signed identity"), on(event, fn) and off(event, fn) for the events
-// open, close, ticket:created and article:viewed. The messages are typed in core
+// its signed-in customer (README, "Signed identity"), setLocale("ru"|"en"), on(event, fn) and
+// off(event, fn) for the events
+// open, close, ticket:created, article:viewed and message:received. The messages are typed in core
 // (`FrameMessage`, `HostEvent`).
 (function () {
   "use strict";
@@ -29,26 +30,57 @@
     .toLowerCase()
     .split(/[-_]/)[0];
   var locale = lang === "ru" ? "ru" : "en";
-  var label = data.label || (locale === "ru" ? "Поддержка" : "Support");
+  // The site's text for the launcher in this language (data-label-ru, data-label-en), else its
+  // one text (data-label), else ours.
+  var named = function () {
+    return data[locale === "ru" ? "labelRu" : "labelEn"] || data.label || (locale === "ru" ? "Поддержка" : "Support");
+  };
+  var label = named();
+
+  // The look, from the snippet's attributes (the site's theme, written out by the console):
+  // drawn right away, with nothing fetched.
+  var accent = /^#[0-9a-f]{6}$/i.test(data.accent || "") ? data.accent : "#1f5eff";
+  var rtl = (document.documentElement.getAttribute("dir") || "").toLowerCase() === "rtl";
+  // Right-to-left pages get the tab on the left unless the site says otherwise.
+  var side = data.position === "left" || (rtl && data.position !== "right") ? "left" : "right";
+  var offset = (data.offset || "").split(",");
+  var px = function (value, fallback) {
+    var n = parseInt(value, 10);
+    return n >= 0 && n <= 400 ? n : fallback;
+  };
+  var x = px(offset[0], 20);
+  var y = px(offset[1], 20);
+  var z = parseInt(data.zIndex, 10);
+  z = z > 0 && z < 2147483647 ? z : 2147483646;
+  // White or near-black text, whichever contrasts more with the accent (core's `text_on`).
+  var lum = [1, 3, 5].reduce(function (sum, i, k) {
+    var c = parseInt(accent.substr(i, 2), 16) / 255;
+    c = c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    return sum + [0.2126, 0.7152, 0.0722][k] * c;
+  }, 0);
+  var ink = 1.05 / (lum + 0.05) >= (lum + 0.05) / 0.0556 ? "#fff" : "#111";
+  var icons = {
+    chat: '<path d="M4 4h16v12H7l-3 3z"/>',
+    help: '<circle cx="12" cy="12" r="10"/><text x="12" y="17" text-anchor="middle" font-size="14" font-weight="700" fill="' + accent + '">?</text>'
+  };
+  var icon = icons[data.icon || "chat"];
 
   var css =
     ":host{all:initial}" +
-    "button{position:fixed;z-index:2147483646;right:20px;bottom:20px;display:flex;align-items:center;gap:8px;" +
-    "padding:12px 18px;border:0;border-radius:24px;background:#1f5eff;color:#fff;cursor:pointer;" +
+    "button{position:fixed;z-index:" + z + ";" + side + ":" + x + "px;bottom:" + y + "px;display:flex;align-items:center;gap:8px;" +
+    "padding:12px 18px;border:0;border-radius:24px;background:" + accent + ";color:" + ink + ";cursor:pointer;" +
     "font:600 15px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
-    "button:hover{background:#174ad1}button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+    "button:hover{filter:brightness(.92)}button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
     "svg{width:18px;height:18px;fill:currentColor}" +
-    "iframe{position:fixed;z-index:2147483647;right:20px;bottom:80px;width:380px;height:min(640px,calc(100vh - 100px));" +
-    "border:0;border-radius:12px;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.3)}" +
+    "iframe{position:fixed;z-index:" + (z + 1) + ";" + side + ":" + x + "px;bottom:" + (y + 60) + "px;width:380px;" +
+    "height:min(640px,calc(100vh - " + (y + 80) + "px));border:0;border-radius:12px;background:#fff;box-shadow:0 8px 32px rgba(0,0,0,.3)}" +
     "iframe[hidden]{display:none}" +
-    // Right-to-left pages get the tab on the left.
-    ".rtl{right:auto;left:20px}" +
     // Phones: the panel takes the screen, inside its safe area (a notch, the home indicator).
     "@media (max-width:480px){button{bottom:calc(16px + env(safe-area-inset-bottom,0px))}" +
-    "iframe,iframe.rtl{top:env(safe-area-inset-top,0px);left:env(safe-area-inset-left,0px);" +
+    "iframe{top:env(safe-area-inset-top,0px);left:env(safe-area-inset-left,0px);right:auto;" +
     "width:calc(100% - env(safe-area-inset-left,0px) - env(safe-area-inset-right,0px));" +
     "height:calc(100% - env(safe-area-inset-top,0px) - env(safe-area-inset-bottom,0px));border-radius:0}}" +
-    "@media (prefers-reduced-motion:no-preference){button{transition:background .15s}}";
+    "@media (prefers-reduced-motion:no-preference){button{transition:filter .15s}}";
 
   var host = document.createElement("div");
   host.setAttribute("data-tabdesk", "");
@@ -56,7 +88,6 @@
   // set through the CSSOM (which a strict CSP allows), is the one thing it cannot override.
   host.style.setProperty("all", "initial", "important");
   host.style.setProperty("display", "block", "important");
-  var rtl = (document.documentElement.getAttribute("dir") || "").toLowerCase() === "rtl";
   var root = host.attachShadow({ mode: "open" });
   if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
     // A constructed sheet works under host pages whose CSP forbids inline styles.
@@ -71,10 +102,8 @@
   var button = document.createElement("button");
   button.type = "button";
   button.setAttribute("aria-expanded", "false");
-  button.innerHTML =
-    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16v12H7l-3 3z"/></svg>';
+  if (icon) button.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true">' + icon + "</svg>";
   button.appendChild(document.createTextNode(label));
-  if (rtl) button.className = "rtl";
   root.appendChild(button);
 
   var frame = null;
@@ -83,6 +112,7 @@
   // Messages for the widget wait here until it says it is ready.
   var ready = false;
   var waiting = [];
+  var identity = null;
   var listeners = {};
   var warned = {};
 
@@ -134,14 +164,18 @@
     else waiting.push(message);
   }
 
+  function load() {
+    ready = false;
+    frame.title = label;
+    frame.src =
+      origin + "/embed?site=" + encodeURIComponent(site) + "&locale=" + locale +
+      "&origin=" + encodeURIComponent(location.origin);
+  }
+
   function show() {
     if (!frame) {
       frame = document.createElement("iframe");
-      frame.title = label;
-      if (rtl) frame.className = "rtl";
-      frame.src =
-        origin + "/embed?site=" + encodeURIComponent(site) + "&locale=" + locale +
-        "&origin=" + encodeURIComponent(location.origin);
+      load();
       root.appendChild(frame);
     } else if (!open) {
       post({ type: "tabdesk:open" });
@@ -183,6 +217,7 @@
         context: { page_url: httpUrl(location.href), referrer: httpUrl(document.referrer), channel: channel }
       });
       post({ type: "tabdesk:restore", items: restore() });
+      if (identity) post({ type: "tabdesk:identify", token: identity });
       ready = true;
       waiting.splice(0).forEach(post);
     }
@@ -214,9 +249,20 @@
       send({ type: "tabdesk:article", id: String(id || "") });
     },
     // The site's signed token for its signed-in customer (null when they sign out).
+    // Kept here, and given again to a widget loaded anew (another language).
     identify: function (who) {
-      var token = who && typeof who.token === "string" ? who.token.slice(0, 4096) : null;
-      send({ type: "tabdesk:identify", token: token });
+      identity = who && typeof who.token === "string" ? who.token.slice(0, 4096) : null;
+      if (ready) post({ type: "tabdesk:identify", token: identity });
+    },
+    // Another language: the launcher's text at once, the widget loaded anew in it (drafts and
+    // queued requests wait in storage).
+    setLocale: function (tag) {
+      var asked = String(tag || "").toLowerCase().split(/[-_]/)[0];
+      if ((asked !== "ru" && asked !== "en") || asked === locale) return;
+      locale = asked;
+      label = named();
+      button.lastChild.textContent = label;
+      if (frame) load();
     },
     prefill: function (values) {
       if (values && typeof values === "object") send({ type: "tabdesk:prefill", values: JSON.stringify(values) });

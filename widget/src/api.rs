@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::problem::is_transient;
 use tabdesk_core::wire::{
-    CustomerTicket, KbArticle, KbFeedback, Message, NewMessage, NewTicket, Problem, RelayKey, RelayKeyRequest,
-    SearchResults, Summaries, SummariesRequest, TicketCreated, TicketRef, Visibility, WidgetEvent,
+    CustomerTicket, KbArticle, KbFeedback, Message, Mine, MineRequest, NewMessage, NewTicket, Problem, RelayKey,
+    RelayKeyRequest, SearchResults, Summaries, SummariesRequest, TicketCreated, TicketRef, Visibility, WidgetEvent,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -105,6 +105,11 @@ pub async fn create_ticket(site: &str, ticket: &NewTicket, key: &str) -> Result<
     post(&format!("/v1/sites/{site}/tickets"), ticket, &[("Idempotency-Key", key)], 201).await
 }
 
+/// The requests of the customer the site's signed `identity` names, from any device.
+pub async fn mine(site: &str, identity: &str) -> Result<Mine, SendError> {
+    post(&format!("/v1/sites/{site}/tickets/mine"), &MineRequest { identity: identity.to_owned() }, &[], 200).await
+}
+
 /// The customer's requests at a glance, those whose tokens still open them.
 pub async fn summaries(tickets: Vec<TicketRef>) -> Result<Summaries, SendError> {
     post("/v1/tickets/summaries", &SummariesRequest { tickets }, &[], 200).await
@@ -143,6 +148,15 @@ pub async fn reply(id: &str, token: &str, body: &str, key: &str) -> Result<Messa
 pub async fn relay_key(id: &str) -> Result<String, SendError> {
     let request = RelayKeyRequest { id: id.to_owned() };
     post::<RelayKey>("/v1/relay-key", &request, &[], 200).await.map(|k| k.key)
+}
+
+/// What the home screen suggests for the page at `page_url` before anything is typed.
+pub async fn suggested(site: &str, page_url: Option<&str>, locale: &str) -> Option<SearchResults> {
+    let page = page_url.map(|p| format!("&page_url={}", js_sys::encode_uri_component(p))).unwrap_or_default();
+    match fetch("GET", &format!("/v1/sites/{site}/kb/suggested?locale={locale}{page}"), None, &[]).await {
+        Ok(Answer { status: 200, text, .. }) => parse(&text),
+        _ => None,
+    }
 }
 
 pub async fn article(site: &str, id: &str, locale: &str) -> Option<KbArticle> {

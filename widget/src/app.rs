@@ -5,11 +5,13 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
-use tabdesk_core::i18n::{request_received, strings};
+use tabdesk_core::i18n::{reply_within, request_received, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
 
+use crate::api;
 use crate::article::ArticleView;
 use crate::host::Host;
+use crate::inbox::Inbox;
 use crate::on_demand;
 use crate::outbox::Outbox;
 use crate::requests::Requests;
@@ -38,7 +40,7 @@ struct Asked {
 /// go to the screens (`asked`) or wait for the form (`visit.prefill`, `visit.identity`). Esc anywhere in the widget
 /// asks to close.
 fn connect(host: Host, visit: Visit, asked: Asked) {
-    let Visit { page, store, outbox, replies, requests, restored, open, prefill, identity, .. } = visit;
+    let Visit { site, page, store, outbox, replies, requests, restored, open, prefill, identity, inbox, .. } = visit;
     host.listen(move |message| match message {
         FrameMessage::Context { context } => page.update(|old| {
             // The page knows the channel best; the site's default stays otherwise.
@@ -49,6 +51,7 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
             open.set(true);
             outbox.retry_now();
             replies.retry_now();
+            spawn_local(inbox.refresh());
         }
         FrameMessage::Close => open.set(false),
         FrameMessage::Restore { items } => spawn_local(async move {
@@ -62,7 +65,18 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
         FrameMessage::Search { query } => asked.search.run(query),
         FrameMessage::ShowArticle { id } => asked.article.run(id),
         FrameMessage::Prefill { values } => prefill.set(Some(values)),
-        FrameMessage::Identify { token } => identity.set(token.filter(|t| !t.is_empty())),
+        FrameMessage::Identify { token } => {
+            let token = token.filter(|t| !t.is_empty());
+            identity.set(token.clone());
+            // A signed-in customer's requests from other devices join "My requests".
+            if let Some(token) = token {
+                spawn_local(async move {
+                    if let Ok(mine) = api::mine(&site.get_value(), &token).await {
+                        requests.adopt(mine.tickets);
+                    }
+                });
+            }
+        }
         FrameMessage::Ready | FrameMessage::Store { .. } | FrameMessage::Event { .. } => {}
     });
     let keys = window_event_listener(ev::keydown, move |event| {
@@ -89,7 +103,10 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         locale,
         form: StoredValue::new(config.form.clone()),
         turnstile: StoredValue::new(config.turnstile_site_key.clone()),
-        page: RwSignal::new(PageContext { channel: config.channels.first().cloned(), ..PageContext::default() }),
+        page: RwSignal::new(PageContext {
+            channel: boot.channel.clone().or_else(|| config.channels.first().cloned()),
+            ..PageContext::default()
+        }),
         viewed: RwSignal::new(Vec::new()),
         searches: RwSignal::new(Vec::new()),
         store,
@@ -101,6 +118,10 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         prefill: RwSignal::new(None),
         identity: RwSignal::new(None),
         identity_required: config.identity_required,
+        inbox: Inbox::new(requests, host),
+        reply_note: StoredValue::new(
+            (config.reply_minutes > 0).then(|| reply_within(locale, config.reply_minutes, config.business_hours)),
+        ),
     };
     provide_context(visit);
     let screen = RwSignal::new(Screen::Home);
@@ -150,6 +171,11 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         screen.set(Screen::Requests);
     });
     let on_thread = Callback::new(move |id: String| thread.set(Some(id)));
+    // From the home screen's list of open requests, straight to one of them.
+    let on_open_thread = Callback::new(move |id: String| {
+        thread.set(Some(id));
+        screen.set(Screen::Requests);
+    });
     let on_home = Callback::new(move |()| {
         thread.set(None);
         screen.set(Screen::Home);
@@ -190,7 +216,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         }
         match screen.get() {
             Screen::Home => {
-                view! { <Search state=search on_contact=on_contact on_open=on_open on_requests=on_requests/> }
+                view! { <Search state=search on_contact=on_contact on_open=on_open on_requests=on_requests on_thread=on_open_thread/> }
                     .into_any()
             }
             Screen::Contact => on_demand::contact(on_open).into_any(),

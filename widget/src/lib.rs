@@ -7,18 +7,22 @@ mod article;
 mod contact;
 mod debounce;
 mod fields;
+mod home;
 mod host;
+mod inbox;
 mod json;
 mod mine;
 mod on_demand;
 mod outbox;
 mod relay;
 mod requests;
+mod rows;
 mod seal;
 mod search;
 mod store;
 mod visit;
 
+use tabdesk_core::config::{text_on, ColorMode, Theme};
 use tabdesk_core::wire::EmbedBoot;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -28,17 +32,30 @@ fn boot() -> Option<EmbedBoot> {
     json::decode(&text)
 }
 
-/// The site's accent colour (validated as `#rrggbb` when saved), as the CSS variable the
-/// stylesheet uses; set through CSSOM, which the page's CSP allows.
-fn apply_theme(accent: &str) {
+/// The site's theme, before anything is drawn (so nothing flashes in the wrong colours): the
+/// accent (validated as `#rrggbb` when saved) and the text on it as the CSS variables the
+/// stylesheet uses, set through CSSOM, which the page's CSP allows; the light or dark mode as
+/// `data-theme`.
+fn apply_theme(theme: &Theme) {
     use wasm_bindgen::JsCast;
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(root) = root {
-        let _ = root.style().set_property("--brand", accent);
-    }
+    let Some(root) = root else { return };
+    let on_brand = text_on(&theme.accent);
+    // An accent that white text reads on also reads on white, as links.
+    let ink = if on_brand == "#ffffff" { theme.accent.as_str() } else { "var(--text)" };
+    let style = root.style();
+    let _ = style.set_property("--brand", &theme.accent);
+    let _ = style.set_property("--on-brand", on_brand);
+    let _ = style.set_property("--brand-ink", ink);
+    let mode = match theme.mode {
+        ColorMode::Auto => "auto",
+        ColorMode::Light => "light",
+        ColorMode::Dark => "dark",
+    };
+    let _ = root.set_attribute("data-theme", mode);
 }
 
 #[wasm_bindgen(start)]
@@ -47,6 +64,6 @@ pub fn start() {
         web_sys::console::error_1(&"tabdesk: the page carries no boot data".into());
         return;
     };
-    apply_theme(&boot.config.theme.accent);
+    apply_theme(&boot.config.theme);
     leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot/> });
 }

@@ -5,14 +5,16 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
 use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
-use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
+use tabdesk_core::wire::{AuthorKind, CustomerTicket, Message, NewMessage};
 use tabdesk_ui::{linked, new_key};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
+use crate::rows::request_row;
 use crate::visit::Visit;
 
 /// Leaves nothing of Tabdesk on this device: saved requests, read markers, drafts and queued
@@ -29,20 +31,15 @@ fn delete_my_data(visit: Visit) {
 #[component]
 pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
     let visit = expect_context::<Visit>();
-    let Visit { locale, requests, open, .. } = visit;
+    let Visit { locale, requests, open, inbox, .. } = visit;
     let s = strings(locale);
     let tick = refresher(open);
-    // `None` while loading; `Some(None)` when the server could not be asked.
-    let summaries = LocalResource::new(move || {
+    // Read again on arrival and while shown.
+    Effect::new(move |_| {
         tick.track();
-        let refs = requests.refs();
-        async move {
-            if refs.is_empty() {
-                return Some(Vec::new());
-            }
-            api::summaries(refs).await.ok().map(|s| s.tickets)
-        }
+        spawn_local(inbox.refresh());
     });
+    let summaries = inbox.summaries;
     let status = move || match summaries.get() {
         None => s.loading.to_owned(),
         Some(None) => s.requests_failed.to_owned(),
@@ -52,21 +49,7 @@ pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl In
             n => new_replies(locale, n as u64),
         },
     };
-    let row = move |t: CustomerSummary| {
-        let unread = requests.is_unread(&t);
-        let id = t.id.clone();
-        view! {
-            <li>
-                <button class="request" type="button" on:click=move |_| on_thread.run(id.clone())>
-                    <span class="request-subject">{t.subject}</span>
-                    <span class="request-meta">
-                        {t.number}" · "<span class="request-status">{status_name(locale, t.status)}</span>
-                    </span>
-                    {unread.then(|| view! { <span class="unread">{s.unread}</span> })}
-                </button>
-            </li>
-        }
-    };
+    let row = move |t| request_row(locale, requests, t, on_thread);
     view! {
         <section class="requests">
             <h2 class="title">{s.my_requests}</h2>
@@ -94,14 +77,31 @@ fn author(visit: Visit, message: &Message) -> String {
     }
 }
 
+/// When a message was written, as the visitor's language writes dates (the browser's `Intl`).
+fn local_time(iso: &str, locale: Locale) -> String {
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    let date = js_sys::Date::new(&iso.into());
+    if date.get_time().is_nan() {
+        return String::new();
+    }
+    date.to_locale_string(locale.tag(), &options).into()
+}
+
 fn message_view(visit: Visit, message: Message) -> impl IntoView {
     let kind = match message.author.kind {
         AuthorKind::Customer => "message mine",
         _ => "message theirs",
     };
+    let when = local_time(&message.created_at, visit.locale);
+    let at = message.created_at.clone();
     view! {
         <li class=kind>
-            <p class="message-author">{author(visit, &message)}</p>
+            <p class="message-author">
+                {author(visit, &message)}
+                {(!when.is_empty()).then(|| view! { " · "<time datetime=at>{when}</time> })}
+            </p>
             <p class="message-body">{linked(&message.body)}</p>
         </li>
     }

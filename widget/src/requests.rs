@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use tabdesk_core::domain::limits::MAX_SUMMARIES;
 use tabdesk_core::ticket::is_unread;
-use tabdesk_core::wire::{CustomerSummary, TicketRef};
+use tabdesk_core::wire::{CustomerSummary, OwnTicket, TicketRef};
 
 use crate::api::{self, SendError};
 use crate::outbox::{Delivered, Job};
@@ -89,15 +89,32 @@ impl Requests {
         self.change(|list| list.insert(0, saved));
     }
 
+    /// Keeps the requests a signed-in customer wrote elsewhere (`api::mine`), after those known.
+    pub fn adopt(self, theirs: Vec<OwnTicket>) {
+        let new: Vec<OwnTicket> =
+            theirs.into_iter().filter(|t| self.list.with_untracked(|l| !l.iter().any(|s| s.id == t.id))).collect();
+        if !new.is_empty() {
+            self.change(|list| {
+                list.extend(new.into_iter().map(|t| Saved {
+                    id: t.id,
+                    access_token: t.access_token,
+                    number: t.number,
+                    seen: None,
+                }))
+            });
+        }
+    }
+
     /// The access token of request `id`, if it was filed here.
     pub fn token(self, id: &str) -> Option<String> {
         self.list.with_untracked(|l| l.iter().find(|s| s.id == id).map(|s| s.access_token.clone()))
     }
 
     /// What the summaries request asks about.
-    pub fn refs(self) -> Vec<TicketRef> {
-        self.list
-            .with(|l| l.iter().map(|s| TicketRef { id: s.id.clone(), access_token: s.access_token.clone() }).collect())
+    pub fn refs_untracked(self) -> Vec<TicketRef> {
+        self.list.with_untracked(|l| {
+            l.iter().map(|s| TicketRef { id: s.id.clone(), access_token: s.access_token.clone() }).collect()
+        })
     }
 
     /// Remembers that the agent reply `reply` of request `id` was shown.

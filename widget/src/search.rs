@@ -1,17 +1,20 @@
-//! The home screen: knowledge-base search while typing, the way to write to a person, and
-//! (once the visitor filed one) the way to their requests.
+//! The first screen: knowledge-base search while typing (before anything is typed, the home
+//! screen's suggestions, `home`), the way to write to a person, and (once the visitor filed
+//! one) the way to their requests.
 
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_SEARCHES;
 use tabdesk_core::i18n::{articles_found, strings};
-use tabdesk_core::kb::{highlight_runs, is_blank};
-use tabdesk_core::wire::{SearchHit, SearchResults, WidgetEvent, WidgetEventKind};
+use tabdesk_core::kb::is_blank;
+use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
 
 use crate::api;
 use crate::debounce::debounced;
+use crate::home::Home;
 use crate::on_demand::{prefetch_contact, prefetch_requests};
+use crate::rows::hit_view;
 use crate::visit::Visit;
 
 /// Wait after the last keystroke before asking the server.
@@ -116,28 +119,13 @@ impl SearchState {
     }
 }
 
-fn hit_view(hit: SearchHit, on_open: Callback<String>) -> impl IntoView {
-    let runs = highlight_runs(&hit.snippet, &hit.highlights)
-        .into_iter()
-        .map(|(text, marked)| if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
-        .collect_view();
-    let id = hit.id.clone();
-    view! {
-        <li>
-            <button class="hit" type="button" on:click=move |_| on_open.run(id.clone())>
-                <span class="hit-title">{hit.title}</span>
-                <span class="hit-snippet">{runs}</span>
-            </button>
-        </li>
-    }
-}
-
 #[component]
 pub fn Search(
     state: SearchState,
     on_contact: Callback<()>,
     on_open: Callback<String>,
     on_requests: Callback<()>,
+    on_thread: Callback<String>,
 ) -> impl IntoView {
     let Visit { locale, requests, .. } = expect_context::<Visit>();
     let s = strings(locale);
@@ -168,6 +156,10 @@ pub fn Search(
                 prop:value=move || state.query.get()
                 on:input=move |ev| state.query.set(event_target_value(&ev))/>
             <p class="status" aria-live="polite">{status}</p>
+            // Until something is typed (the search itself waits for a pause in typing).
+            <Show when=move || state.query.with(|q| is_blank(q))>
+                <Home on_open=on_open on_thread=on_thread/>
+            </Show>
             <ul class="hits">
                 <For each=hits key=|hit| hit.id.clone() children=move |hit| hit_view(hit, on_open)/>
             </ul>

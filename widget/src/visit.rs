@@ -6,6 +6,7 @@ use tabdesk_core::config::FormSchema;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::wire::{NewTicket, PageContext};
 
+use crate::inbox::Inbox;
 use crate::outbox::Outbox;
 use crate::requests::{Reply, Requests};
 use crate::store::Store;
@@ -46,4 +47,8 @@ pub struct Visit {
     pub identity: RwSignal<Option<String>>,
     /// The site takes requests only from customers it signed in.
     pub identity_required: bool,
+    /// The visitor's requests as last summarised by the server.
+    pub inbox: Inbox,
+    /// When to expect an answer ("We usually reply within 4 hours"), if the site says.
+    pub reply_note: StoredValue<Option<String>>,
 }

@@ -7,15 +7,17 @@
 use tabdesk_core::domain::ids::{is_id, is_idempotency_key, new_id};
 use tabdesk_core::domain::limits::MAX_SUMMARIES;
 use tabdesk_core::domain::Locale;
+use tabdesk_core::identity::verify;
 use tabdesk_core::problem;
 use tabdesk_core::site::{is_site_id, Site};
 use tabdesk_core::sla;
-use tabdesk_core::ticket::{customer_summary, customer_view, key_reused, message, status_after};
-use tabdesk_core::token::{access_token_site, bearer, hash_token, is_access_token};
+use tabdesk_core::ticket::{customer_summary, customer_view, identity_refused, key_reused, message, status_after};
+use tabdesk_core::token::{access_token, access_token_site, bearer, hash_token, is_access_token};
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::{
-    Author, AuthorKind, Message, NewMessage, Summaries, SummariesRequest, TicketDetail, TicketSummary,
+    Author, AuthorKind, Message, Mine, MineRequest, NewMessage, OwnTicket, Summaries, SummariesRequest, TicketDetail,
+    TicketSummary,
 };
 use worker::{Context, Env, Request};
 
@@ -47,6 +49,27 @@ async fn customer_ticket(
     let site_store = store::site::open(env, &site.id)?;
     let (ticket, thread) = site_store.thread(id).await?.ok_or_else(no_such_ticket)?;
     Ok((site, site_store, ticket, thread))
+}
+
+/// `POST /v1/sites/{site}/tickets/mine`: the requests of the customer the site's signed token
+/// names, with what opens each (access tokens are derived, never stored), so that "My requests"
+/// follows a signed-in customer to every device.
+pub async fn mine(req: &mut Request, env: &Env, site_id: &str) -> ApiResult {
+    let site = cache::site(env, site_id).await?;
+    check_origin(req, &site)?;
+    rate_limit(env, req, &site, Limit::Events).await?;
+    let asked: MineRequest = read_json(req).await?;
+    let locale = site.config.pick_locale(Locale::asked(None, header(req, "Accept-Language").as_deref()));
+    let now_s = (now_ms() / 1000) as i64;
+    let who = verify(&asked.identity, &site.config.identity, &site.id, now_s)
+        .map_err(|why| problem::validation(vec![identity_refused(why, locale)]))?;
+    let secret = settings::secret(env)?;
+    let found = store::site::open(env, &site.id)?.tickets_of(&who.id, MAX_SUMMARIES).await?;
+    let tickets = found
+        .into_iter()
+        .map(|(id, number)| OwnTicket { access_token: access_token(&secret, &site.id, &id), id, number })
+        .collect();
+    json(200, &Mine { tickets })
 }
 
 /// `POST /v1/tickets/summaries`: the browser's requests at a glance, in one call; requests whose

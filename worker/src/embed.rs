@@ -68,7 +68,7 @@ fn unknown_site(req: &Request, url: &Url) -> ApiResult {
     html(page(locale, s.unknown_site, "", &body), 404, "default-src 'self'; style-src 'self'")
 }
 
-/// `GET /embed?site=&locale=&mode=&origin=`.
+/// `GET /embed?site=&locale=&mode=&origin=&channel=`.
 pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     let site_id = param(url, "site").unwrap_or_default();
     let site = match cache::load_site(env, &site_id).await {
@@ -83,7 +83,8 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     };
     let patterns = site.config.origin_patterns();
     let parent_origin = param(url, "origin").filter(|o| patterns.iter().any(|p| p.matches(o)));
-    let boot = EmbedBoot { config: site.config.public(&site.id), locale, mode, parent_origin };
+    let channel = param(url, "channel").filter(|c| site.config.channels.contains(c));
+    let boot = EmbedBoot { config: site.config.public(&site.id), locale, mode, parent_origin, channel };
     let head = format!(
         "<link rel=\"modulepreload\" href=\"/widget/tabdesk_widget.js\">\
          <link rel=\"preload\" href=\"/widget/tabdesk_widget_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\

@@ -5,8 +5,8 @@ use std::rc::Rc;
 
 use tabdesk_core::agents::Action;
 use tabdesk_core::domain::ids::new_id;
-use tabdesk_core::domain::limits::{DEFAULT_HITS, MAX_HITS, MAX_KB_BODY_BYTES};
-use tabdesk_core::domain::Locale;
+use tabdesk_core::domain::limits::{DEFAULT_HITS, DEFAULT_SUGGESTED, MAX_HITS, MAX_KB_BODY_BYTES, MAX_URL_CHARS};
+use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::i18n::strings;
 use tabdesk_core::kb::publish::prepare;
 use tabdesk_core::kb::Index;
@@ -43,6 +43,25 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
     // Workers' clocks stand still while code runs, so this reads 0 on Cloudflare.
     let took_us = ((js_sys::Date::now() - started) * 1000.0).max(0.0) as u64;
     json(200, &SearchResults { hits, total, took_us })
+}
+
+/// `GET /v1/sites/{site}/kb/suggested?locale=&page_url=&limit=`: what the widget's home screen
+/// lists before anything is typed (core's `Index::suggested`): the articles the site chose for
+/// the page, then the most helpful, then the rest.
+pub async fn suggested(env: &Env, site_id: &str, url: &Url) -> ApiResult {
+    let site = cache::site(env, site_id).await?;
+    let page_url = param(url, "page_url");
+    if page_url.as_ref().is_some_and(|p| p.chars().count() > MAX_URL_CHARS) {
+        let too_long = FieldError::new("page_url", "too_long", format!("At most {MAX_URL_CHARS} characters."));
+        return Err(problem::validation(vec![too_long]).into());
+    }
+    let limit = limit_param(url, DEFAULT_SUGGESTED, MAX_HITS)?;
+    let index = cache::index(env, &site.id).await?;
+    let boosts = cache::learned(env, &site.id).await;
+    let locale = site.config.search_locale(locale_param(url), "", |l| index.count(l) > 0);
+    let featured = site.config.home.featured(page_url.as_deref());
+    let hits = index.suggested(featured, boosts.popular(), locale, limit);
+    json(200, &SearchResults { total: hits.len(), hits, took_us: 0 })
 }
 
 /// `GET /v1/sites/{site}/kb/articles/{id}?locale=`: in the asked language if it exists, else

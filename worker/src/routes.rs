@@ -51,6 +51,10 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
             allow(method, &[Get])?;
             kb::search(env, site, &url).await
         }
+        ["v1", "sites", site, "kb", "suggested"] => {
+            allow(method, &[Get])?;
+            kb::suggested(env, site, &url).await
+        }
         ["v1", "sites", site, "kb", "articles", id] => {
             allow(method, &[Get])?;
             kb::article(req, env, ctx, site, id, &url).await
@@ -70,6 +74,10 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
         ["v1", "sites", site, "tickets"] => {
             allow(method, &[Post])?;
             intake::create(req, env, ctx, site).await
+        }
+        ["v1", "sites", site, "tickets", "mine"] => {
+            allow(method, &[Post])?;
+            conversations::mine(req, env, site).await
         }
         ["v1", "admin", "sites", site, "tickets"] => {
             allow(method, &[Get])?;

@@ -4,10 +4,10 @@
 
 use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
-use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS};
+use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS, MAX_URL_CHARS};
 use tabdesk_core::wire::{
-    Agent, AgentCreated, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished, Me, Message, NewAgent,
-    NewMessage, NewSite, NewTicket, Problem, QueueCounts, Recorded, RelayKey, RelayKeyRequest, SearchResults,
+    Agent, AgentCreated, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished, Me, Message, Mine, MineRequest,
+    NewAgent, NewMessage, NewSite, NewTicket, Problem, QueueCounts, Recorded, RelayKey, RelayKeyRequest, SearchResults,
     SiteCreated, SiteOverview, Stats, Summaries, SummariesRequest, TicketCreated, TicketDetail, TicketPage,
     TicketSummary, TicketUpdate, Upkeep, WidgetEvent,
 };
@@ -94,6 +94,8 @@ pub fn document() -> Value {
     register::<AgentCreated>(&mut schemas);
     register::<SummariesRequest>(&mut schemas);
     register::<Summaries>(&mut schemas);
+    register::<MineRequest>(&mut schemas);
+    register::<Mine>(&mut schemas);
     register::<TicketDetail>(&mut schemas);
     register::<NewMessage>(&mut schemas);
     register::<Message>(&mut schemas);
@@ -114,7 +116,7 @@ pub fn document() -> Value {
         all.extend_from_slice(more);
         all
     };
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Tabdesk API",
@@ -373,7 +375,26 @@ pub fn document() -> Value {
                 "accessToken": { "type": "http", "scheme": "bearer", "description": "A ticket's access token (from its 201)" }
             }
         }
-    })
+    });
+    // Added apart: one `json!` this size reaches the macro recursion limit.
+    document["paths"]["/v1/sites/{site}/kb/suggested"] = json!({ "get": {
+        "operationId": "suggestedArticles", "summary": "What the home screen suggests before anything is typed",
+        "parameters": [
+            site.clone(),
+            query("page_url", json!({ "type": "string", "maxLength": MAX_URL_CHARS }), "The page the visitor is on"),
+            query("locale", json!({ "type": "string" }), "ru or en; the site's default otherwise"),
+            query("limit", json!({ "type": "integer", "minimum": 1, "maximum": MAX_HITS }), "At most this many"),
+        ],
+        "responses": responses((200, body::<SearchResults>("The page's articles, then the most helpful, then the rest")), &[(404, "No such site"), (422, "Bad parameter")])
+    } });
+    document["paths"]["/v1/sites/{site}/tickets/mine"] = json!({ "post": {
+        "operationId": "signedInTickets", "summary": "A signed-in customer's requests, from any device",
+        "parameters": [site.clone()],
+        "requestBody": request::<MineRequest>(),
+        "responses": responses((200, body::<Mine>("What opens each request, newest first")),
+            &with(bad_body, &[(403, "Foreign origin"), (404, "No such site"), (429, "Too many requests")]))
+    } });
+    document
 }
 
 pub fn write(path: &std::path::Path) -> Result {

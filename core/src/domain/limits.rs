@@ -64,5 +64,10 @@ pub const MAX_LAUNCHER_LABEL_CHARS: usize = 40;
 pub const MIN_WEBHOOK_SECRET_CHARS: usize = 16;
 pub const MAX_ROUTING_RULES: usize = 100;
 pub const MAX_SAVED_REPLIES: usize = 100;
+/// Articles the home screen lists unless asked for another number.
+pub const DEFAULT_SUGGESTED: usize = 5;
+/// Articles the home screen suggests for one page, and pages with their own suggestions.
+pub const MAX_FEATURED: usize = 10;
+pub const MAX_FEATURED_PAGES: usize = 100;
 /// A site's automatic acknowledgement or sales offer, per language.
 pub const MAX_AUTO_REPLY_CHARS: usize = 2_000;

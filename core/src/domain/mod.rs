@@ -67,6 +67,11 @@ impl TicketStatus {
     pub fn parse(s: &str) -> Option<TicketStatus> {
         TicketStatus::ALL.into_iter().find(|v| v.as_str() == s)
     }
+
+    /// Still being worked on: not solved or closed.
+    pub fn is_open(self) -> bool {
+        !matches!(self, TicketStatus::Solved | TicketStatus::Closed)
+    }
 }
 
 /// One invalid field of a request body (or query parameter).

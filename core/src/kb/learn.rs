@@ -8,6 +8,10 @@
 //! with age, nothing counts until [`MIN_EVIDENCE`] has gathered for one word and one article or
 //! category, a boost only multiplies the score of an article that already matches the query, and
 //! never by more than `1 + MAX_BOOST`.
+//!
+//! The same votes, whatever was searched before them, rank the site's most helpful articles
+//! ([`Boosts::popular`]), which the widget's home screen suggests when the site chose none for
+//! the page.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +32,8 @@ pub const MAX_BOOST: f32 = 0.5;
 /// Articles and categories kept per word, the strongest first; words kept at most, likewise.
 const PER_STEM: usize = 8;
 const MAX_STEMS: usize = 20_000;
+/// The most helpful articles kept, the most helpful first.
+pub const MAX_POPULAR: usize = 10;
 
 /// Evidence older than this many days is not read: it has decayed to under 2% of its weight.
 pub const WINDOW_DAYS: i64 = 180;
@@ -41,8 +47,9 @@ pub enum Target {
     Category(String),
 }
 
-/// A "helpful: yes" on `article` after the search `query`, at `at_ms`, from `voter` (an opaque
-/// key of the client; votes without one count as one voter each).
+/// A "helpful: yes" on `article` after the search `query` (empty when it was not opened from a
+/// search), at `at_ms`, from `voter` (an opaque key of the client; votes without one count as one
+/// voter each).
 pub struct Vote {
     pub query: String,
     pub article: String,
@@ -98,6 +105,7 @@ pub fn evidence(votes: &[Vote], filed: &[Filed], now_ms: i64) -> Vec<Evidence> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Boosts {
     terms: BTreeMap<String, Vec<(Target, f32)>>,
+    popular: Vec<String>,
 }
 
 /// The boost of a decayed evidence weight: none under the minimum, then growing to the cap.
@@ -117,8 +125,15 @@ impl Boosts {
         let mut counted: BTreeSet<(String, &Target, &str)> = BTreeSet::new();
         let mut newest_first: Vec<&Evidence> = evidence.iter().collect();
         newest_first.sort_by(|a, b| a.age_days.total_cmp(&b.age_days));
+        let mut helpful: BTreeMap<&str, f32> = BTreeMap::new();
+        let mut thanked: BTreeSet<(&str, &str)> = BTreeSet::new();
         for e in newest_first {
             let decayed = e.weight * 0.5f32.powf(e.age_days.max(0.0) / HALF_LIFE_DAYS);
+            if let Target::Article(article) = &e.target {
+                if e.voter.as_deref().is_none_or(|voter| thanked.insert((article, voter))) {
+                    *helpful.entry(article).or_default() += decayed;
+                }
+            }
             let stems: BTreeSet<String> = analyzer.index_terms(&e.query).into_iter().collect();
             for stem in stems {
                 if let Some(voter) = e.voter.as_deref() {
@@ -144,11 +159,20 @@ impl Boosts {
             terms.sort_by(|a, b| strongest(&b.1).total_cmp(&strongest(&a.1)).then_with(|| a.0.cmp(&b.0)));
             terms.truncate(MAX_STEMS);
         }
-        Boosts { terms: terms.into_iter().collect() }
+        let mut popular: Vec<(&str, f32)> = helpful.into_iter().collect();
+        popular.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let popular = popular.into_iter().take(MAX_POPULAR).map(|(article, _)| article.to_owned()).collect();
+        Boosts { terms: terms.into_iter().collect(), popular }
     }
 
+    /// Nothing learned: no stem re-ranks anything and no article was found helpful.
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
+        self.terms.is_empty() && self.popular.is_empty()
+    }
+
+    /// The site's most helpful articles, the most helpful first (at most [`MAX_POPULAR`]).
+    pub fn popular(&self) -> &[String] {
+        &self.popular
     }
 
     /// Stems that re-rank something.
@@ -181,15 +205,27 @@ mod tests {
     }
 
     #[test]
+    fn the_most_helpful_articles_are_counted_once_per_voter_newest_weighing_most() {
+        let mut votes: Vec<Evidence> = (0..3).map(|i| vote("", "fees", Some(&i.to_string()), 0.0)).collect();
+        votes.extend((0..9).map(|_| vote("router", "wifi", Some("one-client"), 0.0)));
+        votes.extend((0..4).map(|i| vote("refund", "refunds", Some(&format!("r{i}")), 120.0)));
+        votes.push(vote("", "cards", None, 0.0));
+        let boosts = Boosts::learn(&votes);
+        assert_eq!(boosts.popular(), ["fees", "cards", "wifi", "refunds"]);
+        assert_eq!(boosts.len(), 0, "a vote after no search re-ranks nothing, and one vote is not enough");
+        assert!(!boosts.is_empty());
+    }
+
+    #[test]
     fn one_vote_does_nothing_many_do_and_old_ones_fade() {
-        assert!(Boosts::learn(&[vote("reset the router", "wifi", None, 0.0)]).is_empty(), "one vote is not enough");
+        assert_eq!(Boosts::learn(&[vote("reset the router", "wifi", None, 0.0)]).len(), 0, "one vote is not enough");
         let many: Vec<Evidence> = (0..5).map(|_| vote("reset the router", "wifi", None, 0.0)).collect();
         let boosts = Boosts::learn(&many);
         let stem = Analyzer::default().stem("router");
         assert_eq!(boosts.of(&stem), [(Target::Article("wifi".into()), MAX_BOOST * 0.5)]);
         assert!(boosts.of("the").is_empty(), "stop words learn nothing");
         let old: Vec<Evidence> = (0..5).map(|_| vote("reset the router", "wifi", None, 90.0)).collect();
-        assert!(Boosts::learn(&old).is_empty(), "five votes three half-lives old weigh less than one");
+        assert_eq!(Boosts::learn(&old).len(), 0, "five votes three half-lives old weigh less than one");
         let flood: Vec<Evidence> = (0..1000).map(|i| vote("router", "wifi", Some(&i.to_string()), 0.0)).collect();
         assert_eq!(Boosts::learn(&flood).of(&stem)[0].1, MAX_BOOST, "capped");
         assert_eq!(Boosts::from_bytes(&boosts.to_bytes()), boosts);
@@ -199,7 +235,7 @@ mod tests {
     #[test]
     fn a_voter_counts_once_and_relearning_the_same_day_changes_nothing() {
         let same: Vec<Evidence> = (0..50).map(|_| vote("router", "wifi", Some("client-1"), 0.0)).collect();
-        assert!(Boosts::learn(&same).is_empty(), "fifty votes of one client are one vote");
+        assert_eq!(Boosts::learn(&same).len(), 0, "fifty votes of one client are one vote");
         let now = 100 * DAY_MS + 3_600_000;
         let votes: Vec<Vote> = (0..6)
             .map(|i| Vote {

@@ -331,6 +331,25 @@ impl Index {
         (hits, total)
     }
 
+    /// What the home screen suggests before anything is typed, in `locale`: the articles the site
+    /// chose for the page (`featured`), then the most helpful (`popular`, from `learn`), then the
+    /// rest in the index's order, each once, at most `limit`. Ids without an article in `locale`
+    /// are passed over.
+    pub fn suggested(&self, featured: &[String], popular: &[String], locale: Locale, limit: usize) -> Vec<SearchHit> {
+        let docs = self.range(Some(locale));
+        let chosen = featured.iter().chain(popular).filter_map(|id| self.with_id(&docs, id).first().copied());
+        let mut picked: Vec<u32> = Vec::new();
+        for d in chosen.chain(docs.clone()) {
+            if picked.len() >= limit {
+                break;
+            }
+            if !picked.contains(&d) {
+                picked.push(d);
+            }
+        }
+        picked.into_iter().map(|d| self.hit(d, 0.0, None, 0.0, &[])).collect()
+    }
+
     /// A listed article, its snippet cut from its body, or from its best question when that
     /// matched the query better than the body did.
     fn hit(&self, d: u32, score: f32, question: Option<(f32, u32)>, own: f32, expanded: &[u32]) -> SearchHit {

@@ -214,3 +214,16 @@ fn what_the_traffic_taught_reranks_matching_articles_only() {
         assert_eq!(search(query, &teach(20, query, Target::Category("tariffs".into())))[0], "tariffs");
     }
 }
+
+#[test]
+fn the_home_screen_suggests_the_page_s_articles_then_the_most_helpful_then_the_rest() {
+    let index = Index::build(&corpus());
+    let listed = |featured: &[&str], popular: &[&str], limit| -> Vec<String> {
+        let own = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        index.suggested(&own(featured), &own(popular), Locale::Ru, limit).into_iter().map(|h| h.id).collect()
+    };
+    assert_eq!(listed(&["pay"], &["router", "pay", "en-router", "gone"], 3), ["pay", "router", "account"]);
+    assert_eq!(listed(&[], &[], 2), ["account", "connect"], "nothing chosen or learned: the index's order");
+    let hit = &index.suggested(&[], &[], Locale::En, 1)[0];
+    assert!(!hit.title.is_empty() && !hit.snippet.is_empty() && hit.highlights.is_empty(), "{hit:?}");
+}

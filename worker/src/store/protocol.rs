@@ -29,6 +29,12 @@ pub enum Command {
     FindTicket {
         id: String,
     },
+    /// The ids and numbers of the tickets a verified customer (the site's own id for them)
+    /// wrote, newest first, at most `limit`.
+    TicketsOfCustomer {
+        customer_id: String,
+        limit: usize,
+    },
     /// A ticket with its whole thread (internal notes included).
     FindThread {
         id: String,

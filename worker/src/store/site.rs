@@ -55,6 +55,12 @@ impl SiteStore {
         self.call(&Command::FindTicket { id: id.to_owned() }).await
     }
 
+    /// The ids and numbers of the tickets a verified customer wrote, newest first (see
+    /// [`Command::TicketsOfCustomer`]).
+    pub async fn tickets_of(&self, customer_id: &str, limit: usize) -> Result<Vec<(String, String)>, ApiError> {
+        self.call(&Command::TicketsOfCustomer { customer_id: customer_id.to_owned(), limit }).await
+    }
+
     /// A ticket with its whole thread, if it exists.
     pub async fn thread(&self, id: &str) -> Result<Option<(TicketSummary, Vec<Message>)>, ApiError> {
         self.call(&Command::FindThread { id: id.to_owned() }).await

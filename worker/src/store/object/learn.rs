@@ -9,6 +9,9 @@ use worker::{Env, Error, Result};
 
 use super::Db;
 
+/// What is learned: 2 added the most helpful articles.
+const LEARNED_VERSION: u32 = 2;
+
 /// Rows read per kind at most, the newest first.
 const MAX_ROWS: i64 = 5_000;
 
@@ -43,7 +46,8 @@ struct Text {
 
 /// What the boosts are learned from, in a line: the day (ages count in days) and the count and
 /// newest time of each kind of evidence. The upkeep runs after every write; when this line is
-/// what the last relearning saw, nothing would change and nothing is read or computed.
+/// what the last relearning saw, nothing would change and nothing is read or computed. It starts
+/// with the version of what is learned ([`LEARNED_VERSION`]), so a new kind is learned at once.
 fn basis(db: &Db, since: &str, now: i64) -> Result<String> {
     let counts: Option<Text> = db.first(
         "SELECT (SELECT count(*) || ',' || coalesce(max(created_at), '') FROM events
@@ -54,7 +58,8 @@ fn basis(db: &Db, since: &str, now: i64) -> Result<String> {
                    AND t.created_at >= ?) AS value",
         vec![since.into(), since.into()],
     )?;
-    Ok(format!("{}/{}", now.div_euclid(DAY_MS), counts.map(|c| c.value).unwrap_or_default()))
+    let day = now.div_euclid(DAY_MS);
+    Ok(format!("v{LEARNED_VERSION}/{day}/{}", counts.map(|c| c.value).unwrap_or_default()))
 }
 
 /// Relearns the site's boosts at `now` (ms) and stores them if they changed; returns how many
@@ -76,7 +81,12 @@ pub async fn relearn(db: &Db, env: &Env, site: &str, now: i64) -> Result<usize> 
     )?;
     let votes: Vec<Vote> = votes
         .into_iter()
-        .filter_map(|v| Some(Vote { at_ms: at(&v.created_at), query: v.query?, article: v.article_id, voter: v.voter }))
+        .map(|v| Vote {
+            at_ms: at(&v.created_at),
+            query: v.query.unwrap_or_default(),
+            article: v.article_id,
+            voter: v.voter,
+        })
         .collect();
     let filed: Vec<FiledRow> = db.rows(
         "SELECT t.category, f.searches, t.created_at FROM tickets t JOIN ticket_facts f ON f.ticket_id = t.id

@@ -84,6 +84,9 @@ impl SiteStore {
             }
             Command::FindKey { key, now_ms } => json(&tickets::find_key(db, &site, &key, now_ms)?),
             Command::FindTicket { id } => json(&tickets::find(db, &site, &id)?),
+            Command::TicketsOfCustomer { customer_id, limit } => {
+                json(&tickets::of_customer(db, &site, &customer_id, limit)?)
+            }
             Command::FindThread { id } => {
                 let with_thread = match tickets::find(db, &site, &id)? {
                     Some(ticket) => Some((ticket, tickets::thread(db, &id)?)),

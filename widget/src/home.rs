@@ -1,0 +1,50 @@
+//! The home screen, before anything is typed: when to expect an answer (the site's
+//! first-response target), the visitor's open requests with their unread markers, and the
+//! articles suggested for the page they are on (the site's choice for it, else the most
+//! helpful).
+
+use leptos::prelude::*;
+use tabdesk_core::i18n::strings;
+use tabdesk_core::wire::CustomerSummary;
+
+use crate::api;
+use crate::rows::{hit_view, request_row};
+use crate::visit::Visit;
+
+/// Open requests listed at most.
+const OPEN_SHOWN: usize = 3;
+
+#[component]
+pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl IntoView {
+    let Visit { site, locale, page, inbox, requests, reply_note, .. } = expect_context::<Visit>();
+    let s = strings(locale);
+    let suggested = LocalResource::new(move || {
+        let page_url = page.with(|p| p.page_url.clone());
+        async move {
+            api::suggested(&site.get_value(), page_url.as_deref(), locale.tag())
+                .await
+                .map(|r| r.hits)
+                .unwrap_or_default()
+        }
+    });
+    let open = move || {
+        let list: Vec<CustomerSummary> = inbox.summaries.get().flatten().unwrap_or_default();
+        list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
+    };
+    let row = move |t| request_row(locale, requests, t, on_thread);
+    view! {
+        <div class="home">
+            {reply_note.get_value().map(|note| view! { <p class="reply-time">{note}</p> })}
+            <Show when=move || !open().is_empty()>
+                <h3 class="subtitle">{s.open_requests}</h3>
+                <ul class="request-list">{move || open().into_iter().map(row).collect_view()}</ul>
+            </Show>
+            <Show when=move || suggested.get().is_some_and(|h| !h.is_empty())>
+                <h3 class="subtitle">{s.suggested}</h3>
+                <ul class="hits suggested">
+                    {move || suggested.get().unwrap_or_default().into_iter().map(|hit| hit_view(hit, on_open)).collect_view()}
+                </ul>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,73 @@
+//! The customer's requests as the server last summarised them: read at start, every minute after
+//! (whether the panel is open or not: the host page hears of new replies through
+//! `message:received`), and whenever a screen asks. The home screen lists the open ones with
+//! their unread markers, "My requests" all of them.
+
+use std::collections::BTreeSet;
+
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use tabdesk_core::wire::{CustomerSummary, FrameMessage, HostEvent};
+
+use crate::api;
+use crate::host::Host;
+use crate::requests::Requests;
+
+/// How often the summaries are read again in the background, in ms.
+const POLL_MS: u32 = 60_000;
+
+/// A `Copy` handle made once by the app.
+#[derive(Clone, Copy)]
+pub struct Inbox {
+    /// `None` until first read; `Some(None)` when the server could not be asked.
+    pub summaries: RwSignal<Option<Option<Vec<CustomerSummary>>>>,
+    /// Agent replies the host page was told of, so that each is told once.
+    told: StoredValue<BTreeSet<String>>,
+    requests: Requests,
+    host: Host,
+}
+
+impl Inbox {
+    /// Reads now, whenever the list of requests changes, and every [`POLL_MS`] while the app
+    /// lives (the loop ends with its signals).
+    pub fn new(requests: Requests, host: Host) -> Inbox {
+        let inbox = Inbox { summaries: RwSignal::new(None), told: StoredValue::new(BTreeSet::new()), requests, host };
+        Effect::new(move |_| {
+            requests.list.track();
+            spawn_local(inbox.refresh());
+        });
+        spawn_local(async move {
+            loop {
+                TimeoutFuture::new(POLL_MS).await;
+                if inbox.summaries.is_disposed() {
+                    break;
+                }
+                inbox.refresh().await;
+            }
+        });
+        inbox
+    }
+
+    /// Reads the summaries again now; tells the host page of each reply it has not heard of.
+    pub async fn refresh(self) {
+        let refs = self.requests.refs_untracked();
+        let read = if refs.is_empty() { Some(Vec::new()) } else { api::summaries(refs).await.ok().map(|s| s.tickets) };
+        if self.summaries.is_disposed() {
+            return;
+        }
+        if let Some(list) = &read {
+            for summary in list.iter().filter(|s| untrack(|| self.requests.is_unread(s))) {
+                let Some(reply) = summary.last_reply_id.clone() else { continue };
+                if self.told.try_update_value(|told| told.insert(reply)).unwrap_or(false) {
+                    let event = HostEvent::MessageReceived { id: summary.id.clone(), number: summary.number.clone() };
+                    self.host.post(&FrameMessage::Event { event });
+                }
+            }
+        }
+        // A passing outage keeps what was read before.
+        if read.is_some() || self.summaries.with_untracked(Option::is_none) {
+            self.summaries.set(Some(read));
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The rows the screens list: an article found or suggested, and one of the visitor's requests.
+
+use leptos::prelude::*;
+use tabdesk_core::domain::Locale;
+use tabdesk_core::i18n::{status_name, strings};
+use tabdesk_core::kb::highlight_runs;
+use tabdesk_core::wire::{CustomerSummary, SearchHit};
+
+use crate::requests::Requests;
+
+/// An article with its snippet, its matched words marked; `on_open` opens it.
+pub fn hit_view(hit: SearchHit, on_open: Callback<String>) -> impl IntoView {
+    let runs = highlight_runs(&hit.snippet, &hit.highlights)
+        .into_iter()
+        .map(|(text, marked)| if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
+        .collect_view();
+    let id = hit.id.clone();
+    view! {
+        <li>
+            <button class="hit" type="button" on:click=move |_| on_open.run(id.clone())>
+                <span class="hit-title">{hit.title}</span>
+                <span class="hit-snippet">{runs}</span>
+            </button>
+        </li>
+    }
+}
+
+/// A request with its number, status and (when an agent's reply was not shown yet) an unread
+/// marker; `on_thread` opens it.
+pub fn request_row(
+    locale: Locale,
+    requests: Requests,
+    t: CustomerSummary,
+    on_thread: Callback<String>,
+) -> impl IntoView {
+    let s = strings(locale);
+    let unread = requests.is_unread(&t);
+    let id = t.id.clone();
+    view! {
+        <li>
+            <button class="request" type="button" on:click=move |_| on_thread.run(id.clone())>
+                <span class="request-subject">{t.subject}</span>
+                <span class="request-meta">
+                    {t.number}" · "<span class="request-status">{status_name(locale, t.status)}</span>
+                </span>
+                {unread.then(|| view! { <span class="unread">{s.unread}</span> })}
+            </button>
+        </li>
+    }
+}
