@@ -294,8 +294,10 @@ test("the first screen fetches none of the form's code; on a slow line the form'
 });
 
 const LANGUAGES = {
-  en: { contact: "Contact us", send: "Send", required: "Please fill in this field.", query: "pay", back: "Back" },
-  ru: { contact: "Написать нам", send: "Отправить", required: "Заполните это поле.", query: "оплата", back: "Назад" },
+  en: { contact: "Contact us", send: "Send", required: "Please fill in this field.", query: "pay", back: "Back",
+    subject: "Subject", message: "Message", email: "Email", mine: "My requests" },
+  ru: { contact: "Написать нам", send: "Отправить", required: "Заполните это поле.", query: "оплата", back: "Назад",
+    subject: "Тема", message: "Сообщение", email: "Электронная почта", mine: "Мои обращения" },
 };
 
 test("the widget has no serious accessibility violations (axe-core) in either language, light or dark", async () => {
@@ -322,6 +324,23 @@ test("the widget has no serious accessibility violations (axe-core) in either la
       await page.getByRole("button", { name: words.send }).click();
       await page.getByText(words.required).first().waitFor();
       assert.deepEqual(await seriousViolations(page), [], `form, ${where}`);
+      // Sent, then "My requests" and the request's thread.
+      const subject = `axe ${where} ${Date.now()}`;
+      await page.getByLabel(words.subject).fill(subject);
+      await page.getByLabel(words.message).fill("Checking every screen.");
+      await page.getByLabel(words.email).fill("axe@example.com");
+      await page.waitForTimeout(1600);
+      await page.getByRole("button", { name: words.send }).click();
+      await page.locator(".sent").waitFor();
+      assert.deepEqual(await seriousViolations(page), [], `sent, ${where}`);
+      await page.getByRole("button", { name: words.back }).click();
+      await page.getByRole("button", { name: words.mine }).click();
+      const row = page.locator(".requests .request", { hasText: subject });
+      await row.waitFor();
+      assert.deepEqual(await seriousViolations(page), [], `my requests, ${where}`);
+      await row.click();
+      await page.locator(".thread .message-body").first().waitFor();
+      assert.deepEqual(await seriousViolations(page), [], `thread, ${where}`);
       await context.close();
     }
   }
