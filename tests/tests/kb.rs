@@ -293,3 +293,29 @@ fn bad_publish_bodies_are_a_clear_422() {
     assert_eq!(error["field"], "articles[0].qestions", "{p}");
     assert_eq!(put(json!({ "articles": [] })).error_fields(), ["articles"]);
 }
+
+#[test]
+fn the_home_screen_suggests_the_page_s_articles_then_the_rest() {
+    let api = Api::from_env();
+    let (site, token) = own_site(&api, &["ru", "en"]);
+    assert_eq!(publish(&api, &site, &token, corpus()).status, 200);
+    let mut config = api.get_as(&format!("/v1/admin/sites/{site}/config"), &token).json();
+    config["home"] = json!({ "pages": [{ "path": "/billing", "articles": ["payments", "nope"] }] });
+    assert_eq!(api.put_config(&site, &token, &config).status, 200);
+    let ids = |query: &str| -> Vec<String> {
+        let reply = api.get(&format!("/v1/sites/{site}/kb/suggested?{query}"), &[]).json();
+        let hits = reply["hits"].as_array().cloned().unwrap_or_default();
+        hits.iter().filter_map(|h| h["id"].as_str().map(str::to_owned)).collect()
+    };
+    // The isolate may hold the site's config from before the change for a few seconds.
+    let billing = "locale=en&page_url=https%3A%2F%2Fshop.example%2Fbilling%2Fcards";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(8);
+    while ids(billing).first().map(String::as_str) != Some("payments") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    assert_eq!(ids(billing), ["payments", "moving", "router"], "the page's choice first (an unknown id passed over)");
+    assert_eq!(ids("locale=en&page_url=https%3A%2F%2Fshop.example%2F&limit=2"), ["moving", "payments"]);
+    assert_eq!(ids("locale=ru&limit=1"), ["connect"]);
+    let long = format!("page_url={}", "a".repeat(2100));
+    assert_eq!(api.get(&format!("/v1/sites/{site}/kb/suggested?{long}"), &[]).error_fields(), ["page_url"]);
+}
