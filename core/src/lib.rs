@@ -11,6 +11,7 @@ pub mod form;
 pub mod i18n;
 pub mod identity;
 pub mod kb;
+pub mod launch;
 pub mod lru;
 pub mod origin;
 pub mod problem;
