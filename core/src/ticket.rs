@@ -1,18 +1,19 @@
 //! Decisions about tickets besides validation: what makes two submissions the same request
 //! (idempotency), and how an agent's update merges into a ticket.
 
-use crate::config::{RoutingRule, SiteConfig};
+use crate::config::{FormSchema, RoutingRule, SiteConfig};
 use crate::domain::ids::{is_id, ticket_number};
 use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
 use crate::domain::{FieldError, Locale, Priority, TicketStatus};
 use crate::form::{check_category, clean_fields};
 use crate::i18n::strings;
-use crate::identity::{verify, IdentityConfig, Refused, Verified};
+use crate::identity::{verify, Refused, Verified};
+use crate::launch::{verify_vk, Refused as LaunchRefused};
 use crate::text::fold;
 use crate::token::hash_token;
 use crate::triage::triage;
 use crate::url::minimize;
-use crate::validate::check_query;
+use crate::validate::{check_query, validate_ticket, TicketField};
 use crate::wire::{
     Author, AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage, NewTicket, QueueCounts, TicketCreated,
     TicketSummary, TicketUpdate, Visibility,
@@ -20,10 +21,17 @@ use crate::wire::{
 
 /// The part of a submission that makes it this request: everything the customer wrote and
 /// where, but not how long the form took, the anti-bot token (spent after one use), the signed
-/// identity (renewed by the page) or the honeypot. A retry that differs only in those is the same request; the widget reuses its
+/// identity or launch parameters (renewed by the page) or the honeypot. A retry that differs only in those is the same request; the widget reuses its
 /// `Idempotency-Key` exactly when this is unchanged, and the worker compares its fingerprint.
 pub fn identity(ticket: &NewTicket) -> NewTicket {
-    NewTicket { fill_ms: None, turnstile_token: None, identity: None, hp: String::new(), ..ticket.clone() }
+    NewTicket {
+        fill_ms: None,
+        turnstile_token: None,
+        identity: None,
+        launch: None,
+        hp: String::new(),
+        ..ticket.clone()
+    }
 }
 
 /// A stable hash of a request's [`identity`], stored with its key.
@@ -108,11 +116,12 @@ pub fn identity_refused(why: Refused, locale: Locale) -> FieldError {
     FieldError::new("identity", code, strings(locale).identity_refused)
 }
 
-/// Checks `request`'s signed identity against the site's settings. A verified customer's email
-/// and name replace what the browser sent (so the form may leave them out); a refusal is a field
-/// error on `identity`, in `locale`, its code telling an expired token from a bad one.
+/// Checks who vouches for `request`'s customer: the site's signed identity token, else the
+/// launch parameters of the site's app on a social network. A verified customer's email and name
+/// replace what the browser sent (so the form may leave them out); a refusal is a field error on
+/// `identity` (or `launch`), in `locale`, its code telling an expired token from a bad one.
 pub fn vouch(
-    config: &IdentityConfig,
+    config: &SiteConfig,
     site: &str,
     request: &mut NewTicket,
     now_s: i64,
@@ -120,12 +129,12 @@ pub fn vouch(
 ) -> Result<Option<Verified>, FieldError> {
     let s = strings(locale);
     let Some(token) = request.identity.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-        return match config.required {
-            true => Err(FieldError::new("identity", "required", s.identity_required)),
-            false => Ok(None),
-        };
+        if config.identity.required {
+            return Err(FieldError::new("identity", "required", s.identity_required));
+        }
+        return launched(config, request, now_s, locale);
     };
-    let who = verify(token, config, site, now_s).map_err(|why| identity_refused(why, locale))?;
+    let who = verify(token, &config.identity, site, now_s).map_err(|why| identity_refused(why, locale))?;
     if let Some(email) = &who.email {
         request.email.clone_from(email);
     }
@@ -133,6 +142,38 @@ pub fn vouch(
         request.name.clone_from(&who.name);
     }
     Ok(Some(who))
+}
+
+/// The visitor the site's VK Mini App was launched for, if the request carries launch parameters
+/// and the site has the app's key.
+fn launched(
+    config: &SiteConfig,
+    request: &mut NewTicket,
+    now_s: i64,
+    locale: Locale,
+) -> Result<Option<Verified>, FieldError> {
+    let (Some(params), Some(key)) = (request.launch.as_deref(), config.apps.vk_secure_key.as_deref()) else {
+        return Ok(None);
+    };
+    let who = verify_vk(params, key, now_s).map_err(|why| {
+        let code = if why == LaunchRefused::Expired { "launch_expired" } else { "launch_invalid" };
+        FieldError::new("launch", code, strings(locale).identity_refused)
+    })?;
+    if who.name.is_some() {
+        request.name.clone_from(&who.name);
+    }
+    Ok(Some(Verified { id: who.customer_id(), email: None, name: who.name, fields: Default::default() }))
+}
+
+/// Every problem of a request against the site's form (`validate_ticket`), except a missing email
+/// when someone `vouched` for the customer (the site or a platform): replies reach them in the
+/// tab. The widget and the worker apply the same rule.
+pub fn validate_vouched(request: &NewTicket, form: &FormSchema, locale: Locale, vouched: bool) -> Vec<FieldError> {
+    let mut errors = validate_ticket(request, form, locale);
+    if vouched && request.email.trim().is_empty() {
+        errors.retain(|e| e.field != TicketField::Email.key());
+    }
+    errors
 }
 
 /// The agent the first matching rule assigns `ticket` to.
@@ -444,7 +485,8 @@ mod tests {
 
     #[test]
     fn a_vouched_request_takes_the_claims_and_a_required_identity_is_enforced() {
-        let site = IdentityConfig { secrets: vec![SECRET.into()], required: false };
+        let mut site = SiteConfig::default();
+        site.identity.secrets = vec![SECRET.into()];
         let mut request = NewTicket { email: "mallory@example.com".into(), ..NewTicket::default() };
         assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::En), Ok(None));
         request.identity = Some(sign(SECRET, HS256, &claims(NOW + 60)));
@@ -453,9 +495,31 @@ mod tests {
         assert_eq!(who.id, "u-42");
         request.identity = Some(sign(SECRET, HS256, &claims(NOW - 60)));
         assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::Ru).unwrap_err().code, "identity_expired");
-        let required = IdentityConfig { required: true, ..site };
+        let mut required = site.clone();
+        required.identity.required = true;
         request.identity = None;
         assert_eq!(vouch(&required, "shop", &mut request, NOW, Locale::En).unwrap_err().code, "required");
+    }
+
+    #[test]
+    fn a_vk_mini_app_visitor_is_vouched_for_by_its_launch_and_needs_no_email() {
+        let key = "wvl68m4dR1UpLrVRli";
+        let mut site = SiteConfig::default();
+        let params = format!("vk_app_id=6736218&vk_ts={}&vk_user_id=494075", NOW - 10);
+        let signed = format!("site=shop&mode=page&{params}&sign={}", crate::launch::vk_sign(&params, key));
+        let mut request = NewTicket { launch: Some(signed.clone()), ..NewTicket::default() };
+        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::En), Ok(None), "no key: no one vouches");
+        site.apps.vk_secure_key = Some(key.into());
+        let who = vouch(&site, "shop", &mut request, NOW, Locale::En).unwrap().unwrap();
+        assert_eq!(who.id, "vk:494075");
+        let form = FormSchema::default();
+        let fields = |vouched| -> Vec<String> {
+            validate_vouched(&request, &form, Locale::En, vouched).into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(false), ["subject", "message", "email"]);
+        assert_eq!(fields(true), ["subject", "message"]);
+        request.launch = Some(signed.replace("494075", "1"));
+        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::En).unwrap_err().field, "launch");
     }
 
     fn rule(assign: &str) -> RoutingRule {

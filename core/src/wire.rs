@@ -33,6 +33,19 @@ pub struct EmbedBoot {
     /// it is one of the site's: recorded on the requests written there.
     #[serde(default)]
     pub channel: Option<String>,
+    /// The visitor a social network vouched for in the page's launch parameters (checked by the
+    /// worker with the site's key for that app): they write without an email.
+    #[serde(default)]
+    pub launched: Option<LaunchedVisitor>,
+}
+
+/// Who a platform says the visitor of its app frame is, as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LaunchedVisitor {
+    /// `vk`.
+    pub platform: String,
+    pub name: Option<String>,
 }
 
 /// Messages between the host page's loader and the widget's iframe (`postMessage`). Each side
@@ -149,6 +162,10 @@ pub struct NewTicket {
     /// The signed identity the host page gave the widget (`core::identity`): a JWT.
     #[cfg_attr(feature = "openapi", schema(max_length = 4096))]
     pub identity: Option<String>,
+    /// The launch parameters a social network signed for its app frame (`core::launch`): for a
+    /// VK Mini App, the query string VK opened the page with. Sent in the body, never in a URL.
+    #[cfg_attr(feature = "openapi", schema(max_length = 4096))]
+    pub launch: Option<String>,
 }
 
 /// 201 answer to a new ticket, replayed verbatim for a repeated `Idempotency-Key`.

@@ -641,6 +641,53 @@ test("full-page mode, as a VK or Telegram Mini App opens it: the whole phone scr
   await context.close();
 });
 
+test("a VK Mini App's signed launch: the page-mode form asks no email, and the request is the VK user's", async () => {
+  const key = "e2e-vk-secure-key";
+  const operator = { authorization: `Bearer ${process.env.TABDESK_OPERATOR_TOKEN}`, "content-type": "application/json" };
+  const id = `vkapp-${Date.now().toString(36)}`;
+  const created = await fetch(`${apiBase}/v1/operator/sites`, {
+    method: "POST", headers: operator,
+    body: JSON.stringify({ id, name: "VK shop", allowed_origins: [hostOrigin], locales: ["ru", "en"] }),
+  });
+  assert.equal(created.status, 201);
+  const token = (await created.json()).admin_token;
+  const auth = { authorization: `Bearer ${token}` };
+  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
+  const config = await (await fetch(configUrl, { headers: auth })).json();
+  config.channels = ["site", "vk"];
+  config.apps = { vk_secure_key: key };
+  const put = await fetch(configUrl, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(config) });
+  assert.equal(put.status, 200, await put.text());
+
+  // What VK appends to the app's address, signed as VK documents it.
+  const vk = new URLSearchParams({ vk_app_id: "51000000", vk_language: "ru", vk_platform: "mobile_web",
+    vk_ts: String(Math.floor(Date.now() / 1000)), vk_user_id: "494075" });
+  const signed = [...vk.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+  vk.set("sign", createHmac("sha256", key).update(signed).digest("base64url"));
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(`${workerOrigin}/embed?site=${id}&mode=page&channel=vk&locale=ru&${vk}`);
+  await page.getByRole("button", { name: "Написать нам" }).click();
+  await page.getByText("Вы вошли как VK").waitFor();
+  assert.equal(await page.getByLabel("Электронная почта").count(), 0, "no email asked of a VK user");
+  const subject = `VK user ${Date.now()}`;
+  await page.getByLabel("Тема").fill(subject);
+  await page.getByLabel("Сообщение").fill("Как сменить тариф?");
+  await page.waitForTimeout(1600);
+  await page.getByRole("button", { name: "Отправить" }).click();
+  await page.locator(".sent").waitFor();
+  const stored = (await adminTickets(id, token)).find((t) => t.subject === subject);
+  assert.equal(stored.verified.id, "vk:494075");
+  assert.equal(stored.email, "");
+  assert.equal(stored.context.channel, "vk");
+
+  // Tampered parameters vouch for no one: the form asks for an email as usual.
+  await page.goto(`${workerOrigin}/embed?site=${id}&mode=page&channel=vk&locale=ru&${vk}`.replace("494075", "494076"));
+  await page.getByRole("button", { name: "Написать нам" }).click();
+  await page.getByLabel("Электронная почта").waitFor();
+  await context.close();
+});
+
 /** A site of its own whose config checks signed identity with `secret`; its id and admin token. */
 async function siteWithIdentity(secret) {
   const id = `identity-${Date.now().toString(36)}`;

@@ -157,3 +157,34 @@ fn a_site_may_require_signed_customers_and_its_secrets_must_be_strong() {
     let fields = api.put_config(&site, &token, &config).error_fields();
     assert_eq!(fields, ["identity.secrets", "identity.secrets[0]"]);
 }
+
+#[test]
+fn a_vk_mini_app_launch_vouches_for_its_user_without_an_email() {
+    let api = Api::from_env();
+    let (site, token) = api.own_site("vkapp");
+    let key = "api-test-vk-secure-key";
+    let mut config = api.get_as(&format!("/v1/admin/sites/{site}/config"), &token).json();
+    config["apps"] = json!({ "vk_secure_key": key });
+    assert_eq!(api.put_config(&site, &token, &config).status, 200);
+    let params = format!("vk_app_id=51000000&vk_ts={}&vk_user_id=494075", now());
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("any key length");
+    mac.update(params.as_bytes());
+    let sign = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    let mut request = ticket("From the VK app");
+    request["email"] = json!("");
+    request["launch"] = json!(format!("site={site}&mode=page&{params}&sign={sign}"));
+    let created = api.create_ticket(&site, &request, &unique("k"));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let stored = api.tickets(&site, &token).into_iter().find(|t| t["id"] == created.json()["id"]).expect("stored");
+    assert_eq!((stored["verified"]["id"].as_str(), stored["email"].as_str()), (Some("vk:494075"), Some("")));
+
+    request["launch"] = json!(format!("site={site}&mode=page&{}&sign={sign}", params.replace("494075", "1")));
+    let problem = api.create_ticket(&site, &request, &unique("k")).problem(422);
+    assert_eq!(problem["errors"][0]["field"], "launch", "{problem}");
+    request["launch"] = Value::Null;
+    assert_eq!(
+        api.create_ticket(&site, &request, &unique("k")).error_fields(),
+        ["email"],
+        "no one vouches: email needed"
+    );
+}

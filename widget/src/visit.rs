@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use tabdesk_core::config::FormSchema;
 use tabdesk_core::domain::Locale;
-use tabdesk_core::wire::{NewTicket, PageContext};
+use tabdesk_core::wire::{LaunchedVisitor, NewTicket, PageContext};
 
 use crate::inbox::Inbox;
 use crate::outbox::Outbox;
@@ -47,6 +47,9 @@ pub struct Visit {
     pub identity: RwSignal<Option<String>>,
     /// The site takes requests only from customers it signed in.
     pub identity_required: bool,
+    /// In a social network's app frame, who the platform says the visitor is (checked by the
+    /// worker) and the launch parameters that say so, sent with their requests.
+    pub launched: StoredValue<Option<(LaunchedVisitor, String)>>,
     /// The visitor's requests as last summarised by the server.
     pub inbox: Inbox,
     /// When to expect an answer ("We usually reply within 4 hours"), if the site says.

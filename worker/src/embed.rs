@@ -3,14 +3,16 @@
 
 use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::strings;
+use tabdesk_core::launch::verify_vk;
 use tabdesk_core::origin::frame_ancestors;
 use tabdesk_core::site::Site;
 use tabdesk_core::text::escape_html;
-use tabdesk_core::wire::{EmbedBoot, EmbedMode};
+use tabdesk_core::wire::{EmbedBoot, EmbedMode, LaunchedVisitor};
 use worker::{Env, Request, Response, Url};
 
 use crate::cache;
 use crate::http::{header, param, respond, to_json, ApiError, ApiResult};
+use crate::platform::now_ms;
 
 /// Where Cloudflare Turnstile's script and frame come from, for sites that turn it on.
 const TURNSTILE_ORIGIN: &str = "https://challenges.cloudflare.com";
@@ -84,7 +86,15 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     let patterns = site.config.origin_patterns();
     let parent_origin = param(url, "origin").filter(|o| patterns.iter().any(|p| p.matches(o)));
     let channel = param(url, "channel").filter(|c| site.config.channels.contains(c));
-    let boot = EmbedBoot { config: site.config.public(&site.id), locale, mode, parent_origin, channel };
+    // A VK Mini App's page carries VK's signed launch parameters: the widget then asks no email
+    // (the worker checks them again with the request).
+    let launched = match (mode, &site.config.apps.vk_secure_key, url.query()) {
+        (EmbedMode::Page, Some(key), Some(query)) => verify_vk(query, key, (now_ms() / 1000) as i64)
+            .ok()
+            .map(|who| LaunchedVisitor { platform: who.platform.to_owned(), name: who.name }),
+        _ => None,
+    };
+    let boot = EmbedBoot { config: site.config.public(&site.id), locale, mode, parent_origin, channel, launched };
     let head = format!(
         "<link rel=\"modulepreload\" href=\"/widget/tabdesk_widget.js\">\
          <link rel=\"preload\" href=\"/widget/tabdesk_widget_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\

@@ -16,9 +16,9 @@ use tabdesk_core::identity::Verified;
 use tabdesk_core::problem;
 use tabdesk_core::site::Site;
 use tabdesk_core::sla::due_times;
-use tabdesk_core::ticket::{accept, created, fingerprint, key_reused, vouch};
+use tabdesk_core::ticket::{accept, created, fingerprint, key_reused, validate_vouched, vouch};
 use tabdesk_core::token::{access_token, hash_token};
-use tabdesk_core::validate::{too_fast, validate_ticket};
+use tabdesk_core::validate::too_fast;
 use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::NewTicket;
 use worker::{Context, Env, Request};
@@ -50,7 +50,8 @@ fn replay(site: &Site, record: KeyRecord, fingerprint: &str, secret: &str) -> Ap
     json(201, &created(&site.id, record.ticket_id, record.number, token, record.created_at))
 }
 
-/// The request passes its signed identity (if it carries one or the site requires one),
+/// The request passes its signed identity or launch parameters (if it carries them or the site
+/// requires an identity),
 /// validation, the minimum fill time and (when the site uses it) Turnstile. A verified customer's
 /// email and name are written into `request`; who they are is returned.
 async fn admissible(
@@ -62,12 +63,12 @@ async fn admissible(
     now_ms: u64,
 ) -> Result<Option<Verified>, ApiError> {
     let now_s = (now_ms / 1000) as i64;
-    let (verified, refused) = match vouch(&site.config.identity, &site.id, request, now_s, locale) {
+    let (verified, refused) = match vouch(&site.config, &site.id, request, now_s, locale) {
         Ok(verified) => (verified, None),
         Err(refused) => (None, Some(refused)),
     };
     let mut errors: Vec<_> = refused.into_iter().collect();
-    errors.extend(validate_ticket(request, &site.config.form, locale));
+    errors.extend(validate_vouched(request, &site.config.form, locale, verified.is_some()));
     errors.extend(too_fast(request, site.config.abuse.min_fill_ms, locale));
     if !errors.is_empty() {
         return Err(problem::validation(errors).into());

@@ -17,8 +17,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::i18n::{request_refused, strings};
-use tabdesk_core::ticket::{identity, key_for};
-use tabdesk_core::validate::{validate_ticket, TicketField};
+use tabdesk_core::ticket::{identity, key_for, validate_vouched};
+use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::new_key;
 use wasm_bindgen::JsCast;
@@ -68,6 +68,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
         turnstile,
         identity: signed_in,
         identity_required,
+        launched,
         ..
     } = visit;
     let s = strings(locale);
@@ -88,7 +89,10 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let sending = RwSignal::new(false);
     let honeypot = RwSignal::new(String::new());
     let opened_at = js_sys::Date::now();
-    let who = Memo::new(move |_| signed_in.get().and_then(|token| signed::peek(&token)));
+    let who = Memo::new(move |_| {
+        let platform = move || launched.with_value(|l| l.as_ref().map(|(who, _)| signed::launched(who)));
+        signed_in.get().and_then(|token| signed::peek(&token)).or_else(platform)
+    });
     let check = turnstile.with_value(Option::is_some).then(Check::new);
     // The key and the identity of the request it was made for: a retry of the same request
     // reuses the key, an edited request gets a new one.
@@ -156,8 +160,10 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             fill_ms: Some((js_sys::Date::now() - opened_at).max(0.0) as u64),
             turnstile_token: token.clone().flatten(),
             identity: signed_in.get_untracked(),
+            launch: launched.with_value(|l| l.as_ref().map(|(_, query)| query.clone())),
         };
-        let problems = form.with_value(|f| validate_ticket(&ticket, f, locale));
+        let vouched = who.with_untracked(Option::is_some);
+        let problems = form.with_value(|f| validate_vouched(&ticket, f, locale, vouched));
         if !problems.is_empty() {
             show_problems(problems);
             return;
@@ -188,7 +194,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
         Some(signed) => {
             let shown = signed.name.clone().or(signed.email.clone()).unwrap_or_default();
             let own = |f: TicketField| match f {
-                TicketField::Email => signed.email.is_none(),
+                TicketField::Email => signed.email.is_none() && !signed.by_platform,
                 _ => signed.name.is_none(),
             };
             view! {

@@ -3,6 +3,7 @@
 //! and takes the email and name from it, whatever the form sends.
 
 use serde::Deserialize;
+use tabdesk_core::wire::LaunchedVisitor;
 
 use crate::json;
 
@@ -10,6 +11,14 @@ use crate::json;
 pub struct Signed {
     pub email: Option<String>,
     pub name: Option<String>,
+    /// Vouched for by a social network's launch parameters: no email is asked.
+    #[serde(skip)]
+    pub by_platform: bool,
+}
+
+/// The visitor a social network vouched for, as the form shows them.
+pub fn launched(who: &LaunchedVisitor) -> Signed {
+    Signed { email: None, name: who.name.clone().or_else(|| Some(who.platform.to_uppercase())), by_platform: true }
 }
 
 /// The claims of a JWT's payload (its second base64url part), if they read.
