@@ -591,6 +591,9 @@ pub struct PublicConfig {
     pub turnstile_site_key: Option<String>,
     /// Only customers the site signed in may write (the widget says so instead of a form).
     pub identity_required: bool,
+    /// The text colour on the theme's accent ([`text_on`]), worked out here so the widget
+    /// carries no colour arithmetic.
+    pub accent_text: String,
     /// The first-response target of a normal request, in minutes (the home screen says when
     /// to expect an answer), and whether it counts business hours only.
     pub reply_minutes: u32,
@@ -611,6 +614,7 @@ impl SiteConfig {
             min_fill_ms: self.abuse.min_fill_ms,
             turnstile_site_key: self.turnstile().map(|(key, _)| key.to_owned()),
             identity_required: self.identity.required,
+            accent_text: text_on(&self.theme.accent).to_owned(),
             reply_minutes: self.sla.normal,
             business_hours: self.sla.business_hours.is_some(),
         }

@@ -22,7 +22,7 @@ mod search;
 mod store;
 mod visit;
 
-use tabdesk_core::config::{text_on, ColorMode, Theme};
+use tabdesk_core::config::{ColorMode, Theme};
 use tabdesk_core::wire::EmbedBoot;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -36,14 +36,13 @@ fn boot() -> Option<EmbedBoot> {
 /// accent (validated as `#rrggbb` when saved) and the text on it as the CSS variables the
 /// stylesheet uses, set through CSSOM, which the page's CSP allows; the light or dark mode as
 /// `data-theme`.
-fn apply_theme(theme: &Theme) {
+fn apply_theme(theme: &Theme, on_brand: &str) {
     use wasm_bindgen::JsCast;
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     let Some(root) = root else { return };
-    let on_brand = text_on(&theme.accent);
     // An accent that white text reads on also reads on white, as links.
     let ink = if on_brand == "#ffffff" { theme.accent.as_str() } else { "var(--text)" };
     let style = root.style();
@@ -64,6 +63,6 @@ pub fn start() {
         web_sys::console::error_1(&"tabdesk: the page carries no boot data".into());
         return;
     };
-    apply_theme(&boot.config.theme);
+    apply_theme(&boot.config.theme, &boot.config.accent_text);
     leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot/> });
 }
