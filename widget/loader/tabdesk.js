@@ -249,10 +249,13 @@
       send({ type: "tabdesk:article", id: String(id || "") });
     },
     // The site's signed token for its signed-in customer (null when they sign out).
-    // Kept here, and given again to a widget loaded anew (another language).
+    // Kept here, and given again to a widget loaded anew (another language). Without a token,
+    // a name and an email are only a prefill: unverified, and not enough where the site
+    // requires signed customers.
     identify: function (who) {
       identity = who && typeof who.token === "string" ? who.token.slice(0, 4096) : null;
       if (ready) post({ type: "tabdesk:identify", token: identity });
+      if (!identity && who) commands.prefill({ name: who.name, email: who.email });
     },
     // Another language: the launcher's text at once, the widget loaded anew in it (drafts and
     // queued requests wait in storage).
