@@ -346,6 +346,28 @@ test("the widget has no serious accessibility violations (axe-core) in either la
   }
 });
 
+/**
+ * A site of this test's own (id starting with `prefix`), allowed on the host page, its config as
+ * `change` leaves it; its id and admin token.
+ */
+async function ownSite(prefix, locales, change) {
+  const id = `${prefix}-${Date.now().toString(36)}`;
+  const created = await fetch(`${apiBase}/v1/operator/sites`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${process.env.TABDESK_OPERATOR_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ id, name: `Shop ${id}`, allowed_origins: [hostOrigin], locales }),
+  });
+  assert.equal(created.status, 201, "the operator token creates sites");
+  const token = (await created.json()).admin_token;
+  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
+  const auth = { authorization: `Bearer ${token}` };
+  const config = await (await fetch(configUrl, { headers: auth })).json();
+  change(config);
+  const put = await fetch(configUrl, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(config) });
+  assert.equal(put.status, 200, await put.text());
+  return { id, token };
+}
+
 async function openContactForm(page) {
   journal(page);
   const button = await launcher(page);
@@ -499,26 +521,9 @@ test("a queued request the server later refuses for good comes back to the form 
 });
 
 test("on a site with Turnstile the form renders the check and sends its token", async () => {
-  const operatorToken = process.env.TABDESK_OPERATOR_TOKEN;
-  assert.ok(operatorToken, "TABDESK_OPERATOR_TOKEN is set");
-  const id = `turnstile-${Date.now().toString(36)}`;
-  const created = await fetch(`${apiBase}/v1/operator/sites`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${operatorToken}`, "content-type": "application/json" },
-    body: JSON.stringify({ id, name: "Checked shop", allowed_origins: [hostOrigin], locales: ["en"] }),
+  const { id, token } = await ownSite("turnstile", ["en"], (config) => {
+    config.abuse = { ...config.abuse, min_fill_ms: 0, turnstile_site_key: "0x4AAA-site", turnstile_secret: "0x4AAA-secret" };
   });
-  assert.equal(created.status, 201);
-  const token = (await created.json()).admin_token;
-  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
-  const auth = { authorization: `Bearer ${token}` };
-  const config = await (await fetch(configUrl, { headers: auth })).json();
-  config.abuse = { ...config.abuse, min_fill_ms: 0, turnstile_site_key: "0x4AAA-site", turnstile_secret: "0x4AAA-secret" };
-  const put = await fetch(configUrl, {
-    method: "PUT",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  assert.equal(put.status, 200, await put.text());
 
   const context = await browser.newContext();
   // A stand-in for Cloudflare's script: the test solves the challenge when it chooses to.
@@ -574,19 +579,9 @@ test("on a site with Turnstile the form renders the check and sends its token", 
 });
 
 test("the site's theme: the launcher takes the snippet's colour, side, offsets, layer and icon; the panel the accent and dark mode", async () => {
-  const operator = { authorization: `Bearer ${process.env.TABDESK_OPERATOR_TOKEN}`, "content-type": "application/json" };
-  const id = `themed-${Date.now().toString(36)}`;
-  const created = await fetch(`${apiBase}/v1/operator/sites`, {
-    method: "POST", headers: operator,
-    body: JSON.stringify({ id, name: "Yellow shop", allowed_origins: [hostOrigin], locales: ["en"] }),
+  const { id } = await ownSite("themed", ["en"], (config) => {
+    config.theme = { ...config.theme, accent: "#ffd400", mode: "dark", position: "left", offset_x: 30, offset_y: 40, z_index: 5000, icon: "help" };
   });
-  assert.equal(created.status, 201);
-  const auth = { authorization: `Bearer ${(await created.json()).admin_token}` };
-  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
-  const config = await (await fetch(configUrl, { headers: auth })).json();
-  config.theme = { ...config.theme, accent: "#ffd400", mode: "dark", position: "left", offset_x: 30, offset_y: 40, z_index: 5000, icon: "help" };
-  const put = await fetch(configUrl, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(config) });
-  assert.equal(put.status, 200, await put.text());
 
   const context = await browser.newContext({ colorScheme: "light" });
   const page = await context.newPage();
@@ -643,21 +638,10 @@ test("full-page mode, as a VK or Telegram Mini App opens it: the whole phone scr
 
 test("a VK Mini App's signed launch: the page-mode form asks no email, and the request is the VK user's", async () => {
   const key = "e2e-vk-secure-key";
-  const operator = { authorization: `Bearer ${process.env.TABDESK_OPERATOR_TOKEN}`, "content-type": "application/json" };
-  const id = `vkapp-${Date.now().toString(36)}`;
-  const created = await fetch(`${apiBase}/v1/operator/sites`, {
-    method: "POST", headers: operator,
-    body: JSON.stringify({ id, name: "VK shop", allowed_origins: [hostOrigin], locales: ["ru", "en"] }),
+  const { id, token } = await ownSite("vkapp", ["ru", "en"], (config) => {
+    config.channels = ["site", "vk"];
+    config.apps = { vk_secure_key: key };
   });
-  assert.equal(created.status, 201);
-  const token = (await created.json()).admin_token;
-  const auth = { authorization: `Bearer ${token}` };
-  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
-  const config = await (await fetch(configUrl, { headers: auth })).json();
-  config.channels = ["site", "vk"];
-  config.apps = { vk_secure_key: key };
-  const put = await fetch(configUrl, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(config) });
-  assert.equal(put.status, 200, await put.text());
 
   // What VK appends to the app's address, signed as VK documents it.
   const vk = new URLSearchParams({ vk_app_id: "51000000", vk_language: "ru", vk_platform: "mobile_web",
@@ -689,23 +673,11 @@ test("a VK Mini App's signed launch: the page-mode form asks no email, and the r
 });
 
 /** A site of its own whose config checks signed identity with `secret`; its id and admin token. */
-async function siteWithIdentity(secret) {
-  const id = `identity-${Date.now().toString(36)}`;
-  const created = await fetch(`${apiBase}/v1/operator/sites`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${process.env.TABDESK_OPERATOR_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify({ id, name: "Signed shop", allowed_origins: [hostOrigin], locales: ["en", "ru"] }),
+function siteWithIdentity(secret) {
+  return ownSite("identity", ["en", "ru"], (config) => {
+    config.abuse = { ...config.abuse, min_fill_ms: 0 };
+    config.identity = { secrets: [secret], required: true };
   });
-  assert.equal(created.status, 201);
-  const token = (await created.json()).admin_token;
-  const configUrl = `${apiBase}/v1/admin/sites/${id}/config`;
-  const auth = { authorization: `Bearer ${token}` };
-  const config = await (await fetch(configUrl, { headers: auth })).json();
-  config.abuse = { ...config.abuse, min_fill_ms: 0 };
-  config.identity = { secrets: [secret], required: true };
-  const put = await fetch(configUrl, { method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(config) });
-  assert.equal(put.status, 200, await put.text());
-  return { id, token };
 }
 
 /** An HS256 JWT as the README tells a site's Node server to make one. */

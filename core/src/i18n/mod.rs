@@ -248,35 +248,15 @@ pub fn articles_found(locale: Locale, n: u64) -> String {
     format!("{n} {noun}")
 }
 
-/// When to expect an answer, from the site's first-response target (`minutes`): "We usually
-/// reply within 2 hours", rounded up to whole hours or days; `business` adds "on business days".
+/// When to expect an answer, for the home screen: the site's first-response target (`minutes`)
+/// as [`reply_time`] words it, in working hours when the site counts only those (`business`).
 pub fn reply_within(locale: Locale, minutes: u32, business: bool) -> String {
-    let (n, unit) = match minutes {
-        0..60 => (u64::from(minutes.max(1)), 0),
-        60..1440 => (u64::from(minutes.div_ceil(60)), 1),
-        _ => (u64::from(minutes.div_ceil(1440)), 2),
-    };
-    let form = plural(locale, n);
-    let noun = match (locale, unit, form) {
-        (Locale::En, 0, Plural::One) => "minute",
-        (Locale::En, 0, _) => "minutes",
-        (Locale::En, 1, Plural::One) => "hour",
-        (Locale::En, 1, _) => "hours",
-        (Locale::En, _, Plural::One) => "day",
-        (Locale::En, _, _) => "days",
-        // "в течение" takes the genitive: одной минуты, 2 минут, 5 минут.
-        (Locale::Ru, 0, Plural::One) => "минуты",
-        (Locale::Ru, 0, _) => "минут",
-        (Locale::Ru, 1, Plural::One) => "часа",
-        (Locale::Ru, 1, _) => "часов",
-        (Locale::Ru, _, Plural::One) => "дня",
-        (Locale::Ru, _, _) => "дней",
-    };
+    let time = reply_time(locale, minutes);
     match (locale, business) {
-        (Locale::En, false) => format!("We usually reply within {n} {noun}"),
-        (Locale::En, true) => format!("We usually reply within {n} {noun} on business days"),
-        (Locale::Ru, false) => format!("Обычно отвечаем в течение {n} {noun}"),
-        (Locale::Ru, true) => format!("Обычно отвечаем в течение {n} {noun} в рабочее время"),
+        (Locale::En, false) => format!("We usually reply within {time}"),
+        (Locale::En, true) => format!("We usually reply within {time} of our working hours"),
+        (Locale::Ru, false) => format!("Обычно отвечаем за {time}"),
+        (Locale::Ru, true) => format!("Обычно отвечаем за {time} рабочего времени"),
     }
 }
 
@@ -447,11 +427,11 @@ mod tests {
         assert_eq!(articles_found(Locale::Ru, 11), "11 статей найдено");
         assert_eq!(articles_found(Locale::Ru, 21), "21 статья найдена");
         assert_eq!(articles_found(Locale::En, 1), "1 article found");
-        assert_eq!(reply_within(Locale::Ru, 240, false), "Обычно отвечаем в течение 4 часов");
-        assert_eq!(reply_within(Locale::Ru, 1260, true), "Обычно отвечаем в течение 21 часа в рабочее время");
-        assert_eq!(reply_within(Locale::Ru, 2880, false), "Обычно отвечаем в течение 2 дней");
+        assert_eq!(reply_within(Locale::Ru, 240, false), "Обычно отвечаем за 4 часа");
+        assert_eq!(reply_within(Locale::Ru, 1260, true), "Обычно отвечаем за 21 час рабочего времени");
+        assert_eq!(reply_within(Locale::Ru, 2880, false), "Обычно отвечаем за 2 дня");
         assert_eq!(reply_within(Locale::En, 61, false), "We usually reply within 2 hours");
-        assert_eq!(reply_within(Locale::En, 1, true), "We usually reply within 1 minute on business days");
+        assert_eq!(reply_within(Locale::En, 1, true), "We usually reply within 1 minute of our working hours");
         assert_eq!(too_long(Locale::Ru, 200), "Не более 200 символов.");
         assert_eq!(too_long(Locale::Ru, 21), "Не более 21 символа.");
         assert_eq!(too_long(Locale::En, 1), "At most 1 character.");
