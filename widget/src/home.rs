@@ -27,17 +27,18 @@ pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl Into
                 .unwrap_or_default()
         }
     });
-    let open = move || {
+    // Read by the heading's condition and by the list: worked out once per change.
+    let open = Memo::new(move |_| {
         let list: Vec<CustomerSummary> = inbox.summaries.get().flatten().unwrap_or_default();
         list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
-    };
+    });
     let row = move |t| request_row(locale, requests, t, on_thread);
     view! {
         <div class="home">
             {reply_note.get_value().map(|note| view! { <p class="reply-time">{note}</p> })}
-            <Show when=move || !open().is_empty()>
+            <Show when=move || open.with(|o| !o.is_empty())>
                 <h3 class="subtitle">{s.open_requests}</h3>
-                <ul class="request-list">{move || open().into_iter().map(row).collect_view()}</ul>
+                <ul class="request-list">{move || open.get().into_iter().map(row).collect_view()}</ul>
             </Show>
             <Show when=move || suggested.get().is_some_and(|h| !h.is_empty())>
                 <h3 class="subtitle">{s.suggested}</h3>
