@@ -7,7 +7,9 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
 use tabdesk_core::domain::{Locale, Priority};
-use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
+use tabdesk_core::i18n::console::{
+    agent_status, channel_name, console_strings, priority_name, relative, ConsoleStrings,
+};
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::ticket::View;
 use tabdesk_core::wire::{QueueCounts, TicketPage, TicketSummary};
@@ -23,6 +25,8 @@ use crate::session::Session;
 /// How often the queue and its counts are read again while the tab is visible.
 const REFRESH_MS: u32 = 15_000;
 const PAGE: usize = 50;
+/// The channels a ticket can come from (`context.channel`), for the queue's filter.
+const CHANNELS: [&str; 3] = ["site", "vk", "telegram"];
 
 pub fn view_label(s: &ConsoleStrings, view: View) -> &'static str {
     match view {
@@ -36,20 +40,27 @@ pub fn view_label(s: &ConsoleStrings, view: View) -> &'static str {
     }
 }
 
-/// What the agent narrowed the view to: text (applied on Enter), priority and language
-/// (applied at once); empty is any.
+/// What the agent narrowed the view to: text (applied on Enter), priority, language and
+/// channel (applied at once); empty is any.
 #[derive(Clone, Default, PartialEq)]
 struct Narrowed {
     q: String,
     priority: String,
     locale: String,
+    channel: String,
 }
 
 /// The list's query string for `view`, narrowed, from `cursor`.
 fn query_string(view: View, me: &str, narrowed: &Narrowed, cursor: Option<&str>) -> String {
     let mut params = view.params(me);
     params.push(("limit", PAGE.to_string()));
-    for (name, value) in [("q", &narrowed.q), ("priority", &narrowed.priority), ("locale", &narrowed.locale)] {
+    let narrowing = [
+        ("q", &narrowed.q),
+        ("priority", &narrowed.priority),
+        ("locale", &narrowed.locale),
+        ("channel", &narrowed.channel),
+    ];
+    for (name, value) in narrowing {
         if !value.trim().is_empty() {
             params.push((name, value.trim().to_owned()));
         }
@@ -280,6 +291,14 @@ pub fn Queue(view: View) -> impl IntoView {
                     }>
                         <option value="">{format!("{}: {}", s.language, s.any)}</option>
                         {Locale::ALL.into_iter().map(|l| view! { <option value=l.tag()>{l.tag()}</option> }).collect_view()}
+                    </select>
+                    <label class="visually-hidden" for="channel-filter">{s.channel}</label>
+                    <select id="channel-filter" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        narrow(Box::new(move |n| n.channel = v));
+                    }>
+                        <option value="">{format!("{}: {}", s.channel, s.any)}</option>
+                        {CHANNELS.into_iter().map(|c| view! { <option value=c>{channel_name(session.locale, c)}</option> }).collect_view()}
                     </select>
                     <button class="link" type="button" aria-expanded=move || help.get().to_string()
                         on:click=move |_| help.update(|h| *h = !*h)>{s.shortcuts_button}</button>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
 use serde::Serialize;
 use tabdesk_core::domain::{Locale, Priority, TicketStatus};
-use tabdesk_core::i18n::console::{agent_status, console_strings, priority_name, relative, ConsoleStrings};
+use tabdesk_core::i18n::console::{agent_status, console_strings, delivery, priority_name, relative, ConsoleStrings};
 use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::url::is_http_url;
@@ -44,6 +44,9 @@ fn message_view(s: &'static ConsoleStrings, locale: Locale, message: Message) ->
                 <time datetime=message.created_at.clone()>{local_time(&message.created_at, locale)}</time>
             </p>
             <p class="message-body">{linked(&message.body)}</p>
+            {message.delivery.map(|d| view! {
+                <p class=format!("delivery {}", d.state.as_str()) role="status">{delivery(locale, &d)}</p>
+            })}
         </li>
     }
 }

@@ -37,6 +37,7 @@ pub fn first_messages(config: &SiteConfig, ticket: &TicketSummary, ids: [String;
             body,
             visibility: Visibility::Public,
             created_at: ticket.created_at.clone(),
+            delivery: None,
         })
         .collect()
 }

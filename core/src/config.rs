@@ -54,17 +54,6 @@ pub struct SiteConfig {
     pub identity: IdentityConfig,
     /// What the widget's home screen suggests.
     pub home: Home,
-    /// Keys of the site's apps on social networks, to check the launch parameters they sign.
-    pub apps: AppKeys,
-}
-
-/// The site's apps on social networks (secrets: never in the public config).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default, deny_unknown_fields)]
-pub struct AppKeys {
-    /// A VK Mini App's "secure key" (its settings in VK), which signs its launch parameters.
-    pub vk_secure_key: Option<String>,
 }
 
 /// A reply agents insert and edit before sending; `{customer_name}` and `{ticket_number}` are
@@ -570,7 +559,6 @@ impl Default for SiteConfig {
             saved_replies: Vec::new(),
             identity: IdentityConfig::default(),
             home: Home::default(),
-            apps: AppKeys::default(),
         }
     }
 }
@@ -703,9 +691,6 @@ pub fn validate_config(config: &SiteConfig, outbound: OutboundPolicy) -> Vec<Fie
         if !is_slug(channel) {
             err(format!("channels[{i}]"), "invalid", "Lowercase letters, digits, '-' and '_'.");
         }
-    }
-    if config.apps.vk_secure_key.as_ref().is_some_and(|k| k.trim().is_empty() || k.chars().count() > 200) {
-        err("apps.vk_secure_key".into(), "invalid", "1-200 characters, as VK shows it.");
     }
     for (i, page) in config.home.pages.iter().enumerate() {
         if !page.path.starts_with('/') || page.path.chars().count() > MAX_URL_CHARS {

@@ -5,6 +5,7 @@
 
 pub mod agents;
 pub mod arrival;
+pub mod channel;
 pub mod config;
 pub mod domain;
 pub mod form;

@@ -70,6 +70,16 @@ pub const SITE_STORE: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS ticket_verified (
        ticket_id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, verified TEXT NOT NULL);
      CREATE INDEX IF NOT EXISTS verified_by_customer ON ticket_verified (customer_id)",
+    // Channels: every key of a platform's delivery seen (event and message ids; a repeat is
+    // refused by the primary key), which ticket each conversation is on and how to answer its
+    // latest message, and agents' replies on their way back (`state`: pending, sent, failed).
+    "CREATE TABLE IF NOT EXISTS channel_keys (key TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+     CREATE TABLE IF NOT EXISTS channel_threads (
+       thread TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, reply_to TEXT NOT NULL, updated_at INTEGER NOT NULL);
+     CREATE INDEX IF NOT EXISTS channel_threads_by_ticket ON channel_threads (ticket_id, updated_at);
+     CREATE TABLE IF NOT EXISTS deliveries (
+       message_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, channel TEXT NOT NULL, reply_to TEXT NOT NULL,
+       state TEXT NOT NULL, detail TEXT, sent_id TEXT, attempts INTEGER NOT NULL, updated_at TEXT NOT NULL)",
 ];
 
 /// The version a store has once every step is applied.

@@ -1,15 +1,18 @@
 //! Sites (tenants): their ids and the rules for creating one.
 
+use crate::channel::Channels;
 use crate::config::{default_config, validate_config, SiteConfig};
 use crate::domain::{FieldError, Locale};
 use crate::url::OutboundPolicy;
 use crate::wire::NewSite;
 
-/// A site (tenant) as the worker's handlers use it: its id and its configuration.
+/// A site (tenant) as the worker's handlers use it: its id, its configuration and its channel
+/// connections (kept apart from the configuration: their secrets are never shown).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
     pub id: String,
     pub config: SiteConfig,
+    pub channels: Channels,
 }
 
 impl Site {
@@ -76,6 +79,7 @@ mod tests {
         let site = Site {
             id: "acme".into(),
             config: default_config("Acme", vec![Locale::En], vec!["https://*.acme.example".into()]),
+            channels: Channels::default(),
         };
         let own = "https://support.example";
         assert!(site.allows_origin(own, own));

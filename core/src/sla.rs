@@ -196,6 +196,7 @@ mod tests {
             body: "b".into(),
             visibility,
             created_at: "2026-11-30T07:10:00.000Z".into(),
+            delivery: None,
         };
         assert!(answers(&message(AuthorKind::Agent, Visibility::Public)));
         assert!(!answers(&message(AuthorKind::Agent, Visibility::Internal)), "a note");

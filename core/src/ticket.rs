@@ -9,6 +9,7 @@ use crate::form::{check_category, clean_fields};
 use crate::i18n::strings;
 use crate::identity::{verify, Refused, Verified};
 use crate::launch::{verify_vk, Refused as LaunchRefused};
+use crate::site::Site;
 use crate::text::fold;
 use crate::token::hash_token;
 use crate::triage::triage;
@@ -120,21 +121,15 @@ pub fn identity_refused(why: Refused, locale: Locale) -> FieldError {
 /// launch parameters of the site's app on a social network. A verified customer's email and name
 /// replace what the browser sent (so the form may leave them out); a refusal is a field error on
 /// `identity` (or `launch`), in `locale`, its code telling an expired token from a bad one.
-pub fn vouch(
-    config: &SiteConfig,
-    site: &str,
-    request: &mut NewTicket,
-    now_s: i64,
-    locale: Locale,
-) -> Result<Option<Verified>, FieldError> {
-    let s = strings(locale);
+pub fn vouch(site: &Site, request: &mut NewTicket, now_s: i64, locale: Locale) -> Result<Option<Verified>, FieldError> {
+    let (config, s) = (&site.config, strings(locale));
     let Some(token) = request.identity.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
         if config.identity.required {
             return Err(FieldError::new("identity", "required", s.identity_required));
         }
-        return launched(config, request, now_s, locale);
+        return launched(site, request, now_s, locale);
     };
-    let who = verify(token, &config.identity, site, now_s).map_err(|why| identity_refused(why, locale))?;
+    let who = verify(token, &config.identity, &site.id, now_s).map_err(|why| identity_refused(why, locale))?;
     if let Some(email) = &who.email {
         request.email.clone_from(email);
     }
@@ -145,14 +140,10 @@ pub fn vouch(
 }
 
 /// The visitor the site's VK Mini App was launched for, if the request carries launch parameters
-/// and the site has the app's key.
-fn launched(
-    config: &SiteConfig,
-    request: &mut NewTicket,
-    now_s: i64,
-    locale: Locale,
-) -> Result<Option<Verified>, FieldError> {
-    let (Some(params), Some(key)) = (request.launch.as_deref(), config.apps.vk_secure_key.as_deref()) else {
+/// and the site connected the app (its key is in the VK connection, `channel::VkConnection`).
+fn launched(site: &Site, request: &mut NewTicket, now_s: i64, locale: Locale) -> Result<Option<Verified>, FieldError> {
+    let key = site.channels.vk.as_ref().and_then(|vk| vk.app_secret.as_deref());
+    let (Some(params), Some(key)) = (request.launch.as_deref(), key) else {
         return Ok(None);
     };
     let who = verify_vk(params, key, now_s).map_err(|why| {
@@ -395,13 +386,14 @@ pub fn first_message(ticket: &TicketSummary, id: String) -> Message {
         body: ticket.message.clone(),
         visibility: Visibility::Public,
         created_at: ticket.created_at.clone(),
+        delivery: None,
     }
 }
 
 /// A message as it is stored: trimmed, by `author`; customers write only public messages.
 pub fn message(new: &NewMessage, author: Author, id: String, now: String) -> Message {
     let visibility = if author.kind == AuthorKind::Customer { Visibility::Public } else { new.visibility };
-    Message { id, author, body: new.body.trim().to_owned(), visibility, created_at: now }
+    Message { id, author, body: new.body.trim().to_owned(), visibility, created_at: now, delivery: None }
 }
 
 /// The status a ticket takes when `message` is added: a customer's reply reopens a ticket that
@@ -479,38 +471,49 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
     const HS256: &str = r#"{"alg":"HS256"}"#;
 
+    fn shop() -> Site {
+        Site { id: "shop".into(), config: SiteConfig::default(), channels: Default::default() }
+    }
+
     fn claims(exp: i64) -> String {
         format!(r#"{{"sub":"u-42","aud":"shop","exp":{exp},"email":"ann@example.com","name":"Ann"}}"#)
     }
 
     #[test]
     fn a_vouched_request_takes_the_claims_and_a_required_identity_is_enforced() {
-        let mut site = SiteConfig::default();
-        site.identity.secrets = vec![SECRET.into()];
+        let mut site = shop();
+        site.config.identity.secrets = vec![SECRET.into()];
         let mut request = NewTicket { email: "mallory@example.com".into(), ..NewTicket::default() };
-        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::En), Ok(None));
+        assert_eq!(vouch(&site, &mut request, NOW, Locale::En), Ok(None));
         request.identity = Some(sign(SECRET, HS256, &claims(NOW + 60)));
-        let who = vouch(&site, "shop", &mut request, NOW, Locale::En).unwrap().unwrap();
+        let who = vouch(&site, &mut request, NOW, Locale::En).unwrap().unwrap();
         assert_eq!((request.email.as_str(), request.name.as_deref()), ("ann@example.com", Some("Ann")));
         assert_eq!(who.id, "u-42");
         request.identity = Some(sign(SECRET, HS256, &claims(NOW - 60)));
-        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::Ru).unwrap_err().code, "identity_expired");
+        assert_eq!(vouch(&site, &mut request, NOW, Locale::Ru).unwrap_err().code, "identity_expired");
         let mut required = site.clone();
-        required.identity.required = true;
+        required.config.identity.required = true;
         request.identity = None;
-        assert_eq!(vouch(&required, "shop", &mut request, NOW, Locale::En).unwrap_err().code, "required");
+        assert_eq!(vouch(&required, &mut request, NOW, Locale::En).unwrap_err().code, "required");
     }
 
     #[test]
     fn a_vk_mini_app_visitor_is_vouched_for_by_its_launch_and_needs_no_email() {
         let key = "wvl68m4dR1UpLrVRli";
-        let mut site = SiteConfig::default();
+        let mut site = shop();
         let params = format!("vk_app_id=6736218&vk_ts={}&vk_user_id=494075", NOW - 10);
         let signed = format!("site=shop&mode=page&{params}&sign={}", crate::launch::vk_sign(&params, key));
         let mut request = NewTicket { launch: Some(signed.clone()), ..NewTicket::default() };
-        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::En), Ok(None), "no key: no one vouches");
-        site.apps.vk_secure_key = Some(key.into());
-        let who = vouch(&site, "shop", &mut request, NOW, Locale::En).unwrap().unwrap();
+        assert_eq!(vouch(&site, &mut request, NOW, Locale::En), Ok(None), "no key: no one vouches");
+        site.channels.vk = Some(crate::channel::VkConnection {
+            group_id: 1,
+            confirmation: "c".into(),
+            secret: "s".into(),
+            access_token: "t".into(),
+            app_id: Some(6_736_218),
+            app_secret: Some(key.into()),
+        });
+        let who = vouch(&site, &mut request, NOW, Locale::En).unwrap().unwrap();
         assert_eq!(who.id, "vk:494075");
         let form = FormSchema::default();
         let fields = |vouched| -> Vec<String> {
@@ -519,7 +522,7 @@ mod tests {
         assert_eq!(fields(false), ["subject", "message", "email"]);
         assert_eq!(fields(true), ["subject", "message"]);
         request.launch = Some(signed.replace("494075", "1"));
-        assert_eq!(vouch(&site, "shop", &mut request, NOW, Locale::En).unwrap_err().field, "launch");
+        assert_eq!(vouch(&site, &mut request, NOW, Locale::En).unwrap_err().field, "launch");
     }
 
     fn rule(assign: &str) -> RoutingRule {

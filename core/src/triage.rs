@@ -67,6 +67,10 @@ pub struct Triage {
     pub priority: Label<Priority>,
 }
 
+/// The rule of a question intent set for want of anything more specific (no question asked,
+/// nothing reported): in public, chatter (`channel::Inbound::needs_response`).
+pub const NOTHING_SPECIFIC: &str = "nothing more specific";
+
 const URGENT: &[&str] = &[
     "urgent",
     "urgently",
@@ -371,7 +375,7 @@ pub fn triage(subject: &str, message: &str, category: Option<&str>, site: &Triag
     } else if sentiment.value == Sentiment::Positive && !requests {
         label(Intent::Praise, "positive words, no question or request")
     } else {
-        label(Intent::Question, if asks { "a question" } else { "nothing more specific" })
+        label(Intent::Question, if asks { "a question" } else { NOTHING_SPECIFIC })
     };
 
     let needs_response = if intent.value == Intent::Praise {

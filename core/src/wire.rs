@@ -281,6 +281,125 @@ pub struct Message {
     pub body: String,
     pub visibility: Visibility,
     pub created_at: String,
+    /// For an agent's reply on a ticket from a channel: whether it reached the platform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+/// How an agent's reply travels back to the channel its ticket came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    /// `vk` or `telegram`.
+    pub channel: String,
+    pub state: DeliveryState,
+    /// Why it failed, or why the last try did not go through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    /// Queued, or being retried.
+    Pending,
+    Sent,
+    /// The platform refused it for good (no rights, the chat is gone) or every try failed.
+    Failed,
+}
+
+impl DeliveryState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeliveryState> {
+        [DeliveryState::Pending, DeliveryState::Sent, DeliveryState::Failed].into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+/// `PUT /v1/admin/sites/{site}/channels`: the site's connections. A channel left out is
+/// disconnected; a secret left out keeps its stored value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChannelsUpdate {
+    #[serde(default)]
+    pub vk: Option<VkUpdate>,
+    #[serde(default)]
+    pub telegram: Option<TelegramUpdate>,
+}
+
+/// A VK community's connection (Callback API and replies), and optionally the site's Mini App.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VkUpdate {
+    pub group_id: i64,
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub confirmation: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 50))]
+    pub secret: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 512))]
+    pub access_token: Option<String>,
+    #[serde(default)]
+    pub app_id: Option<i64>,
+    /// The Mini App's secure key; an empty string removes it.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub app_secret: Option<String>,
+}
+
+/// A Telegram bot's connection.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TelegramUpdate {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub bot_token: Option<String>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 256))]
+    pub webhook_secret: Option<String>,
+}
+
+/// `GET /v1/admin/sites/{site}/channels`: what is connected and where each platform should
+/// send its events; secrets only as set or not.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChannelsView {
+    pub vk: Option<VkView>,
+    pub telegram: Option<TelegramView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VkView {
+    pub group_id: i64,
+    pub confirmation: String,
+    pub app_id: Option<i64>,
+    pub secret_set: bool,
+    pub access_token_set: bool,
+    pub app_secret_set: bool,
+    /// The address to enter in the community's Callback API settings.
+    pub callback_url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TelegramView {
+    pub bot_id: String,
+    pub bot_token_set: bool,
+    pub webhook_secret_set: bool,
+    /// The address to give `setWebhook` (with the secret as `secret_token`).
+    pub webhook_url: String,
 }
 
 /// `GET /v1/tickets/{id}`: a request as its customer sees it (public messages only).

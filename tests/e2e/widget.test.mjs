@@ -640,8 +640,15 @@ test("a VK Mini App's signed launch: the page-mode form asks no email, and the r
   const key = "e2e-vk-secure-key";
   const { id, token } = await ownSite("vkapp", ["ru", "en"], (config) => {
     config.channels = ["site", "vk"];
-    config.apps = { vk_secure_key: key };
   });
+  // The Mini App's key sits with the site's VK community connection (write-only).
+  const connected = await fetch(`${apiBase}/v1/admin/sites/${id}/channels`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ vk: { group_id: 1, confirmation: "e2e123", secret: "cbsecret",
+      access_token: "community-token-xxxxxxxxxx", app_id: 51000000, app_secret: key } }),
+  });
+  assert.equal(connected.status, 200, await connected.text());
 
   // What VK appends to the app's address, signed as VK documents it.
   const vk = new URLSearchParams({ vk_app_id: "51000000", vk_language: "ru", vk_platform: "mobile_web",

@@ -405,6 +405,17 @@ impl Api {
         )
     }
 
+    /// PUT a site's channel connections as its admin.
+    pub fn put_channels(&self, site: &str, token: &str, channels: &Value) -> Reply {
+        let auth = format!("Bearer {token}");
+        self.send(
+            "PUT",
+            &format!("/v1/admin/sites/{site}/channels"),
+            &channels.to_string(),
+            &[("Authorization", &auth), ("Content-Type", "application/json")],
+        )
+    }
+
     /// The site's tickets as its agents list them (newest first, up to 200).
     pub fn tickets(&self, site: &str, token: &str) -> Vec<Value> {
         let reply = self.get_as(&format!("/v1/admin/sites/{site}/tickets?limit=200"), token);

@@ -163,9 +163,11 @@ fn a_vk_mini_app_launch_vouches_for_its_user_without_an_email() {
     let api = Api::from_env();
     let (site, token) = api.own_site("vkapp");
     let key = "api-test-vk-secure-key";
-    let mut config = api.get_as(&format!("/v1/admin/sites/{site}/config"), &token).json();
-    config["apps"] = json!({ "vk_secure_key": key });
-    assert_eq!(api.put_config(&site, &token, &config).status, 200);
+    let community = json!({ "vk": { "group_id": 1, "confirmation": "abc123", "secret": "cbsecret",
+        "access_token": "community-token-xxxxxxxxxx", "app_id": 51000000, "app_secret": key } });
+    let connected = api.put_channels(&site, &token, &community);
+    assert_eq!(connected.status, 200, "{}", connected.body);
+    assert!(!connected.body.contains(key), "the key is never shown");
     let params = format!("vk_app_id=51000000&vk_ts={}&vk_user_id=494075", now());
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("any key length");
     mac.update(params.as_bytes());

@@ -4,6 +4,7 @@
 //! `POST /v1/admin/tickets/{id}/messages`). Which messages a customer sees, how a message moves
 //! the ticket's status and what makes two sends the same message are core's decisions.
 
+use tabdesk_core::channel::REPLY_EVENT;
 use tabdesk_core::domain::ids::{is_id, is_idempotency_key, new_id};
 use tabdesk_core::domain::limits::MAX_SUMMARIES;
 use tabdesk_core::domain::Locale;
@@ -24,7 +25,7 @@ use worker::{Context, Env, Request};
 use crate::abuse::{check_origin, rate_limit, Limit};
 use crate::http::{header, json, json_tagged, read_json, to_json, ApiError, ApiResult};
 use crate::platform::{now_iso, now_ms, random};
-use crate::store::protocol::{Added, MessageKey};
+use crate::store::protocol::{Added, MessageEvents, MessageKey};
 use crate::store::site::SiteStore;
 use crate::{auth, cache, settings, store, webhooks};
 
@@ -143,14 +144,24 @@ async fn add(
     let now = now_ms();
     let written = message(new, author, new_id(now, random()?), now_iso());
     let status = status_after(ticket.status, &written);
-    let event_id = new_id(now, random()?);
-    let webhook = site.config.webhook.is_some();
+    let events = MessageEvents {
+        event_id: new_id(now, random()?),
+        reply_event_id: new_id(now, random()?),
+        webhook: site.config.webhook.is_some(),
+    };
     let fingerprint = key.as_ref().map(|k| k.fingerprint.clone());
-    match site_store.add_message(&ticket.id, &written, key, status, &event_id, webhook).await? {
+    match site_store.add_message(&ticket.id, &written, key, status, events.clone()).await? {
         Added::Created(stored) => {
-            if webhook && stored.visibility == tabdesk_core::wire::Visibility::Public {
-                let job = WebhookJob::new(event_id, &site.id, "message.created", &ticket.id, &stored.created_at);
-                webhooks::enqueue_later(env, ctx, job.with_message(Some(stored.id.clone())));
+            let job = |id, kind| {
+                WebhookJob::new(id, &site.id, kind, &ticket.id, &stored.created_at)
+                    .with_message(Some(stored.id.clone()))
+            };
+            if events.webhook && stored.visibility == tabdesk_core::wire::Visibility::Public {
+                webhooks::enqueue_later(env, ctx, job(events.event_id, "message.created"));
+            }
+            // An agent's reply on a ticket from a channel goes back there.
+            if stored.delivery.is_some() {
+                webhooks::enqueue_later(env, ctx, job(events.reply_event_id, REPLY_EVENT));
             }
             json(201, &stored)
         }

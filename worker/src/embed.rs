@@ -88,7 +88,8 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     let channel = param(url, "channel").filter(|c| site.config.channels.contains(c));
     // A VK Mini App's page carries VK's signed launch parameters: the widget then asks no email
     // (the worker checks them again with the request).
-    let launched = match (mode, &site.config.apps.vk_secure_key, url.query()) {
+    let app_key = site.channels.vk.as_ref().and_then(|vk| vk.app_secret.as_ref());
+    let launched = match (mode, app_key, url.query()) {
         (EmbedMode::Page, Some(key), Some(query)) => verify_vk(query, key, (now_ms() / 1000) as i64)
             .ok()
             .map(|who| LaunchedVisitor { platform: who.platform.to_owned(), name: who.name }),

@@ -63,7 +63,7 @@ async fn admissible(
     now_ms: u64,
 ) -> Result<Option<Verified>, ApiError> {
     let now_s = (now_ms / 1000) as i64;
-    let (verified, refused) = match vouch(&site.config, &site.id, request, now_s, locale) {
+    let (verified, refused) = match vouch(site, request, now_s, locale) {
         Ok(verified) => (verified, None),
         Err(refused) => (None, Some(refused)),
     };

@@ -5,7 +5,9 @@ use tabdesk_core::problem;
 use worker::{Context, Env, Method, Request, Response};
 
 use crate::http::{allow, finish, json, ApiResult};
-use crate::{agents, console, conversations, embed, events, intake, kb, operator, relay, sites, stats, tickets};
+use crate::{
+    agents, channels, console, conversations, embed, events, intake, kb, operator, relay, sites, stats, tickets,
+};
 
 pub async fn handle(mut req: Request, env: &Env, ctx: &Context) -> Response {
     let method = req.method();
@@ -134,6 +136,22 @@ async fn route(req: &mut Request, env: &Env, ctx: &Context, method: &Method) -> 
         ["v1", "admin", "sites", site, "agents", agent] => {
             allow(method, &[Delete])?;
             agents::revoke(req, env, site, agent).await
+        }
+        ["v1", "admin", "sites", site, "channels"] => {
+            allow(method, &[Get, Put])?;
+            if *method == Put {
+                channels::connect(req, env, site, &url).await
+            } else {
+                channels::connections(req, env, site, &url).await
+            }
+        }
+        ["v1", "channels", "vk", site] => {
+            allow(method, &[Post])?;
+            channels::vk_callback(req, env, ctx, site).await
+        }
+        ["v1", "channels", "telegram", site] => {
+            allow(method, &[Post])?;
+            channels::telegram_webhook(req, env, ctx, site, &url).await
         }
         ["v1", "operator", "sites"] => {
             allow(method, &[Get, Post])?;

@@ -21,3 +21,14 @@ pub fn outbound(env: &Env) -> OutboundPolicy {
     let allow_loopback = env.var("OUTBOUND_ALLOW_LOOPBACK").map(|v| v.to_string() == "true").unwrap_or(false);
     OutboundPolicy { allow_loopback }
 }
+
+/// The base URL of a channel's platform API (`vk` or `telegram`): `VK_API_BASE` or
+/// `TELEGRAM_API_BASE` when the deployment sets one (tests point them at a local stub), else the
+/// platform's own. A worker setting, never a site's: a site cannot send its replies elsewhere.
+pub fn platform_api(env: &Env, channel: &str) -> String {
+    let (var, default) = match channel {
+        "telegram" => ("TELEGRAM_API_BASE", "https://api.telegram.org"),
+        _ => ("VK_API_BASE", "https://api.vk.com"),
+    };
+    env.var(var).map(|v| v.to_string()).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+}

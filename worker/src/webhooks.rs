@@ -5,27 +5,24 @@
 //! marked `pending`, and queued after the answer; an event still pending after a minute (the queue
 //! refused it) is queued by the site store's upkeep (its alarm). Deliveries go only where the outbound
 //! policy allows (public https hosts), never follow redirects, and give up on a receiver after
-//! [`DELIVERY_TIMEOUT_MS`]. One slow receiver does not hold up other sites': the messages of a
+//! [`crate::outbound::TIMEOUT_MS`]. One slow receiver does not hold up other sites': the messages of a
 //! batch are delivered side by side, and batches run concurrently on Cloudflare (the queue
 //! scales its consumers with the backlog; local workerd runs one batch at a time, so there a
 //! slow receiver delays later batches by at most the timeout). A failed delivery is retried with a delay that grows with the event's age (from 5 seconds to
 //! an hour), up to the queue's `max_retries`, and then lands in the dead-letter queue. A delivery
 //! that succeeded is recorded, so a job that comes twice is sent once.
 
-use futures_util::future::{join_all, select, Either};
+use futures_util::future::join_all;
+use tabdesk_core::channel::REPLY_EVENT;
 use tabdesk_core::url::check_outbound;
 use tabdesk_core::webhook::{sign, WebhookJob, WebhookPayload, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER};
-use worker::{
-    AbortController, Context, Delay, Env, Fetch, Headers, Message, MessageBatch, MessageExt, Method,
-    QueueRetryOptionsBuilder, Request, RequestInit, RequestRedirect,
-};
+use worker::{Context, Env, Message, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 use crate::http::{to_json, ApiError};
+use crate::outbound::{post_with, Posted};
 use crate::platform::{now_iso, now_ms};
-use crate::{cache, settings, store};
+use crate::{cache, replies, settings, store};
 
-/// How long a receiver may take to answer.
-const DELIVERY_TIMEOUT_MS: u64 = 10_000;
 /// Bounds of the wait before a failed delivery is tried again.
 const MIN_RETRY_SECONDS: u64 = 5;
 const MAX_RETRY_SECONDS: u64 = 3_600;
@@ -61,6 +58,12 @@ enum Outcome {
 }
 
 async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
+    if job.kind == REPLY_EVENT {
+        return Ok(match replies::send_reply(env, job).await? {
+            replies::Sent::Done => Outcome::Done,
+            replies::Sent::Retry(why) => Outcome::Retry(why),
+        });
+    }
     let site = cache::load_site(env, &job.site_id).await?;
     let site_store = store::site::open(env, &site.id)?;
     if site_store.is_delivered(&job.event_id).await? {
@@ -86,30 +89,12 @@ async fn deliver(env: &Env, job: &WebhookJob) -> Result<Outcome, ApiError> {
         }),
     };
     let body = to_json(&payload)?;
-    let headers = Headers::new();
-    headers.set("Content-Type", "application/json")?;
-    headers.set("User-Agent", "Tabdesk-Webhooks/1")?;
-    headers.set(SIGNATURE_HEADER, &sign(&hook.secret, now_ms() / 1000, &body))?;
-    headers.set(EVENT_ID_HEADER, &job.event_id)?;
-    headers.set(EVENT_TYPE_HEADER, &job.kind)?;
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(body.into()))
-        .with_redirect(RequestRedirect::Manual);
-    let request = Request::new_with_init(&hook.url, &init)?;
-    let controller = AbortController::default();
-    let fetch = Fetch::Request(request);
-    let signal = controller.signal();
-    let sending = Box::pin(fetch.send_with_signal(&signal));
-    let timeout = Box::pin(Delay::from(std::time::Duration::from_millis(DELIVERY_TIMEOUT_MS)));
-    let status = match select(sending, timeout).await {
-        Either::Left((Ok(response), _)) => response.status_code(),
-        Either::Left((Err(e), _)) => return Ok(Outcome::Retry(e.to_string())),
-        Either::Right(_) => {
-            controller.abort();
-            return Ok(Outcome::Retry(format!("no answer in {DELIVERY_TIMEOUT_MS} ms")));
-        }
+    let signature = sign(&hook.secret, now_ms() / 1000, &body);
+    let headers =
+        [(SIGNATURE_HEADER, signature.as_str()), (EVENT_ID_HEADER, &job.event_id), (EVENT_TYPE_HEADER, &job.kind)];
+    let status = match post_with(&hook.url, "application/json", body, &headers).await? {
+        Posted::Answered(status, _) => status,
+        Posted::NoAnswer(why) => return Ok(Outcome::Retry(why)),
     };
     if !(200..300).contains(&status) {
         return Ok(Outcome::Retry(format!("the receiver answered {status} (redirects are not followed)")));

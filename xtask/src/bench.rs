@@ -57,7 +57,7 @@ fn index_in_worker(data: &std::path::Path) -> Result {
     }
     let (port, log) = (worker.port, worker.log.clone());
     drop(worker);
-    let worker = Worker::start(&root().join(BENCH_STATE), port, log, &test_configs()?)?;
+    let worker = Worker::start(&root().join(BENCH_STATE), port, log, &test_configs(None)?)?;
     let agent = agent();
     let timed = |url: &str| -> Result<f64> {
         let t = Instant::now();
@@ -99,7 +99,7 @@ fn bench_worker() -> Result<(Worker, String, String)> {
     let admin = prepare_state(&state)?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let worker =
-        step("start worker", || Worker::start(&state, port, Some(state.join("wrangler.log")), &test_configs()?))?;
+        step("start worker", || Worker::start(&state, port, Some(state.join("wrangler.log")), &test_configs(None)?))?;
     Ok((worker, operator, admin))
 }
 

@@ -27,7 +27,7 @@ fn module_of(relative: &Path) -> String {
     }
 }
 
-/// The first identifiers after each `crate::` in a line of code: `crate::a::b` gives `a`,
+/// The first identifiers after each `crate::` in code: `crate::a::b` gives `a`,
 /// `crate::{a, b::c}` gives `a` and `b`.
 fn crate_paths(line: &str) -> Vec<String> {
     let ident = |s: &str| s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
@@ -80,12 +80,13 @@ pub fn graph(src: &Path) -> Result<Graph> {
     for file in &files {
         let from = module_of(file.strip_prefix(src).unwrap_or(file));
         let edges = graph.entry(from.clone()).or_default();
-        for line in fs::read_to_string(file)?.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for used in crate_paths(line) {
-                let to = if modules.contains(&used) { used } else { ROOT.to_owned() };
-                if to != from {
-                    edges.insert(to);
-                }
+        // The code as one text: a `use crate::{…}` group may span lines.
+        let text = fs::read_to_string(file)?;
+        let code: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+        for used in crate_paths(&code.join("\n")) {
+            let to = if modules.contains(&used) { used } else { ROOT.to_owned() };
+            if to != from {
+                edges.insert(to);
             }
         }
     }
@@ -160,6 +161,7 @@ mod tests {
         assert_eq!(crate_paths("use crate::kb::{Index, query};"), ["kb"]);
         assert_eq!(crate_paths("use crate::{embed, http::{json, ApiError}, kb};"), ["embed", "http", "kb"]);
         assert_eq!(crate_paths("let x = crate::platform::now_ms() + crate::ROOT;"), ["platform", "ROOT"]);
+        assert_eq!(crate_paths("use crate::{\n    agents, channels,\n    kb,\n};"), ["agents", "channels", "kb"]);
         assert!(crate_paths("let s = \"no paths here\";").is_empty());
     }
 

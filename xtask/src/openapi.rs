@@ -6,10 +6,10 @@ use serde_json::{json, Map, Value};
 use tabdesk_core::config::{PublicConfig, SiteConfig};
 use tabdesk_core::domain::limits::{MAX_HITS, MAX_KEY_CHARS, MAX_PAGE, MAX_QUERY_CHARS, MAX_URL_CHARS};
 use tabdesk_core::wire::{
-    Agent, AgentCreated, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished, Me, Message, Mine, MineRequest,
-    NewAgent, NewMessage, NewSite, NewTicket, Problem, QueueCounts, Recorded, RelayKey, RelayKeyRequest, SearchResults,
-    SiteCreated, SiteOverview, Stats, Summaries, SummariesRequest, TicketCreated, TicketDetail, TicketPage,
-    TicketSummary, TicketUpdate, Upkeep, WidgetEvent,
+    Agent, AgentCreated, ChannelsUpdate, ChannelsView, CustomerTicket, KbArticle, KbFeedback, KbPublish, KbPublished,
+    Me, Message, Mine, MineRequest, NewAgent, NewMessage, NewSite, NewTicket, Problem, QueueCounts, Recorded, RelayKey,
+    RelayKeyRequest, SearchResults, SiteCreated, SiteOverview, Stats, Summaries, SummariesRequest, TicketCreated,
+    TicketDetail, TicketPage, TicketSummary, TicketUpdate, Upkeep, WidgetEvent,
 };
 use utoipa::openapi::schema::Schema;
 use utoipa::openapi::RefOr;
@@ -103,6 +103,8 @@ pub fn document() -> Value {
     register::<Me>(&mut schemas);
     register::<QueueCounts>(&mut schemas);
     register::<Stats>(&mut schemas);
+    register::<ChannelsUpdate>(&mut schemas);
+    register::<ChannelsView>(&mut schemas);
     register::<Problem>(&mut schemas);
     let schemas: Map<String, Value> =
         schemas.into_iter().map(|(name, schema)| (name, serde_json::to_value(schema).unwrap_or(Value::Null))).collect();
@@ -393,6 +395,39 @@ pub fn document() -> Value {
         "requestBody": request::<MineRequest>(),
         "responses": responses((200, body::<Mine>("What opens each request, newest first")),
             &with(bad_body, &[(403, "Foreign origin"), (404, "No such site"), (429, "Too many requests")]))
+    } });
+    let platform_ok = |what: &str| {
+        json!({ "description": what, "content": {
+        "text/plain": { "schema": { "type": "string" } }, "application/json": { "schema": { "type": "object" } } } })
+    };
+    document["paths"]["/v1/admin/sites/{site}/channels"] = json!({
+        "get": {
+            "operationId": "channels", "summary": "The site's VK community and Telegram bot: connected or not, secrets never shown",
+            "security": agent.clone(), "parameters": [site.clone()],
+            "responses": responses((200, body::<ChannelsView>("The connections")),
+                &[(401, "No token"), (403, "Not an admin"), (404, "No such site")])
+        },
+        "put": {
+            "operationId": "connectChannels", "summary": "Connect channels (a channel left out is disconnected; a secret left out is kept)",
+            "security": agent.clone(), "parameters": [site.clone()],
+            "requestBody": request::<ChannelsUpdate>(),
+            "responses": responses((200, body::<ChannelsView>("The connections now")),
+                &with(bad_body, &[(401, "No token"), (403, "Not an admin"), (404, "No such site")]))
+        }
+    });
+    let platform_body =
+        json!({ "required": true, "content": { "application/json": { "schema": { "type": "object" } } } });
+    document["paths"]["/v1/channels/vk/{site}"] = json!({ "post": {
+        "operationId": "vkCallback", "summary": "VK's Callback API: `confirmation` answers the community's string; other events need its secret",
+        "parameters": [site.clone()], "requestBody": platform_body.clone(),
+        "responses": responses((200, platform_ok("The confirmation string, or `ok`")),
+            &with(bad_body, &[(403, "Wrong secret or community"), (404, "No such site, or no community connected")]))
+    } });
+    document["paths"]["/v1/channels/telegram/{site}"] = json!({ "post": {
+        "operationId": "telegramWebhook", "summary": "A Telegram bot's webhook (`X-Telegram-Bot-Api-Secret-Token` must match)",
+        "parameters": [site.clone()], "requestBody": platform_body,
+        "responses": responses((200, platform_ok("Nothing, or the greeting of `/start` as a method to run")),
+            &with(bad_body, &[(403, "Wrong secret"), (404, "No such site, or no bot connected")]))
     } });
     document
 }

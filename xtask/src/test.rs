@@ -58,7 +58,9 @@ pub fn test() -> Result {
     let admin = prepare_state(&state)?;
     let port = free_port()?;
     let log = state.join("wrangler.log");
-    let configs = test_configs()?;
+    // The channel tests run a stand-in for VK's and Telegram's APIs on this port.
+    let platform_port = free_port()?;
+    let configs = test_configs(Some(platform_port))?;
     let worker = step("start worker (fresh state)", || Worker::start(&state, port, Some(log), &configs))?;
     let env = [
         ("TABDESK_URL", worker.url()),
@@ -66,6 +68,7 @@ pub fn test() -> Result {
         ("TABDESK_ADMIN_TOKEN", admin.clone()),
         ("TABDESK_OPERATOR_TOKEN", operator.clone()),
         ("TABDESK_STATE", state.display().to_string()),
+        ("TABDESK_PLATFORM_PORT", platform_port.to_string()),
     ];
     let hint = worker.log_hint();
     step("publish the demo knowledge base", || crate::kb::publish(&worker.url(), DEMO_SITE, &admin))?;

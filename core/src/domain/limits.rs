@@ -35,6 +35,8 @@ pub const MAX_SUMMARIES: usize = 50;
 
 /// A message of a ticket's thread (a reply or an internal note).
 pub const MAX_MESSAGE_CHARS: usize = 10_000;
+/// A ticket from a channel takes its subject from the message's first line, cut to this.
+pub const MAX_CHANNEL_SUBJECT_CHARS: usize = 80;
 
 /// Tags of a ticket or an article; an agent name in `assignee`.
 pub const MAX_TAGS: usize = 20;

@@ -4,6 +4,7 @@
 use crate::config::FieldKind;
 use crate::domain::{plural, Locale, Plural, Priority, TicketStatus};
 use crate::i18n::reply_time;
+use crate::wire::{Delivery, DeliveryState};
 
 /// Fixed strings of the console in one language.
 #[derive(Debug)]
@@ -560,6 +561,33 @@ pub fn priority_name(locale: Locale, priority: Priority) -> &'static str {
         (Locale::Ru, Priority::Normal) => "Обычный",
         (Locale::Ru, Priority::High) => "Высокий",
         (Locale::Ru, Priority::Urgent) => "Срочный",
+    }
+}
+
+/// A channel's name as agents read it (`vk` is VK, `telegram` is Telegram, `site` the site).
+pub fn channel_name(locale: Locale, channel: &str) -> String {
+    match (channel, locale) {
+        ("vk", _) => "VK".to_owned(),
+        ("telegram", _) => "Telegram".to_owned(),
+        ("site", Locale::En) => "Website".to_owned(),
+        ("site", Locale::Ru) => "Сайт".to_owned(),
+        (other, _) => other.to_owned(),
+    }
+}
+
+/// Where an agent's reply on a ticket from a channel got to.
+pub fn delivery(locale: Locale, delivery: &Delivery) -> String {
+    let to = channel_name(locale, &delivery.channel);
+    let detail = delivery.detail.as_deref().unwrap_or_default();
+    match (locale, delivery.state) {
+        (Locale::En, DeliveryState::Sent) => format!("Sent to {to}"),
+        (Locale::En, DeliveryState::Pending) if detail.is_empty() => format!("Sending to {to}…"),
+        (Locale::En, DeliveryState::Pending) => format!("Sending to {to}, trying again: {detail}"),
+        (Locale::En, DeliveryState::Failed) => format!("Not sent to {to}: {detail}"),
+        (Locale::Ru, DeliveryState::Sent) => format!("Отправлено в {to}"),
+        (Locale::Ru, DeliveryState::Pending) if detail.is_empty() => format!("Отправляется в {to}…"),
+        (Locale::Ru, DeliveryState::Pending) => format!("Отправляется в {to}, ещё попытка: {detail}"),
+        (Locale::Ru, DeliveryState::Failed) => format!("Не отправлено в {to}: {detail}"),
     }
 }
 

@@ -260,6 +260,20 @@ pub fn reply_within(locale: Locale, minutes: u32, business: bool) -> String {
     }
 }
 
+/// A Telegram bot's answer to `/start`: who answers here and where the knowledge base is.
+pub fn bot_greeting(locale: Locale, site: &str, kb_url: &str) -> String {
+    match locale {
+        Locale::En => format!(
+            "Hello! This is {site} support. Write your question here and we will answer in this chat. \
+             Answers to common questions: {kb_url}"
+        ),
+        Locale::Ru => format!(
+            "Здравствуйте! Это поддержка {site}. Напишите вопрос здесь, и мы ответим в этом чате. \
+             Ответы на частые вопросы: {kb_url}"
+        ),
+    }
+}
+
 /// A request's status as its customer reads it.
 pub fn status_name(locale: Locale, status: TicketStatus) -> &'static str {
     match (locale, status) {

@@ -2,12 +2,13 @@
 //! command per request, one JSON reply. Internal to the worker (the API's wire types are core's).
 
 use serde::{Deserialize, Serialize};
+use tabdesk_core::channel::ReplyTarget;
 use tabdesk_core::config::Sla;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::domain::TicketStatus;
 use tabdesk_core::kb::publish::StoredArticle;
 use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::{Message, TicketSummary, TicketUpdate};
+use tabdesk_core::wire::{DeliveryState, Message, TicketSummary, TicketUpdate};
 
 /// The header that names the site a command is for (the object learns its site from it).
 pub const SITE_HEADER: &str = "Tabdesk-Site";
@@ -46,8 +47,23 @@ pub enum Command {
         message: Message,
         key: Option<MessageKey>,
         status: TicketStatus,
-        event_id: String,
-        webhook: bool,
+        events: MessageEvents,
+    },
+    /// Files a message that came in through a channel (see [`Arrival`]).
+    FileArrival {
+        arrival: Box<Arrival>,
+    },
+    /// An agent's reply on its way to a channel, with its text.
+    FindReply {
+        message_id: String,
+    },
+    /// Records how sending a reply ended (and its outbox event delivered, unless still pending).
+    MarkReply {
+        message_id: String,
+        state: DeliveryState,
+        detail: Option<String>,
+        sent_id: Option<String>,
+        event_id: Option<String>,
     },
     /// A page of the queue; `now` (ms) judges what is past due.
     ListTickets {
@@ -153,6 +169,59 @@ pub enum Inserted {
     Created(i64),
     /// The key was taken: its first answer.
     KeyTaken(KeyRecord),
+}
+
+/// The outbox events a new message may make: `message.created` (public messages, written for
+/// statistics and sent when `webhook`) and, for an agent's public reply on a ticket from a
+/// channel, the job that sends it back there.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MessageEvents {
+    pub event_id: String,
+    pub reply_event_id: String,
+    pub webhook: bool,
+}
+
+/// A message from a channel, ready to be filed either way: on its conversation's ticket if one
+/// is not closed, else as a new ticket. Its `keys` are refused if any was seen before.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Arrival {
+    pub keys: Vec<String>,
+    pub thread: String,
+    pub reply_to: ReplyTarget,
+    /// The ticket it becomes when its conversation has none open.
+    pub ticket: Box<TicketSummary>,
+    pub new: NewTicket,
+    /// The message it becomes on the conversation's open ticket.
+    pub message: Message,
+    /// The `ticket.created` or `message.created` event.
+    pub event_id: String,
+}
+
+/// How filing an arrival ended.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrived {
+    /// A key was seen before: nothing was written.
+    Repeat,
+    Created {
+        ticket_id: String,
+        created_at: String,
+    },
+    Added {
+        ticket_id: String,
+        message_id: String,
+        created_at: String,
+    },
+}
+
+/// An agent's reply to send back to a channel.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reply {
+    pub reply_to: ReplyTarget,
+    pub body: String,
+    pub state: DeliveryState,
+    /// Tries so far.
+    pub attempts: i64,
 }
 
 /// The idempotency key of a new message.

@@ -7,10 +7,13 @@ use tabdesk_core::config::Sla;
 use tabdesk_core::domain::{Locale, TicketStatus};
 use tabdesk_core::kb::publish::StoredArticle;
 use tabdesk_core::ticket::QueueFilter;
-use tabdesk_core::wire::{KbArticle, Message, QueueCounts, Stats, TicketSummary, TicketUpdate, Upkeep};
+use tabdesk_core::wire::{DeliveryState, KbArticle, Message, QueueCounts, Stats, TicketSummary, TicketUpdate, Upkeep};
 use worker::{Env, Headers, Method, Request, RequestInit, Stub};
 
-use super::protocol::{Added, Command, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page, SITE_HEADER};
+use super::protocol::{
+    Added, Arrival, Arrived, Command, Event, Inserted, KeyRecord, MessageEvents, MessageKey, NewTicket, Page, Reply,
+    SITE_HEADER,
+};
 use crate::http::{to_json, ApiError};
 
 /// A site's store, as the worker reaches it.
@@ -73,18 +76,45 @@ impl SiteStore {
         message: &Message,
         key: Option<MessageKey>,
         status: TicketStatus,
-        event_id: &str,
-        webhook: bool,
+        events: MessageEvents,
     ) -> Result<Added, ApiError> {
-        let command = Command::AddMessage {
-            ticket_id: ticket_id.to_owned(),
-            message: message.clone(),
-            key,
-            status,
-            event_id: event_id.to_owned(),
-            webhook,
+        let command =
+            Command::AddMessage { ticket_id: ticket_id.to_owned(), message: message.clone(), key, status, events };
+        self.call(&command).await
+    }
+
+    /// Files a message from a channel (see [`Arrival`]).
+    pub async fn file_arrival(&self, arrival: &Arrival) -> Result<Arrived, ApiError> {
+        self.call(&Command::FileArrival { arrival: Box::new(arrival.clone()) }).await
+    }
+
+    /// An agent's reply on its way to a channel, if `message_id` is one.
+    pub async fn reply(&self, message_id: &str) -> Result<Option<Reply>, ApiError> {
+        self.call(&Command::FindReply { message_id: message_id.to_owned() }).await
+    }
+
+    /// Records how sending a reply ended; its outbox event `event_id` (if given) is done with.
+    pub async fn mark_reply(
+        &self,
+        message_id: &str,
+        state: DeliveryState,
+        detail: Option<String>,
+        sent_id: Option<String>,
+        event_id: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let command = Command::MarkReply {
+            message_id: message_id.to_owned(),
+            state,
+            detail,
+            sent_id,
+            event_id: event_id.map(str::to_owned),
         };
         self.call(&command).await
+    }
+
+    /// Records a try of a reply that will be tried again, and why it did not go through.
+    pub async fn note_reply_try(&self, message_id: &str, why: &str) -> Result<(), ApiError> {
+        self.mark_reply(message_id, DeliveryState::Pending, Some(why.to_owned()), None, None).await
     }
 
     pub async fn tickets(&self, filter: &QueueFilter, now: i64) -> Result<Page, ApiError> {

@@ -1,6 +1,7 @@
 //! The directory of sites: configuration and the hashed admin token.
 
 use serde::Deserialize;
+use tabdesk_core::channel::Channels;
 use tabdesk_core::config::SiteConfig;
 use tabdesk_core::site::Site;
 use tabdesk_core::wire::{Agent, Role, SiteOverview};
@@ -22,18 +23,27 @@ fn to_stored(config: &SiteConfig) -> worker::Result<String> {
 struct SiteRow {
     id: String,
     config: String,
+    channels: Option<String>,
 }
 
 impl SiteRow {
     fn into_site(self) -> Result<Site, ApiError> {
         let config = from_stored(&format!("config of {}", self.id), &self.config)?;
-        Ok(Site { id: self.id, config })
+        let channels = match self.channels {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| ApiError::internal(format!("stored channels of {} do not parse: {e}", self.id)))?,
+            None => Channels::default(),
+        };
+        Ok(Site { id: self.id, config, channels })
     }
 }
 
+/// A site with its channel connections, for `{SITE} WHERE …`.
+const SITE: &str = "SELECT s.id, s.config, c.config AS channels FROM sites s LEFT JOIN channels c ON c.site_id = s.id";
+
 /// The site `id`, if it exists.
 pub async fn find(db: &D1Database, id: &str) -> Result<Option<Site>, ApiError> {
-    query!(db, "SELECT id, config FROM sites WHERE id = ?1", id)?
+    query!(db, &format!("{SITE} WHERE s.id = ?1"), id)?
         .first::<SiteRow>(None)
         .await?
         .map(SiteRow::into_site)
@@ -42,7 +52,7 @@ pub async fn find(db: &D1Database, id: &str) -> Result<Option<Site>, ApiError> {
 
 /// The site `id`, if `token_hash` is its admin token's hash.
 pub async fn find_with_token(db: &D1Database, id: &str, token_hash: &str) -> Result<Option<Site>, ApiError> {
-    query!(db, "SELECT id, config FROM sites WHERE id = ?1 AND admin_token_hash = ?2", id, token_hash)?
+    query!(db, &format!("{SITE} WHERE s.id = ?1 AND s.admin_token_hash = ?2"), id, token_hash)?
         .first::<SiteRow>(None)
         .await?
         .map(SiteRow::into_site)
@@ -51,7 +61,7 @@ pub async fn find_with_token(db: &D1Database, id: &str, token_hash: &str) -> Res
 
 /// The site whose admin token hashes to `token_hash`, if any.
 pub async fn find_by_token(db: &D1Database, token_hash: &str) -> Result<Option<Site>, ApiError> {
-    query!(db, "SELECT id, config FROM sites WHERE admin_token_hash = ?1", token_hash)?
+    query!(db, &format!("{SITE} WHERE s.admin_token_hash = ?1"), token_hash)?
         .first::<SiteRow>(None)
         .await?
         .map(SiteRow::into_site)
@@ -94,6 +104,22 @@ pub async fn create(
 
 pub async fn put_config(db: &D1Database, id: &str, config: &SiteConfig) -> Result<(), ApiError> {
     query!(db, "UPDATE sites SET config = ?1 WHERE id = ?2", to_stored(config)?, id)?.run().await?;
+    Ok(())
+}
+
+/// Replaces the site's channel connections.
+pub async fn put_channels(db: &D1Database, id: &str, channels: &Channels, now: &str) -> Result<(), ApiError> {
+    let text = serde_json::to_string(channels).map_err(|e| ApiError::internal(e.to_string()))?;
+    query!(
+        db,
+        "INSERT INTO channels (site_id, config, updated_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (site_id) DO UPDATE SET config = ?2, updated_at = ?3",
+        id,
+        text,
+        now
+    )?
+    .run()
+    .await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! together are consecutive `exec`s with no `.await` between them, which the runtime commits as
 //! one transaction; that makes "look up the key, else insert ticket, key and event" atomic.
 
+mod channels;
 mod kb;
 mod learn;
 pub use learn::learned_key;
@@ -94,11 +95,28 @@ impl SiteStore {
                 };
                 json(&with_thread)
             }
-            Command::AddMessage { ticket_id, message, key, status, event_id, webhook } => {
-                let added =
-                    tickets::add_message(db, &site, &ticket_id, &message, key.as_ref(), status, &event_id, webhook)?;
+            Command::AddMessage { ticket_id, message, key, status, events } => {
+                let added = tickets::add_message(db, &site, &ticket_id, &message, key.as_ref(), status, &events)?;
                 self.wake_later().await?;
                 json(&added)
+            }
+            Command::FileArrival { arrival } => {
+                let arrived = channels::file(db, &site, &arrival)?;
+                self.wake_later().await?;
+                json(&arrived)
+            }
+            Command::FindReply { message_id } => json(&channels::find_reply(db, &message_id)?),
+            Command::MarkReply { message_id, state, detail, sent_id, event_id } => {
+                let at = crate::platform::now_iso();
+                json(&channels::mark_reply(
+                    db,
+                    &message_id,
+                    state,
+                    detail.as_deref(),
+                    sent_id.as_deref(),
+                    event_id.as_deref(),
+                    &at,
+                )?)
             }
             Command::ListTickets { filter, now } => json(&tickets::list(db, &site, &filter, now)?),
             Command::CountViews { me, now } => json(&tickets::count_views(db, me.as_deref(), now)?),

@@ -2,17 +2,20 @@
 //! webhook deliveries of a site's store.
 
 use serde::Deserialize;
+use tabdesk_core::channel::REPLY_EVENT;
 use tabdesk_core::domain::ids::ticket_number;
 use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
 use tabdesk_core::domain::{Locale, Priority, TicketStatus};
 use tabdesk_core::sla::{answers, solved_at};
 use tabdesk_core::text::fold;
 use tabdesk_core::ticket::{first_message, QueueFilter};
-use tabdesk_core::wire::{Author, Message, QueueCounts, TicketSummary, Visibility};
+use tabdesk_core::wire::{
+    Author, AuthorKind, Delivery, DeliveryState, Message, QueueCounts, TicketSummary, Visibility,
+};
 use worker::{Error, Result};
 
 use super::Db;
-use crate::store::protocol::{Added, Event, Inserted, KeyRecord, MessageKey, NewTicket, Page};
+use crate::store::protocol::{Added, Event, Inserted, KeyRecord, MessageEvents, MessageKey, NewTicket, Page};
 
 /// The first per-site number: four digits look like a real queue from day one.
 const FIRST_NUMBER: i64 = 1001;
@@ -25,11 +28,11 @@ const COLUMNS: &str = "id, number, subject, message, email, name, category, fiel
      (SELECT solved_at FROM ticket_facts WHERE ticket_id = tickets.id) AS solved_at, \
      (SELECT verified FROM ticket_verified WHERE ticket_id = tickets.id) AS verified";
 
-fn stored<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
+pub(super) fn stored<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|e| Error::RustError(format!("stored {what} does not parse: {e}")))
 }
 
-fn to_stored<T: serde::Serialize>(value: &T) -> Result<String> {
+pub(super) fn to_stored<T: serde::Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| Error::RustError(e.to_string()))
 }
 
@@ -234,6 +237,11 @@ fn text<T: serde::Serialize>(value: &T) -> Result<String> {
     Ok(to_stored(value)?.trim_matches('"').to_owned())
 }
 
+/// A message with how its reply travels to a channel, if it does: `FROM {MESSAGES} WHERE …`.
+const MESSAGES: &str = "messages m LEFT JOIN deliveries d ON d.message_id = m.id";
+const MESSAGE_COLUMNS: &str = "m.id, m.author_kind, m.author_name, m.author_id, m.body, m.visibility, m.created_at, \
+     d.channel AS delivery_channel, d.state AS delivery_state, d.detail AS delivery_detail";
+
 #[derive(Deserialize)]
 struct MessageRow {
     id: String,
@@ -243,6 +251,9 @@ struct MessageRow {
     body: String,
     visibility: String,
     created_at: String,
+    delivery_channel: Option<String>,
+    delivery_state: Option<String>,
+    delivery_detail: Option<String>,
 }
 
 impl MessageRow {
@@ -257,6 +268,10 @@ impl MessageRow {
             body: self.body,
             visibility: stored("visibility", &format!("\"{}\"", self.visibility))?,
             created_at: self.created_at,
+            delivery: match (self.delivery_channel, self.delivery_state.as_deref().and_then(DeliveryState::parse)) {
+                (Some(channel), Some(state)) => Some(Delivery { channel, state, detail: self.delivery_detail }),
+                _ => None,
+            },
         })
     }
 }
@@ -264,8 +279,7 @@ impl MessageRow {
 /// A ticket's thread, oldest first.
 pub fn thread(db: &Db, ticket_id: &str) -> Result<Vec<Message>> {
     db.rows::<MessageRow>(
-        "SELECT id, author_kind, author_name, author_id, body, visibility, created_at FROM messages
-         WHERE ticket_id = ? ORDER BY created_at, id",
+        &format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGES} WHERE m.ticket_id = ? ORDER BY m.created_at, m.id"),
         vec![ticket_id.into()],
     )?
     .into_iter()
@@ -274,9 +288,9 @@ pub fn thread(db: &Db, ticket_id: &str) -> Result<Vec<Message>> {
 }
 
 /// Adds `message` to the thread of `ticket_id` unless its key was used before; moves the ticket
-/// to `status`; a public message is a `message.created` event (its `data` the message id). One
-/// synchronous run.
-#[allow(clippy::too_many_arguments)]
+/// to `status`; a public message is a `message.created` event (its `data` the message id), and an
+/// agent's public reply on a ticket from a channel is queued to go back there. One synchronous
+/// run.
 pub fn add_message(
     db: &Db,
     site: &str,
@@ -284,8 +298,7 @@ pub fn add_message(
     message: &Message,
     key: Option<&MessageKey>,
     status: TicketStatus,
-    event_id: &str,
-    webhook: bool,
+    events: &MessageEvents,
 ) -> Result<Added> {
     if let Some(key) = key {
         #[derive(Deserialize)]
@@ -304,7 +317,7 @@ pub fn add_message(
             // The key may have been used on another ticket: the message is found by its id.
             let message = db
                 .first::<MessageRow>(
-                    "SELECT id, author_kind, author_name, author_id, body, visibility, created_at FROM messages WHERE id = ?",
+                    &format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGES} WHERE m.id = ?"),
                     vec![used.message_id.as_str().into()],
                 )?
                 .ok_or_else(|| Error::RustError("a message key without its message".into()))?
@@ -327,11 +340,32 @@ pub fn add_message(
         vec![status.as_str().into(), message.created_at.as_str().into(), ticket_id.into()],
     )?;
     record_progress(db, ticket_id, status, &message.created_at, answers(message))?;
+    let mut added = message.clone();
     if message.visibility == Visibility::Public {
-        ticket_event(db, event_id, site, "message.created", ticket_id, &message.created_at, webhook)?;
-        db.exec("UPDATE events SET data = ? WHERE id = ?", vec![message.id.as_str().into(), event_id.into()])?;
+        message_event(db, &events.event_id, site, "message.created", ticket_id, message, events.webhook)?;
+        if message.author.kind == AuthorKind::Agent {
+            added.delivery = super::channels::queue_reply(db, ticket_id, message)?;
+            if added.delivery.is_some() {
+                message_event(db, &events.reply_event_id, site, REPLY_EVENT, ticket_id, message, true)?;
+            }
+        }
     }
-    Ok(Added::Created(message.clone()))
+    Ok(Added::Created(added))
+}
+
+/// An outbox event about `message` (its `data` the message's id).
+fn message_event(
+    db: &Db,
+    id: &str,
+    site: &str,
+    kind: &str,
+    ticket_id: &str,
+    message: &Message,
+    send: bool,
+) -> Result<()> {
+    ticket_event(db, id, site, kind, ticket_id, &message.created_at, send)?;
+    db.exec("UPDATE events SET data = ? WHERE id = ?", vec![message.id.as_str().into(), id.into()])?;
+    Ok(())
 }
 
 /// Keeps a ticket's service facts as it moves to `status` at `at`: the first public agent reply

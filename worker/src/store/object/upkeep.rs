@@ -4,6 +4,7 @@
 //! and relearn what the site's traffic teaches its search (`learn`).
 
 use serde::Deserialize;
+use tabdesk_core::channel::REPLY_EVENT;
 use tabdesk_core::domain::limits::IDEMPOTENCY_TTL_MS;
 use tabdesk_core::kb::learn::{DAY_MS, WINDOW_DAYS};
 use tabdesk_core::webhook::WebhookJob;
@@ -18,6 +19,8 @@ use crate::store::protocol::Counts;
 pub const INTERVAL: i64 = 60_000;
 /// An event still pending this long after it was written was not queued: the upkeep queues it.
 const PENDING_GRACE_MS: u64 = 60_000;
+/// How long the keys of channels' deliveries are kept.
+const CHANNEL_KEYS_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 /// Events queued per run at most (the next run takes the rest).
 const BATCH: i64 = 200;
 
@@ -52,6 +55,9 @@ pub async fn run(db: &Db, env: &Env, site: &str) -> Result<Upkeep> {
     let expired = now.saturating_sub(IDEMPOTENCY_TTL_MS) as i64;
     let purged_keys =
         db.exec("DELETE FROM idempotency WHERE created_at <= ?", vec![expired.into()])?.rows_written() as u64;
+    // Platforms retry a delivery for hours at most: a week of keys refuses every repeat.
+    let keys_kept = now.saturating_sub(CHANNEL_KEYS_MS) as i64;
+    db.exec("DELETE FROM channel_keys WHERE created_at <= ?", vec![keys_kept.into()])?;
     let pending: Vec<Pending> = db.rows(
         "SELECT id, kind, ticket_id, created_at, data FROM events WHERE webhook = 'pending' AND created_at < ?
          ORDER BY created_at LIMIT ?",
@@ -60,7 +66,8 @@ pub async fn run(db: &Db, env: &Env, site: &str) -> Result<Upkeep> {
     let queue = env.queue("WEBHOOKS")?;
     for event in &pending {
         let job = WebhookJob::new(event.id.clone(), site, &event.kind, &event.ticket_id, &event.created_at);
-        queue.send(job.with_message(event.data.clone().filter(|_| event.kind == "message.created"))).await?;
+        let about_message = event.kind == "message.created" || event.kind == REPLY_EVENT;
+        queue.send(job.with_message(event.data.clone().filter(|_| about_message))).await?;
         db.exec("UPDATE events SET webhook = 'queued' WHERE id = ?", vec![event.id.as_str().into()])?;
     }
     let counts = counts(db)?;
