@@ -6,10 +6,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tabdesk_core::config::SiteConfig;
 use tabdesk_core::domain::FieldError;
+use tabdesk_core::i18n::console::ConsoleStrings;
 use tabdesk_core::problem::is_transient;
 use tabdesk_core::wire::{
-    Agent, AgentCreated, Me, Message, NewAgent, NewMessage, Problem, QueueCounts, SearchResults, Stats, TicketDetail,
-    TicketPage, TicketSummary, TicketUpdate,
+    Agent, AgentCreated, ChannelsUpdate, ChannelsView, Me, Message, NewAgent, NewMessage, Problem, QueueCounts,
+    SearchResults, Stats, TicketDetail, TicketPage, TicketSummary, TicketUpdate,
 };
 
 /// Why a call did not give what was asked.
@@ -24,6 +25,19 @@ pub enum Failure {
     Transient,
     /// Any other final answer, with the problem's `detail`.
     Final(String),
+}
+
+/// What an admin reads of a failed save: the fields to correct, one line each, the problem's
+/// detail, or that there was no connection.
+pub fn failure_text(s: &ConsoleStrings, failure: Failure) -> String {
+    match failure {
+        Failure::Invalid(errors) => {
+            let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
+            format!("{} {}", s.fix_first, lines.join("; "))
+        }
+        Failure::Final(detail) => detail,
+        _ => s.no_connection.to_owned(),
+    }
 }
 
 /// A read that may be answered "unchanged" (`If-None-Match`).
@@ -85,6 +99,14 @@ async fn get<T: DeserializeOwned>(url: &str, token: &str, etag: Option<&str>) ->
     }
 }
 
+/// What `url` holds now (asked without an `ETag`, so never "unchanged").
+async fn current<T: DeserializeOwned>(url: &str, token: &str) -> Result<T, Failure> {
+    match get(url, token, None).await? {
+        Fresh::Changed(value, _) => Ok(value),
+        Fresh::Unchanged => Err(Failure::Transient),
+    }
+}
+
 async fn send<T: DeserializeOwned>(
     method: Method,
     url: &str,
@@ -101,11 +123,9 @@ async fn send<T: DeserializeOwned>(
 
 /// Whose token this is. An unknown token is `SignedOut` here.
 pub async fn me(token: &str) -> Result<Me, Failure> {
-    match get("/v1/admin/me", token, None).await {
-        Ok(Fresh::Changed(me, _)) => Ok(me),
-        Ok(Fresh::Unchanged) => Err(Failure::Transient),
+    match current("/v1/admin/me", token).await {
         Err(Failure::NotFound) => Err(Failure::SignedOut),
-        Err(e) => Err(e),
+        other => other,
     }
 }
 
@@ -121,17 +141,11 @@ pub async fn queue(token: &str, site: &str, query: &str, etag: Option<&str>) -> 
 /// The site's statistics from day `from` to day `to` (both included, `YYYY-MM-DD`).
 pub async fn stats(token: &str, site: &str, from: &str, to: &str) -> Result<Stats, Failure> {
     let (from, to) = (js_sys::encode_uri_component(from), js_sys::encode_uri_component(to));
-    match get(&format!("/v1/admin/sites/{site}/stats?from={from}&to={to}"), token, None).await? {
-        Fresh::Changed(stats, _) => Ok(stats),
-        Fresh::Unchanged => Err(Failure::Transient),
-    }
+    current(&format!("/v1/admin/sites/{site}/stats?from={from}&to={to}"), token).await
 }
 
 pub async fn config(token: &str, site: &str) -> Result<SiteConfig, Failure> {
-    match get(&format!("/v1/admin/sites/{site}/config"), token, None).await? {
-        Fresh::Changed(config, _) => Ok(config),
-        Fresh::Unchanged => Err(Failure::Transient),
-    }
+    current(&format!("/v1/admin/sites/{site}/config"), token).await
 }
 
 pub async fn save_config(token: &str, site: &str, config: &SiteConfig) -> Result<SiteConfig, Failure> {
@@ -139,10 +153,16 @@ pub async fn save_config(token: &str, site: &str, config: &SiteConfig) -> Result
 }
 
 pub async fn agents(token: &str, site: &str) -> Result<Vec<Agent>, Failure> {
-    match get(&format!("/v1/admin/sites/{site}/agents"), token, None).await? {
-        Fresh::Changed(agents, _) => Ok(agents),
-        Fresh::Unchanged => Err(Failure::Transient),
-    }
+    current(&format!("/v1/admin/sites/{site}/agents"), token).await
+}
+
+/// The site's channel connections (secrets only as set or not).
+pub async fn channels(token: &str, site: &str) -> Result<ChannelsView, Failure> {
+    current(&format!("/v1/admin/sites/{site}/channels"), token).await
+}
+
+pub async fn save_channels(token: &str, site: &str, update: &ChannelsUpdate) -> Result<ChannelsView, Failure> {
+    send(Method::PUT, &format!("/v1/admin/sites/{site}/channels"), token, update, &[]).await
 }
 
 pub async fn invite(token: &str, site: &str, agent: &NewAgent) -> Result<AgentCreated, Failure> {
@@ -159,10 +179,7 @@ pub async fn revoke(token: &str, site: &str, agent: &str) -> Result<(), Failure>
 /// The site's articles matching `q` (the widget's search), for links in replies.
 pub async fn articles(token: &str, site: &str, q: &str, locale: &str) -> Result<SearchResults, Failure> {
     let q = js_sys::encode_uri_component(q);
-    match get(&format!("/v1/sites/{site}/kb/search?limit=5&locale={locale}&q={q}"), token, None).await? {
-        Fresh::Changed(results, _) => Ok(results),
-        Fresh::Unchanged => Err(Failure::Transient),
-    }
+    current(&format!("/v1/sites/{site}/kb/search?limit=5&locale={locale}&q={q}"), token).await
 }
 
 pub async fn ticket(token: &str, id: &str, etag: Option<&str>) -> Result<Fresh<TicketDetail>, Failure> {

@@ -5,6 +5,7 @@
 mod api;
 mod app;
 mod categories;
+mod channels;
 mod charts;
 mod clock;
 mod composer;

@@ -1,5 +1,5 @@
 //! Site settings, for admins: the embed code, agents (invite — the token shown once — and
-//! revoke), and the configuration — allowed origins, service levels, automatic replies, the
+//! revoke), channels (`channels`), and the configuration — allowed origins, service levels, automatic replies, the
 //! contact form, routing rules, saved replies, and the rest as JSON. The worker checks a save with core's
 //! `validate_config` and its field errors are shown as they come; the console does not run that
 //! check itself, which would add 20 KB (gzip) to every agent's download for no other gain.
@@ -8,29 +8,16 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::config::{BusinessHours, OpenHours, RoutingRule, SavedReply, SiteConfig};
-use tabdesk_core::domain::{FieldError, Locale, Priority};
+use tabdesk_core::domain::{Locale, Priority};
 use tabdesk_core::i18n::console::{console_strings, priority_name, weekday, ConsoleStrings};
 use tabdesk_core::wire::{Agent, NewAgent, Role};
 
-use crate::api::{self, Failure};
+use crate::api::{self, failure_text, Failure};
 use crate::categories::form_editor;
+use crate::channels::Channels;
 use crate::clock::local_time;
 use crate::editing::{localized_inputs, Change};
 use crate::session::Session;
-
-/// The problems of a save, one line each.
-fn problems(s: &ConsoleStrings, errors: &[FieldError]) -> String {
-    let lines: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect();
-    format!("{} {}", s.fix_first, lines.join("; "))
-}
-
-fn failure_text(s: &ConsoleStrings, failure: Failure) -> String {
-    match failure {
-        Failure::Invalid(errors) => problems(s, &errors),
-        Failure::Final(detail) => detail,
-        _ => s.no_connection.to_owned(),
-    }
-}
 
 fn origin() -> String {
     web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
@@ -411,6 +398,7 @@ pub fn Settings() -> impl IntoView {
                 <button class="secondary" type="button" on:click=copy>{move || if copied.get() { s.copied } else { s.copy }}</button>
             </section>
             <Agents/>
+            <Channels/>
             <p class="notice" role="alert">{move || notice.get()}</p>
             {form}
             <details class="panel">

@@ -8,7 +8,8 @@
 //!   does; base64url without padding. Refused an hour after `vk_ts`.
 //! - Telegram Mini Apps hand over `initData`: HMAC-SHA256 keyed with HMAC-SHA256("WebAppData",
 //!   bot token) over every field but `hash`, sorted, `k=v` joined by newlines; hex. Refused a day
-//!   after `auth_date` (a Mini App may stay open that long).
+//!   after `auth_date` (a Mini App may stay open that long). Without the token, its Ed25519
+//!   `signature` is checked with Telegram's public key and the bot's id.
 //! - OK (Odnoklassniki) apps get `auth_sig = md5(logged_user_id + session_key + application
 //!   secret key)`: nothing signed with the session secret the browser holds is taken.
 
@@ -132,6 +133,42 @@ pub fn verify_telegram(init_data: &str, bot_token: &str, now_s: i64) -> Result<L
     let text = checked.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("\n");
     let secret = hmac(b"WebAppData", bot_token.as_bytes())?.finalize().into_bytes();
     hmac(&secret, text.as_bytes())?.verify_slice(&hash).map_err(|_| Refused::Signature)?;
+    telegram_user(field, now_s)
+}
+
+/// Telegram's Ed25519 public keys for the `signature` of Mini Apps' `initData`: the one
+/// production clients sign with, and the test environment's.
+pub const TELEGRAM_PUBLIC_KEY: &str = "e7bf03a2fa4602af4580703d88dda5bb59f32ed8b02a56c187fe7d34caed242d";
+pub const TELEGRAM_TEST_PUBLIC_KEY: &str = "40055058a4ee38156a06562e52eece92a771bcd8346a8c4615cb7376eddf72ec";
+
+/// The Telegram user a Mini App's `init_data` names, checked without the bot's token (a site that
+/// does not give it to Tabdesk): Telegram's Ed25519 `signature` with `public_key` (hex) over
+/// `"<bot_id>:WebAppData\n"` and the sorted fields but `hash` and `signature`, one `k=v` a line;
+/// refused a day after `auth_date`.
+pub fn verify_telegram_third_party(
+    init_data: &str,
+    bot_id: i64,
+    public_key: &str,
+    now_s: i64,
+) -> Result<Launched, Refused> {
+    use ed25519_dalek::{Signature, VerifyingKey};
+    let pairs = pairs(init_data);
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let signature = field("signature").ok_or(Refused::Malformed)?.trim_end_matches('=');
+    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| Refused::Malformed)?;
+    let signature = Signature::from_slice(&signature).map_err(|_| Refused::Malformed)?;
+    let key: [u8; 32] = hex::decode(public_key).ok().and_then(|k| k.try_into().ok()).ok_or(Refused::Malformed)?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| Refused::Malformed)?;
+    let mut checked: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "hash" && k != "signature").collect();
+    checked.sort_by(|a, b| a.0.cmp(&b.0));
+    let lines = checked.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("\n");
+    key.verify_strict(format!("{bot_id}:WebAppData\n{lines}").as_bytes(), &signature)
+        .map_err(|_| Refused::Signature)?;
+    telegram_user(field, now_s)
+}
+
+/// The Telegram user of a checked `initData`, if it is fresh.
+fn telegram_user<'a>(field: impl Fn(&str) -> Option<&'a str>, now_s: i64) -> Result<Launched, Refused> {
     fresh(field("auth_date"), TELEGRAM_MAX_AGE_S, now_s)?;
     let user: TelegramUser =
         serde_json::from_str(field("user").ok_or(Refused::Malformed)?).map_err(|_| Refused::Malformed)?;
@@ -159,6 +196,14 @@ pub fn verify_ok(
         return Err(Refused::Signature);
     }
     Ok(Launched { platform: "ok", user_id: logged_user_id.to_owned(), name: None })
+}
+
+/// The OK user an app's launch `query` names (`logged_user_id`, `session_key`, `auth_sig` among
+/// the parameters OK adds to the app's address), checked with the app's `secret_key`.
+pub fn verify_ok_launch(query: &str, secret_key: &str) -> Result<Launched, Refused> {
+    let pairs = pairs(query);
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default();
+    verify_ok(field("logged_user_id"), field("session_key"), field("auth_sig"), secret_key)
 }
 
 #[cfg(test)]
@@ -202,6 +247,42 @@ mod tests {
     }
 
     #[test]
+    fn telegram_init_data_is_checked_without_the_token_by_its_ed25519_signature() {
+        use ed25519_dalek::{Signer, SigningKey};
+        // A key of our own stands in for Telegram's, signing as Telegram documents it.
+        let telegram = SigningKey::from_bytes(&[7; 32]);
+        let public = hex::encode(telegram.verifying_key().to_bytes());
+        let fields = "auth_date=1800000000\nquery_id=AAH1\nuser={\"id\":42,\"first_name\":\"Olga\"}";
+        let signature =
+            URL_SAFE_NO_PAD.encode(telegram.sign(format!("7001:WebAppData\n{fields}").as_bytes()).to_bytes());
+        let init = format!(
+            "user=%7B%22id%22%3A42%2C%22first_name%22%3A%22Olga%22%7D&auth_date=1800000000&query_id=AAH1&hash=00&signature={signature}"
+        );
+        let who = verify_telegram_third_party(&init, 7001, &public, 1_800_000_100).unwrap();
+        assert_eq!((who.customer_id(), who.name.as_deref()), ("telegram:42".to_owned(), Some("Olga")));
+        assert_eq!(
+            verify_telegram_third_party(&init, 7002, &public, 1_800_000_100),
+            Err(Refused::Signature),
+            "another bot"
+        );
+        assert_eq!(
+            verify_telegram_third_party(&init.replace("AAH1", "AAH2"), 7001, &public, 1_800_000_100),
+            Err(Refused::Signature)
+        );
+        assert_eq!(
+            verify_telegram_third_party(&init, 7001, TELEGRAM_PUBLIC_KEY, 1_800_000_100),
+            Err(Refused::Signature),
+            "not Telegram's"
+        );
+        assert_eq!(
+            verify_telegram_third_party(&init, 7001, &public, 1_800_000_000 + TELEGRAM_MAX_AGE_S + 1),
+            Err(Refused::Expired)
+        );
+        let unsigned = init.split("&signature").next().unwrap();
+        assert_eq!(verify_telegram_third_party(unsigned, 7001, &public, 1_800_000_100), Err(Refused::Malformed));
+    }
+
+    #[test]
     fn ok_auth_sig_is_md5_of_user_session_and_app_secret() {
         // md5("5764520146" + "sessionkey123" + "APPSECRET"), computed with Node's crypto.
         let sig = "077f5b7dd7b608c46ec91f7fadfb4a4b";
@@ -213,5 +294,10 @@ mod tests {
         assert_eq!(verify_ok("5764520147", "sessionkey123", sig, "APPSECRET"), Err(Refused::Signature));
         assert_eq!(verify_ok("5764520146", "sessionkey123", sig, "OTHER"), Err(Refused::Signature));
         assert_eq!(verify_ok("5764520146", "sessionkey123", "zz", "APPSECRET"), Err(Refused::Malformed));
+        let query = format!(
+            "?api_server=https%3A%2F%2Fapi.ok.ru%2F&logged_user_id=5764520146&session_key=sessionkey123&auth_sig={sig}"
+        );
+        assert_eq!(verify_ok_launch(&query, "APPSECRET").unwrap().customer_id(), "ok:5764520146");
+        assert_eq!(verify_ok_launch(&query, "OTHER"), Err(Refused::Signature));
     }
 }

@@ -1,6 +1,7 @@
 //! Decisions about tickets besides validation: what makes two submissions the same request
 //! (idempotency), and how an agent's update merges into a ticket.
 
+use crate::channel::{app_thread, launched as launched_for, ReplyTarget};
 use crate::config::{FormSchema, RoutingRule, SiteConfig};
 use crate::domain::ids::{is_id, ticket_number};
 use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
@@ -8,7 +9,7 @@ use crate::domain::{FieldError, Locale, Priority, TicketStatus};
 use crate::form::{check_category, clean_fields};
 use crate::i18n::strings;
 use crate::identity::{verify, Refused, Verified};
-use crate::launch::{verify_vk, Refused as LaunchRefused};
+use crate::launch::Refused as LaunchRefused;
 use crate::site::Site;
 use crate::text::fold;
 use crate::token::hash_token;
@@ -139,14 +140,13 @@ pub fn vouch(site: &Site, request: &mut NewTicket, now_s: i64, locale: Locale) -
     Ok(Some(who))
 }
 
-/// The visitor the site's VK Mini App was launched for, if the request carries launch parameters
-/// and the site connected the app (its key is in the VK connection, `channel::VkConnection`).
+/// The visitor the site's app on a social network was launched for, if the request carries launch
+/// parameters of a platform the site connected (`channel::launched`).
 fn launched(site: &Site, request: &mut NewTicket, now_s: i64, locale: Locale) -> Result<Option<Verified>, FieldError> {
-    let key = site.channels.vk.as_ref().and_then(|vk| vk.app_secret.as_deref());
-    let (Some(params), Some(key)) = (request.launch.as_deref(), key) else {
+    let Some(checked) = request.launch.as_deref().and_then(|params| launched_for(&site.channels, params, now_s)) else {
         return Ok(None);
     };
-    let who = verify_vk(params, key, now_s).map_err(|why| {
+    let who = checked.map_err(|why| {
         let code = if why == LaunchRefused::Expired { "launch_expired" } else { "launch_invalid" };
         FieldError::new("launch", code, strings(locale).identity_refused)
     })?;
@@ -154,6 +154,15 @@ fn launched(site: &Site, request: &mut NewTicket, now_s: i64, locale: Locale) ->
         request.name.clone_from(&who.name);
     }
     Ok(Some(Verified { id: who.customer_id(), email: None, name: who.name, fields: Default::default() }))
+}
+
+/// The platform conversation a request is answered in besides the tab (`channel::app_thread`):
+/// only for a customer an app's launch vouched for, never for the site's own signed customers.
+pub fn reply_thread(site: &Site, request: &NewTicket, verified: Option<&Verified>) -> Option<(String, ReplyTarget)> {
+    if request.identity.as_deref().is_some_and(|t| !t.trim().is_empty()) {
+        return None;
+    }
+    verified.and_then(|v| app_thread(&site.channels, &v.id))
 }
 
 /// Every problem of a request against the site's form (`validate_ticket`), except a missing email
@@ -523,6 +532,22 @@ mod tests {
         assert_eq!(fields(true), ["subject", "message"]);
         request.launch = Some(signed.replace("494075", "1"));
         assert_eq!(vouch(&site, &mut request, NOW, Locale::En).unwrap_err().field, "launch");
+    }
+
+    #[test]
+    fn a_telegram_mini_app_visitor_is_vouched_for_by_the_site_s_bot() {
+        // The vector of `launch`'s tests: signed for this bot token at NOW.
+        let init = "auth_date=1800000000&query_id=AAH1&user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22%D0%98%D1%80%D0%B8%D0%BD%D0%B0%22%2C%22last_name%22%3A%22%D0%9F%22%2C%22username%22%3A%22irina%22%7D&hash=ac4930090f2d26f11e8df6dc128ed633e3826cbdce8b9d79b74e4ac320b76cd6";
+        let mut site = shop();
+        let mut request = NewTicket { launch: Some(init.into()), ..NewTicket::default() };
+        assert_eq!(vouch(&site, &mut request, NOW, Locale::En), Ok(None), "no bot: no one vouches");
+        let bot =
+            |token: &str| crate::channel::TelegramConnection { bot_token: token.into(), webhook_secret: "w".into() };
+        site.channels.telegram = Some(bot("123456:TEST-token_for_tabdesk"));
+        let who = vouch(&site, &mut request, NOW + 5, Locale::En).unwrap().unwrap();
+        assert_eq!((who.id.as_str(), request.name.as_deref()), ("telegram:279058397", Some("Ирина П")));
+        site.channels.telegram = Some(bot("123456:another-bot"));
+        assert_eq!(vouch(&site, &mut request, NOW + 5, Locale::En).unwrap_err().code, "launch_invalid");
     }
 
     fn rule(assign: &str) -> RoutingRule {

@@ -37,13 +37,18 @@ pub struct EmbedBoot {
     /// worker with the site's key for that app): they write without an email.
     #[serde(default)]
     pub launched: Option<LaunchedVisitor>,
+    /// The site's Telegram bot can vouch for its Mini App's visitors: in page mode the widget
+    /// takes Telegram's `initData` from the page's fragment (which no server sees) and sends it
+    /// with requests, for the worker to check.
+    #[serde(default)]
+    pub telegram_app: bool,
 }
 
 /// Who a platform says the visitor of its app frame is, as the widget shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LaunchedVisitor {
-    /// `vk`.
+    /// `vk` or `telegram`.
     pub platform: String,
     pub name: Option<String>,
 }
@@ -333,6 +338,35 @@ pub struct ChannelsUpdate {
     pub vk: Option<VkUpdate>,
     #[serde(default)]
     pub telegram: Option<TelegramUpdate>,
+    #[serde(default)]
+    pub telegram_app: Option<TelegramApp>,
+    #[serde(default)]
+    pub ok: Option<OkUpdate>,
+}
+
+/// An OK (Odnoklassniki) app: its secret key, which checks its launches' `auth_sig`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OkUpdate {
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub app_secret: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OkView {
+    pub app_secret_set: bool,
+}
+
+/// A Telegram Mini App whose bot Tabdesk does not run (no token given): its visitors are vouched
+/// for by Telegram's Ed25519 signature of their `initData`, for the bot `bot_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TelegramApp {
+    pub bot_id: i64,
 }
 
 /// A VK community's connection (Callback API and replies), and optionally the site's Mini App.
@@ -377,6 +411,8 @@ pub struct TelegramUpdate {
 pub struct ChannelsView {
     pub vk: Option<VkView>,
     pub telegram: Option<TelegramView>,
+    pub telegram_app: Option<TelegramApp>,
+    pub ok: Option<OkView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

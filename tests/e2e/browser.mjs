@@ -41,11 +41,22 @@ export async function launcher(page) {
   return { name: node.name?.value, expanded: node.properties?.find((p) => p.name === "expanded")?.value?.value, x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
 }
 
-/** The widget's iframe, served by the worker at `origin`, once the launcher has added it. */
+/**
+ * The widget's iframe, served by the worker at `origin`, once the launcher has added it and its
+ * document is the widget's page. A frame object that went away meanwhile (a cross-origin frame
+ * can be swapped while it navigates) is looked up again rather than waited on for nothing.
+ */
 export async function frameOf(page, origin) {
   for (let i = 0; i < 100; i++) {
-    const frame = page.frames().find((f) => f.url().startsWith(`${origin}/embed`));
-    if (frame) return frame;
+    const frame = page.frames().find((f) => f.url().startsWith(`${origin}/embed`) && !f.isDetached());
+    if (frame) {
+      try {
+        await frame.waitForSelector("#app", { state: "attached", timeout: 5000 });
+        if (!frame.isDetached()) return frame;
+      } catch (e) {
+        // Detached or navigated away while waiting: look again.
+      }
+    }
     await page.waitForTimeout(50);
   }
   throw new Error("the widget iframe did not appear");

@@ -209,6 +209,37 @@ test("an admin invites an agent in the settings, who then signs in; the reports 
   await context.close();
 });
 
+test("an admin connects a Telegram bot in the settings: its secrets are kept and never shown again", async () => {
+  const { context, page } = await adminSettings();
+  const panel = page.locator("section", { has: page.getByRole("heading", { name: "Channels: VK and Telegram" }) });
+  await panel.waitFor();
+  const saved = () => panel.getByRole("status").filter({ hasText: "Saved" }).waitFor();
+  await panel.getByLabel("Telegram bot — Connected").check();
+  await panel.getByLabel("Bot token").fill(`700300:${"B".repeat(35)}`);
+  await panel.getByLabel("Webhook secret").fill("console-webhook-secret");
+  await panel.getByRole("button", { name: "Save channels" }).click();
+  await saved();
+  assert.equal(await panel.getByLabel("Bot token").inputValue(), "", "a secret is never shown again");
+  assert.equal(await panel.getByLabel("Bot token").getAttribute("placeholder"), "set; empty keeps it");
+  await panel.getByText(`/v1/channels/telegram/${site}`).waitFor();
+  const shown = await api("GET", `/v1/admin/sites/${site}/channels`, undefined, asAdmin);
+  assert.equal(shown.body.telegram.bot_id, "700300");
+  assert.ok(!JSON.stringify(shown.body).includes("console-webhook-secret"));
+
+  // The worker names what is wrong; disconnecting leaves nothing connected.
+  await panel.getByLabel("VK community — Connected").check();
+  await panel.getByLabel("Community id").fill("not a number");
+  await panel.getByRole("button", { name: "Save channels" }).click();
+  await panel.getByRole("status").filter({ hasText: "vk.group_id" }).waitFor();
+  await panel.getByLabel("VK community — Connected").uncheck();
+  await panel.getByLabel("Telegram bot — Connected").uncheck();
+  await panel.getByRole("button", { name: "Save channels" }).click();
+  await saved();
+  const after = await api("GET", `/v1/admin/sites/${site}/channels`, undefined, asAdmin);
+  assert.deepEqual(after.body, { vk: null, telegram: null, telegram_app: null, ok: null });
+  await context.close();
+});
+
 test("an admin builds a category of the contact form, with choices and a field shown on one of them, and removes it", async () => {
   const { context, page } = await adminSettings();
   await page.getByRole("heading", { name: "Contact form" }).waitFor();

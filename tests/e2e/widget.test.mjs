@@ -636,6 +636,32 @@ test("full-page mode, as a VK or Telegram Mini App opens it: the whole phone scr
   await context.close();
 });
 
+/** The contact form's words in each language, as a platform's visitor meets them. */
+const EN_FORM = { contact: "Contact us", signedIn: "Signed in as", email: "Email", subject: "Subject", message: "Message", send: "Send" };
+const RU_FORM = { contact: "Написать нам", signedIn: "Вы вошли как", email: "Электронная почта", subject: "Тема", message: "Сообщение", send: "Отправить" };
+
+/**
+ * Opens the page mode at `url` on a phone, checks that the form names the visitor `who` and asks
+ * no email, files a request and returns it as the site's agents see it (with the open page).
+ */
+async function filedByPlatformUser(url, words, who, site) {
+  const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole("button", { name: words.contact }).click();
+  await page.getByText(`${words.signedIn} ${who}`).waitFor();
+  assert.equal(await page.getByLabel(words.email).count(), 0, "no email asked of a platform's user");
+  const subject = `Platform user ${Date.now()}`;
+  await page.getByLabel(words.subject).fill(subject);
+  await page.getByLabel(words.message).fill("How do I change my plan?");
+  await page.waitForTimeout(1600);
+  await page.getByRole("button", { name: words.send }).click();
+  await page.locator(".sent").waitFor();
+  const stored = (await adminTickets(site.id, site.token)).find((t) => t.subject === subject);
+  assert.equal(stored.email, "");
+  return { context, page, stored };
+}
+
 test("a VK Mini App's signed launch: the page-mode form asks no email, and the request is the VK user's", async () => {
   const key = "e2e-vk-secure-key";
   const { id, token } = await ownSite("vkapp", ["ru", "en"], (config) => {
@@ -655,27 +681,42 @@ test("a VK Mini App's signed launch: the page-mode form asks no email, and the r
     vk_ts: String(Math.floor(Date.now() / 1000)), vk_user_id: "494075" });
   const signed = [...vk.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
   vk.set("sign", createHmac("sha256", key).update(signed).digest("base64url"));
-  const context = await browser.newContext({ viewport: { width: 375, height: 740 } });
-  const page = await context.newPage();
-  await page.goto(`${workerOrigin}/embed?site=${id}&mode=page&channel=vk&locale=ru&${vk}`);
-  await page.getByRole("button", { name: "Написать нам" }).click();
-  await page.getByText("Вы вошли как VK").waitFor();
-  assert.equal(await page.getByLabel("Электронная почта").count(), 0, "no email asked of a VK user");
-  const subject = `VK user ${Date.now()}`;
-  await page.getByLabel("Тема").fill(subject);
-  await page.getByLabel("Сообщение").fill("Как сменить тариф?");
-  await page.waitForTimeout(1600);
-  await page.getByRole("button", { name: "Отправить" }).click();
-  await page.locator(".sent").waitFor();
-  const stored = (await adminTickets(id, token)).find((t) => t.subject === subject);
+  const { context, page, stored } = await filedByPlatformUser(
+    `${workerOrigin}/embed?site=${id}&mode=page&channel=vk&locale=ru&${vk}`, RU_FORM, "VK", { id, token });
   assert.equal(stored.verified.id, "vk:494075");
-  assert.equal(stored.email, "");
   assert.equal(stored.context.channel, "vk");
 
   // Tampered parameters vouch for no one: the form asks for an email as usual.
   await page.goto(`${workerOrigin}/embed?site=${id}&mode=page&channel=vk&locale=ru&${vk}`.replace("494075", "494076"));
   await page.getByRole("button", { name: "Написать нам" }).click();
   await page.getByLabel("Электронная почта").waitFor();
+  await context.close();
+});
+
+test("a Telegram Mini App's initData: the bot vouches for its user, who writes without an email", async () => {
+  const botToken = `700200:${"T".repeat(35)}`;
+  const { id, token } = await ownSite("tgapp", ["en", "ru"], (config) => {
+    config.channels = ["site", "telegram"];
+  });
+  const connected = await fetch(`${apiBase}/v1/admin/sites/${id}/channels`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ telegram: { bot_token: botToken, webhook_secret: "e2e-webhook-secret-0123" } }),
+  });
+  assert.equal(connected.status, 200, await connected.text());
+
+  // initData as Telegram signs it: HMAC-SHA256 keyed with HMAC-SHA256("WebAppData", bot token)
+  // over the sorted fields but `hash`, one `key=value` per line.
+  const fields = { auth_date: String(Math.floor(Date.now() / 1000)), query_id: "AAE2e",
+    user: JSON.stringify({ id: 31337, first_name: "Tanya", last_name: "S", language_code: "en" }) };
+  const checked = Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join("\n");
+  const secret = createHmac("sha256", "WebAppData").update(botToken).digest();
+  const initData = new URLSearchParams({ ...fields, hash: createHmac("sha256", secret).update(checked).digest("hex") });
+  const fragment = new URLSearchParams({ tgWebAppData: initData.toString(), tgWebAppVersion: "8.0", tgWebAppPlatform: "ios" });
+  const { context, stored } = await filedByPlatformUser(
+    `${workerOrigin}/embed?site=${id}&mode=page&channel=telegram&locale=en#${fragment}`, EN_FORM, "Tanya S", { id, token });
+  assert.equal(stored.verified.id, "telegram:31337");
+  assert.equal(stored.context.channel, "telegram");
   await context.close();
 });
 

@@ -429,3 +429,40 @@ fn a_telegram_bot_s_messages_become_one_ticket_and_replies_go_back() {
     let parameters: Value = serde_json::from_str(&calls[0].params["reply_parameters"]).unwrap();
     assert_eq!(parameters["message_id"], 4, "answers the customer's last message");
 }
+
+#[test]
+fn a_vk_mini_app_visitor_is_answered_in_the_tab_and_in_the_community_chat() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    stub();
+    let api = Api::from_env();
+    let (site, admin) = api.own_site("vkapp");
+    let key = "mini-app-secure-key";
+    let connected = api.put_channels(
+        &site,
+        &admin,
+        &json!({ "vk": { "group_id": GROUP, "confirmation": "f00dcafe", "secret": SECRET,
+            "access_token": "vk1.a.community-token-plain", "app_id": 51000000, "app_secret": key } }),
+    );
+    assert_eq!(connected.status, 200, "{}", connected.body);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let params = format!("vk_app_id=51000000&vk_ts={now}&vk_user_id=9009");
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).expect("any key length");
+    mac.update(params.as_bytes());
+    let sign = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    let mut request = tabdesk_tests::ticket("From the Mini App");
+    request["email"] = json!("");
+    request["launch"] = json!(format!("{params}&sign={sign}"));
+    let created = api.create_ticket(&site, &request, &unique("k"));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_owned();
+
+    let answer = reply(&api, &admin, &id, "Answered in the tab and in VK.");
+    assert_eq!(delivered(&api, &admin, &id, answer["id"].as_str().unwrap())["state"], "sent");
+    assert_eq!(accepted("messages.send", "peer_id", "9009", 1).len(), 1);
+    // What they write to the community next joins the same request.
+    callback(&api, &site, &chat_message(9009, 1, "Thanks, one more question?"));
+    assert_eq!(api.tickets(&site, &admin).len(), 1);
+    assert_eq!(thread(&api, &admin, &id).last().unwrap()["body"], "Thanks, one more question?");
+}

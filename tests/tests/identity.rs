@@ -190,3 +190,25 @@ fn a_vk_mini_app_launch_vouches_for_its_user_without_an_email() {
         "no one vouches: email needed"
     );
 }
+
+#[test]
+fn an_ok_app_launch_vouches_for_its_user_and_a_forged_one_is_refused() {
+    let api = Api::from_env();
+    let (site, token) = api.own_site("okapp");
+    let connected = api.put_channels(&site, &token, &json!({ "ok": { "app_secret": "OK-APP-SECRET" } }));
+    assert_eq!(connected.status, 200, "{}", connected.body);
+    assert_eq!(connected.json()["ok"]["app_secret_set"], true);
+    assert!(!connected.body.contains("OK-APP-SECRET"));
+    // md5(logged_user_id + session_key + the app's secret key), as OK signs a launch.
+    let auth_sig = format!("{:x}", <md5::Md5 as md5::Digest>::digest(b"577001session-key-1OK-APP-SECRET"));
+    let launch = format!("application_key=CBA&logged_user_id=577001&session_key=session-key-1&auth_sig={auth_sig}");
+    let mut request = ticket("From the OK app");
+    request["email"] = json!("");
+    request["launch"] = json!(launch);
+    let created = api.create_ticket(&site, &request, &unique("k"));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let stored = api.tickets(&site, &token).into_iter().find(|t| t["id"] == created.json()["id"]).expect("stored");
+    assert_eq!(stored["verified"]["id"], "ok:577001");
+    request["launch"] = json!(launch.replace("577001", "577002"));
+    assert_eq!(api.create_ticket(&site, &request, &unique("k")).problem(422)["errors"][0]["field"], "launch");
+}

@@ -12,6 +12,7 @@ use crate::api;
 use crate::article::ArticleView;
 use crate::host::Host;
 use crate::inbox::Inbox;
+use crate::launch;
 use crate::on_demand;
 use crate::outbox::Outbox;
 use crate::requests::Requests;
@@ -118,10 +119,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         prefill: RwSignal::new(None),
         identity: RwSignal::new(None),
         identity_required: config.identity_required,
-        launched: StoredValue::new(boot.launched.clone().map(|who| {
-            let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-            (who, query)
-        })),
+        launched: StoredValue::new(launch::launched(boot.launched, boot.telegram_app)),
         inbox: Inbox::new(requests, host),
         reply_note: StoredValue::new(
             (config.reply_minutes > 0).then(|| reply_within(locale, config.reply_minutes, config.business_hours)),

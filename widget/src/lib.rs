@@ -11,6 +11,7 @@ mod home;
 mod host;
 mod inbox;
 mod json;
+mod launch;
 mod mine;
 mod on_demand;
 mod outbox;

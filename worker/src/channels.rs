@@ -143,6 +143,8 @@ async fn file(env: &Env, ctx: &Context, site: &Site, inbound: &Inbound) -> Resul
             lead_event_id: None,
             due: due_times(now as i64, ticket.priority, &site.config.sla),
             now_ms: now,
+            // The store links the conversation itself, to whichever ticket it files on.
+            thread: None,
         },
         ticket: Box::new(ticket),
         event_id: event_id.clone(),

@@ -1,9 +1,9 @@
 //! `GET /embed`: the page inside the loader's iframe (or opened full-size by a social network),
 //! which boots the Leptos widget with the site's public config inline.
 
+use tabdesk_core::channel::launched;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::strings;
-use tabdesk_core::launch::verify_vk;
 use tabdesk_core::origin::frame_ancestors;
 use tabdesk_core::site::Site;
 use tabdesk_core::text::escape_html;
@@ -86,16 +86,26 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     let patterns = site.config.origin_patterns();
     let parent_origin = param(url, "origin").filter(|o| patterns.iter().any(|p| p.matches(o)));
     let channel = param(url, "channel").filter(|c| site.config.channels.contains(c));
-    // A VK Mini App's page carries VK's signed launch parameters: the widget then asks no email
-    // (the worker checks them again with the request).
-    let app_key = site.channels.vk.as_ref().and_then(|vk| vk.app_secret.as_ref());
-    let launched = match (mode, app_key, url.query()) {
-        (EmbedMode::Page, Some(key), Some(query)) => verify_vk(query, key, (now_ms() / 1000) as i64)
-            .ok()
+    // A VK Mini App's or an OK app's page carries the platform's signed launch parameters in its
+    // query: the widget then asks no email (the worker checks them again with the request).
+    // Telegram's are in the fragment, which only the widget sees (`telegram_app`).
+    let launched = match (mode, url.query()) {
+        (EmbedMode::Page, Some(query)) => launched(&site.channels, query, (now_ms() / 1000) as i64)
+            .and_then(Result::ok)
             .map(|who| LaunchedVisitor { platform: who.platform.to_owned(), name: who.name }),
         _ => None,
     };
-    let boot = EmbedBoot { config: site.config.public(&site.id), locale, mode, parent_origin, channel, launched };
+    let telegram_app =
+        mode == EmbedMode::Page && (site.channels.telegram.is_some() || site.channels.telegram_app.is_some());
+    let boot = EmbedBoot {
+        config: site.config.public(&site.id),
+        locale,
+        mode,
+        parent_origin,
+        channel,
+        launched,
+        telegram_app,
+    };
     let head = format!(
         "<link rel=\"modulepreload\" href=\"/widget/tabdesk_widget.js\">\
          <link rel=\"preload\" href=\"/widget/tabdesk_widget_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\

@@ -16,7 +16,7 @@ use tabdesk_core::identity::Verified;
 use tabdesk_core::problem;
 use tabdesk_core::site::Site;
 use tabdesk_core::sla::due_times;
-use tabdesk_core::ticket::{accept, created, fingerprint, key_reused, validate_vouched, vouch};
+use tabdesk_core::ticket::{accept, created, fingerprint, key_reused, reply_thread, validate_vouched, vouch};
 use tabdesk_core::token::{access_token, hash_token};
 use tabdesk_core::validate::too_fast;
 use tabdesk_core::webhook::WebhookJob;
@@ -109,6 +109,8 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
     }
 
     let user_agent = header(req, "User-Agent");
+    // A Mini App's visitor is answered in their chat with the community or the bot too.
+    let thread = reply_thread(&site, &request, verified.as_ref()).filter(|_| !spam);
     let ticket =
         accept(&site.config, &request, verified, locale, user_agent.as_deref(), new_id(now, random()?), now_iso());
     let token = access_token(&secret, &site.id, &ticket.id);
@@ -133,6 +135,7 @@ pub async fn create(req: &mut Request, env: &Env, ctx: &Context, site_id: &str) 
         lead_event_id: lead_event_id.clone(),
         due: due_times(now as i64, ticket.priority, &site.config.sla),
         now_ms: now,
+        thread,
     };
     let number = match site_store.insert_ticket(&ticket, new).await? {
         Inserted::Created(number) => number,

@@ -16,8 +16,11 @@ use serde::{Deserialize, Serialize};
 use crate::domain::limits::{MAX_CHANNEL_SUBJECT_CHARS, MAX_MESSAGE_CHARS};
 use crate::domain::FieldError;
 use crate::identity::Verified;
+use crate::launch::{
+    verify_ok_launch, verify_telegram, verify_telegram_third_party, verify_vk, Launched, Refused, TELEGRAM_PUBLIC_KEY,
+};
 use crate::triage::{Intent, Label, Triage, NOTHING_SPECIFIC};
-use crate::wire::{ChannelsUpdate, ChannelsView, NewTicket, PageContext, TelegramView, VkView};
+use crate::wire::{ChannelsUpdate, ChannelsView, NewTicket, OkView, PageContext, TelegramApp, TelegramView, VkView};
 
 /// The outbox event (and queue job) that sends an agent's reply back to the channel its ticket
 /// came from: it rides the webhooks' outbox, queue and retries.
@@ -34,6 +37,38 @@ pub struct Channels {
     pub vk: Option<VkConnection>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub telegram: Option<TelegramConnection>,
+    /// A Telegram Mini App of a bot Tabdesk does not run (checked by Telegram's signature).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub telegram_app: Option<TelegramApp>,
+    /// An OK (Odnoklassniki) app: its secret key checks the `auth_sig` of its launches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ok: Option<OkApp>,
+}
+
+/// An OK (Odnoklassniki) app of the site's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OkApp {
+    pub app_secret: String,
+}
+
+/// Who the site's app on a social network was launched for, if `params` are launch parameters of
+/// a platform the site connected: a VK Mini App (`vk_*` and `sign`, with the app's key), a
+/// Telegram Mini App (`initData`: by the bot's token, or by Telegram's signature for
+/// `telegram_app`), an OK app (`auth_sig`). `None` when they are none of those.
+pub fn launched(channels: &Channels, params: &str, now_s: i64) -> Option<Result<Launched, Refused>> {
+    let vk_key = channels.vk.as_ref().and_then(|vk| vk.app_secret.as_deref());
+    let bot = channels.telegram.as_ref().map(|t| t.bot_token.as_str());
+    let app = channels.telegram_app.as_ref().map(|a| a.bot_id);
+    let ok = channels.ok.as_ref().map(|o| o.app_secret.as_str());
+    Some(match (vk_key, bot, app, ok) {
+        (Some(key), ..) if params.contains("vk_") => verify_vk(params, key, now_s),
+        (_, Some(token), ..) if params.contains("hash=") => verify_telegram(params, token, now_s),
+        (_, _, Some(bot_id), _) if params.contains("signature=") => {
+            verify_telegram_third_party(params, bot_id, TELEGRAM_PUBLIC_KEY, now_s)
+        }
+        (.., Some(secret)) if params.contains("auth_sig=") => verify_ok_launch(params, secret),
+        _ => return None,
+    })
 }
 
 /// A VK community: its Callback API server and the token replies are sent with; optionally the
@@ -175,8 +210,21 @@ pub fn apply(current: &Channels, update: ChannelsUpdate) -> Result<Channels, Vec
             ),
         }
     });
+    if update.telegram_app.as_ref().is_some_and(|app| app.bot_id <= 0) {
+        invalid(&mut errors, "telegram_app.bot_id", "The bot's id: the number before the colon of its token.");
+    }
+    let ok = update.ok.map(|u| OkApp {
+        app_secret: secret(
+            &mut errors,
+            "ok.app_secret",
+            u.app_secret,
+            current.ok.as_ref().map(|o| &o.app_secret),
+            |s| (1..=200).contains(&s.len()) && s.chars().all(|c| c.is_ascii_graphic()),
+            "The application's secret key, as OK shows it.",
+        ),
+    });
     if errors.is_empty() {
-        Ok(Channels { vk, telegram })
+        Ok(Channels { vk, telegram, telegram_app: update.telegram_app, ok })
     } else {
         Err(errors)
     }
@@ -201,6 +249,8 @@ pub fn view(channels: &Channels, origin: &str, site: &str) -> ChannelsView {
             webhook_secret_set: !t.webhook_secret.is_empty(),
             webhook_url: format!("{origin}/v1/channels/telegram/{site}"),
         }),
+        telegram_app: channels.telegram_app.clone(),
+        ok: channels.ok.as_ref().map(|o| OkView { app_secret_set: !o.app_secret.is_empty() }),
     }
 }
 
@@ -235,6 +285,24 @@ impl ReplyTarget {
             ReplyTarget::Vk(_) => "vk",
             ReplyTarget::Telegram { .. } => "telegram",
         }
+    }
+}
+
+/// The conversation a customer whom a platform's app frame vouched for (`vk:<id>`,
+/// `telegram:<id>`) can be answered in, when the site runs that platform's channel: their chat
+/// with the community or the bot. Agents' replies then reach them there as well as in the tab, and
+/// what they write there joins their request.
+pub fn app_thread(channels: &Channels, customer: &str) -> Option<(String, ReplyTarget)> {
+    let (platform, id) = customer.split_once(':')?;
+    let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
+    match platform {
+        "vk" if channels.vk.is_some() => {
+            Some((format!("vk:chat:{id}"), ReplyTarget::Vk(VkTarget::Message { peer_id: id })))
+        }
+        "telegram" if channels.telegram.is_some() => {
+            Some((format!("telegram:chat:{id}"), ReplyTarget::Telegram { chat_id: id, message_id: 0 }))
+        }
+        _ => None,
     }
 }
 

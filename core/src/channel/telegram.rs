@@ -119,13 +119,12 @@ pub fn greeting(chat_id: i64, locale: Locale, site_name: &str, kb_url: &str) -> 
 }
 
 /// The `sendMessage` call that posts `text` in `chat_id`, as an answer to the customer's message
-/// `answered` (or on its own if that message is gone).
+/// `answered` (or on its own if that message is gone, or if `answered` is 0).
 pub fn reply(bot: &TelegramConnection, chat_id: i64, answered: i64, text: &str) -> Call {
-    let body = json!({
-        "chat_id": chat_id,
-        "text": text,
-        "reply_parameters": { "message_id": answered, "allow_sending_without_reply": true },
-    });
+    let mut body = json!({ "chat_id": chat_id, "text": text });
+    if answered > 0 {
+        body["reply_parameters"] = json!({ "message_id": answered, "allow_sending_without_reply": true });
+    }
     Call {
         path: format!("/bot{}/sendMessage", bot.bot_token),
         body: body.to_string(),

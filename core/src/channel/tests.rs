@@ -98,7 +98,7 @@ fn vk_wall_and_board_events_and_the_community_s_own_posts() {
 fn vk_replies_post_once_per_message() {
     let vk = vk();
     let chat = reply_call(
-        &Channels { vk: Some(vk.clone()), telegram: None },
+        &Channels { vk: Some(vk.clone()), ..Channels::default() },
         &ReplyTarget::Vk(VkTarget::Message { peer_id: 42 }),
         "Привет & hi",
         "01HMSG",
@@ -201,6 +201,8 @@ fn connections_keep_their_secrets_and_show_none() {
             app_secret: None,
         }),
         telegram: Some(TelegramUpdate { bot_token: Some(token.clone()), webhook_secret: Some("w".repeat(20)) }),
+        telegram_app: Some(crate::wire::TelegramApp { bot_id: 7001 }),
+        ok: Some(crate::wire::OkUpdate { app_secret: Some("OKSECRET".into()) }),
     };
     let stored = apply(&Channels::default(), update.clone()).unwrap();
     assert_eq!(stored.telegram.as_ref().unwrap().bot_id(), "123456");
@@ -219,12 +221,16 @@ fn connections_keep_their_secrets_and_show_none() {
     let bad = ChannelsUpdate {
         vk: None,
         telegram: Some(TelegramUpdate { bot_token: Some("not a token".into()), webhook_secret: Some("short".into()) }),
+        telegram_app: Some(crate::wire::TelegramApp { bot_id: 0 }),
+        ok: None,
     };
     let fields: Vec<String> = apply(&stored, bad).unwrap_err().into_iter().map(|e| e.field).collect();
-    assert_eq!(fields, ["telegram.bot_token", "telegram.webhook_secret"]);
+    assert_eq!(fields, ["telegram.bot_token", "telegram.webhook_secret", "telegram_app.bot_id"]);
     let shown = serde_json::to_string(&view(&stored, "https://w.example", "acme")).unwrap();
     assert!(!shown.contains("s3cret") && !shown.contains(&token) && !shown.contains("community-token"), "{shown}");
     assert!(shown.contains("https://w.example/v1/channels/vk/acme") && shown.contains("\"secret_set\":true"));
+    assert!(shown.contains("\"telegram_app\":{\"bot_id\":7001}"), "{shown}");
+    assert!(!shown.contains("OKSECRET") && shown.contains("\"ok\":{\"app_secret_set\":true}"), "{shown}");
 }
 
 #[test]
@@ -289,4 +295,33 @@ fn agents_read_where_a_reply_got_to_in_both_languages() {
     assert_eq!(delivery(Locale::Ru, &sent), "Отправлено в Telegram");
     let pending = Delivery { channel: "vk".into(), state: DeliveryState::Pending, detail: None };
     assert_eq!(delivery(Locale::En, &pending), "Sending to VK…");
+}
+
+#[test]
+fn launch_parameters_are_checked_by_the_platform_the_site_connected() {
+    let mut channels = Channels::default();
+    // md5("5764520146" + "sessionkey123" + "APPSECRET"), as in `launch`'s tests.
+    let ok = "logged_user_id=5764520146&session_key=sessionkey123&auth_sig=077f5b7dd7b608c46ec91f7fadfb4a4b";
+    assert!(launched(&channels, ok, 0).is_none(), "no OK app connected: not a launch at all");
+    channels.ok = Some(OkApp { app_secret: "APPSECRET".into() });
+    assert_eq!(launched(&channels, ok, 0).unwrap().unwrap().customer_id(), "ok:5764520146");
+    channels.ok = Some(OkApp { app_secret: "OTHER".into() });
+    assert_eq!(launched(&channels, ok, 0).unwrap(), Err(crate::launch::Refused::Signature));
+    assert!(launched(&channels, "utm_source=x", 0).is_none());
+}
+
+#[test]
+fn a_mini_app_s_visitor_is_answered_in_their_chat_when_the_site_runs_that_channel() {
+    let mut channels = Channels::default();
+    assert_eq!(app_thread(&channels, "vk:9009"), None, "no community connected");
+    channels.vk = Some(vk());
+    assert_eq!(
+        app_thread(&channels, "vk:9009"),
+        Some(("vk:chat:9009".into(), ReplyTarget::Vk(VkTarget::Message { peer_id: 9009 })))
+    );
+    assert_eq!(app_thread(&channels, "telegram:5"), None, "no bot connected");
+    assert_eq!(app_thread(&channels, "u-42"), None, "a site's own customer id");
+    let bot = TelegramConnection { bot_token: "1:x".into(), webhook_secret: "w".into() };
+    let call = telegram::reply(&bot, 5, 0, "Hi");
+    assert!(!call.body.contains("reply_parameters"), "nothing to answer: a plain message");
 }

@@ -149,6 +149,10 @@ pub struct NewTicket {
     /// When the first response and the resolution are due (ms; core's `sla::due_times`).
     pub due: (i64, i64),
     pub now_ms: u64,
+    /// The platform conversation the ticket is answered in too, and how (a channel's message, or
+    /// a Mini App's visitor: core's `channel::app_thread`).
+    #[serde(default)]
+    pub thread: Option<(String, ReplyTarget)>,
 }
 
 /// What a request's `Idempotency-Key` is stored with: enough to replay the first answer (the

@@ -47,8 +47,8 @@ pub fn file(db: &Db, site: &str, arrival: &Arrival) -> Result<Arrived> {
         }
         taken.push(key);
     }
-    let reply_to = to_stored(&arrival.reply_to)?;
     if let Some(open) = open {
+        let reply_to = to_stored(&arrival.reply_to)?;
         let current = TicketStatus::parse(&open.status).unwrap_or(TicketStatus::Open);
         let events = MessageEvents {
             event_id: arrival.event_id.clone(),
@@ -67,17 +67,25 @@ pub fn file(db: &Db, site: &str, arrival: &Arrival) -> Result<Arrived> {
             created_at: arrival.message.created_at.clone(),
         });
     }
-    if let Inserted::KeyTaken(_) = tickets::insert(db, site, &arrival.ticket, &arrival.new)? {
+    let mut new = arrival.new.clone();
+    new.thread = Some((arrival.thread.clone(), arrival.reply_to.clone()));
+    if let Inserted::KeyTaken(_) = tickets::insert(db, site, &arrival.ticket, &new)? {
         // Its first key filed a ticket before (within the idempotency window): a repeat after all.
         return Ok(Arrived::Repeat);
     }
+    Ok(Arrived::Created { ticket_id: arrival.ticket.id.clone(), created_at: arrival.ticket.created_at.clone() })
+}
+
+/// Puts the conversation `thread` on `ticket_id` (a new ticket takes it over from a closed one),
+/// answered as `reply_to` says.
+pub fn link(db: &Db, thread: &str, reply_to: &ReplyTarget, ticket_id: &str, now: i64) -> Result<()> {
     db.exec(
         "INSERT INTO channel_threads (thread, ticket_id, reply_to, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (thread) DO UPDATE SET ticket_id = excluded.ticket_id, reply_to = excluded.reply_to,
            updated_at = excluded.updated_at",
-        vec![arrival.thread.as_str().into(), arrival.ticket.id.as_str().into(), reply_to.into(), now.into()],
+        vec![thread.into(), ticket_id.into(), to_stored(reply_to)?.into(), now.into()],
     )?;
-    Ok(Arrived::Created { ticket_id: arrival.ticket.id.clone(), created_at: arrival.ticket.created_at.clone() })
+    Ok(())
 }
 
 /// Queues the agent's public `message` on `ticket_id` to go back to the channel the ticket's

@@ -203,6 +203,9 @@ pub fn insert(db: &Db, site: &str, ticket: &TicketSummary, new: &NewTicket) -> R
             vec![ticket.id.as_str().into(), verified.id.as_str().into(), to_stored(verified)?.into()],
         )?;
     }
+    if let Some((thread, reply_to)) = &new.thread {
+        super::channels::link(db, thread, reply_to, &ticket.id, new.now_ms as i64)?;
+    }
     insert_message(db, &ticket.id, &first_message(ticket, ticket.id.clone()))?;
     for message in &new.messages {
         insert_message(db, &ticket.id, message)?;
