@@ -1,7 +1,7 @@
 //! Decisions about tickets besides validation: what makes two submissions the same request
 //! (idempotency), and how an agent's update merges into a ticket.
 
-use crate::channel::{app_thread, launched as launched_for, ReplyTarget};
+use crate::channel::{app_thread, launched as launched_for, Inbound, ReplyTarget};
 use crate::config::{FormSchema, RoutingRule, SiteConfig};
 use crate::domain::ids::{is_id, ticket_number};
 use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
@@ -13,7 +13,7 @@ use crate::launch::Refused as LaunchRefused;
 use crate::site::Site;
 use crate::text::fold;
 use crate::token::hash_token;
-use crate::triage::triage;
+use crate::triage::{triage, Language};
 use crate::url::minimize;
 use crate::validate::{check_query, validate_ticket, TicketField};
 use crate::wire::{
@@ -108,6 +108,23 @@ pub fn accept(
         verified,
     };
     ticket.assignee = route(&config.routing, &ticket).map(str::to_owned);
+    ticket
+}
+
+/// The ticket a message from a channel becomes when its conversation has none open: accepted and
+/// triaged like any request, in the language it was written in (else the site's default), with the
+/// channel's rule for what needs an answer (`channel::Inbound::needs_response`).
+pub fn accept_inbound(config: &SiteConfig, inbound: &Inbound, id: String, now: String) -> TicketSummary {
+    let request = inbound.request();
+    let mut ticket = accept(config, &request, Some(inbound.verified()), config.default_locale, None, id, now);
+    let written_in = match ticket.triage.language.value {
+        Language::Ru => Some(Locale::Ru),
+        Language::En => Some(Locale::En),
+        Language::Other => None,
+    };
+    ticket.locale = config.pick_locale(written_in);
+    ticket.triage.needs_response = inbound.needs_response(&ticket.triage);
+    ticket.needs_response = ticket.triage.needs_response.value;
     ticket
 }
 

@@ -12,13 +12,11 @@ use tabdesk_core::channel::telegram::{self, SECRET_HEADER};
 use tabdesk_core::channel::{apply, view, vk, Inbound};
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::domain::limits::MAX_BODY_BYTES;
-use tabdesk_core::domain::Locale;
 use tabdesk_core::problem;
 use tabdesk_core::site::Site;
 use tabdesk_core::sla::due_times;
-use tabdesk_core::ticket::{accept, message};
+use tabdesk_core::ticket::{accept_inbound, message};
 use tabdesk_core::token::{access_token, hash_token};
-use tabdesk_core::triage::Language;
 use tabdesk_core::webhook::WebhookJob;
 use tabdesk_core::wire::{Author, AuthorKind, ChannelsUpdate, NewMessage, Visibility};
 use worker::{Context, Env, Request, Url};
@@ -107,21 +105,11 @@ pub async fn telegram_webhook(req: &mut Request, env: &Env, ctx: &Context, id: &
     }
 }
 
-/// Files `inbound`: on its conversation's open ticket, else as a new ticket, triaged like any
-/// request (with the channel's rule for what needs an answer). A repeat changes nothing.
+/// Files `inbound`: on its conversation's open ticket, else as a new ticket (core's
+/// `accept_inbound`). A repeat changes nothing.
 async fn file(env: &Env, ctx: &Context, site: &Site, inbound: &Inbound) -> Result<(), ApiError> {
     let now = now_ms();
-    let request = inbound.request();
-    let detected = tabdesk_core::triage::triage(&request.subject, &request.message, None, &site.config.triage);
-    let locale = site.config.pick_locale(match detected.language.value {
-        Language::Ru => Some(Locale::Ru),
-        Language::En => Some(Locale::En),
-        Language::Other => None,
-    });
-    let mut ticket =
-        accept(&site.config, &request, Some(inbound.verified()), locale, None, new_id(now, random()?), now_iso());
-    ticket.triage.needs_response = inbound.needs_response(&ticket.triage);
-    ticket.needs_response = ticket.triage.needs_response.value;
+    let ticket = accept_inbound(&site.config, inbound, new_id(now, random()?), now_iso());
     let secret = settings::secret(env)?;
     let webhook = site.config.webhook.is_some();
     let event_id = new_id(now, random()?);

@@ -47,7 +47,11 @@ pub async fn send_reply(env: &Env, job: &WebhookJob) -> Result<Sent, ApiError> {
     }
     let answer = match post(&format!("{base}{}", call.path), call.content_type, call.body).await? {
         Posted::Answered(status, body) => outcome(&reply.reply_to, status, &body),
-        Posted::NoAnswer(why) => Outcome::Retry(why),
+        // A fetch error may quote the address, and Telegram's holds the bot's token: it is cut out
+        // before the reason is logged or shown to agents.
+        Posted::NoAnswer(why) => {
+            Outcome::Retry(format!("no answer to {}: {}", call.method, why.replace(&call.path, "/…")))
+        }
     };
     match answer {
         Outcome::Sent(id) => finish(DeliveryState::Sent, None, Some(id)).await?,
