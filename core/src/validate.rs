@@ -83,7 +83,8 @@ fn length_error(field: &str, max: usize, locale: Locale) -> FieldError {
     FieldError::new(field, "too_long", too_long(locale, max as u64))
 }
 
-fn check_url(field: &str, value: Option<&str>, locale: Locale) -> Option<FieldError> {
+/// The problem of an address on `field`, in `locale`: too long, or not http(s); none when empty.
+pub fn check_url(field: &str, value: Option<&str>, locale: Locale) -> Option<FieldError> {
     let value = value.filter(|v| !v.is_empty())?;
     if value.chars().count() > MAX_URL_CHARS {
         return Some(length_error(field, MAX_URL_CHARS, locale));

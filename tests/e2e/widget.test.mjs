@@ -778,6 +778,29 @@ test("a customer the site signed in skips the email field and the ticket is veri
   await there.getByRole("button", { name: "My requests" }).click();
   await there.locator(".requests .request", { hasText: subject }).waitFor();
   await phone.close();
+
+  // A token without an email: the email is asked, but only as optional, and the answer comes to
+  // the tab.
+  const withoutEmail = signIdentity(secret, { sub: "cust-10", aud: id, exp, name: "Oleg" });
+  const third = await browser.newContext();
+  const again = await third.newPage();
+  await again.goto(`${hostOrigin}/?site=${id}`);
+  await again.waitForFunction(() => typeof window.Tabdesk === "function");
+  await again.evaluate((jwt) => window.Tabdesk("identify", { token: jwt }), withoutEmail);
+  ({ frame } = await openContactForm(again));
+  await frame.getByText("Signed in as Oleg").waitFor();
+  const email = frame.getByLabel(/^Email/);
+  assert.equal(await email.getAttribute("required"), null, "not required of a customer the site vouched for");
+  assert.match(await frame.locator("label", { has: frame.locator(".hint") }).first().textContent(), /Email \(optional\)/);
+  const quiet = `Without email ${Date.now()}`;
+  await frame.getByLabel("Subject").fill(quiet);
+  await frame.getByLabel("Message").fill("Where is my invoice?");
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByRole("status").getByText("We will reply here, in this tab.").waitFor();
+  const filed = (await adminTickets(id, token)).find((t) => t.subject === quiet);
+  assert.equal(filed.verified.id, "cust-10");
+  assert.equal(filed.email, "");
+  await third.close();
 });
 
 test("drafts relayed to the host page's storage are sealed, open after a reload, and are dropped when tampered with or expired", async () => {

@@ -318,4 +318,9 @@ fn the_home_screen_suggests_the_page_s_articles_then_the_rest() {
     assert_eq!(ids("locale=ru&limit=1"), ["connect"]);
     let long = format!("page_url={}", "a".repeat(2100));
     assert_eq!(api.get(&format!("/v1/sites/{site}/kb/suggested?{long}"), &[]).error_fields(), ["page_url"]);
+    // Said in the visitor's language, as the form's own errors are.
+    let refused = api.get(&format!("/v1/sites/{site}/kb/suggested?locale=ru&{long}"), &[]).problem(422);
+    assert_eq!(refused["errors"][0]["message"], "Не более 2048 символов.", "{refused}");
+    let not_a_page = api.get(&format!("/v1/sites/{site}/kb/suggested?locale=en&page_url=javascript%3Aalert(1)"), &[]);
+    assert_eq!(not_a_page.problem(422)["errors"][0]["code"], "invalid_url");
 }

@@ -5,14 +5,14 @@ use std::rc::Rc;
 
 use tabdesk_core::agents::Action;
 use tabdesk_core::domain::ids::new_id;
-use tabdesk_core::domain::limits::{DEFAULT_HITS, DEFAULT_SUGGESTED, MAX_HITS, MAX_KB_BODY_BYTES, MAX_URL_CHARS};
-use tabdesk_core::domain::{FieldError, Locale};
+use tabdesk_core::domain::limits::{DEFAULT_HITS, DEFAULT_SUGGESTED, MAX_HITS, MAX_KB_BODY_BYTES};
+use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::kb::publish::prepare;
 use tabdesk_core::kb::Index;
 use tabdesk_core::problem;
 use tabdesk_core::text::escape_html;
-use tabdesk_core::validate::{check_query, validate_publish};
+use tabdesk_core::validate::{check_query, check_url, validate_publish};
 use tabdesk_core::wire::{KbArticle, KbPublish, KbPublished, SearchResults};
 use worker::{Context, Env, Request, Url};
 
@@ -51,9 +51,8 @@ pub async fn search(env: &Env, site_id: &str, url: &Url) -> ApiResult {
 pub async fn suggested(env: &Env, site_id: &str, url: &Url) -> ApiResult {
     let site = cache::site(env, site_id).await?;
     let page_url = param(url, "page_url");
-    if page_url.as_ref().is_some_and(|p| p.chars().count() > MAX_URL_CHARS) {
-        let too_long = FieldError::new("page_url", "too_long", format!("At most {MAX_URL_CHARS} characters."));
-        return Err(problem::validation(vec![too_long]).into());
+    if let Some(bad) = check_url("page_url", page_url.as_deref(), site.config.pick_locale(locale_param(url))) {
+        return Err(problem::validation(vec![bad]).into());
     }
     let limit = limit_param(url, DEFAULT_SUGGESTED, MAX_HITS)?;
     let index = cache::index(env, &site.id).await?;

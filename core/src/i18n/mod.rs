@@ -398,9 +398,12 @@ pub fn pattern_mismatch(locale: Locale, mask: &str) -> String {
 
 /// The confirmation shown once a request is stored.
 pub fn request_received(locale: Locale, number: &str, email: &str) -> String {
-    match locale {
-        Locale::En => format!("Your request number is {number}. We will reply to {email}."),
-        Locale::Ru => format!("Номер вашего обращения — {number}. Мы ответим на {email}."),
+    // A customer someone vouched for may have given no email: the answer comes to the tab.
+    match (locale, email.trim().is_empty()) {
+        (Locale::En, false) => format!("Your request number is {number}. We will reply to {email}."),
+        (Locale::En, true) => format!("Your request number is {number}. We will reply here, in this tab."),
+        (Locale::Ru, false) => format!("Номер вашего обращения — {number}. Мы ответим на {email}."),
+        (Locale::Ru, true) => format!("Номер вашего обращения — {number}. Мы ответим здесь, в этой вкладке."),
     }
 }
 
@@ -418,6 +421,18 @@ pub fn request_refused(locale: Locale, detail: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_request_without_an_email_is_answered_in_the_tab() {
+        assert_eq!(
+            request_received(Locale::En, "DEMO-1001", "a@example.com"),
+            "Your request number is DEMO-1001. We will reply to a@example.com."
+        );
+        assert_eq!(
+            request_received(Locale::Ru, "DEMO-1001", ""),
+            "Номер вашего обращения — DEMO-1001. Мы ответим здесь, в этой вкладке."
+        );
+    }
 
     #[test]
     fn reply_times_read_naturally() {

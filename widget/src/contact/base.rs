@@ -8,8 +8,15 @@ use tabdesk_core::validate::TicketField;
 use crate::fields::{error_of, field_id, set_error};
 use crate::visit::Visit;
 
+/// `optional` lets a field the form requires be left empty: the email of a customer someone vouched
+/// for (the site's token without one), whose replies reach them in the tab.
 #[component]
-pub fn BaseField(field: TicketField, value: RwSignal<String>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+pub fn BaseField(
+    field: TicketField,
+    value: RwSignal<String>,
+    errors: RwSignal<Vec<FieldError>>,
+    #[prop(optional)] optional: bool,
+) -> impl IntoView {
     let locale = expect_context::<Visit>().locale;
     let s = strings(locale);
     let id = field_id(field.key());
@@ -22,7 +29,12 @@ pub fn BaseField(field: TicketField, value: RwSignal<String>, errors: RwSignal<V
     };
     let error = move || error_of(errors, field.key());
     // Blur shows a field's problem; typing only clears one, never nags mid-word.
-    let check = move || set_error(errors, field.key(), field.check(&value.get_untracked(), locale));
+    let required = field.required() && !optional;
+    let check = move || {
+        let text = value.get_untracked();
+        let problem = if text.trim().is_empty() && !required { None } else { field.check(&text, locale) };
+        set_error(errors, field.key(), problem)
+    };
     let on_input = move |text: String| {
         value.set(text);
         if error().is_some() {
@@ -32,14 +44,14 @@ pub fn BaseField(field: TicketField, value: RwSignal<String>, errors: RwSignal<V
     let invalid = move || error().is_some().to_string();
     let control = if kind == "textarea" {
         view! {
-            <textarea id=id.clone() rows="5" required=field.required() aria-invalid=invalid
+            <textarea id=id.clone() rows="5" required=required aria-invalid=invalid
                 aria-describedby=error_id.clone() prop:value=move || value.get()
                 on:input=move |ev| on_input(event_target_value(&ev)) on:blur=move |_| check()></textarea>
         }
         .into_any()
     } else {
         view! {
-            <input id=id.clone() type=kind autocomplete=autocomplete required=field.required()
+            <input id=id.clone() type=kind autocomplete=autocomplete required=required
                 aria-invalid=invalid aria-describedby=error_id.clone() prop:value=move || value.get()
                 on:input=move |ev| on_input(event_target_value(&ev)) on:blur=move |_| check()/>
         }
@@ -49,7 +61,7 @@ pub fn BaseField(field: TicketField, value: RwSignal<String>, errors: RwSignal<V
         <div class="field">
             <label for=id>
                 {label}
-                {(!field.required()).then(|| view! { <span class="hint">{format!(" ({})", s.optional)}</span> })}
+                {(!required).then(|| view! { <span class="hint">{format!(" ({})", s.optional)}</span> })}
             </label>
             {control}
             <p class="error" id=error_id>{error}</p>

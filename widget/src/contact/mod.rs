@@ -188,8 +188,12 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
         });
     };
 
-    let base_field = move |f: TicketField| view! { <BaseField field=f value=base[f as usize] errors=errors/> };
-    // Email and name: asked, unless the site's token gives them.
+    let field = move |f: TicketField, optional: bool| {
+        view! { <BaseField field=f value=base[f as usize] errors=errors optional=optional/> }
+    };
+    let base_field = move |f: TicketField| field(f, false);
+    // Email and name: asked, unless the site's token gives them; someone vouched for needs no
+    // email (replies reach them in the tab), so one the token lacks is asked as optional.
     let contact_fields = move || match who.get() {
         Some(signed) => {
             let shown = signed.name.clone().or(signed.email.clone()).unwrap_or_default();
@@ -199,7 +203,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             };
             view! {
                 <p class="signed-in">{s.signed_in_as}" "<strong>{shown}</strong></p>
-                {TicketField::ALL.into_iter().skip(2).filter(|f| own(*f)).map(base_field).collect_view()}
+                {TicketField::ALL.into_iter().skip(2).filter(|f| own(*f)).map(|f| field(f, true)).collect_view()}
             }
             .into_any()
         }
