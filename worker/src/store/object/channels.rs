@@ -48,7 +48,6 @@ pub fn file(db: &Db, site: &str, arrival: &Arrival) -> Result<Arrived> {
         taken.push(key);
     }
     if let Some(open) = open {
-        let reply_to = to_stored(&arrival.reply_to)?;
         let current = TicketStatus::parse(&open.status).unwrap_or(TicketStatus::Open);
         let events = MessageEvents {
             event_id: arrival.event_id.clone(),
@@ -57,10 +56,8 @@ pub fn file(db: &Db, site: &str, arrival: &Arrival) -> Result<Arrived> {
         };
         let status = status_after(current, &arrival.message);
         tickets::add_message(db, site, &open.id, &arrival.message, None, status, &events)?;
-        db.exec(
-            "UPDATE channel_threads SET reply_to = ?, updated_at = ? WHERE thread = ?",
-            vec![reply_to.into(), now.into(), arrival.thread.as_str().into()],
-        )?;
+        // Answered from now on as its latest message says.
+        link(db, &arrival.thread, &arrival.reply_to, &open.id, now)?;
         return Ok(Arrived::Added {
             ticket_id: open.id,
             message_id: arrival.message.id.clone(),
