@@ -11,6 +11,7 @@ pub mod domain;
 pub mod form;
 pub mod i18n;
 pub mod identity;
+pub mod json;
 pub mod kb;
 pub mod launch;
 pub mod lru;

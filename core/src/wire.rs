@@ -782,6 +782,10 @@ impl WidgetEventKind {
             WidgetEventKind::FormOpened => "form_opened",
         }
     }
+
+    pub fn parse(s: &str) -> Option<WidgetEventKind> {
+        [WidgetEventKind::Search, WidgetEventKind::FormOpened].into_iter().find(|k| k.as_str() == s)
+    }
 }
 
 /// `POST /v1/sites/{site}/events`.

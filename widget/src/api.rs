@@ -3,8 +3,8 @@
 //! Written against web-sys directly rather than gloo-net: gloo-net brings the `http` crate and
 //! wasm-streams, which cost the widget more bytes than these few lines.
 
-use serde::de::DeserializeOwned;
 use tabdesk_core::domain::FieldError;
+use tabdesk_core::json::{FromJson, ToJson};
 use tabdesk_core::problem::is_transient;
 use tabdesk_core::wire::{
     CustomerTicket, KbArticle, KbFeedback, Message, Mine, MineRequest, NewMessage, NewTicket, Problem, RelayKey,
@@ -85,12 +85,7 @@ pub async fn search(site: &str, query: &str, locale: &str, limit: usize) -> Opti
 }
 
 /// Sends `body` as JSON with `headers` and reads a `T` from an answer of status `ok`.
-async fn post<T: DeserializeOwned>(
-    url: &str,
-    body: &impl serde::Serialize,
-    headers: &[(&str, &str)],
-    ok: u16,
-) -> Result<T, SendError> {
+async fn post<T: FromJson>(url: &str, body: &impl ToJson, headers: &[(&str, &str)], ok: u16) -> Result<T, SendError> {
     // Serializing plain structs and maps cannot fail; if it did, resending would not help.
     let json = encode(body).ok_or(SendError::Refused(Refusal::Final(String::new())))?;
     match fetch("POST", url, Some(&json), headers).await {
@@ -168,7 +163,7 @@ pub async fn article(site: &str, id: &str, locale: &str) -> Option<KbArticle> {
 }
 
 /// Sends something the widget need not wait for (feedback, statistics); failures are ignored.
-async fn post_quietly<T: serde::Serialize>(url: &str, body: &T) -> bool {
+async fn post_quietly<T: ToJson>(url: &str, body: &T) -> bool {
     match encode(body) {
         Some(json) => matches!(fetch("POST", url, Some(&json), &[]).await, Ok(Answer { status: 202, .. })),
         None => false,

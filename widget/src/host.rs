@@ -29,9 +29,7 @@ impl Host {
         let Some(parent) = web_sys::window().and_then(|w| w.parent().ok().flatten()) else {
             return;
         };
-        if let Some(value) = json::to_js(message) {
-            let _ = parent.post_message(&value, &origin);
-        }
+        let _ = parent.post_message(&json::to_js(message), &origin);
     }
 
     /// Hands `receive` each message from the host page: only messages from the vetted origin

@@ -7,17 +7,18 @@
 //! checking the signature, for display only, when the site's bot can vouch for it
 //! (`EmbedBoot::telegram_app`).
 
-use serde::Deserialize;
+use tabdesk_core::json_object;
 use tabdesk_core::wire::LaunchedVisitor;
 use web_sys::UrlSearchParams;
 
 use crate::json;
 
-#[derive(Deserialize)]
 struct TelegramUser {
     first_name: Option<String>,
     last_name: Option<String>,
 }
+
+json_object!(TelegramUser { first_name, last_name });
 
 /// Telegram's `initData` in `fragment`, and the name of the user it names.
 fn telegram(fragment: &str) -> Option<(LaunchedVisitor, String)> {

@@ -10,8 +10,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use tabdesk_core::json::{member, FromJson, Json, ToJson};
 use tabdesk_core::wire::NewTicket;
 
 use crate::api::{self, Refusal, SendError};
@@ -23,7 +22,7 @@ const TICK_MS: u32 = 250;
 
 /// What an outbox sends: a new request, or a reply to one (`requests::Reply`). Both must reach
 /// the server exactly once, so both go through the same queue and retry rules.
-pub trait Job: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
+pub trait Job: Clone + ToJson + FromJson + Send + Sync + 'static {
     /// The storage item it waits under: `tabdesk:{site}:{ITEM}`.
     const ITEM: &'static str;
     /// What a delivery tells the screens.
@@ -32,12 +31,24 @@ pub trait Job: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     async fn send(&self, site: &str, key: &str) -> Result<Self::Done, SendError>;
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 pub struct Pending<J> {
     pub key: String,
     /// Named `ticket` in storage: requests queued by earlier versions still read.
-    #[serde(rename = "ticket")]
     pub job: J,
+}
+
+// Written out: `json_object!` takes no type parameters.
+impl<J: FromJson> FromJson for Pending<J> {
+    fn from_json(json: &Json) -> Option<Self> {
+        Some(Pending { key: member(json, "key", None)?, job: member(json, "ticket", None)? })
+    }
+}
+
+impl<J: ToJson> ToJson for Pending<J> {
+    fn to_json(&self) -> Json {
+        Json::Object(vec![("key".to_owned(), self.key.to_json()), ("ticket".to_owned(), self.job.to_json())])
+    }
 }
 
 /// The number of a delivered request, where the answer goes, and what opens it later (kept in

@@ -6,8 +6,8 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 use tabdesk_core::domain::limits::MAX_SUMMARIES;
+use tabdesk_core::json_object;
 use tabdesk_core::ticket::is_unread;
 use tabdesk_core::wire::{CustomerSummary, OwnTicket, TicketRef};
 
@@ -19,7 +19,7 @@ use crate::store::Store;
 const REFRESH_MS: u32 = 15_000;
 
 /// One request filed from here.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Saved {
     pub id: String,
     pub access_token: String,
@@ -28,13 +28,17 @@ pub struct Saved {
     pub seen: Option<String>,
 }
 
+json_object!(Saved { id, access_token, number, seen });
+
 /// The customer's reply to one of their requests, as it waits in the reply outbox.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 pub struct Reply {
     pub id: String,
     pub access_token: String,
     pub body: String,
 }
+
+json_object!(Reply { id, access_token, body });
 
 impl Job for Reply {
     const ITEM: &'static str = "reply";

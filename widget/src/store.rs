@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use tabdesk_core::json::{FromJson, ToJson};
 
 use crate::host::Host;
 use crate::json;
@@ -33,7 +32,7 @@ impl Store {
     }
 
     /// Reads a stored JSON value; anything unreadable counts as absent.
-    pub fn load<T: DeserializeOwned>(self, key: &str) -> Option<T> {
+    pub fn load<T: FromJson>(self, key: &str) -> Option<T> {
         let text = match own() {
             Some(s) => s.get_item(key).ok().flatten(),
             None => self.relay.get(key),
@@ -41,7 +40,7 @@ impl Store {
         json::decode(&text)
     }
 
-    pub fn save<T: Serialize>(self, key: &str, value: &T) {
+    pub fn save<T: ToJson>(self, key: &str, value: &T) {
         let Some(text) = json::encode(value) else {
             return;
         };

@@ -28,11 +28,16 @@ fn module_of(relative: &Path) -> String {
 }
 
 /// The first identifiers after each `crate::` in code: `crate::a::b` gives `a`,
-/// `crate::{a, b::c}` gives `a` and `b`.
+/// `crate::{a, b::c}` gives `a` and `b`. A macro's `$crate::…` is left out: it names the
+/// crate for the macro's callers (an exported macro lives at the root whichever module defines
+/// it), not a dependency of the module it is written in.
 fn crate_paths(line: &str) -> Vec<String> {
     let ident = |s: &str| s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>();
     let mut found = Vec::new();
     for (at, _) in line.match_indices("crate::") {
+        if line[..at].ends_with('$') {
+            continue;
+        }
         let rest = &line[at + "crate::".len()..];
         match rest.strip_prefix('{') {
             Some(group) => {
@@ -162,6 +167,7 @@ mod tests {
         assert_eq!(crate_paths("use crate::{embed, http::{json, ApiError}, kb};"), ["embed", "http", "kb"]);
         assert_eq!(crate_paths("let x = crate::platform::now_ms() + crate::ROOT;"), ["platform", "ROOT"]);
         assert_eq!(crate_paths("use crate::{\n    agents, channels,\n    kb,\n};"), ["agents", "channels", "kb"]);
+        assert!(crate_paths("impl $crate::json::FromJson for $ty { $crate::json_object!(@name x) }").is_empty());
         assert!(crate_paths("let s = \"no paths here\";").is_empty());
     }
 

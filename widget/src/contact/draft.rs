@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tabdesk_core::json_object;
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::NewTicket;
 
@@ -14,12 +14,14 @@ use super::values::Values;
 use crate::json;
 use crate::visit::Visit;
 
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 struct Draft {
     base: [String; 4],
     category: String,
     fields: BTreeMap<String, Value>,
 }
+
+json_object!(Draft { base, category, fields });
 
 impl Draft {
     fn from_ticket(t: &NewTicket) -> Draft {

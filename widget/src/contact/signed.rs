@@ -2,18 +2,25 @@
 //! fields. Read without checking the signature, for display only: the worker verifies the token
 //! and takes the email and name from it, whatever the form sends.
 
-use serde::Deserialize;
+use tabdesk_core::json::{member, FromJson, Json};
 use tabdesk_core::wire::LaunchedVisitor;
 
 use crate::json;
 
-#[derive(Clone, Default, PartialEq, Deserialize)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Signed {
     pub email: Option<String>,
     pub name: Option<String>,
     /// Vouched for by a social network's launch parameters: no email is asked.
-    #[serde(skip)]
     pub by_platform: bool,
+}
+
+/// The token's claims that the form shows (`by_platform` is the widget's own).
+impl FromJson for Signed {
+    fn from_json(json: &Json) -> Option<Self> {
+        let email = member(json, "email", None)?;
+        Some(Signed { email, name: member(json, "name", None)?, by_platform: false })
+    }
 }
 
 /// The visitor a social network vouched for, as the form shows them.

@@ -1,0 +1,255 @@
+//! The widget's wire types as [`Json`]: each impl mirrors the type's serde attributes (checked
+//! against serde_json in `tests`).
+
+use super::{FromJson, Json, Key, ToJson};
+use crate::config::{
+    Category, Choice, ColorMode, Condition, FieldDef, FieldKind, FormSchema, LauncherIcon, PublicConfig, Side, Theme,
+};
+use crate::domain::{FieldError, Locale, TicketStatus};
+use crate::wire::{
+    Author, AuthorKind, CustomerSummary, CustomerTicket, Delivery, DeliveryState, EmbedBoot, EmbedMode, FrameMessage,
+    HostEvent, KbArticle, KbFeedback, LaunchedVisitor, Message, Mine, MineRequest, NewMessage, NewTicket, OwnTicket,
+    PageContext, Problem, RelayKey, RelayKeyRequest, SearchHit, SearchResults, Summaries, SummariesRequest,
+    TicketCreated, TicketRef, Visibility, WidgetEvent, WidgetEventKind,
+};
+
+/// Enums of unit variants named in lowercase (serde's `rename_all`), for the types that have no
+/// `as_str` of their own.
+macro_rules! json_unit {
+    ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl FromJson for $ty {
+            fn from_json(json: &Json) -> Option<Self> {
+                match json.as_str()? {
+                    $($name => Some($ty::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl ToJson for $ty {
+            fn to_json(&self) -> Json {
+                Json::String(match self { $($ty::$variant => $name,)* }.to_owned())
+            }
+        }
+    };
+}
+
+json_names!(TicketStatus, DeliveryState, WidgetEventKind);
+json_unit!(EmbedMode { Frame => "frame", Page => "page" });
+json_unit!(ColorMode { Auto => "auto", Light => "light", Dark => "dark" });
+json_unit!(Side { Right => "right", Left => "left" });
+json_unit!(LauncherIcon { Chat => "chat", Help => "help", None => "none" });
+json_unit!(Visibility { Public => "public", Internal => "internal" });
+json_unit!(AuthorKind { Customer => "customer", Agent => "agent", System => "system" });
+
+/// Exactly the tag serde writes (`en`), not the lenient reading of a browser's (`from_tag`).
+impl Key for Locale {
+    fn from_key(key: &str) -> Option<Self> {
+        Locale::ALL.into_iter().find(|l| l.tag() == key)
+    }
+
+    fn key(&self) -> &str {
+        self.tag()
+    }
+}
+
+impl FromJson for Locale {
+    fn from_json(json: &Json) -> Option<Self> {
+        Locale::from_key(json.as_str()?)
+    }
+}
+
+impl ToJson for Locale {
+    fn to_json(&self) -> Json {
+        Json::String(self.tag().to_owned())
+    }
+}
+
+impl FromJson for FieldKind {
+    fn from_json(json: &Json) -> Option<Self> {
+        let tag = json.as_str()?;
+        FieldKind::ALL.into_iter().find(|k| k.tag() == tag)
+    }
+}
+
+impl ToJson for FieldKind {
+    fn to_json(&self) -> Json {
+        Json::String(self.tag().to_owned())
+    }
+}
+
+json_object!(EmbedBoot {
+    config,
+    locale,
+    mode,
+    parent_origin,
+    channel = default,
+    launched = default,
+    telegram_app = default,
+});
+json_object!(LaunchedVisitor { platform, name });
+json_object!(PublicConfig {
+    site,
+    name,
+    locales,
+    default_locale,
+    launcher_label,
+    theme,
+    channels,
+    form,
+    min_fill_ms,
+    turnstile_site_key,
+    identity_required,
+    accent_text,
+    reply_minutes,
+    business_hours,
+});
+json_object!(Theme {
+    accent = default,
+    mode = default,
+    position = default,
+    offset_x = default,
+    offset_y = default,
+    z_index = default,
+    icon = default,
+});
+json_object!(FormSchema { category_required = default, categories = default });
+json_object!(Category { id, label, fields = default });
+json_object!(FieldDef {
+    id,
+    kind,
+    label,
+    required = default,
+    min_length = default,
+    max_length = default,
+    pattern = default,
+    options = default,
+    min = default,
+    max = default,
+    show_if = default,
+});
+json_object!(Choice { value, label });
+json_object!(Condition { field, equals });
+json_object!(PageContext {
+    page_url = default,
+    referrer = default,
+    locale = default,
+    channel = default,
+    user_agent = default,
+});
+json_object!(NewTicket {
+    subject = default,
+    message = default,
+    email = default,
+    name = default,
+    category = default,
+    fields = default,
+    context = default,
+    viewed_articles = default,
+    searches = default,
+    hp = default,
+    fill_ms = default,
+    turnstile_token = default,
+    identity = default,
+    launch = default,
+});
+json_object!(TicketCreated { id, number, access_token, status, created_at });
+json_object!(Author { kind, name, agent_id = skip });
+json_object!(Message { id, author, body, visibility, created_at, delivery = skip });
+json_object!(Delivery { channel, state, detail = skip });
+json_object!(CustomerTicket { id, number, subject, status, created_at, updated_at, messages });
+json_object!(MineRequest { identity = default });
+json_object!(Mine { tickets });
+json_object!(OwnTicket { id, number, access_token });
+json_object!(SummariesRequest { tickets = default });
+json_object!(TicketRef { id = default, access_token = default });
+json_object!(CustomerSummary { id, number, subject, status, updated_at, last_reply_id, last_reply_at });
+json_object!(Summaries { tickets });
+json_object!(NewMessage { body = default, visibility = default });
+json_object!(SearchHit { id, title, snippet, highlights, url, score });
+json_object!(SearchResults { hits, total, took_us });
+json_object!(Problem { kind: "type", title, status, detail, errors = skip, retry_after = skip });
+json_object!(FieldError { field, code, message });
+json_object!(KbArticle { id, title, html, locale, tags, updated_at });
+json_object!(KbFeedback { helpful = default, query = default });
+json_object!(RelayKeyRequest { id = default });
+json_object!(RelayKey { key });
+json_object!(WidgetEvent { kind, article_id = default, query = default, results = default });
+
+/// An object tagged by its member `tag` (serde's `#[serde(tag = "…")]`), with `members` after it.
+fn tagged(tag: &str, name: &str, members: Vec<(&str, Json)>) -> Json {
+    let mut object = vec![(tag.to_owned(), Json::String(name.to_owned()))];
+    object.extend(members.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    Json::Object(object)
+}
+
+/// Member `name` of a tagged object, read as `T` (an absent option is `None`).
+fn field<T: FromJson>(json: &Json, name: &str) -> Option<T> {
+    super::member(json, name, None)
+}
+
+impl FromJson for FrameMessage {
+    fn from_json(json: &Json) -> Option<Self> {
+        Some(match json.get("type")?.as_str()? {
+            "tabdesk:context" => FrameMessage::Context { context: field(json, "context")? },
+            "tabdesk:open" => FrameMessage::Open,
+            "tabdesk:restore" => FrameMessage::Restore { items: field(json, "items")? },
+            "tabdesk:store" => FrameMessage::Store { key: field(json, "key")?, value: field(json, "value")? },
+            "tabdesk:ready" => FrameMessage::Ready,
+            "tabdesk:close" => FrameMessage::Close,
+            "tabdesk:search" => FrameMessage::Search { query: field(json, "query")? },
+            "tabdesk:article" => FrameMessage::ShowArticle { id: field(json, "id")? },
+            "tabdesk:prefill" => FrameMessage::Prefill { values: field(json, "values")? },
+            "tabdesk:identify" => FrameMessage::Identify { token: field(json, "token")? },
+            "tabdesk:event" => FrameMessage::Event { event: field(json, "event")? },
+            _ => return None,
+        })
+    }
+}
+
+impl ToJson for FrameMessage {
+    fn to_json(&self) -> Json {
+        let (name, members) = match self {
+            FrameMessage::Context { context } => ("tabdesk:context", vec![("context", context.to_json())]),
+            FrameMessage::Open => ("tabdesk:open", vec![]),
+            FrameMessage::Restore { items } => ("tabdesk:restore", vec![("items", items.to_json())]),
+            FrameMessage::Store { key, value } => {
+                ("tabdesk:store", vec![("key", key.to_json()), ("value", value.to_json())])
+            }
+            FrameMessage::Ready => ("tabdesk:ready", vec![]),
+            FrameMessage::Close => ("tabdesk:close", vec![]),
+            FrameMessage::Search { query } => ("tabdesk:search", vec![("query", query.to_json())]),
+            FrameMessage::ShowArticle { id } => ("tabdesk:article", vec![("id", id.to_json())]),
+            FrameMessage::Prefill { values } => ("tabdesk:prefill", vec![("values", values.to_json())]),
+            FrameMessage::Identify { token } => ("tabdesk:identify", vec![("token", token.to_json())]),
+            FrameMessage::Event { event } => ("tabdesk:event", vec![("event", event.to_json())]),
+        };
+        tagged("type", name, members)
+    }
+}
+
+impl FromJson for HostEvent {
+    fn from_json(json: &Json) -> Option<Self> {
+        Some(match json.get("name")?.as_str()? {
+            "ticket:created" => HostEvent::TicketCreated { id: field(json, "id")?, number: field(json, "number")? },
+            "article:viewed" => HostEvent::ArticleViewed { id: field(json, "id")? },
+            "message:received" => HostEvent::MessageReceived { id: field(json, "id")?, number: field(json, "number")? },
+            _ => return None,
+        })
+    }
+}
+
+impl ToJson for HostEvent {
+    fn to_json(&self) -> Json {
+        let (name, members) = match self {
+            HostEvent::TicketCreated { id, number } => {
+                ("ticket:created", vec![("id", id.to_json()), ("number", number.to_json())])
+            }
+            HostEvent::ArticleViewed { id } => ("article:viewed", vec![("id", id.to_json())]),
+            HostEvent::MessageReceived { id, number } => {
+                ("message:received", vec![("id", id.to_json()), ("number", number.to_json())])
+            }
+        };
+        tagged("name", name, members)
+    }
+}
