@@ -4,8 +4,9 @@
 //! helpful).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
-use tabdesk_core::wire::CustomerSummary;
+use tabdesk_core::wire::{CustomerSummary, SearchHit};
 
 use crate::api;
 use crate::rows::{hit_view, request_row};
@@ -18,14 +19,14 @@ const OPEN_SHOWN: usize = 3;
 pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl IntoView {
     let Visit { site, locale, page, inbox, requests, reply_note, .. } = expect_context::<Visit>();
     let s = strings(locale);
-    let suggested = LocalResource::new(move || {
+    // Read again when the page changes (a signal set by a task, as the search's answer is).
+    let suggested = RwSignal::new(None::<Vec<SearchHit>>);
+    Effect::new(move |_| {
         let page_url = page.with(|p| p.page_url.clone());
-        async move {
-            api::suggested(&site.get_value(), page_url.as_deref(), locale.tag())
-                .await
-                .map(|r| r.hits)
-                .unwrap_or_default()
-        }
+        spawn_local(async move {
+            let hits = api::suggested(&site.get_value(), page_url.as_deref(), locale.tag()).await;
+            suggested.try_set(Some(hits.map(|r| r.hits).unwrap_or_default()));
+        });
     });
     // Read by the heading's condition and by the list: worked out once per change.
     let open = Memo::new(move |_| {

@@ -39,14 +39,15 @@ struct Answer {
     results: Option<SearchResults>,
 }
 
-/// The query as typed, the query asked (once typing paused), and the answer: a resource keyed
-/// on the asked query. An answer shows only while it answers the query asked, so a late answer
-/// to an older query never replaces a newer one.
+/// The query as typed, the query asked (once typing paused), and the answer to it. An answer is
+/// kept only while it answers the query asked, so a late answer to an older query never
+/// replaces a newer one. (A signal set by a task rather than a `LocalResource`: Leptos' async
+/// machinery cost the first screen more than this.)
 #[derive(Clone, Copy)]
 pub struct SearchState {
     query: RwSignal<String>,
     asked: ReadSignal<String>,
-    answer: LocalResource<Answer>,
+    answer: RwSignal<Option<Answer>>,
 }
 
 /// Keeps `query` among the visit's last searches (once, newest last, at most what a request
@@ -74,16 +75,19 @@ impl SearchState {
         let Visit { site, locale, searches, .. } = visit;
         let query = RwSignal::new(String::new());
         let asked = debounced(move || query.get(), DEBOUNCE_MS);
-        let answer = LocalResource::new(move || {
+        let answer = RwSignal::new(None);
+        Effect::new(move |_| {
             let query = asked.get();
-            async move {
+            spawn_local(async move {
                 let results = if is_blank(&query) {
                     None
                 } else {
                     api::search(&site.get_value(), &query, locale.tag(), HITS).await
                 };
-                Answer { query, results }
-            }
+                if asked.try_get_untracked().as_ref() == Some(&query) {
+                    answer.try_set(Some(Answer { query, results }));
+                }
+            });
         });
         // Reports a search once its answer has shown for a while with the query unchanged: typing
         // drops the pending `Timeout`, which cancels it.
