@@ -128,19 +128,31 @@ pub fn on_demand(file: &str) -> bool {
     (file.starts_with("split_") || file.starts_with("chunk_")) && file.ends_with(".wasm")
 }
 
+/// A file's name and its gzip -9 size.
+type FileSize = (String, usize);
+
+/// The files of `target/site/<dir>` with their gzip -9 sizes, biggest first: those loaded before
+/// anything is asked for, and all of them.
+fn files_of(dir: &str) -> Result<(Vec<FileSize>, Vec<FileSize>)> {
+    let mut all = Vec::new();
+    for entry in fs::read_dir(site_dir().join(dir))? {
+        let entry = entry?;
+        all.push((entry.file_name().to_string_lossy().into_owned(), gzip_size(&fs::read(entry.path())?)?));
+    }
+    all.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
+    let first = all.iter().filter(|(name, _)| !on_demand(name)).cloned().collect();
+    Ok((first, all))
+}
+
+fn total(files: &[FileSize]) -> usize {
+    files.iter().map(|(_, size)| size).sum()
+}
+
 /// The gzip -9 sizes of what `target/site/<dir>` loads before anything is asked for, and of all
 /// of it.
 pub fn screens(dir: &str) -> Result<(usize, usize)> {
-    let (mut first, mut all) = (0, 0);
-    for entry in fs::read_dir(site_dir().join(dir))? {
-        let entry = entry?;
-        let size = gzip_size(&fs::read(entry.path())?)?;
-        all += size;
-        if !on_demand(&entry.file_name().to_string_lossy()) {
-            first += size;
-        }
-    }
-    Ok((first, all))
+    let (first, all) = files_of(dir)?;
+    Ok((total(&first), total(&all)))
 }
 
 /// The budgets of DESIGN.md, gzip -9: the widget's first screen and all its screens, and what
@@ -149,26 +161,43 @@ pub const WIDGET_FIRST_BUDGET: usize = 90 * 1024;
 pub const WIDGET_ALL_BUDGET: usize = 150 * 1024;
 pub const CONSOLE_BUDGET: usize = 250 * 1024;
 
-fn verdict(size: usize, budget: usize) -> String {
+/// What the build enforces for the widget while it is over its budgets: its size when the last
+/// cut landed (2026-12-01: 207,138 and 358,264 bytes) with about 3% of room, so that nothing
+/// grows it unnoticed. Lower these with every cut; they give way to the budgets once those fit.
+pub const WIDGET_FIRST_CEILING: usize = 208 * 1024;
+pub const WIDGET_ALL_CEILING: usize = 356 * 1024;
+
+/// One screen's size against its budget, and the limit the build enforces (the budget itself
+/// when `ceiling` is `None`). Over the limit, an error naming the biggest files.
+fn enforce(what: &str, files: &[FileSize], budget: usize, ceiling: Option<usize>) -> Result {
+    let size = total(files);
     let word = if size > budget { "OVER" } else { "within" };
-    format!("{size} bytes gzip, {word} the budget of {budget}")
+    let limit = ceiling.unwrap_or(budget);
+    match ceiling {
+        Some(c) => println!("    {what}: {size} bytes gzip, {word} the budget of {budget} (the build fails over {c})"),
+        None => println!("    {what}: {size} bytes gzip, {word} the budget of {budget}"),
+    }
+    if size <= limit {
+        return Ok(());
+    }
+    let biggest: Vec<String> = files.iter().take(3).map(|(name, size)| format!("{name} {size}")).collect();
+    Err(format!("{what} is {size} bytes gzip, over {limit}; the biggest files: {}", biggest.join(", ")).into())
 }
 
-/// Reports the apps' sizes against their budgets. Over them, the build goes on (for the loader
-/// it fails): until the first screens fit, they are measured, not enforced.
+/// Builds the widget and holds it to its limits (the loader's is checked where it is built).
 fn widget() -> Result {
     browser_app("widget")?;
-    let (first, all) = screens("widget")?;
-    println!("    widget, first screen: {}", verdict(first, WIDGET_FIRST_BUDGET));
-    println!("    widget, all screens: {}", verdict(all, WIDGET_ALL_BUDGET));
-    Ok(())
+    let (first, all) = files_of("widget")?;
+    enforce("widget, first screen", &first, WIDGET_FIRST_BUDGET, Some(WIDGET_FIRST_CEILING))?;
+    enforce("widget, all screens", &all, WIDGET_ALL_BUDGET, Some(WIDGET_ALL_CEILING))
 }
 
+/// Builds the console and holds what it loads first to its budget.
 fn console() -> Result {
     browser_app("console")?;
-    let (first, all) = screens("console")?;
-    println!("    console, first screen: {}", verdict(first, CONSOLE_BUDGET));
-    println!("    console, all screens: {all} bytes gzip");
+    let (first, all) = files_of("console")?;
+    enforce("console, first screen", &first, CONSOLE_BUDGET, None)?;
+    println!("    console, all screens: {} bytes gzip", total(&all));
     Ok(())
 }
 
@@ -190,4 +219,36 @@ pub fn build_all() -> Result {
     step("build: widget", widget)?;
     step("build: console", console)?;
     step("build: worker", worker)
+}
+
+/// Builds one part (`widget`, `console` or `worker`), for a quicker look at what a change to it
+/// costs; the static files and the loader come along, being the same few milliseconds.
+pub fn build_one(part: &str) -> Result {
+    let build: fn() -> Result = match part {
+        "widget" => widget,
+        "console" => console,
+        "worker" => worker,
+        _ => return Err(format!("no part named {part}: widget, console or worker").into()),
+    };
+    step("build: static files", static_files)?;
+    step("build: loader", loader)?;
+    step(&format!("build: {part}"), build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::enforce;
+
+    #[test]
+    fn a_screen_over_its_limit_fails_and_names_its_biggest_files() {
+        let files: Vec<(String, usize)> = [("app.wasm", 900), ("app.js", 200), ("app.css", 50), ("boot.js", 1)]
+            .map(|(n, s)| (n.to_owned(), s))
+            .into();
+        assert!(enforce("app", &files, 2_000, None).is_ok());
+        assert!(enforce("app", &files, 1_000, Some(1_200)).is_ok(), "over the budget, under the ceiling");
+        let error = enforce("app", &files, 1_000, None).expect_err("over the budget").to_string();
+        assert_eq!(error, "app is 1151 bytes gzip, over 1000; the biggest files: app.wasm 900, app.js 200, app.css 50");
+        let error = enforce("app", &files, 1_000, Some(1_100)).expect_err("over the ceiling").to_string();
+        assert!(error.contains("over 1100"), "{error}");
+    }
 }

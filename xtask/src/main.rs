@@ -23,6 +23,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 
   setup               install the wasm target, pinned CLIs (.tools/), npm packages, Chromium
   build               build the loader, the widget and the worker into target/site and worker/build
+  build <part>        only the widget, the console or the worker (with the loader)
   dev [--port 8787]   build, migrate and seed local D1, run wrangler dev, print the demo URL and tokens
   test                fmt, clippy (native + wasm32), unit tests, builds, API and browser tests
   layers              each crate's modules in layers; fails on a module cycle
@@ -56,7 +57,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::setup(),
-        Some("build") => setup::setup().and_then(|()| build::build_all()),
+        Some("build") => setup::setup().and_then(|()| match args.get(1) {
+            Some(part) => build::build_one(part),
+            None => build::build_all(),
+        }),
         Some("dev") => port_arg(&args).and_then(local::dev),
         Some("test") => test::test(),
         Some("layers") => layers::check(),
