@@ -162,7 +162,7 @@ pub const WIDGET_ALL_BUDGET: usize = 150 * 1024;
 pub const CONSOLE_BUDGET: usize = 250 * 1024;
 
 /// What the build enforces for the widget while it is over its budgets: its size when the last
-/// cut landed (2026-12-01: 207,138 and 358,264 bytes) with about 3% of room, so that nothing
+/// cut landed (2026-11-30: 207,138 and 358,264 bytes) with about 3% of room, so that nothing
 /// grows it unnoticed. Lower these with every cut; they give way to the budgets once those fit.
 pub const WIDGET_FIRST_CEILING: usize = 208 * 1024;
 pub const WIDGET_ALL_CEILING: usize = 356 * 1024;
