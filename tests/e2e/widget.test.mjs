@@ -380,6 +380,10 @@ async function openContactForm(page) {
 test("offline, the request is queued and sent once when the connection is back", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const outbox = [];
+  context.on("request", (r) => {
+    if (/\/widget\/split_outbox\.[0-9a-f]{8}\.wasm$/.test(new URL(r.url()).pathname)) outbox.push(r.url());
+  });
   await page.goto(`${hostOrigin}/`);
   const { frame } = await openContactForm(page);
   const subject = `Offline ${Date.now()}`;
@@ -387,6 +391,7 @@ test("offline, the request is queued and sent once when the connection is back",
   await frame.getByLabel("Message").fill("Written on a train without a connection.");
   await frame.getByLabel("Email").fill("boris@example.com");
   await page.waitForTimeout(1600);
+  assert.equal(outbox.length, 0, "while nothing waits, the retry loop's module is not fetched");
   await context.setOffline(true);
   await frame.getByRole("button", { name: "Send" }).click();
   await frame.getByText("Saved, waiting for the connection").waitFor();
@@ -398,6 +403,7 @@ test("offline, the request is queued and sent once when the connection is back",
   const copies = (await adminTickets()).filter((t) => t.subject === subject);
   assert.equal(copies.length, 1, "exactly one ticket");
   assert.equal(copies[0].number, number);
+  assert.ok(outbox.length >= 1, "the queued request fetched the retry loop's module");
   await context.close();
 });
 

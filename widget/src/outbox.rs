@@ -5,11 +5,19 @@
 //! back online, when the panel is reopened and after a reload, always with the same key: the
 //! server stores it once, however often it is sent. Any other answer is final: the request goes
 //! back to the form, never waits for an answer that cannot change.
+//!
+//! The retry loop (`drain`) is a wasm module of its own (`outbox`, wasm-split): most visits
+//! never queue anything, so it is fetched only when something waits. Offline, that fetch fails
+//! too; it is tried again at each moment to retry, until the loop is there.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::json::{member, FromJson, Json, ToJson};
 use tabdesk_core::wire::NewTicket;
 
@@ -29,7 +37,13 @@ pub trait Job: Clone + ToJson + FromJson + Send + Sync + 'static {
     type Done: Clone + Send + Sync + 'static;
     /// One attempt, always with the key made before the first.
     async fn send(&self, site: &str, key: &str) -> Result<Self::Done, SendError>;
+    /// The retry loop of `outbox`, once its module is here (a split function per job type:
+    /// they can take no type parameters).
+    async fn drain(outbox: Outbox<Self>) -> Result<Draining, SplitLoaderError>;
 }
+
+/// A retry loop running until its outbox is empty.
+pub type Draining = Pin<Box<dyn Future<Output = ()>>>;
 
 #[derive(Clone)]
 pub struct Pending<J> {
@@ -70,6 +84,15 @@ impl Job for NewTicket {
         let email = self.email.clone();
         Ok(Delivered { number: created.number, email, id: created.id, access_token: created.access_token })
     }
+
+    async fn drain(outbox: Outbox<Self>) -> Result<Draining, SplitLoaderError> {
+        drain_requests(outbox).await
+    }
+}
+
+#[wasm_split(outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn drain_requests(outbox: Outbox<NewTicket>) -> Result<Draining, SplitLoaderError> {
+    Ok(Box::pin(outbox.drain()))
 }
 
 /// The queued job of one site and what became of it.
@@ -154,6 +177,8 @@ impl<J: Job> Outbox<J> {
         self.wake.set_value(true);
     }
 
+    /// Starts the retry loop, unless it runs: first its module, fetched again after each
+    /// pause until it comes (or nothing waits any more).
     fn run(self) {
         if self.running.get_value() {
             return;
@@ -161,32 +186,50 @@ impl<J: Job> Outbox<J> {
         self.running.set_value(true);
         spawn_local(async move {
             let mut attempt = 0;
-            while let Some(Pending { key, job }) = self.pending.get_untracked() {
-                let mut waited = 0;
-                while waited < BACKOFF_MS[attempt.min(BACKOFF_MS.len() - 1)] && !self.wake.get_value() {
-                    TimeoutFuture::new(TICK_MS).await;
-                    waited += TICK_MS;
-                }
-                self.wake.set_value(false);
-                attempt += 1;
-                // Forgotten while waiting ("Delete my data"): nothing is sent.
-                if self.pending.with_untracked(Option::is_none) {
+            while self.pending.with_untracked(Option::is_some) {
+                if let Ok(draining) = J::drain(self).await {
+                    draining.await;
                     break;
                 }
-                match job.send(&self.site.get_value(), &key).await {
-                    Ok(done) => {
-                        self.clear();
-                        self.delivered.set(Some(done));
-                    }
-                    Err(SendError::Refused(why)) => {
-                        self.clear();
-                        self.refused.set(Some((Pending { key, job }, why)));
-                    }
-                    Err(SendError::Transient) => {}
-                }
+                self.pause(attempt).await;
+                attempt += 1;
             }
             self.running.set_value(false);
         });
+    }
+
+    /// Waits the backoff of try number `attempt` (from 0), or less if asked to retry now.
+    async fn pause(self, attempt: usize) {
+        let mut waited = 0;
+        while waited < BACKOFF_MS[attempt.min(BACKOFF_MS.len() - 1)] && !self.wake.get_value() {
+            TimeoutFuture::new(TICK_MS).await;
+            waited += TICK_MS;
+        }
+        self.wake.set_value(false);
+    }
+
+    /// Sends the waiting job until it is delivered or refused, pausing between tries.
+    pub async fn drain(self) {
+        let mut attempt = 0;
+        while let Some(Pending { key, job }) = self.pending.get_untracked() {
+            self.pause(attempt).await;
+            attempt += 1;
+            // Forgotten while waiting ("Delete my data"): nothing is sent.
+            if self.pending.with_untracked(Option::is_none) {
+                break;
+            }
+            match job.send(&self.site.get_value(), &key).await {
+                Ok(done) => {
+                    self.clear();
+                    self.delivered.set(Some(done));
+                }
+                Err(SendError::Refused(why)) => {
+                    self.clear();
+                    self.refused.set(Some((Pending { key, job }, why)));
+                }
+                Err(SendError::Transient) => {}
+            }
+        }
     }
 
     /// Forgets the queued job, here and in storage (delivered, refused, or the customer asked).

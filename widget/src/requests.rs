@@ -6,13 +6,14 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::domain::limits::MAX_SUMMARIES;
 use tabdesk_core::json_object;
 use tabdesk_core::ticket::is_unread;
 use tabdesk_core::wire::{CustomerSummary, OwnTicket, TicketRef};
 
 use crate::api::{self, SendError};
-use crate::outbox::{Delivered, Job};
+use crate::outbox::{Delivered, Draining, Job, Outbox};
 use crate::store::Store;
 
 /// How often an open panel reads the shown list or thread again, in ms.
@@ -48,6 +49,16 @@ impl Job for Reply {
     async fn send(&self, _site: &str, key: &str) -> Result<String, SendError> {
         api::reply(&self.id, &self.access_token, &self.body, key).await.map(|_| self.id.clone())
     }
+
+    async fn drain(outbox: Outbox<Self>) -> Result<Draining, SplitLoaderError> {
+        drain_replies(outbox).await
+    }
+}
+
+// In the outbox's module, beside the requests' loop.
+#[wasm_split(outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn drain_replies(outbox: Outbox<Reply>) -> Result<Draining, SplitLoaderError> {
+    Ok(Box::pin(outbox.drain()))
 }
 
 /// The saved requests of one site: a `Copy` handle made once by the app.
