@@ -188,6 +188,10 @@ impl<J: Job> Outbox<J> {
             let mut attempt = 0;
             while self.pending.with_untracked(Option::is_some) {
                 if let Ok(draining) = J::drain(self).await {
+                    // Having waited for the module, the loop tries at once.
+                    if attempt > 0 {
+                        self.retry_now();
+                    }
                     draining.await;
                     break;
                 }

@@ -79,10 +79,29 @@ pub fn member<T: FromJson>(object: &Json, name: &str, default: Option<fn() -> T>
 
 /// The [`FromJson`] and [`ToJson`] of a struct with named fields: `field`, `field: "name"` for a
 /// member named otherwise (serde's `rename`), `field = default` for one that may be left out
-/// (`#[serde(default)]`), `field = skip` for one that is left out when empty (`default` and
-/// `skip_serializing_if` together).
+/// (`#[serde(default)]` on the field), `field = skip` for one that is left out when empty
+/// (`default` and `skip_serializing_if` together). `default Type { … }` is serde's
+/// `#[serde(default)]` on the struct: a member left out takes its value in `Type::default()`.
 #[macro_export]
 macro_rules! json_object {
+    (default $ty:ident { $($field:ident $(: $name:literal)? $(= $how:ident)?),* $(,)? }) => {
+        impl $crate::json::FromJson for $ty {
+            fn from_json(json: &$crate::json::Json) -> Option<Self> {
+                if !matches!(json, $crate::json::Json::Object(_)) {
+                    return None;
+                }
+                let mut read = <$ty as Default>::default();
+                $(
+                    if let Some(value) = json.get($crate::json_object!(@name $field $($name)?)) {
+                        read.$field = $crate::json::FromJson::from_json(value)?;
+                    }
+                )*
+                Some(read)
+            }
+        }
+
+        $crate::json_object!(@write $ty { $($field $(: $name)? $(= $how)?),* });
+    };
     ($ty:ident { $($field:ident $(: $name:literal)? $(= $how:ident)?),* $(,)? }) => {
         impl $crate::json::FromJson for $ty {
             fn from_json(json: &$crate::json::Json) -> Option<Self> {
@@ -99,6 +118,9 @@ macro_rules! json_object {
             }
         }
 
+        $crate::json_object!(@write $ty { $($field $(: $name)? $(= $how)?),* });
+    };
+    (@write $ty:ident { $($field:ident $(: $name:literal)? $(= $how:ident)?),* }) => {
         impl $crate::json::ToJson for $ty {
             fn to_json(&self) -> $crate::json::Json {
                 let mut members = Vec::new();

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{FromJson, Json, ToJson};
-use crate::config::{Category, Choice, ColorMode, Condition, FieldDef, FieldKind, SiteConfig};
+use crate::config::{Category, Choice, ColorMode, Condition, FieldDef, FieldKind, SiteConfig, Theme};
 use crate::domain::{FieldError, Locale, TicketStatus};
 use crate::wire::*;
 
@@ -228,6 +228,9 @@ fn the_knowledge_base_reads_and_writes_as_serde_has_it() {
 fn members_left_out_read_as_serde_reads_them() {
     let empty = Json::Object(Vec::new());
     assert_eq!(PageContext::from_json(&empty), Some(PageContext::default()), "a struct that defaults");
+    assert_eq!(Theme::from_json(&empty), Some(Theme::default()), "from its own default, as serde takes it");
+    let dark = serde_json::json!({ "mode": "dark" });
+    assert_eq!(Theme::from_json(&dark.to_json()), serde_json::from_value::<Theme>(dark).ok(), "the rest from it");
     assert_eq!(NewTicket::from_json(&empty), Some(NewTicket::default()));
     assert_eq!(RelayKey::from_json(&empty), None, "a required member");
     let no_name = serde_json::json!({ "platform": "vk" }).to_json();

@@ -104,16 +104,9 @@ json_object!(PublicConfig {
     reply_minutes,
     business_hours,
 });
-json_object!(Theme {
-    accent = default,
-    mode = default,
-    position = default,
-    offset_x = default,
-    offset_y = default,
-    z_index = default,
-    icon = default,
-});
-json_object!(FormSchema { category_required = default, categories = default });
+// Serde's `#[serde(default)]` on these structs: a member left out takes the struct's default.
+json_object!(default Theme { accent, mode, position, offset_x, offset_y, z_index, icon });
+json_object!(default FormSchema { category_required, categories });
 json_object!(Category { id, label, fields = default });
 json_object!(FieldDef {
     id,
@@ -130,49 +123,43 @@ json_object!(FieldDef {
 });
 json_object!(Choice { value, label });
 json_object!(Condition { field, equals });
-json_object!(PageContext {
-    page_url = default,
-    referrer = default,
-    locale = default,
-    channel = default,
-    user_agent = default,
-});
-json_object!(NewTicket {
-    subject = default,
-    message = default,
-    email = default,
-    name = default,
-    category = default,
-    fields = default,
-    context = default,
-    viewed_articles = default,
-    searches = default,
-    hp = default,
-    fill_ms = default,
-    turnstile_token = default,
-    identity = default,
-    launch = default,
+json_object!(default PageContext { page_url, referrer, locale, channel, user_agent });
+json_object!(default NewTicket {
+    subject,
+    message,
+    email,
+    name,
+    category,
+    fields,
+    context,
+    viewed_articles,
+    searches,
+    hp,
+    fill_ms,
+    turnstile_token,
+    identity,
+    launch,
 });
 json_object!(TicketCreated { id, number, access_token, status, created_at });
 json_object!(Author { kind, name, agent_id = skip });
 json_object!(Message { id, author, body, visibility, created_at, delivery = skip });
 json_object!(Delivery { channel, state, detail = skip });
 json_object!(CustomerTicket { id, number, subject, status, created_at, updated_at, messages });
-json_object!(MineRequest { identity = default });
+json_object!(default MineRequest { identity });
 json_object!(Mine { tickets });
 json_object!(OwnTicket { id, number, access_token });
-json_object!(SummariesRequest { tickets = default });
-json_object!(TicketRef { id = default, access_token = default });
+json_object!(default SummariesRequest { tickets });
+json_object!(default TicketRef { id, access_token });
 json_object!(CustomerSummary { id, number, subject, status, updated_at, last_reply_id, last_reply_at });
 json_object!(Summaries { tickets });
-json_object!(NewMessage { body = default, visibility = default });
+json_object!(default NewMessage { body, visibility });
 json_object!(SearchHit { id, title, snippet, highlights, url, score });
 json_object!(SearchResults { hits, total, took_us });
 json_object!(Problem { kind: "type", title, status, detail, errors = skip, retry_after = skip });
 json_object!(FieldError { field, code, message });
 json_object!(KbArticle { id, title, html, locale, tags, updated_at });
-json_object!(KbFeedback { helpful = default, query = default });
-json_object!(RelayKeyRequest { id = default });
+json_object!(default KbFeedback { helpful, query });
+json_object!(default RelayKeyRequest { id });
 json_object!(RelayKey { key });
 json_object!(WidgetEvent { kind, article_id = default, query = default, results = default });
 

@@ -18,6 +18,9 @@ pub struct Signed {
 /// The token's claims that the form shows (`by_platform` is the widget's own).
 impl FromJson for Signed {
     fn from_json(json: &Json) -> Option<Self> {
+        if !matches!(json, Json::Object(_)) {
+            return None;
+        }
         let email = member(json, "email", None)?;
         Some(Signed { email, name: member(json, "name", None)?, by_platform: false })
     }
