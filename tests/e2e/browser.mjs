@@ -42,19 +42,31 @@ export async function launcher(page) {
 }
 
 /**
- * The widget's iframe, served by the worker at `origin`, once the launcher has added it and its
- * document is the widget's page. A frame object that went away meanwhile (a cross-origin frame
- * can be swapped while it navigates) is looked up again rather than waited on for nothing.
+ * The widget's iframe, served by the worker at `origin`, once the launcher has added it, its
+ * document is the widget's page and the widget has drawn its panel. A frame object that went away
+ * meanwhile (a cross-origin frame can be swapped while it navigates) is looked up again rather
+ * than waited on for nothing.
+ *
+ * The panel may take up to a minute: local `wrangler dev` has been seen to answer the widget's
+ * script and wasm only after 30.2 s, right after a page reload (its log: `GET
+ * /widget/tabdesk_widget.js 200 OK (30244ms)`, the other files in milliseconds), which the 30 s
+ * waits of the steps after this one then blamed on the widget. A live frame whose widget never
+ * draws still fails here.
  */
 export async function frameOf(page, origin) {
   for (let i = 0; i < 100; i++) {
     const frame = page.frames().find((f) => f.url().startsWith(`${origin}/embed`) && !f.isDetached());
     if (frame) {
+      let pageThere = false;
       try {
         await frame.waitForSelector("#app", { state: "attached", timeout: 5000 });
+        pageThere = true;
+        await frame.waitForSelector(".panel", { state: "attached", timeout: 60000 });
         if (!frame.isDetached()) return frame;
       } catch (e) {
-        // Detached or navigated away while waiting: look again.
+        // Detached or navigated away while waiting: look again. A widget page still there that
+        // drew nothing in a minute is the failure itself.
+        if (pageThere && !frame.isDetached()) throw e;
       }
     }
     await page.waitForTimeout(50);
