@@ -128,6 +128,17 @@ pub fn on_demand(file: &str) -> bool {
     (file.starts_with("split_") || file.starts_with("chunk_")) && file.ends_with(".wasm")
 }
 
+/// The files of `target/site/<dir>`: each one's name and bytes (the build's checks and
+/// `cargo xtask bench size` both read them from here).
+pub fn site_files(dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(site_dir().join(dir))? {
+        let entry = entry?;
+        files.push((entry.file_name().to_string_lossy().into_owned(), fs::read(entry.path())?));
+    }
+    Ok(files)
+}
+
 /// A file's name and its gzip -9 size.
 type FileSize = (String, usize);
 
@@ -135,9 +146,8 @@ type FileSize = (String, usize);
 /// anything is asked for, and all of them.
 fn files_of(dir: &str) -> Result<(Vec<FileSize>, Vec<FileSize>)> {
     let mut all = Vec::new();
-    for entry in fs::read_dir(site_dir().join(dir))? {
-        let entry = entry?;
-        all.push((entry.file_name().to_string_lossy().into_owned(), gzip_size(&fs::read(entry.path())?)?));
+    for (name, bytes) in site_files(dir)? {
+        all.push((name, gzip_size(&bytes)?));
     }
     all.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
     let first = all.iter().filter(|(name, _)| !on_demand(name)).cloned().collect();

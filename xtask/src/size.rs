@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
-use std::path::Path;
 use std::process::Command;
 
 use crate::build::{
-    build_all, gzip_size, on_demand, site_dir, CONSOLE_BUDGET, LOADER_BUDGET, WIDGET_ALL_BUDGET, WIDGET_FIRST_BUDGET,
+    build_all, gzip_size, on_demand, site_dir, site_files, CONSOLE_BUDGET, LOADER_BUDGET, WIDGET_ALL_BUDGET,
+    WIDGET_FIRST_BUDGET,
 };
 use crate::run::{output, step, tool_bin};
 use crate::setup::{cargo_tool, setup, WASM_TARGET};
@@ -31,18 +31,15 @@ pub fn brotli_size(bytes: &[u8]) -> Result<usize> {
 /// One file as served: (name, bytes, gzip -9, brotli 11).
 type Sizes = (String, usize, usize, usize);
 
-fn sizes_of(path: &Path, name: &str) -> Result<Sizes> {
-    let bytes = fs::read(path)?;
-    Ok((name.to_owned(), bytes.len(), gzip_size(&bytes)?, brotli_size(&bytes)?))
+fn sizes_of(name: &str, bytes: &[u8]) -> Result<Sizes> {
+    Ok((name.to_owned(), bytes.len(), gzip_size(bytes)?, brotli_size(bytes)?))
 }
 
 /// The files of a directory under `target/site`, by name.
 fn files_in(dir: &str) -> Result<Vec<Sizes>> {
     let mut files = Vec::new();
-    for entry in fs::read_dir(site_dir().join(dir))? {
-        let entry = entry?;
-        let name = format!("{dir}/{}", entry.file_name().to_string_lossy());
-        files.push(sizes_of(&entry.path(), &name)?);
+    for (name, bytes) in site_files(dir)? {
+        files.push(sizes_of(&format!("{dir}/{name}"), &bytes)?);
     }
     files.sort();
     Ok(files)
@@ -133,7 +130,7 @@ pub fn size() -> Result {
     step(&format!("bench: twiggy {TWIGGY}"), || cargo_tool("twiggy", "twiggy", TWIGGY))?;
     build_all()?;
     println!("\n### Bytes per screen (`cargo xtask bench size`)");
-    let loader = sizes_of(&site_dir().join("tabdesk.js"), "tabdesk.js")?;
+    let loader = sizes_of("tabdesk.js", &fs::read(site_dir().join("tabdesk.js"))?)?;
     table("Host page before intent: the loader", &[loader], Some(LOADER_BUDGET));
     let widget = files_in("widget")?;
     table("Widget, first screen (search, results, articles)", &first_screen(&widget), Some(WIDGET_FIRST_BUDGET));

@@ -21,8 +21,7 @@ impl FromJson for Signed {
         if !matches!(json, Json::Object(_)) {
             return None;
         }
-        let email = member(json, "email", None)?;
-        Some(Signed { email, name: member(json, "name", None)?, by_platform: false })
+        Some(Signed { email: member(json, "email", None)?, name: member(json, "name", None)?, by_platform: false })
     }
 }
 
