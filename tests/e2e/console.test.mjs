@@ -219,6 +219,8 @@ test("an admin connects a Telegram bot in the settings: its secrets are kept and
   await panel.getByLabel("Webhook secret").fill("console-webhook-secret");
   await panel.getByRole("button", { name: "Save channels" }).click();
   await saved();
+  // "Saved" shows before the panel has read the connection back: wait for that reading.
+  await panel.getByLabel("Bot token").and(panel.getByPlaceholder("set; empty keeps it")).waitFor();
   assert.equal(await panel.getByLabel("Bot token").inputValue(), "", "a secret is never shown again");
   assert.equal(await panel.getByLabel("Bot token").getAttribute("placeholder"), "set; empty keeps it");
   await panel.getByText(`/v1/channels/telegram/${site}`).waitFor();
