@@ -127,9 +127,12 @@ pub fn Channels() -> impl IntoView {
         typed.show(&view);
         shown.set(view);
     };
+    // A save answered before the first read is newer than it: that read is then dropped.
+    let saved = StoredValue::new(false);
     spawn_local(async move {
         match api::channels(&session.token(), &session.site()).await {
-            Ok(view) => take(view),
+            Ok(view) if saved.try_get_value() == Some(false) => take(view),
+            Ok(_) => {}
             Err(failure) => notice.set(Some(failure_text(s, failure))),
         }
     });
@@ -139,6 +142,7 @@ pub fn Channels() -> impl IntoView {
         spawn_local(async move {
             match api::save_channels(&session.token(), &session.site(), &update).await {
                 Ok(view) => {
+                    saved.set_value(true);
                     take(view);
                     notice.set(Some(s.saved.to_owned()));
                 }
