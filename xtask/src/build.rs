@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use flate2::write::GzEncoder;
@@ -48,12 +48,18 @@ fn static_files() -> Result {
     crate::openapi::write(&site.join("openapi.json"))
 }
 
+/// Minifies the script `input` into `out` with esbuild; `options` are esbuild's.
+fn minify(input: &Path, out: &Path, options: &[&str]) -> Result {
+    run(Command::new(npm_bin("esbuild"))
+        .arg(input)
+        .arg("--minify")
+        .args(options)
+        .arg(format!("--outfile={}", out.display())))
+}
+
 fn loader() -> Result {
     let out = site_dir().join("tabdesk.js");
-    run(Command::new(npm_bin("esbuild"))
-        .arg(root().join("widget/loader/tabdesk.js"))
-        .args(["--minify", "--target=es2017", "--log-level=warning"])
-        .arg(format!("--outfile={}", out.display())))?;
+    minify(&root().join("widget/loader/tabdesk.js"), &out, &["--target=es2017", "--log-level=warning"])?;
     let size = gzip_size(&fs::read(&out)?)?;
     println!("    loader: {size} bytes gzip (budget {LOADER_BUDGET})");
     // Every host page pays for the loader: over its budget, the build fails.
@@ -95,6 +101,13 @@ fn browser_app(dir: &str) -> Result {
         run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(module).arg("-o").arg(module))?;
     }
     name_by_content(&out, &split.split_modules)?;
+    // wasm-bindgen's glue and the split loader come unminified: minified, the widget's first
+    // screen is 2.4 KB gzip lighter. Errors only: the glue lists the split loader's module once
+    // per split import under one key, which esbuild warns of and which is harmless (one module).
+    for script in [format!("{package}.js"), "__wasm_split.js".to_owned()] {
+        let path = out.join(script);
+        minify(&path, &path, &["--allow-overwrite", "--log-level=error"])?;
+    }
     copy_dir(&root().join(dir).join("static"), &out)
 }
 
@@ -102,7 +115,7 @@ fn browser_app(dir: &str) -> Result {
 /// loader (`__wasm_split.js`) at the new names, so those files can be cached for a year
 /// (`www/_headers`): a changed module is a new file. The first module keeps its name: the
 /// worker's pages refer to it, and it is cached for minutes.
-fn name_by_content(out: &std::path::Path, modules: &[PathBuf]) -> Result {
+fn name_by_content(out: &Path, modules: &[PathBuf]) -> Result {
     let loader = out.join("__wasm_split.js");
     let mut script = fs::read_to_string(&loader)?;
     for module in modules {
@@ -172,10 +185,10 @@ pub const WIDGET_ALL_BUDGET: usize = 150 * 1024;
 pub const CONSOLE_BUDGET: usize = 250 * 1024;
 
 /// What the build enforces for the widget while it is over its budgets: its size when the last
-/// cut landed (2026-11-30: 201,965 and 362,845 bytes) with about 3% of room, so that nothing
+/// cut landed (2026-12-01: 199,281 and 360,198 bytes) with about 3% of room, so that nothing
 /// grows it unnoticed. Lower these with every cut; they give way to the budgets once those fit.
-pub const WIDGET_FIRST_CEILING: usize = 204 * 1024;
-pub const WIDGET_ALL_CEILING: usize = 365 * 1024;
+pub const WIDGET_FIRST_CEILING: usize = 200 * 1024;
+pub const WIDGET_ALL_CEILING: usize = 362 * 1024;
 
 /// One screen's size against its budget, and the limit the build enforces (the budget itself
 /// when `ceiling` is `None`). Over the limit, an error naming the biggest files.
