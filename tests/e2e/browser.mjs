@@ -41,15 +41,49 @@ export async function launcher(page) {
   return { name: node.name?.value, expanded: node.properties?.find((p) => p.name === "expanded")?.value?.value, x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
 }
 
-/** The files every widget page loads before it can draw its panel. */
-const WIDGET_FILES = ["/widget/boot.js", "/widget/tabdesk_widget.js", "/widget/tabdesk_widget_bg.wasm"];
+/** The files a page of the widget or of the console loads before it can draw anything. */
+const appFiles = (app) => [`/${app}/boot.js`, `/${app}/tabdesk_${app}.js`, `/${app}/tabdesk_${app}_bg.wasm`];
 
-/** Which of `WIDGET_FILES` the widget page in `frame` has not received (yet). */
-async function widgetFilesMissing(frame) {
+/** Which of `app`'s files (`appFiles`) the document in `frame` has not received (yet). */
+async function filesMissing(frame, app) {
   const received = await frame.evaluate(() =>
     performance.getEntriesByType("resource").filter((e) => e.responseEnd > 0).map((e) => new URL(e.name).pathname),
   );
-  return WIDGET_FILES.filter((path) => !received.includes(path));
+  return appFiles(app).filter((path) => !received.includes(path));
+}
+
+/**
+ * Whether a page of `app` in `frame` that drew nothing in time (`waited`, the error of the wait)
+ * is worth loading again: it is, once, when it still waits for one of its own files. Local
+ * `wrangler dev` has been seen to leave one static file unanswered for 30 s and more (its log:
+ * `GET /widget/tabdesk_widget.js 200 OK (30191ms)`, every other file in milliseconds; seen in two
+ * suite runs, both times on the worker restarted by the fault step): that stall is the dev
+ * server's, not the app's, and is said on stderr. A page that has every file and draws nothing
+ * is the app's failure: thrown at once, naming what it lacks.
+ */
+async function stalled(frame, app, waited, retried) {
+  const missing = await filesMissing(frame, app);
+  if (retried || missing.length === 0) {
+    throw new Error(`the ${app} drew nothing; files it has not received: ${missing.join(", ") || "none"}`, { cause: waited });
+  }
+  console.error(`the dev server has not answered ${missing.join(", ")} in 20 s: loading the ${app}'s page again`);
+}
+
+/**
+ * Opens the console at `url` and waits for it to draw (a stalled file of its own is asked for
+ * again once, as `stalled` says). Returns the page's response.
+ */
+export async function openConsole(page, url) {
+  let response = await page.goto(url, { waitUntil: "commit" });
+  for (let retried = false; ; retried = true) {
+    try {
+      await page.locator("body > *").first().waitFor({ state: "attached", timeout: retried ? 60000 : 20000 });
+      return response;
+    } catch (e) {
+      await stalled(page.mainFrame(), "console", e, retried);
+      response = await page.reload({ waitUntil: "commit" });
+    }
+  }
 }
 
 /**
@@ -58,12 +92,8 @@ async function widgetFilesMissing(frame) {
  * meanwhile (a cross-origin frame can be swapped while it navigates) is looked up again rather
  * than waited on for nothing.
  *
- * Local `wrangler dev` has been seen to leave one static file of the widget unanswered for 30 s
- * and more (its log: `GET /widget/tabdesk_widget.js 200 OK (30191ms)`, every other file in
- * milliseconds; seen in two suite runs, both times on the worker restarted by the fault step).
- * A widget page that has not drawn after 20 s and is still waiting for one of its own files is
- * that stall, not the widget: it is said on stderr and the frame is loaded again, once.
- * A page that has every file and draws nothing is the widget's failure and fails here, at once.
+ * A frame that drew nothing in 20 s is loaded again once if it still waits for a file of its
+ * own (`stalled`).
  */
 export async function frameOf(page, origin) {
   let reloaded = false;
@@ -79,12 +109,7 @@ export async function frameOf(page, origin) {
       } catch (e) {
         // Detached or navigated away while waiting: look again.
         if (pageThere && !frame.isDetached()) {
-          const missing = await widgetFilesMissing(frame);
-          if (reloaded || missing.length === 0) {
-            const files = missing.join(", ") || "none";
-            throw new Error(`the widget drew no panel; files it has not received: ${files}`, { cause: e });
-          }
-          console.error(`frameOf: the dev server has not answered ${missing.join(", ")} in 20 s; loading the frame again`);
+          await stalled(frame, "widget", e, reloaded);
           reloaded = true;
           await frame.goto(frame.url(), { waitUntil: "commit" });
         }

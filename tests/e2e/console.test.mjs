@@ -3,7 +3,7 @@
 // solves it; the customer's API shows the reply and never the note. Customer text stays text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { explained, journal, launchChromium, seriousViolations } from "./browser.mjs";
+import { explained, journal, launchChromium, openConsole, seriousViolations } from "./browser.mjs";
 
 const apiBase = process.env.TABDESK_URL;
 const site = process.env.TABDESK_SITE;
@@ -43,7 +43,7 @@ async function adminSettings() {
 
 /** Opens the console and signs in with `token`. */
 async function signIn(page, token) {
-  await page.goto(`${apiBase}/console`);
+  await openConsole(page, `${apiBase}/console`);
   await page.getByLabel("Agent or admin token").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
@@ -85,7 +85,7 @@ test("an agent signs in, answers and solves a request by keyboard; the customer 
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   journal(page);
-  const response = await page.goto(`${apiBase}/console`);
+  const response = await openConsole(page, `${apiBase}/console`);
   const csp = response.headers()["content-security-policy"];
   assert.match(csp, /frame-ancestors 'none'/);
   assert.doesNotMatch(csp, /unsafe-inline/);
@@ -319,7 +319,7 @@ test("the console has no serious accessibility violations (axe-core), light and 
     // bypassCSP only so axe can be injected; the other tests run under the real policy.
     const context = await browser.newContext({ bypassCSP: true, colorScheme, locale: "en-US" });
     const page = await context.newPage();
-    await page.goto(`${apiBase}/console`);
+    await openConsole(page, `${apiBase}/console`);
     await page.getByLabel("Agent or admin token").fill(adminToken);
     assert.deepEqual(await seriousViolations(page), [], `sign-in, ${colorScheme}`);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -343,7 +343,7 @@ test("a revoked agent's token stops working at once", async () => {
   const agent = await invite(`Ivan Revoked${Date.now()}`);
   const context = await browser.newContext({ locale: "ru-RU" });
   const page = await context.newPage();
-  await page.goto(`${apiBase}/console`);
+  await openConsole(page, `${apiBase}/console`);
   await page.getByLabel("Токен агента или администратора").fill(agent.token);
   await page.getByRole("button", { name: "Войти" }).click();
   await page.getByRole("navigation", { name: "Представления" }).waitFor();

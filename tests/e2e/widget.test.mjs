@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { createHmac } from "node:crypto";
-import { explained, frameOf, journal, launchChromium, launcher, seriousViolations } from "./browser.mjs";
+import { explained, frameOf, journal, launchChromium, launcher, openConsole, seriousViolations } from "./browser.mjs";
 
 const workerOrigin = process.env.TABDESK_WORKER_ORIGIN;
 const apiBase = process.env.TABDESK_URL;
@@ -998,7 +998,7 @@ test("a request filed in the widget is answered in the console; the home screen 
 
   // An agent answers in the console, in another tab.
   const desk = await context.newPage();
-  await desk.goto(`${apiBase}/console#/queue/new`);
+  await openConsole(desk, `${apiBase}/console#/queue/new`);
   await desk.getByLabel("Agent or admin token").fill(adminToken);
   await desk.getByRole("button", { name: "Sign in" }).click();
   await desk.locator(".tickets .row", { hasText: subject }).click();
