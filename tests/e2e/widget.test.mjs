@@ -267,6 +267,17 @@ test("the first screen fetches none of the form's code; on a slow line the form'
   });
   await page.goto(`${workerOrigin}/embed?site=${site}&locale=en`);
   await page.getByRole("searchbox").waitFor();
+  // Where every round trip counts, the page asks for all of the first screen's files at once
+  // (its preloads): none is asked for only after another one arrived.
+  const files = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((e) => /\/widget\/(boot\.js|tabdesk_widget\.js|__wasm_split\.js|tabdesk_widget_bg\.wasm)$/.test(e.name))
+      .map((e) => ({ name: e.name, start: Math.round(e.startTime), end: Math.round(e.responseEnd) })),
+  );
+  assert.equal(files.length, 4, JSON.stringify(files));
+  const firstArrival = Math.min(...files.map((f) => f.end));
+  assert.ok(files.every((f) => f.start < firstArrival), `asked for one after another: ${JSON.stringify(files)}`);
   await page.getByRole("searchbox").fill("pay");
   await page.locator(".hit").first().waitFor();
   await page.locator(".hit").first().click();

@@ -19,6 +19,8 @@ pub fn page(req: &Request) -> ApiResult {
          <meta name=\"color-scheme\" content=\"light dark\"><title>{title}</title>\
          <link rel=\"stylesheet\" href=\"/console/console.css\">\
          <link rel=\"modulepreload\" href=\"/console/tabdesk_console.js\">\
+         <link rel=\"modulepreload\" href=\"/console/__wasm_split.js\">\
+         <link rel=\"preload\" href=\"/console/tabdesk_console_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\
          <script type=\"module\" src=\"/console/boot.js\"></script></head><body></body></html>\n",
         lang = locale.tag(),
         title = console_strings(locale).title,

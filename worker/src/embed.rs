@@ -108,6 +108,7 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     };
     let head = format!(
         "<link rel=\"modulepreload\" href=\"/widget/tabdesk_widget.js\">\
+         <link rel=\"modulepreload\" href=\"/widget/__wasm_split.js\">\
          <link rel=\"preload\" href=\"/widget/tabdesk_widget_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\
          <script id=\"tabdesk-boot\" type=\"application/json\">{}</script>\
          <script type=\"module\" src=\"/widget/boot.js\"></script>",

@@ -436,7 +436,7 @@ pub fn console() -> Result {
 
 /// `cargo xtask bench widget`: what the widget costs a host page before intent (requests, bytes,
 /// long tasks, main-thread time, storage), then open → interactive and opening the form, median
-/// of 5 in headless Chromium (`bench/widget.mjs`), on the demo site with its knowledge base.
+/// of 9 in headless Chromium (`bench/widget.mjs`), on the demo site with its knowledge base.
 pub fn widget() -> Result {
     let (worker, _, admin) = bench_worker()?;
     let base = worker.url();
