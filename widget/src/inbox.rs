@@ -4,10 +4,13 @@
 //! their unread markers, "My requests" all of them.
 
 use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::wire::{CustomerSummary, FrameMessage, HostEvent};
 
 use crate::api;
@@ -50,9 +53,25 @@ impl Inbox {
     }
 
     /// Reads the summaries again now; tells the host page of each reply it has not heard of.
+    /// A visitor with no requests has nothing to read: only one with some fetches the code that
+    /// reads them (`read_summaries`, a module of its own).
     pub async fn refresh(self) {
-        let refs = self.requests.refs_untracked();
-        let read = if refs.is_empty() { Some(Vec::new()) } else { api::summaries(refs).await.ok().map(|s| s.tickets) };
+        if self.requests.refs_untracked().is_empty() {
+            self.take(Some(Vec::new()));
+            return;
+        }
+        if let Ok(reading) = read_summaries(self).await {
+            reading.await;
+        }
+    }
+
+    async fn read(self) {
+        let read = api::summaries(self.requests.refs_untracked()).await.ok().map(|s| s.tickets);
+        self.take(read);
+    }
+
+    /// Keeps what was `read` (`None`: the server could not be asked).
+    fn take(self, read: Option<Vec<CustomerSummary>>) {
         if self.summaries.is_disposed() {
             return;
         }
@@ -70,4 +89,10 @@ impl Inbox {
             self.summaries.set(Some(read));
         }
     }
+}
+
+/// The reading of a visitor's summaries, in a module fetched the first time there are any.
+#[wasm_split(inbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn read_summaries(inbox: Inbox) -> Result<Pin<Box<dyn Future<Output = ()>>>, SplitLoaderError> {
+    Ok(Box::pin(inbox.read()))
 }
