@@ -6,10 +6,13 @@
 //! does not wait there for ever.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::domain::limits::RELAY_TTL_MS;
 use tabdesk_core::token::is_relay_id;
 use tabdesk_core::wire::FrameMessage;
@@ -89,11 +92,21 @@ impl Relay {
     /// when there is none), opens them, and tells the host to forget those that do not open or
     /// have expired. Returns whether this call took them. Waits for the key as long as it
     /// takes: without it, nothing can be told from noise, so nothing is dropped.
-    pub async fn restore(self, mut sealed: BTreeMap<String, String>) -> bool {
+    pub async fn restore(self, sealed: BTreeMap<String, String>) -> bool {
         if self.started.get_value() {
             return false;
         }
         self.started.set_value(true);
+        let mut wait = 1_000;
+        loop {
+            match take_items(self, sealed.clone()).await {
+                Ok(taking) => return taking.await,
+                Err(_) => pause(&mut wait).await,
+            }
+        }
+    }
+
+    async fn take(self, mut sealed: BTreeMap<String, String>) -> bool {
         let id_item = self.id_item.get_value();
         let id = sealed.remove(&id_item).filter(|id| is_relay_id(id));
         let key = self.key_for(id).await;
@@ -137,8 +150,7 @@ impl Relay {
                 Err(SendError::Refused(_)) => id = None,
                 Err(SendError::Transient) => {}
             }
-            TimeoutFuture::new(wait).await;
-            wait = (wait * 2).min(MAX_WAIT_MS);
+            pause(&mut wait).await;
         }
     }
 
@@ -153,15 +165,47 @@ impl Relay {
         }
         self.flushing.set_value(true);
         spawn_local(async move {
-            while let Some((name, value)) = self.unsent.try_update_value(BTreeMap::pop_first).flatten() {
-                // A value that cannot be sealed is not kept there at all (never in plaintext).
-                let value = match value {
-                    Some(v) => seal::seal(&key, &name, &v, now_ms() + RELAY_TTL_MS).await,
-                    None => None,
-                };
-                self.host.post(&FrameMessage::Store { key: name, value });
+            let mut wait = 1_000;
+            loop {
+                match pass_unsent(self, key.clone()).await {
+                    Ok(passing) => return passing.await,
+                    Err(_) => pause(&mut wait).await,
+                }
             }
-            self.flushing.set_value(false);
         });
     }
+
+    async fn pass(self, key: CryptoKey) {
+        while let Some((name, value)) = self.unsent.try_update_value(BTreeMap::pop_first).flatten() {
+            // A value that cannot be sealed is not kept there at all (never in plaintext).
+            let value = match value {
+                Some(v) => seal::seal(&key, &name, &v, now_ms() + RELAY_TTL_MS).await,
+                None => None,
+            };
+            self.host.post(&FrameMessage::Store { key: name, value });
+        }
+        self.flushing.set_value(false);
+    }
+}
+
+/// Waits `wait` ms, and doubles it for the next time, up to [`MAX_WAIT_MS`].
+async fn pause(wait: &mut u32) {
+    TimeoutFuture::new(*wait).await;
+    *wait = (*wait * 2).min(MAX_WAIT_MS);
+}
+
+// Only browsers that deny the iframe its own storage relay anything: the opening and the sealing
+// are in a module fetched the first time they do (retried, as the key is, until it arrives).
+
+#[wasm_split(relay, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn take_items(
+    relay: Relay,
+    sealed: BTreeMap<String, String>,
+) -> Result<Pin<Box<dyn Future<Output = bool>>>, SplitLoaderError> {
+    Ok(Box::pin(relay.take(sealed)))
+}
+
+#[wasm_split(relay, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn pass_unsent(relay: Relay, key: CryptoKey) -> Result<Pin<Box<dyn Future<Output = ()>>>, SplitLoaderError> {
+    Ok(Box::pin(relay.pass(key)))
 }
