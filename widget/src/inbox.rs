@@ -57,7 +57,7 @@ impl Inbox {
     /// reads them (`read_summaries`, a module of its own).
     pub async fn refresh(self) {
         if self.requests.refs_untracked().is_empty() {
-            self.take(Some(Vec::new()));
+            self.summaries.try_set(Some(Some(Vec::new())));
             return;
         }
         if let Ok(reading) = read_summaries(self).await {
