@@ -41,13 +41,18 @@ struct Asked {
 /// go to the screens (`asked`) or wait for the form (`visit.prefill`, `visit.identity`). Esc anywhere in the widget
 /// asks to close.
 fn connect(host: Host, visit: Visit, asked: Asked) {
-    let Visit { site, page, store, outbox, replies, requests, restored, open, prefill, identity, inbox, .. } = visit;
+    let Visit {
+        site, page, placed, store, outbox, replies, requests, restored, open, prefill, identity, inbox, ..
+    } = visit;
     host.listen(move |message| match message {
-        FrameMessage::Context { context } => page.update(|old| {
-            // The page knows the channel best; the site's default stays otherwise.
-            let channel = context.channel.clone().or(old.channel.take());
-            *old = PageContext { channel, ..context };
-        }),
+        FrameMessage::Context { context } => {
+            page.update(|old| {
+                // The page knows the channel best; the site's default stays otherwise.
+                let channel = context.channel.clone().or(old.channel.take());
+                *old = PageContext { channel, ..context };
+            });
+            placed.set(true);
+        }
         FrameMessage::Open => {
             open.set(true);
             outbox.retry_now();
@@ -108,6 +113,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             channel: boot.channel.clone().or_else(|| config.channels.first().cloned()),
             ..PageContext::default()
         }),
+        placed: RwSignal::new(boot.mode != EmbedMode::Frame),
         viewed: RwSignal::new(Vec::new()),
         searches: RwSignal::new(Vec::new()),
         store,

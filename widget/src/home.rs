@@ -17,13 +17,16 @@ const OPEN_SHOWN: usize = 3;
 
 #[component]
 pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl IntoView {
-    let Visit { site, locale, page, inbox, requests, reply_note, .. } = expect_context::<Visit>();
+    let Visit { site, locale, page, placed, inbox, requests, reply_note, .. } = expect_context::<Visit>();
     let s = strings(locale);
-    // Read again when the page changes (a signal set by a task, as the search's answer is): the
-    // answer for a page the visitor has left is dropped, so a late one for the page as first
-    // known (before the host said where it is) never replaces the page's own.
+    // Read once the page is known, and again when it changes (a signal set by a task, as the
+    // search's answer is): the answer for a page the visitor has left is dropped, so a late one
+    // never replaces the current page's own.
     let suggested = RwSignal::new(None::<Vec<SearchHit>>);
     Effect::new(move |_| {
+        if !placed.get() {
+            return;
+        }
         let page_url = page.with(|p| p.page_url.clone());
         spawn_local(async move {
             let hits = api::suggested(&site.get_value(), page_url.as_deref(), locale.tag()).await;

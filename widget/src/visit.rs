@@ -22,6 +22,9 @@ pub struct Visit {
     pub turnstile: StoredValue<Option<String>>,
     /// Where the customer is, as the host page tells it; it goes with a request.
     pub page: RwSignal<PageContext>,
+    /// Whether `page` is known: in a frame, once the host page said (a few ms after the widget
+    /// is ready), so what depends on the page is asked for once, not before and again after.
+    pub placed: RwSignal<bool>,
     /// Every article read this visit (they go with a request, so agents see what the customer
     /// already tried).
     pub viewed: RwSignal<Vec<String>>,
