@@ -123,16 +123,17 @@ pub fn Channels() -> impl IntoView {
     let shown = RwSignal::new(ChannelsView::default());
     let typed = Typed::new();
     let notice = RwSignal::new(None::<String>);
+    // The form shows once the stored channels are read: a switch flipped before would be undone
+    // by the reading, and a form saved without it would disconnect what is connected.
+    let read = RwSignal::new(false);
     let take = move |view: ChannelsView| {
         typed.show(&view);
         shown.set(view);
+        read.set(true);
     };
-    // A save answered before the first read is newer than it: that read is then dropped.
-    let saved = StoredValue::new(false);
     spawn_local(async move {
         match api::channels(&session.token(), &session.site()).await {
-            Ok(view) if saved.try_get_value() == Some(false) => take(view),
-            Ok(_) => {}
+            Ok(view) => take(view),
             Err(failure) => notice.set(Some(failure_text(s, failure))),
         }
     });
@@ -142,7 +143,6 @@ pub fn Channels() -> impl IntoView {
         spawn_local(async move {
             match api::save_channels(&session.token(), &session.site(), &update).await {
                 Ok(view) => {
-                    saved.set_value(true);
                     take(view);
                     notice.set(Some(s.saved.to_owned()));
                 }
@@ -150,7 +150,7 @@ pub fn Channels() -> impl IntoView {
             }
         });
     };
-    let set = |f: fn(&ChannelsView) -> bool| Some(Signal::derive(move || shown.with(f)));
+    let set = move |f: fn(&ChannelsView) -> bool| Some(Signal::derive(move || shown.with(f)));
     let address = move |label: &'static str, url: Option<String>| {
         url.map(|url| view! { <p class="hint">{label}": "<code>{url}</code></p> })
     };
@@ -158,33 +158,35 @@ pub fn Channels() -> impl IntoView {
         <section class="panel" aria-labelledby="channels-title">
             <h2 id="channels-title">{s.channels_title}</h2>
             <p class="hint">{s.channels_hint}</p>
-            <form class="channels" on:submit=save>
-                <fieldset>
-                    {switch(s.vk_community, s.connected, typed.vk)}
-                    {input("vk-group", s.group_id, typed.group_id, None)}
-                    {input("vk-confirmation", s.confirmation, typed.confirmation, None)}
-                    {input("vk-secret", s.secret_key, typed.secret, set(|v| v.vk.as_ref().is_some_and(|v| v.secret_set)))}
-                    {input("vk-token", s.community_token, typed.access_token, set(|v| v.vk.as_ref().is_some_and(|v| v.access_token_set)))}
-                    {input("vk-app", s.app_id, typed.app_id, None)}
-                    {input("vk-app-secret", s.app_secret, typed.app_secret, set(|v| v.vk.as_ref().is_some_and(|v| v.app_secret_set)))}
-                    {move || address(s.callback_address, shown.with(|v| v.vk.as_ref().map(|v| v.callback_url.clone())))}
-                </fieldset>
-                <fieldset>
-                    {switch(s.telegram_bot, s.connected, typed.telegram)}
-                    {input("tg-token", s.bot_token, typed.bot_token, set(|v| v.telegram.as_ref().is_some_and(|t| t.bot_token_set)))}
-                    {input("tg-secret", s.webhook_secret, typed.webhook_secret, set(|v| v.telegram.as_ref().is_some_and(|t| t.webhook_secret_set)))}
-                    {move || address(s.webhook_address, shown.with(|v| v.telegram.as_ref().map(|t| t.webhook_url.clone())))}
-                </fieldset>
-                <fieldset>
-                    <legend>{s.telegram_app}</legend>
-                    {input("tg-app-bot", s.app_bot_id, typed.app_bot_id, None)}
-                </fieldset>
-                <fieldset>
-                    {switch(s.ok_app, s.connected, typed.ok)}
-                    {input("ok-secret", s.ok_secret, typed.ok_secret, set(|v| v.ok.as_ref().is_some_and(|o| o.app_secret_set)))}
-                </fieldset>
-                <button class="primary" type="submit">{s.save_channels}</button>
-            </form>
+            <Show when=move || read.get() fallback=move || view! { <p class="hint">{s.loading}</p> }>
+                <form class="channels" on:submit=save>
+                    <fieldset>
+                        {switch(s.vk_community, s.connected, typed.vk)}
+                        {input("vk-group", s.group_id, typed.group_id, None)}
+                        {input("vk-confirmation", s.confirmation, typed.confirmation, None)}
+                        {input("vk-secret", s.secret_key, typed.secret, set(|v| v.vk.as_ref().is_some_and(|v| v.secret_set)))}
+                        {input("vk-token", s.community_token, typed.access_token, set(|v| v.vk.as_ref().is_some_and(|v| v.access_token_set)))}
+                        {input("vk-app", s.app_id, typed.app_id, None)}
+                        {input("vk-app-secret", s.app_secret, typed.app_secret, set(|v| v.vk.as_ref().is_some_and(|v| v.app_secret_set)))}
+                        {move || address(s.callback_address, shown.with(|v| v.vk.as_ref().map(|v| v.callback_url.clone())))}
+                    </fieldset>
+                    <fieldset>
+                        {switch(s.telegram_bot, s.connected, typed.telegram)}
+                        {input("tg-token", s.bot_token, typed.bot_token, set(|v| v.telegram.as_ref().is_some_and(|t| t.bot_token_set)))}
+                        {input("tg-secret", s.webhook_secret, typed.webhook_secret, set(|v| v.telegram.as_ref().is_some_and(|t| t.webhook_secret_set)))}
+                        {move || address(s.webhook_address, shown.with(|v| v.telegram.as_ref().map(|t| t.webhook_url.clone())))}
+                    </fieldset>
+                    <fieldset>
+                        <legend>{s.telegram_app}</legend>
+                        {input("tg-app-bot", s.app_bot_id, typed.app_bot_id, None)}
+                    </fieldset>
+                    <fieldset>
+                        {switch(s.ok_app, s.connected, typed.ok)}
+                        {input("ok-secret", s.ok_secret, typed.ok_secret, set(|v| v.ok.as_ref().is_some_and(|o| o.app_secret_set)))}
+                    </fieldset>
+                    <button class="primary" type="submit">{s.save_channels}</button>
+                </form>
+            </Show>
             <p class="notice" role="status">{move || notice.get()}</p>
         </section>
     }

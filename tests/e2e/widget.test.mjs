@@ -995,11 +995,15 @@ test("a request filed in the widget is answered in the console; the home screen 
     window.replies = [];
     window.Tabdesk("on", "message:received", (e) => window.replies.push(e));
   });
+  const suggestions = [];
+  page.on("request", (r) => r.url().includes("/kb/suggested") && suggestions.push(new URL(r.url()).searchParams));
   const button = await launcher(page);
   await page.mouse.click(button.x, button.y);
   const frame = await widgetFrame(page);
-  // Before anything is typed: when to expect an answer, and articles to start with.
+  // Before anything is typed: when to expect an answer, and articles to start with, asked for
+  // once, for the page the visitor is on.
   await frame.locator(".home .suggested .hit").first().waitFor();
+  assert.deepEqual(suggestions.map((q) => q.get("page_url")), [`${hostOrigin}/`]);
   assert.match(await frame.locator(".reply-time").textContent(), /^We usually reply within \d+ (minutes?|hours?|days?)/);
   await explained(page, frame, frame.getByRole("button", { name: "Contact us" }).click());
   const subject = `Console answer ${Date.now()}`;

@@ -1,6 +1,7 @@
 //! The widget's frame: header with back and close, and the current screen. It also wires what
 //! the host page's messages mean, and provides what every screen shares (`Visit`).
 
+use gloo_timers::callback::Timeout;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,6 +20,10 @@ use crate::requests::Requests;
 use crate::search::{Search, SearchState};
 use crate::store::Store;
 use crate::visit::Visit;
+
+/// How long the home screen waits for the host page to say where the visitor is, in ms (it
+/// says so a few ms after the widget is ready).
+const PLACED_WAIT_MS: u32 = 1_000;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Screen {
@@ -94,11 +99,23 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
     host.post(&FrameMessage::Ready);
 }
 
+/// Whether the page the visitor is on is known (`Visit::placed`): at once without a host page to
+/// tell it; with one, once it does, or after [`PLACED_WAIT_MS`] if it never does (the widget's
+/// page opened by itself with a host's address), so that nothing waits on it for ever.
+fn told_where(host_tells: bool) -> RwSignal<bool> {
+    let placed = RwSignal::new(!host_tells);
+    if host_tells {
+        Timeout::new(PLACED_WAIT_MS, move || _ = placed.try_set(true)).forget();
+    }
+    placed
+}
+
 #[component]
 pub fn App(boot: EmbedBoot) -> impl IntoView {
     let locale = boot.locale;
     let s = strings(locale);
     let config = boot.config;
+    let host_tells = boot.mode == EmbedMode::Frame && boot.parent_origin.is_some();
     let host = Host::new(boot.parent_origin);
     let store = Store::new(host, &config.site);
     let site = StoredValue::new(config.site.clone());
@@ -113,7 +130,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             channel: boot.channel.clone().or_else(|| config.channels.first().cloned()),
             ..PageContext::default()
         }),
-        placed: RwSignal::new(boot.mode != EmbedMode::Frame),
+        placed: told_where(host_tells),
         viewed: RwSignal::new(Vec::new()),
         searches: RwSignal::new(Vec::new()),
         store,
