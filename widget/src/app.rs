@@ -56,7 +56,7 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
                 let channel = context.channel.clone().or(old.channel.take());
                 *old = PageContext { channel, ..context };
             });
-            placed.set(true);
+            mark_placed(placed);
         }
         FrameMessage::Open => {
             open.set(true);
@@ -105,9 +105,17 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
 fn told_where(host_tells: bool) -> RwSignal<bool> {
     let placed = RwSignal::new(!host_tells);
     if host_tells {
-        Timeout::new(PLACED_WAIT_MS, move || _ = placed.try_set(true)).forget();
+        Timeout::new(PLACED_WAIT_MS, move || mark_placed(placed)).forget();
     }
     placed
+}
+
+/// Sets `placed` once: setting a signal wakes its readers even when the value is the same, and
+/// the home screen would ask for its suggestions again.
+fn mark_placed(placed: RwSignal<bool>) {
+    if placed.try_get_untracked() == Some(false) {
+        placed.set(true);
+    }
 }
 
 #[component]
