@@ -41,32 +41,40 @@ export async function launcher(page) {
   return { name: node.name?.value, expanded: node.properties?.find((p) => p.name === "expanded")?.value?.value, x: (x1 + x3) / 2, y: (y1 + y3) / 2 };
 }
 
-/** The files a page of the widget or of the console loads before it can draw anything. */
-const appFiles = (app) => [`/${app}/boot.js`, `/${app}/tabdesk_${app}.js`, `/${app}/tabdesk_${app}_bg.wasm`];
-
-/** Which of `app`'s files (`appFiles`) the document in `frame` has not received (yet). */
-async function filesMissing(frame, app) {
-  const received = await frame.evaluate(() =>
-    performance.getEntriesByType("resource").filter((e) => e.responseEnd > 0).map((e) => new URL(e.name).pathname),
-  );
-  return appFiles(app).filter((path) => !received.includes(path));
+/**
+ * The files the document in `frame` asked for up front (its scripts, preloads and stylesheets)
+ * that have not arrived (yet).
+ */
+async function filesMissing(frame) {
+  return frame.evaluate(() => {
+    const received = new Set(
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => e.responseEnd > 0)
+        .map((e) => e.name),
+    );
+    const files = "script[src], link[rel=stylesheet], link[rel=preload], link[rel=modulepreload]";
+    const asked = [...document.querySelectorAll(files)].map((e) => e.src || e.href);
+    return [...new Set(asked)].filter((url) => !received.has(url)).map((url) => new URL(url).pathname);
+  });
 }
 
 /**
  * Whether a page of `app` in `frame` that drew nothing in time (`waited`, the error of the wait)
  * is worth loading again: it is, once, when it still waits for one of its own files. Local
- * `wrangler dev` has been seen to leave one static file unanswered for 30 s and more (its log:
- * `GET /widget/tabdesk_widget.js 200 OK (30191ms)`, every other file in milliseconds; seen in two
- * suite runs, both times on the worker restarted by the fault step): that stall is the dev
- * server's, not the app's, and is said on stderr. A page that has every file and draws nothing
- * is the app's failure: thrown at once, naming what it lacks.
+ * `wrangler dev` has been seen to leave one static file unanswered until the browser gave up on
+ * it, every other file answered in milliseconds: `GET /widget/tabdesk_widget.js 200 OK
+ * (30191ms)` in one suite run, `GET /widget/__wasm_split.js 200 OK (20348ms)` in another (both
+ * on the worker restarted by the fault step; 300 loads on a fresh `wrangler dev` showed none).
+ * That stall is the dev server's, not the app's, and is said on stderr. A page that has every
+ * file and draws nothing is the app's failure: thrown at once, naming what it lacks.
  */
 async function stalled(frame, app, waited, retried) {
-  const missing = await filesMissing(frame, app);
+  const missing = await filesMissing(frame);
   if (retried || missing.length === 0) {
     throw new Error(`the ${app} drew nothing; files it has not received: ${missing.join(", ") || "none"}`, { cause: waited });
   }
-  console.error(`the dev server has not answered ${missing.join(", ")} in 20 s: loading the ${app}'s page again`);
+  console.error(`the dev server has not answered ${missing.join(", ")} in 10 s: loading the ${app}'s page again`);
 }
 
 /**
@@ -77,7 +85,7 @@ export async function openConsole(page, url) {
   let response = await page.goto(url, { waitUntil: "commit" });
   for (let retried = false; ; retried = true) {
     try {
-      await page.locator("body > *").first().waitFor({ state: "attached", timeout: retried ? 60000 : 20000 });
+      await page.locator("body > *").first().waitFor({ state: "attached", timeout: retried ? 60000 : 10000 });
       return response;
     } catch (e) {
       await stalled(page.mainFrame(), "console", e, retried);
@@ -92,7 +100,7 @@ export async function openConsole(page, url) {
  * meanwhile (a cross-origin frame can be swapped while it navigates) is looked up again rather
  * than waited on for nothing.
  *
- * A frame that drew nothing in 20 s is loaded again once if it still waits for a file of its
+ * A frame that drew nothing in 10 s is loaded again once if it still waits for a file of its
  * own (`stalled`).
  */
 export async function frameOf(page, origin) {
@@ -104,7 +112,7 @@ export async function frameOf(page, origin) {
       try {
         await frame.waitForSelector("#app", { state: "attached", timeout: 5000 });
         pageThere = true;
-        await frame.waitForSelector(".panel", { state: "attached", timeout: reloaded ? 60000 : 20000 });
+        await frame.waitForSelector(".panel", { state: "attached", timeout: reloaded ? 60000 : 10000 });
         if (!frame.isDetached()) return frame;
       } catch (e) {
         // Detached or navigated away while waiting: look again.
