@@ -97,13 +97,7 @@ impl Relay {
             return false;
         }
         self.started.set_value(true);
-        let mut wait = 1_000;
-        loop {
-            match take_items(self, sealed.clone()).await {
-                Ok(taking) => return taking.await,
-                Err(_) => pause(&mut wait).await,
-            }
-        }
+        until_loaded(|| take_items(self, sealed.clone())).await.await
     }
 
     async fn take(self, mut sealed: BTreeMap<String, String>) -> bool {
@@ -164,15 +158,7 @@ impl Relay {
             return;
         }
         self.flushing.set_value(true);
-        spawn_local(async move {
-            let mut wait = 1_000;
-            loop {
-                match pass_unsent(self, key.clone()).await {
-                    Ok(passing) => return passing.await,
-                    Err(_) => pause(&mut wait).await,
-                }
-            }
-        });
+        spawn_local(async move { until_loaded(|| pass_unsent(self, key.clone())).await.await });
     }
 
     async fn pass(self, key: CryptoKey) {
@@ -192,6 +178,18 @@ impl Relay {
 async fn pause(wait: &mut u32) {
     TimeoutFuture::new(*wait).await;
     *wait = (*wait * 2).min(MAX_WAIT_MS);
+}
+
+/// What a split function gives once its module is here: `load` is called again, after growing
+/// pauses, until the module's fetch succeeds.
+async fn until_loaded<T, F: Future<Output = Result<T, SplitLoaderError>>>(load: impl Fn() -> F) -> T {
+    let mut wait = 1_000;
+    loop {
+        if let Ok(given) = load().await {
+            return given;
+        }
+        pause(&mut wait).await;
+    }
 }
 
 // Only browsers that deny the iframe its own storage relay anything: the opening and the sealing
