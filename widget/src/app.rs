@@ -9,7 +9,6 @@ use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{reply_within, request_received, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
 
-use crate::api;
 use crate::article::ArticleView;
 use crate::host::Host;
 use crate::inbox::Inbox;
@@ -81,11 +80,7 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
             identity.set(token.clone());
             // A signed-in customer's requests from other devices join "My requests".
             if let Some(token) = token {
-                spawn_local(async move {
-                    if let Ok(mine) = api::mine(&site.get_value(), &token).await {
-                        requests.adopt(mine.tickets);
-                    }
-                });
+                spawn_local(requests.adopt_signed_in(site.get_value(), token));
             }
         }
         FrameMessage::Ready | FrameMessage::Store { .. } | FrameMessage::Event { .. } => {}

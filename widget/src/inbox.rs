@@ -4,8 +4,6 @@
 //! their unread markers, "My requests" all of them.
 
 use std::collections::BTreeSet;
-use std::future::Future;
-use std::pin::Pin;
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -15,6 +13,7 @@ use tabdesk_core::wire::{CustomerSummary, FrameMessage, HostEvent};
 
 use crate::api;
 use crate::host::Host;
+use crate::on_demand::Task;
 use crate::requests::Requests;
 
 /// How often the summaries are read again in the background, in ms.
@@ -93,6 +92,6 @@ impl Inbox {
 
 /// The reading of a visitor's summaries, in a module fetched the first time there are any.
 #[wasm_split(inbox, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn read_summaries(inbox: Inbox) -> Result<Pin<Box<dyn Future<Output = ()>>>, SplitLoaderError> {
+fn read_summaries(inbox: Inbox) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(inbox.read()))
 }

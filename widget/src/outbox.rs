@@ -10,9 +10,6 @@
 //! never queue anything, so it is fetched only when something waits. Offline, that fetch fails
 //! too; it is tried again at each moment to retry, until the loop is there.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
@@ -22,6 +19,7 @@ use tabdesk_core::json::{member, FromJson, Json, ToJson};
 use tabdesk_core::wire::NewTicket;
 
 use crate::api::{self, Refusal, SendError};
+use crate::on_demand::Task;
 use crate::store::Store;
 
 /// Waits between retries, in ms; the last one repeats.
@@ -39,11 +37,8 @@ pub trait Job: Clone + ToJson + FromJson + Send + Sync + 'static {
     async fn send(&self, site: &str, key: &str) -> Result<Self::Done, SendError>;
     /// The retry loop of `outbox`, once its module is here (a split function per job type:
     /// they can take no type parameters).
-    async fn drain(outbox: Outbox<Self>) -> Result<Draining, SplitLoaderError>;
+    async fn drain(outbox: Outbox<Self>) -> Result<Task, SplitLoaderError>;
 }
-
-/// A retry loop running until its outbox is empty.
-pub type Draining = Pin<Box<dyn Future<Output = ()>>>;
 
 #[derive(Clone)]
 pub struct Pending<J> {
@@ -85,13 +80,13 @@ impl Job for NewTicket {
         Ok(Delivered { number: created.number, email, id: created.id, access_token: created.access_token })
     }
 
-    async fn drain(outbox: Outbox<Self>) -> Result<Draining, SplitLoaderError> {
+    async fn drain(outbox: Outbox<Self>) -> Result<Task, SplitLoaderError> {
         drain_requests(outbox).await
     }
 }
 
 #[wasm_split(outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn drain_requests(outbox: Outbox<NewTicket>) -> Result<Draining, SplitLoaderError> {
+fn drain_requests(outbox: Outbox<NewTicket>) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(outbox.drain()))
 }
 

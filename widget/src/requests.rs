@@ -13,7 +13,8 @@ use tabdesk_core::ticket::is_unread;
 use tabdesk_core::wire::{CustomerSummary, OwnTicket, TicketRef};
 
 use crate::api::{self, SendError};
-use crate::outbox::{Delivered, Draining, Job, Outbox};
+use crate::on_demand::Task;
+use crate::outbox::{Delivered, Job, Outbox};
 use crate::store::Store;
 
 /// How often an open panel reads the shown list or thread again, in ms.
@@ -50,14 +51,14 @@ impl Job for Reply {
         api::reply(&self.id, &self.access_token, &self.body, key).await.map(|_| self.id.clone())
     }
 
-    async fn drain(outbox: Outbox<Self>) -> Result<Draining, SplitLoaderError> {
+    async fn drain(outbox: Outbox<Self>) -> Result<Task, SplitLoaderError> {
         drain_replies(outbox).await
     }
 }
 
 // In the outbox's module, beside the requests' loop.
 #[wasm_split(outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn drain_replies(outbox: Outbox<Reply>) -> Result<Draining, SplitLoaderError> {
+fn drain_replies(outbox: Outbox<Reply>) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(outbox.drain()))
 }
 
@@ -104,8 +105,17 @@ impl Requests {
         self.change(|list| list.insert(0, saved));
     }
 
+    /// Adds the requests the customer that the site's signed `identity` names filed elsewhere,
+    /// after those known. Few visits are signed in: the code is in the summaries' module
+    /// (`inbox`), fetched only here.
+    pub async fn adopt_signed_in(self, site: String, identity: String) {
+        if let Ok(adopting) = adopt_theirs(self, site, identity).await {
+            adopting.await;
+        }
+    }
+
     /// Keeps the requests a signed-in customer wrote elsewhere (`api::mine`), after those known.
-    pub fn adopt(self, theirs: Vec<OwnTicket>) {
+    fn adopt(self, theirs: Vec<OwnTicket>) {
         let new: Vec<OwnTicket> =
             theirs.into_iter().filter(|t| self.list.with_untracked(|l| !l.iter().any(|s| s.id == t.id))).collect();
         if !new.is_empty() {
@@ -162,6 +172,15 @@ impl Requests {
         });
         self.list.with_untracked(|list| self.store.save(&self.storage_key.get_value(), list));
     }
+}
+
+#[wasm_split(inbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn adopt_theirs(requests: Requests, site: String, identity: String) -> Result<Task, SplitLoaderError> {
+    Ok(Box::pin(async move {
+        if let Ok(mine) = api::mine(&site, &identity).await {
+            requests.adopt(mine.tickets);
+        }
+    }))
 }
 
 /// A counter that goes up every `REFRESH_MS` while the panel is open, for screens to read

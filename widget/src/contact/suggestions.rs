@@ -42,12 +42,12 @@ pub fn Suggestions(subject: RwSignal<String>, message: RwSignal<String>, on_open
             <section class="suggestions" aria-live="polite">
                 <h3>{s.suggestions}</h3>
                 <ul>
-                    <For each=hits key=|hit| hit.id.clone() children=move |hit| {
+                    {move || hits().into_iter().map(|hit| {
                         let id = hit.id.clone();
                         view! {
                             <li><button class="link" type="button" on:click=move |_| on_open.run(id.clone())>{hit.title}</button></li>
                         }
-                    }/>
+                    }).collect_view()}
                 </ul>
             </section>
         </Show>
