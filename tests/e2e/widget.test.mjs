@@ -537,6 +537,47 @@ test("a queued request the server later refuses for good comes back to the form 
   await context.close();
 });
 
+test("a request queued before a reload is still queued after it, and is sent once the server answers again", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${hostOrigin}/`);
+  let { frame } = await openContactForm(page);
+  const subject = `Queued over a reload ${Date.now()}`;
+  await fillRequest(page, frame, subject);
+  // The server is down (503 is worth retrying): the request waits in the widget's storage.
+  const down = { count: 0 };
+  const tickets = `${workerOrigin}/v1/sites/*/tickets`;
+  await context.route(tickets, (route) => {
+    down.count++;
+    return route.fulfill({ status: 503, contentType: "application/problem+json", body: "{}" });
+  });
+  await frame.getByRole("button", { name: "Send" }).click();
+  await frame.getByText("Saved, waiting for the connection").waitFor();
+  const outbox = [];
+  context.on("request", (r) => {
+    if (/\/widget\/split_outbox\.[0-9a-f]{8}\.wasm$/.test(new URL(r.url()).pathname)) outbox.push(r.url());
+  });
+  await page.reload();
+  journal(page);
+  const button = await launcher(page);
+  await page.mouse.click(button.x, button.y);
+  frame = await widgetFrame(page);
+  // Read from storage by the retry loop's module, which the reloaded page fetches for it.
+  await frame.getByText("Saved, waiting for the connection").waitFor();
+  const retried = down.count;
+  for (let i = 0; i < 50 && down.count === retried; i++) await page.waitForTimeout(200);
+  assert.ok(down.count > retried, "the reloaded page retries the stored request");
+  assert.ok(outbox.length >= 1, "the reloaded page fetched the retry loop's module");
+  await context.unroute(tickets);
+  await frame.getByRole("button", { name: "Try again now" }).click();
+  const status = frame.getByRole("status").filter({ hasText: /DEMO-\d+/ });
+  await status.waitFor({ timeout: 20000 });
+  const copies = (await adminTickets()).filter((t) => t.subject === subject);
+  assert.equal(copies.length, 1, "exactly one ticket");
+  assert.equal(copies[0].number, (await status.textContent()).match(/DEMO-\d+/)[0]);
+  await context.close();
+});
+
 test("on a site with Turnstile the form renders the check and sends its token", async () => {
   const { id, token } = await ownSite("turnstile", ["en"], (config) => {
     config.abuse = { ...config.abuse, min_fill_ms: 0, turnstile_site_key: "0x4AAA-site", turnstile_secret: "0x4AAA-secret" };

@@ -229,7 +229,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             }
             .into_any();
         }
-        if outbox.pending.with(Option::is_some) {
+        if outbox.queued() {
             return view! {
                 <section class="queued" role="status">
                     <h2>{s.queued_title}</h2>

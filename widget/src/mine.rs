@@ -171,7 +171,7 @@ pub fn Thread(id: String) -> impl IntoView {
     });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if sending.get_untracked() || replies.pending.with_untracked(Option::is_some) {
+        if sending.get_untracked() || replies.queued_untracked() {
             return;
         }
         let text = body.get_untracked().trim().to_owned();

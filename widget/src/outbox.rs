@@ -8,7 +8,9 @@
 //!
 //! The retry loop (`drain`) is a wasm module of its own (`outbox`, wasm-split): most visits
 //! never queue anything, so it is fetched only when something waits. Offline, that fetch fails
-//! too; it is tried again at each moment to retry, until the loop is there.
+//! too; it is tried again at each moment to retry, until the loop is there. A job queued before
+//! this page is read from storage by that module too: decoding a request (its custom fields are
+//! any JSON) would cost the first screen 7 KB gzip; until then it only counts as queued.
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
@@ -96,6 +98,9 @@ pub struct Outbox<J: Job> {
     storage_key: StoredValue<String>,
     site: StoredValue<String>,
     pub pending: RwSignal<Option<Pending<J>>>,
+    /// A job queued before this page (a reload, or storage the host handed over) and not read
+    /// yet: the retry loop reads it into `pending`.
+    stored: RwSignal<bool>,
     pub delivered: RwSignal<Option<J::Done>>,
     /// Set when the server refused a queued job for good: it goes back to its form, with its
     /// key (sent again unchanged, it is the same job) and what the server said.
@@ -118,13 +123,13 @@ impl<J: Job> Outbox<J> {
     /// (the app) lives, the browser coming back online is a moment to retry.
     pub fn new(site: StoredValue<String>, store: Store) -> Outbox<J> {
         let storage_key = format!("tabdesk:{}:{}", site.get_value(), J::ITEM);
-        let pending = store.load::<Pending<J>>(&storage_key);
-        let queued = pending.is_some();
+        let queued = store.holds(&storage_key);
         let outbox = Outbox {
             store,
             storage_key: StoredValue::new(storage_key),
             site,
-            pending: RwSignal::new(pending),
+            pending: RwSignal::new(None),
+            stored: RwSignal::new(queued),
             delivered: RwSignal::new(None),
             refused: RwSignal::new(None),
             wake: StoredValue::new(false),
@@ -159,12 +164,19 @@ impl<J: Job> Outbox<J> {
 
     /// Picks up a job queued before a reload, once the host has handed over its storage.
     pub fn reload(self) {
-        if self.pending.with_untracked(Option::is_none) {
-            if let Some(pending) = self.store.load::<Pending<J>>(&self.storage_key.get_value()) {
-                self.pending.set(Some(pending));
-                self.run();
-            }
+        if !self.queued_untracked() && self.store.holds(&self.storage_key.get_value()) {
+            self.stored.set(true);
+            self.run();
         }
+    }
+
+    /// Whether a job waits to be sent, read or not (tracked).
+    pub fn queued(self) -> bool {
+        self.stored.get() || self.pending.with(Option::is_some)
+    }
+
+    pub fn queued_untracked(self) -> bool {
+        untrack(|| self.queued())
     }
 
     /// Asks the retry loop to try at once (online again, panel reopened, button pressed).
@@ -181,7 +193,7 @@ impl<J: Job> Outbox<J> {
         self.running.set_value(true);
         spawn_local(async move {
             let mut attempt = 0;
-            while self.pending.with_untracked(Option::is_some) {
+            while self.queued_untracked() {
                 if let Ok(draining) = J::drain(self).await {
                     // Having waited for the module, the loop tries at once.
                     if attempt > 0 {
@@ -207,8 +219,14 @@ impl<J: Job> Outbox<J> {
         self.wake.set_value(false);
     }
 
-    /// Sends the waiting job until it is delivered or refused, pausing between tries.
+    /// Sends the waiting job until it is delivered or refused, pausing between tries; a job
+    /// stored before this page is read first (an unreadable one is left alone).
     pub async fn drain(self) {
+        if self.stored.get_untracked() {
+            let pending = self.store.load::<Pending<J>>(&self.storage_key.get_value());
+            self.pending.set(pending);
+            self.stored.set(false);
+        }
         let mut attempt = 0;
         while let Some(Pending { key, job }) = self.pending.get_untracked() {
             self.pause(attempt).await;
@@ -235,5 +253,6 @@ impl<J: Job> Outbox<J> {
     pub fn clear(self) {
         self.store.remove(&self.storage_key.get_value());
         self.pending.set(None);
+        self.stored.set(false);
     }
 }

@@ -31,13 +31,21 @@ impl Store {
         Store { relay: Relay::new(host, &prefix), prefix: StoredValue::new(prefix) }
     }
 
-    /// Reads a stored JSON value; anything unreadable counts as absent.
-    pub fn load<T: FromJson>(self, key: &str) -> Option<T> {
-        let text = match own() {
+    fn text(self, key: &str) -> Option<String> {
+        match own() {
             Some(s) => s.get_item(key).ok().flatten(),
             None => self.relay.get(key),
-        }?;
-        json::decode(&text)
+        }
+    }
+
+    /// Reads a stored JSON value; anything unreadable counts as absent.
+    pub fn load<T: FromJson>(self, key: &str) -> Option<T> {
+        json::decode(&self.text(key)?)
+    }
+
+    /// Whether an item is stored under `key`, without reading it.
+    pub fn holds(self, key: &str) -> bool {
+        self.text(key).is_some()
     }
 
     pub fn save<T: ToJson>(self, key: &str, value: &T) {
