@@ -13,7 +13,7 @@ use tabdesk_core::wire::{CustomerSummary, FrameMessage, HostEvent};
 
 use crate::api;
 use crate::host::Host;
-use crate::on_demand::Task;
+use crate::outbox::Task;
 use crate::requests::Requests;
 
 /// How often the summaries are read again in the background, in ms.

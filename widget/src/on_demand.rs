@@ -3,9 +3,6 @@
 //! it, when the pointer or the focus reaches the button that opens it. The first screen (search,
 //! results, articles) carries none of their code.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
@@ -14,10 +11,6 @@ use tabdesk_ui::{arriving, prefetch, Arrival};
 use crate::contact::Contact;
 use crate::mine::{MyRequests, Thread};
 use crate::visit::Visit;
-
-/// Work whose code is in a module of its own (the outbox's retry loop, the reading of
-/// summaries): what a split function hands back, to be awaited where it was asked for.
-pub type Task = Pin<Box<dyn Future<Output = ()>>>;
 
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
 fn contact_screen(on_open: Callback<String>) -> Result<AnyView, SplitLoaderError> {

@@ -12,6 +12,9 @@
 //! this page is read from storage by that module too: decoding a request (its custom fields are
 //! any JSON) would cost the first screen 7 KB gzip; until then it only counts as queued.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
@@ -21,7 +24,6 @@ use tabdesk_core::json::{member, FromJson, Json, ToJson};
 use tabdesk_core::wire::NewTicket;
 
 use crate::api::{self, Refusal, SendError};
-use crate::on_demand::Task;
 use crate::store::Store;
 
 /// Waits between retries, in ms; the last one repeats.
@@ -61,6 +63,11 @@ impl<J: ToJson> ToJson for Pending<J> {
         Json::Object(vec![("key".to_owned(), self.key.to_json()), ("ticket".to_owned(), self.job.to_json())])
     }
 }
+
+/// Work whose code is in a module of its own (this retry loop, the reading of summaries):
+/// what a split function hands back, to be awaited where it was asked for. (Here, the lowest
+/// module that has some.)
+pub type Task = Pin<Box<dyn Future<Output = ()>>>;
 
 /// The number of a delivered request, where the answer goes, and what opens it later (kept in
 /// "My requests").

@@ -13,8 +13,7 @@ use tabdesk_core::ticket::is_unread;
 use tabdesk_core::wire::{CustomerSummary, OwnTicket, TicketRef};
 
 use crate::api::{self, SendError};
-use crate::on_demand::Task;
-use crate::outbox::{Delivered, Job, Outbox};
+use crate::outbox::{Delivered, Job, Outbox, Task};
 use crate::store::Store;
 
 /// How often an open panel reads the shown list or thread again, in ms.
