@@ -69,6 +69,13 @@ fn loader() -> Result {
     Ok(())
 }
 
+/// wasm-opt's passes for the browser apps: for size, repeated while they still shrink the module
+/// (`--converge`). `--low-memory-unused` lets it fold a pointer's small added constants into
+/// loads' and stores' offsets, which is wrong only for an address that wraps around into the
+/// first KiB of memory: Rust's code never computes one (that KiB is the bottom of a 1 MiB stack).
+/// Together the widget's first module is 1.7 KB gzip lighter than with `-Oz` alone.
+const WASM_OPT: [&str; 3] = ["-Oz", "--converge", "--low-memory-unused"];
+
 /// rustc's flags for the browser apps (see `browser_app`).
 const BROWSER_RUSTFLAGS: &str = "-Clink-args=--emit-relocs -Zlocation-detail=none -Zfmt-debug=none";
 
@@ -109,7 +116,7 @@ fn browser_app(dir: &str) -> Result {
         .arg(&main))?;
     let bg = out.join(format!("{package}_bg.wasm"));
     for module in std::iter::once(&bg).chain(&split.split_modules) {
-        run(Command::new(npm_bin("wasm-opt")).arg("-Oz").args(WASM_FEATURES).arg(module).arg("-o").arg(module))?;
+        run(Command::new(npm_bin("wasm-opt")).args(WASM_OPT).args(WASM_FEATURES).arg(module).arg("-o").arg(module))?;
     }
     name_by_content(&out, &split.split_modules)?;
     // wasm-bindgen's glue and the split loader come unminified: minified, the widget's first
@@ -196,12 +203,12 @@ pub const WIDGET_ALL_BUDGET: usize = 150 * 1024;
 pub const CONSOLE_BUDGET: usize = 250 * 1024;
 
 /// What the build enforces for the widget while it is over its budgets: its size when the last
-/// cut landed (2026-12-01: 164,172 and 351,831 bytes) with about 3% of room, so that nothing
+/// cut landed (2026-12-01: 162,437 and 347,930 bytes) with about 3% of room, so that nothing
 /// grows it unnoticed. Lower these with every cut (all screens grow a little when code moves
 /// into a module of its own: what it shares with the others goes to a chunk); they give way to
 /// the budgets once those fit.
-pub const WIDGET_FIRST_CEILING: usize = 165 * 1024;
-pub const WIDGET_ALL_CEILING: usize = 354 * 1024;
+pub const WIDGET_FIRST_CEILING: usize = 163 * 1024;
+pub const WIDGET_ALL_CEILING: usize = 350 * 1024;
 
 /// One screen's size against its budget, and the limit the build enforces (the budget itself
 /// when `ceiling` is `None`). Over the limit, an error naming the biggest files.
