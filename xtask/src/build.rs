@@ -81,7 +81,7 @@ const BROWSER_RUSTFLAGS: &str = "-Clink-args=--emit-relocs -Zlocation-detail=non
 
 /// Builds the Leptos app of crate `dir` (package `tabdesk-<dir>`) for the browser into
 /// `target/site/<dir>`: wasm-split (each `#[wasm_split]` function's code into a module of its own,
-/// fetched on first use), wasm-bindgen, wasm-opt -Oz on every module, and the crate's
+/// fetched on first use), wasm-bindgen, wasm-opt (`WASM_OPT`) on every module, and the crate's
 /// `static/` files.
 fn browser_app(dir: &str) -> Result {
     // The splitter needs the linker's relocations to tell which code each split point reaches.
