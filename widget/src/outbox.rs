@@ -126,8 +126,9 @@ impl<J: Job> Clone for Outbox<J> {
 impl<J: Job> Copy for Outbox<J> {}
 
 impl<J: Job> Outbox<J> {
-    /// Restores a job queued before a reload and starts sending it. While the current owner
-    /// (the app) lives, the browser coming back online is a moment to retry.
+    /// Counts a job queued before a reload as queued and starts the loop that reads and sends
+    /// it. While the current owner (the app) lives, the browser coming back online is a moment
+    /// to retry.
     pub fn new(site: StoredValue<String>, store: Store) -> Outbox<J> {
         let storage_key = format!("tabdesk:{}:{}", site.get_value(), J::ITEM);
         let queued = store.holds(&storage_key);
@@ -182,6 +183,7 @@ impl<J: Job> Outbox<J> {
         self.stored.get() || self.pending.with(Option::is_some)
     }
 
+    /// The same, read without subscribing (in handlers and the retry loop).
     pub fn queued_untracked(self) -> bool {
         untrack(|| self.queued())
     }
