@@ -11,14 +11,15 @@ use crate::domain::limits::{
     MAX_KEPT_PARAMS, MAX_KEYWORDS, MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_MESSAGE_CHARS, MAX_OPTIONS,
     MAX_ORIGINS, MAX_ROUTING_RULES, MAX_SAVED_REPLIES, MAX_SITE_NAME_CHARS, MAX_URL_CHARS, MIN_WEBHOOK_SECRET_CHARS,
 };
-use crate::domain::{FieldError, Locale, Priority};
+use crate::domain::{FieldError, Locale, Priority, SmallMap};
 use crate::identity::{check_config as check_identity, IdentityConfig};
 use crate::origin::OriginPattern;
 use crate::text::{escape_html, Scripts};
 use crate::url::{check_outbound, path_of, OutboundPolicy};
 
-/// A text in each of the site's languages.
-pub type Localized = BTreeMap<Locale, String>;
+/// A text in each of the site's languages (a [`SmallMap`]: fields of this type give the OpenAPI
+/// document `value_type = BTreeMap<Locale, String>`).
+pub type Localized = SmallMap<Locale, String>;
 
 /// The text for `locale`, else the first one there is.
 pub fn localized(text: &Localized, locale: Locale) -> &str {
@@ -33,6 +34,7 @@ pub struct SiteConfig {
     pub locales: Vec<Locale>,
     pub default_locale: Locale,
     /// The launcher's text; the loader's built-in "Support"/"Поддержка" when absent.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<Locale, String>))]
     pub launcher_label: Localized,
     pub theme: Theme,
     pub allowed_origins: Vec<String>,
@@ -92,8 +94,10 @@ pub struct AutoReply {
     pub acknowledge: bool,
     /// The site's own acknowledgement per language, instead of the built-in one; `{reply_time}`
     /// becomes the expected reply time ("4 hours"), `{name}` the customer's name.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<Locale, String>))]
     pub acknowledgement: Localized,
     /// Sent to sales leads at once, after the acknowledgement (none: no offer).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<Locale, String>))]
     pub lead_offer: Localized,
 }
 
@@ -418,6 +422,7 @@ pub struct FormSchema {
 #[serde(deny_unknown_fields)]
 pub struct Category {
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<Locale, String>))]
     pub label: Localized,
     #[serde(default)]
     pub fields: Vec<FieldDef>,
@@ -480,6 +485,7 @@ impl FieldKind {
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     pub value: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<Locale, String>))]
     pub label: Localized,
 }
 
@@ -498,6 +504,7 @@ pub struct Condition {
 pub struct FieldDef {
     pub id: String,
     pub kind: FieldKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<Locale, String>))]
     pub label: Localized,
     #[serde(default)]
     pub required: bool,
@@ -571,6 +578,7 @@ pub struct PublicConfig {
     pub name: String,
     pub locales: Vec<Locale>,
     pub default_locale: Locale,
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<Locale, String>))]
     pub launcher_label: Localized,
     pub theme: Theme,
     pub channels: Vec<String>,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::PublicConfig;
-use crate::domain::{FieldError, Locale, Priority, TicketStatus};
+use crate::domain::{FieldError, Locale, Priority, SmallMap, TicketStatus};
 use crate::identity::Verified;
 use crate::triage::Triage;
 
@@ -68,7 +68,10 @@ pub enum FrameMessage {
     /// Host → widget, after `ready`: what the widget stored through the host earlier, for
     /// browsers that deny storage to third-party iframes.
     #[serde(rename = "tabdesk:restore")]
-    Restore { items: BTreeMap<String, String> },
+    Restore {
+        #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
+        items: SmallMap<String, String>,
+    },
     /// Widget → host: keep (or, with no value, forget) an item in the host page's storage.
     #[serde(rename = "tabdesk:store")]
     Store { key: String, value: Option<String> },

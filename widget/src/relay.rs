@@ -5,7 +5,6 @@
 //! the host page. Sealed values expire after a week, so a request abandoned on a shared computer
 //! does not wait there for ever.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -14,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::domain::limits::RELAY_TTL_MS;
+use tabdesk_core::domain::SmallMap;
 use tabdesk_core::token::is_relay_id;
 use tabdesk_core::wire::FrameMessage;
 use web_sys::CryptoKey;
@@ -39,9 +39,9 @@ pub struct Relay {
     /// The item under which the host keeps the relay's id (in plaintext: it is not the key).
     id_item: StoredValue<String>,
     /// The relayed items in plaintext, as the widget reads them; they leave the iframe sealed.
-    items: StoredValue<BTreeMap<String, String>>,
+    items: StoredValue<SmallMap<String, String>>,
     /// Writes not yet passed to the host, the newest value per item (`None` removes it).
-    unsent: StoredValue<BTreeMap<String, Option<String>>>,
+    unsent: StoredValue<SmallMap<String, Option<String>>>,
     /// The key, once the worker gave it: until then writes wait in `unsent`.
     key: StoredValue<Option<CryptoKey>, LocalStorage>,
     /// Whether the host's items were taken (they are taken once).
@@ -56,8 +56,8 @@ impl Relay {
         Relay {
             host,
             id_item: StoredValue::new(format!("{prefix}relay")),
-            items: StoredValue::new(BTreeMap::new()),
-            unsent: StoredValue::new(BTreeMap::new()),
+            items: StoredValue::new(SmallMap::new()),
+            unsent: StoredValue::new(SmallMap::new()),
             key: StoredValue::new_local(None),
             started: StoredValue::new(false),
             flushing: StoredValue::new(false),
@@ -92,7 +92,7 @@ impl Relay {
     /// when there is none), opens them, and tells the host to forget those that do not open or
     /// have expired. Returns whether this call took them. Waits for the key as long as it
     /// takes: without it, nothing can be told from noise, so nothing is dropped.
-    pub async fn restore(self, sealed: BTreeMap<String, String>) -> bool {
+    pub async fn restore(self, sealed: SmallMap<String, String>) -> bool {
         if self.started.get_value() {
             return false;
         }
@@ -100,7 +100,7 @@ impl Relay {
         until_loaded(|| take_items(self, sealed.clone())).await.await
     }
 
-    async fn take(self, mut sealed: BTreeMap<String, String>) -> bool {
+    async fn take(self, mut sealed: SmallMap<String, String>) -> bool {
         let id_item = self.id_item.get_value();
         let id = sealed.remove(&id_item).filter(|id| is_relay_id(id));
         let key = self.key_for(id).await;
@@ -162,7 +162,7 @@ impl Relay {
     }
 
     async fn pass(self, key: CryptoKey) {
-        while let Some((name, value)) = self.unsent.try_update_value(BTreeMap::pop_first).flatten() {
+        while let Some((name, value)) = self.unsent.try_update_value(pop_first).flatten() {
             // A value that cannot be sealed is not kept there at all (never in plaintext).
             let value = match value {
                 Some(v) => seal::seal(&key, &name, &v, now_ms() + RELAY_TTL_MS).await,
@@ -172,6 +172,12 @@ impl Relay {
         }
         self.flushing.set_value(false);
     }
+}
+
+/// Takes out the first item of `map`.
+fn pop_first<V>(map: &mut SmallMap<String, V>) -> Option<(String, V)> {
+    let name = map.first()?.0.clone();
+    map.remove(&name).map(|value| (name, value))
 }
 
 /// Waits `wait` ms, and doubles it for the next time, up to [`MAX_WAIT_MS`].
@@ -198,7 +204,7 @@ async fn until_loaded<T, F: Future<Output = Result<T, SplitLoaderError>>>(load: 
 #[wasm_split(relay, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn take_items(
     relay: Relay,
-    sealed: BTreeMap<String, String>,
+    sealed: SmallMap<String, String>,
 ) -> Result<Pin<Box<dyn Future<Output = bool>>>, SplitLoaderError> {
     Ok(Box::pin(relay.take(sealed)))
 }

@@ -2,9 +2,8 @@
 //! allows it, else (third-party storage blocked, as Safari and Chrome with third-party cookies
 //! blocked do) the host page's storage, through the loader, sealed (`relay`).
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
+use tabdesk_core::domain::SmallMap;
 use tabdesk_core::json::{FromJson, ToJson};
 
 use crate::host::Host;
@@ -82,7 +81,7 @@ impl Store {
 
     /// Takes the items the host kept for us (once they are opened); returns whether the relay
     /// is in use and this call took them.
-    pub async fn restore(self, items: BTreeMap<String, String>) -> bool {
+    pub async fn restore(self, items: SmallMap<String, String>) -> bool {
         own().is_none() && self.relay.restore(items).await
     }
 }

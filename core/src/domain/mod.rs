@@ -5,10 +5,12 @@
 pub mod ids;
 pub mod limits;
 pub mod locale;
+pub mod small_map;
 
 use serde::{Deserialize, Serialize};
 
 pub use locale::{plural, Locale, Plural};
+pub use small_map::SmallMap;
 
 /// How soon a ticket needs an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

@@ -14,6 +14,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::SmallMap;
+
 /// A JSON value. Objects keep their members in order, as a list: they are small, and a list
 /// costs the widget less code than a map.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -335,25 +337,42 @@ impl Key for String {
     }
 }
 
+/// A map's members read one by one, in the map's own `insert`: collecting a map sorts its items
+/// first, 9 KB of wasm.
+fn read_map<M: Default, K: Key, V: FromJson>(json: &Json, insert: impl Fn(&mut M, K, V)) -> Option<M> {
+    let Json::Object(members) = json else { return None };
+    let mut map = M::default();
+    for (k, v) in members {
+        insert(&mut map, K::from_key(k)?, V::from_json(v)?);
+    }
+    Some(map)
+}
+
+fn write_map<'a, K: Key + 'a, V: ToJson + 'a>(items: impl Iterator<Item = (&'a K, &'a V)>) -> Json {
+    Json::Object(items.map(|(k, v)| (k.key().to_owned(), v.to_json())).collect())
+}
+
 impl<K: Key, V: FromJson> FromJson for BTreeMap<K, V> {
     fn from_json(json: &Json) -> Option<Self> {
-        match json {
-            // Inserted one by one: collecting a map sorts its items first, 9 KB of wasm.
-            Json::Object(members) => {
-                let mut map = BTreeMap::new();
-                for (k, v) in members {
-                    map.insert(K::from_key(k)?, V::from_json(v)?);
-                }
-                Some(map)
-            }
-            _ => None,
-        }
+        read_map(json, |map: &mut Self, k, v| _ = map.insert(k, v))
     }
 }
 
 impl<K: Key, V: ToJson> ToJson for BTreeMap<K, V> {
     fn to_json(&self) -> Json {
-        Json::Object(self.iter().map(|(k, v)| (k.key().to_owned(), v.to_json())).collect())
+        write_map(self.iter())
+    }
+}
+
+impl<K: Key, V: FromJson> FromJson for SmallMap<K, V> {
+    fn from_json(json: &Json) -> Option<Self> {
+        read_map(json, |map: &mut Self, k, v| _ = map.insert(k, v))
+    }
+}
+
+impl<K: Key, V: ToJson> ToJson for SmallMap<K, V> {
+    fn to_json(&self) -> Json {
+        write_map(self.iter())
     }
 }
 

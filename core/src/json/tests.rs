@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{FromJson, Json, ToJson};
-use crate::config::{Category, Choice, ColorMode, Condition, FieldDef, FieldKind, SiteConfig, Theme};
-use crate::domain::{FieldError, Locale, TicketStatus};
+use crate::config::{Category, Choice, ColorMode, Condition, FieldDef, FieldKind, Localized, SiteConfig, Theme};
+use crate::domain::{FieldError, Locale, SmallMap, TicketStatus};
 use crate::wire::*;
 
 fn both_ways<T: Serialize + DeserializeOwned + FromJson + ToJson + PartialEq + Debug>(value: T) {
@@ -22,8 +22,8 @@ fn both_ways<T: Serialize + DeserializeOwned + FromJson + ToJson + PartialEq + D
     assert_eq!(serde_json::from_value::<T>(ours).expect("serde reads ours"), value, "serde reads what we wrote");
 }
 
-fn localized(en: &str, ru: &str) -> BTreeMap<Locale, String> {
-    BTreeMap::from([(Locale::En, en.to_owned()), (Locale::Ru, ru.to_owned())])
+fn localized(en: &str, ru: &str) -> Localized {
+    Localized::from([(Locale::En, en.to_owned()), (Locale::Ru, ru.to_owned())])
 }
 
 fn context() -> PageContext {
@@ -85,7 +85,7 @@ fn host_messages_read_and_write_as_serde_has_them() {
         FrameMessage::Context { context: context() },
         FrameMessage::Context { context: PageContext::default() },
         FrameMessage::Open,
-        FrameMessage::Restore { items: BTreeMap::from([("tabdesk:acme:outbox".to_owned(), "sealed".to_owned())]) },
+        FrameMessage::Restore { items: SmallMap::from([("tabdesk:acme:outbox".to_owned(), "sealed".to_owned())]) },
         FrameMessage::Store { key: "k".into(), value: Some("v".into()) },
         FrameMessage::Store { key: "k".into(), value: None },
         FrameMessage::Ready,
