@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod client;
 mod fault;
+mod imports;
 mod kb;
 mod layers;
 mod local;
