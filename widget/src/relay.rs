@@ -162,7 +162,7 @@ impl Relay {
     }
 
     async fn pass(self, key: CryptoKey) {
-        while let Some((name, value)) = self.unsent.try_update_value(pop_first).flatten() {
+        while let Some((name, value)) = self.unsent.try_update_value(SmallMap::pop_first).flatten() {
             // A value that cannot be sealed is not kept there at all (never in plaintext).
             let value = match value {
                 Some(v) => seal::seal(&key, &name, &v, now_ms() + RELAY_TTL_MS).await,
@@ -172,12 +172,6 @@ impl Relay {
         }
         self.flushing.set_value(false);
     }
-}
-
-/// Takes out the first item of `map`.
-fn pop_first<V>(map: &mut SmallMap<String, V>) -> Option<(String, V)> {
-    let name = map.first()?.0.clone();
-    map.remove(&name).map(|value| (name, value))
 }
 
 /// Waits `wait` ms, and doubles it for the next time, up to [`MAX_WAIT_MS`].

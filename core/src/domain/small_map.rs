@@ -21,6 +21,15 @@ impl<K, V> SmallMap<K, V> {
     }
 }
 
+impl<K: Ord + Clone, V> SmallMap<K, V> {
+    /// Takes out the item with the smallest key, as `BTreeMap::pop_first` does (`LiteMap` has
+    /// no such call).
+    pub fn pop_first(&mut self) -> Option<(K, V)> {
+        let key = self.0.first()?.0.clone();
+        self.0.remove(&key).map(|value| (key, value))
+    }
+}
+
 impl<K, V> Default for SmallMap<K, V> {
     fn default() -> Self {
         SmallMap::new()
@@ -103,5 +112,13 @@ mod tests {
             serde_json::from_str::<SmallMap<Locale, String>>(r#"[["en","Help"]]"#).is_err(),
             "a list of pairs is not read"
         );
+    }
+
+    #[test]
+    fn pop_first_takes_the_smallest_key_until_none_is_left() {
+        let mut map = SmallMap::from([("b", 2), ("a", 1)]);
+        assert_eq!(map.pop_first(), Some(("a", 1)));
+        assert_eq!(map.pop_first(), Some(("b", 2)));
+        assert_eq!(map.pop_first(), None);
     }
 }
