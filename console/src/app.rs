@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::console_strings;
 use tabdesk_core::wire::{Me, Role};
+use tabdesk_ui::cell::{effect, Cell, Kept};
 
 use crate::api::{self, Failure};
 use crate::on_demand;
@@ -25,7 +26,7 @@ enum State {
 pub fn App() -> impl IntoView {
     let locale = browser_locale();
     let s = console_strings(locale);
-    let state = RwSignal::new(match saved_token() {
+    let state = Cell::new(match saved_token() {
         Some(_) => State::Checking,
         None => State::SignedOut(None),
     });
@@ -47,13 +48,8 @@ pub fn App() -> impl IntoView {
         State::Checking => view! { <p class="loading" role="status">{s.loading}</p> }.into_any(),
         State::SignedOut(problem) => view! { <SignIn locale on_signed_in problem/> }.into_any(),
         State::SignedIn(token, me) => {
-            let session = Session {
-                token: StoredValue::new(token),
-                me: StoredValue::new(me),
-                locale,
-                signed_out: RwSignal::new(false),
-            };
-            Effect::new(move |_| {
+            let session = Session { token: Kept::new(token), me: Kept::new(me), locale, signed_out: Cell::new(false) };
+            effect(move || {
                 if session.signed_out.get() {
                     forget();
                     state.set(State::SignedOut(Some(s.token_unknown)));
@@ -69,7 +65,7 @@ pub fn App() -> impl IntoView {
 fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
     provide_context(session);
     let s = console_strings(session.locale);
-    let route = RwSignal::new(parse_route(&current_hash()));
+    let route = Cell::new(parse_route(&current_hash()));
     let listener = window_event_listener(ev::hashchange, move |_| route.set(parse_route(&current_hash())));
     on_cleanup(move || listener.remove());
     let admin = session.me.with_value(|m| m.role == Role::Admin);

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use tabdesk_core::config::{Category, Choice, Condition, FieldDef, FieldKind, FormSchema, Localized, SiteConfig};
 use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::console::{field_kind, ConsoleStrings};
+use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::editing::{localized_inputs, Change};
 
@@ -40,13 +41,13 @@ fn id_input(
     s: &'static ConsoleStrings,
     key: &str,
     current: &str,
-    config: RwSignal<Option<SiteConfig>>,
+    config: Cell<Option<SiteConfig>>,
     reshape: impl Fn(Change) + Copy + 'static,
     write: impl Fn(&mut SiteConfig, String) + Copy + 'static,
     rename: impl Fn(&mut SiteConfig, &str, &str) -> bool + Copy + 'static,
 ) -> impl IntoView {
     let id = format!("{key}-id");
-    let drawn = StoredValue::new(current.to_owned());
+    let drawn = Kept::new(current.to_owned());
     let renamed = move |ev: leptos::ev::Event| {
         let (old, new) = (drawn.get_value(), event_target_value(&ev));
         let mut probe = config.get_untracked();
@@ -75,7 +76,7 @@ fn fresh_id<'a>(stem: &str, taken: impl Iterator<Item = &'a str> + Clone) -> Str
 struct Place {
     s: &'static ConsoleStrings,
     locale: Locale,
-    config: RwSignal<Option<SiteConfig>>,
+    config: Cell<Option<SiteConfig>>,
     ci: usize,
     fi: usize,
 }
@@ -299,7 +300,7 @@ pub fn form_editor(
     s: &'static ConsoleStrings,
     locale: Locale,
     locales: &[Locale],
-    config: RwSignal<Option<SiteConfig>>,
+    config: Cell<Option<SiteConfig>>,
     reshape: impl Fn(Change) + Copy + 'static,
     form: &FormSchema,
 ) -> impl IntoView {

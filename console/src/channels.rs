@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::console_strings;
 use tabdesk_core::wire::{ChannelsUpdate, ChannelsView, OkUpdate, TelegramApp, TelegramUpdate, VkUpdate};
+use tabdesk_ui::cell::Cell;
 
 use crate::api::{self, failure_text};
 use crate::session::Session;
@@ -15,41 +16,41 @@ use crate::session::Session;
 /// What the admin typed, a signal per field; empty secrets are left out of the update (kept).
 #[derive(Clone, Copy)]
 struct Typed {
-    vk: RwSignal<bool>,
-    group_id: RwSignal<String>,
-    confirmation: RwSignal<String>,
-    secret: RwSignal<String>,
-    access_token: RwSignal<String>,
-    app_id: RwSignal<String>,
-    app_secret: RwSignal<String>,
-    telegram: RwSignal<bool>,
-    bot_token: RwSignal<String>,
-    webhook_secret: RwSignal<String>,
-    app_bot_id: RwSignal<String>,
-    ok: RwSignal<bool>,
-    ok_secret: RwSignal<String>,
+    vk: Cell<bool>,
+    group_id: Cell<String>,
+    confirmation: Cell<String>,
+    secret: Cell<String>,
+    access_token: Cell<String>,
+    app_id: Cell<String>,
+    app_secret: Cell<String>,
+    telegram: Cell<bool>,
+    bot_token: Cell<String>,
+    webhook_secret: Cell<String>,
+    app_bot_id: Cell<String>,
+    ok: Cell<bool>,
+    ok_secret: Cell<String>,
 }
 
-fn given(field: RwSignal<String>) -> Option<String> {
+fn given(field: Cell<String>) -> Option<String> {
     Some(field.get_untracked().trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 impl Typed {
     fn new() -> Typed {
-        let text = || RwSignal::new(String::new());
+        let text = || Cell::new(String::new());
         Typed {
-            vk: RwSignal::new(false),
+            vk: Cell::new(false),
             group_id: text(),
             confirmation: text(),
             secret: text(),
             access_token: text(),
             app_id: text(),
             app_secret: text(),
-            telegram: RwSignal::new(false),
+            telegram: Cell::new(false),
             bot_token: text(),
             webhook_secret: text(),
             app_bot_id: text(),
-            ok: RwSignal::new(false),
+            ok: Cell::new(false),
             ok_secret: text(),
         }
     }
@@ -94,7 +95,7 @@ impl Typed {
 }
 
 /// A labelled input for `value`; a secret's field says whether one is stored (`set`).
-fn input(id: &'static str, label: &'static str, value: RwSignal<String>, set: Option<Signal<bool>>) -> impl IntoView {
+fn input(id: &'static str, label: &'static str, value: Cell<String>, set: Option<Signal<bool>>) -> impl IntoView {
     let s = console_strings(expect_context::<Session>().locale);
     let placeholder = move || set.filter(|set| set.get()).map(|_| s.secret_is_set);
     view! {
@@ -105,7 +106,7 @@ fn input(id: &'static str, label: &'static str, value: RwSignal<String>, set: Op
 }
 
 /// A channel's "connected" switch, as its fieldset's legend.
-fn switch(label: &'static str, connected: &'static str, on: RwSignal<bool>) -> impl IntoView {
+fn switch(label: &'static str, connected: &'static str, on: Cell<bool>) -> impl IntoView {
     view! {
         <legend>
             <label>
@@ -120,12 +121,12 @@ fn switch(label: &'static str, connected: &'static str, on: RwSignal<bool>) -> i
 pub fn Channels() -> impl IntoView {
     let session = expect_context::<Session>();
     let s = console_strings(session.locale);
-    let shown = RwSignal::new(ChannelsView::default());
+    let shown = Cell::new(ChannelsView::default());
     let typed = Typed::new();
-    let notice = RwSignal::new(None::<String>);
+    let notice = Cell::new(None::<String>);
     // The form shows once the stored channels are read: a switch flipped before would be undone
     // by the reading, and a form saved without it would disconnect what is connected.
-    let read = RwSignal::new(false);
+    let read = Cell::new(false);
     let take = move |view: ChannelsView| {
         typed.show(&view);
         shown.set(view);

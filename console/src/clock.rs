@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use tabdesk_core::domain::Locale;
+use tabdesk_ui::cell::Cell;
 use web_sys::VisibilityState;
 
 /// An API time (`2026-11-30T09:04:00.000Z`) in the agent's language and time zone, such as
@@ -29,8 +30,8 @@ fn visible() -> bool {
 
 /// A counter that goes up every `every_ms` while the tab is visible, until the component that
 /// made it is gone. Reads that track it run again on each tick.
-pub fn refresher(every_ms: u32) -> RwSignal<u32> {
-    let tick = RwSignal::new(0u32);
+pub fn refresher(every_ms: u32) -> Cell<u32> {
+    let tick = Cell::new(0u32);
     let every = std::time::Duration::from_millis(u64::from(every_ms));
     let interval = set_interval_with_handle(
         move || {

@@ -12,6 +12,7 @@ use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::ticket::{fill_reply, key_for};
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{NewMessage, SearchHit, TicketSummary, Visibility};
+use tabdesk_ui::cell::{Cell, Kept};
 use tabdesk_ui::new_key;
 use wasm_bindgen::JsCast;
 
@@ -26,15 +27,15 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let locale = session.locale;
     let s = console_strings(locale);
-    let id = StoredValue::new(ticket.id.clone());
+    let id = Kept::new(ticket.id.clone());
     let saved = session.me.with_value(|m| m.saved_replies.clone());
-    let ticket = StoredValue::new(ticket);
-    let body = RwSignal::new(draft(&id.get_value()));
-    let visibility = RwSignal::new(Visibility::Public);
-    let notice = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
+    let ticket = Kept::new(ticket);
+    let body = Cell::new(draft(&id.get_value()));
+    let visibility = Cell::new(Visibility::Public);
+    let notice = Cell::new(None::<String>);
+    let sending = Cell::new(false);
     // The key and the message it was made for: the same message sent again reuses it.
-    let attempt = StoredValue::new(None::<(String, NewMessage)>);
+    let attempt = Kept::new(None::<(String, NewMessage)>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if sending.get_untracked() {
@@ -88,7 +89,7 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
     let internal = move || visibility.get() == Visibility::Internal;
     // A saved reply goes after what is written, filled in for this ticket, to be edited.
     let saved_reply = (!saved.is_empty()).then(|| {
-        let replies = StoredValue::new(saved.clone());
+        let replies = Kept::new(saved.clone());
         let insert = move |ev: leptos::ev::Event| {
             let Ok(i) = event_target_value(&ev).parse::<usize>() else { return };
             let Some(reply) = replies.with_value(|r| r.get(i).cloned()) else { return };
@@ -113,8 +114,8 @@ pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
         }
     });
     // An article of the knowledge base, found by its words, goes in as its title and address.
-    let article_query = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<SearchHit>::new());
+    let article_query = Cell::new(String::new());
+    let found = Cell::new(Vec::<SearchHit>::new());
     let find = move |ev: leptos::ev::Event| {
         let q = event_target_value(&ev);
         article_query.set(q.clone());

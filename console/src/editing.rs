@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use tabdesk_core::config::{Localized, SiteConfig};
 use tabdesk_core::domain::Locale;
+use tabdesk_ui::cell::Cell;
 
 /// A change to the configuration after which the form is drawn anew (something added or
 /// removed, a field's type changed). Plain edits write into the config without redrawing, so
@@ -19,7 +20,7 @@ pub fn localized_inputs<P>(
     multiline: bool,
     locales: &[Locale],
     current: &Localized,
-    config: RwSignal<Option<SiteConfig>>,
+    config: Cell<Option<SiteConfig>>,
     pick: P,
 ) -> impl IntoView
 where

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::console::ConsoleStrings;
+use tabdesk_ui::cell::Kept;
 use tabdesk_ui::{arriving, prefetch, Arrival};
 
 use crate::reports::Reports;
@@ -32,7 +33,7 @@ fn ticket_screen(id: String) -> Result<AnyView, SplitLoaderError> {
 }
 
 pub fn ticket(s: &'static ConsoleStrings, id: String) -> impl IntoView {
-    let id = StoredValue::new(id);
+    let id = Kept::new(id);
     arriving(move || ticket_screen(id.get_value()), texts(s))
 }
 

@@ -13,6 +13,7 @@ use tabdesk_core::i18n::console::{
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::ticket::View;
 use tabdesk_core::wire::{QueueCounts, TicketPage, TicketSummary};
+use tabdesk_ui::cell::{effect, Cell, Kept};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure, Fresh};
@@ -108,9 +109,9 @@ pub fn Queue(view: View) -> impl IntoView {
         }
     };
 
-    let counts = RwSignal::new(QueueCounts::default());
-    let counts_etag = StoredValue::new(None::<String>);
-    Effect::new(move |_| {
+    let counts = Cell::new(QueueCounts::default());
+    let counts_etag = Kept::new(None::<String>);
+    effect(move || {
         tick.track();
         spawn_local_scoped_with_cancellation(async move {
             match api::counts(&session.token(), &session.site(), counts_etag.get_value().as_deref()).await {
@@ -125,7 +126,7 @@ pub fn Queue(view: View) -> impl IntoView {
     });
 
     // The tab's title tells how many tickets wait for someone, also from a background tab.
-    Effect::new(move |_| {
+    effect(move || {
         let waiting = counts.with(|c| c.unassigned);
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(&if waiting > 0 { format!("({waiting}) {}", s.title) } else { s.title.to_owned() });
@@ -133,16 +134,16 @@ pub fn Queue(view: View) -> impl IntoView {
     });
 
     // The search as typed, and as asked (on Enter).
-    let typed = RwSignal::new(String::new());
-    let asked = RwSignal::new(Narrowed::default());
-    let first = RwSignal::new(None::<TicketPage>);
-    let first_etag = StoredValue::new(None::<String>);
-    let failed = RwSignal::new(false);
-    let more = RwSignal::new(Vec::<TicketSummary>::new());
-    let next = RwSignal::new(None::<String>);
-    let selected = RwSignal::new(0usize);
-    let me_value = StoredValue::new(me);
-    Effect::new(move |_| {
+    let typed = Cell::new(String::new());
+    let asked = Cell::new(Narrowed::default());
+    let first = Cell::new(None::<TicketPage>);
+    let first_etag = Kept::new(None::<String>);
+    let failed = Cell::new(false);
+    let more = Cell::new(Vec::<TicketSummary>::new());
+    let next = Cell::new(None::<String>);
+    let selected = Cell::new(0usize);
+    let me_value = Kept::new(me);
+    effect(move || {
         tick.track();
         let narrowed = asked.get();
         // Cancelled if the view goes (or the next refresh starts) before the answer.
@@ -205,7 +206,7 @@ pub fn Queue(view: View) -> impl IntoView {
         narrow(Box::new(move |n| n.q = q));
     };
 
-    let help = RwSignal::new(false);
+    let help = Cell::new(false);
     let search_field = NodeRef::<Input>::new();
     let keys = window_event_listener(ev::keydown, move |event| {
         if typing(&event) {

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::{console_strings, duration, percent};
 use tabdesk_core::sla::format_time;
 use tabdesk_core::wire::Stats;
+use tabdesk_ui::cell::Cell;
 
 use crate::api::{self, Failure};
 use crate::charts::{bars, columns};
@@ -30,9 +31,9 @@ pub fn Reports() -> impl IntoView {
     let locale = session.locale;
     let s = console_strings(locale);
     let today = now_ms();
-    let from = RwSignal::new(day(today - 29 * DAY_MS));
-    let to = RwSignal::new(day(today));
-    let stats = RwSignal::new(None::<Result<Stats, Failure>>);
+    let from = Cell::new(day(today - 29 * DAY_MS));
+    let to = Cell::new(day(today));
+    let stats = Cell::new(None::<Result<Stats, Failure>>);
     let load = move || {
         let (f, t) = (from.get_untracked(), to.get_untracked());
         spawn_local(async move {

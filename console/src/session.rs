@@ -1,9 +1,9 @@
 //! Who is signed in: the token (kept in this tab's sessionStorage only, so closing the tab
 //! signs out) and what the API says it is. Screens take it from context.
 
-use leptos::prelude::*;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::wire::Me;
+use tabdesk_ui::cell::{Cell, Kept};
 
 const TOKEN_KEY: &str = "tabdesk:console:token";
 
@@ -44,11 +44,11 @@ pub fn save_draft(id: &str, text: &str) {
 /// The signed-in agent, shared by every screen.
 #[derive(Clone, Copy)]
 pub struct Session {
-    pub token: StoredValue<String>,
-    pub me: StoredValue<Me>,
+    pub token: Kept<String>,
+    pub me: Kept<Me>,
     pub locale: Locale,
     /// Set when the API no longer takes the token: the app goes back to the sign-in.
-    pub signed_out: RwSignal<bool>,
+    pub signed_out: Cell<bool>,
 }
 
 impl Session {

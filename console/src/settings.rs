@@ -11,6 +11,7 @@ use tabdesk_core::config::{BusinessHours, OpenHours, RoutingRule, SavedReply, Si
 use tabdesk_core::domain::{Locale, Priority};
 use tabdesk_core::i18n::console::{console_strings, priority_name, weekday, ConsoleStrings};
 use tabdesk_core::wire::{Agent, NewAgent, Role};
+use tabdesk_ui::cell::Cell;
 
 use crate::api::{self, failure_text, Failure};
 use crate::categories::form_editor;
@@ -27,9 +28,9 @@ fn origin() -> String {
 fn Agents() -> impl IntoView {
     let session = expect_context::<Session>();
     let s = console_strings(session.locale);
-    let agents = RwSignal::new(Vec::<Agent>::new());
-    let notice = RwSignal::new(None::<String>);
-    let token = RwSignal::new(None::<String>);
+    let agents = Cell::new(Vec::<Agent>::new());
+    let notice = Cell::new(None::<String>);
+    let token = Cell::new(None::<String>);
     let reload = move || {
         spawn_local(async move {
             match api::agents(&session.token(), &session.site()).await {
@@ -39,7 +40,7 @@ fn Agents() -> impl IntoView {
         })
     };
     reload();
-    let (name, email, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(Role::Agent));
+    let (name, email, role) = (Cell::new(String::new()), Cell::new(String::new()), Cell::new(Role::Agent));
     let invite = move |ev: SubmitEvent| {
         ev.prevent_default();
         let new = NewAgent { name: name.get_untracked(), email: email.get_untracked(), role: role.get_untracked() };
@@ -111,7 +112,7 @@ fn Agents() -> impl IntoView {
 fn hours_editor(
     s: &'static ConsoleStrings,
     locale: Locale,
-    config: RwSignal<Option<SiteConfig>>,
+    config: Cell<Option<SiteConfig>>,
     reshape: impl Fn(Change) + Copy + 'static,
     hours: Option<BusinessHours>,
 ) -> impl IntoView {
@@ -197,13 +198,13 @@ fn hours_editor(
 pub fn Settings() -> impl IntoView {
     let session = expect_context::<Session>();
     let s = console_strings(session.locale);
-    let config = RwSignal::new(None::<SiteConfig>);
+    let config = Cell::new(None::<SiteConfig>);
     // The form is drawn anew only when this changes (loaded, saved, a rule added or removed),
     // not on every keystroke, which would take the focus from the field being typed in.
-    let shape = RwSignal::new(0u32);
-    let json = RwSignal::new(String::new());
-    let notice = RwSignal::new(None::<String>);
-    let copied = RwSignal::new(false);
+    let shape = Cell::new(0u32);
+    let json = Cell::new(String::new());
+    let notice = Cell::new(None::<String>);
+    let copied = Cell::new(false);
     let load = move || {
         spawn_local(async move {
             match api::config(&session.token(), &session.site()).await {

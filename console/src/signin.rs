@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::console::console_strings;
 use tabdesk_core::wire::Me;
+use tabdesk_ui::cell::Cell;
 
 use crate::api::{self, Failure};
 use crate::session::save_token;
@@ -23,9 +24,9 @@ pub fn sign_in_problem(locale: Locale, failure: &Failure) -> &'static str {
 #[component]
 pub fn SignIn(locale: Locale, on_signed_in: Callback<(String, Me)>, problem: Option<&'static str>) -> impl IntoView {
     let s = console_strings(locale);
-    let token = RwSignal::new(String::new());
-    let notice = RwSignal::new(problem);
-    let busy = RwSignal::new(false);
+    let token = Cell::new(String::new());
+    let notice = Cell::new(problem);
+    let busy = Cell::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let given = token.get_untracked().trim().to_owned();

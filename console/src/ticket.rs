@@ -13,6 +13,7 @@ use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::url::is_http_url;
 use tabdesk_core::wire::{AuthorKind, Message, SlaStatus, TicketDetail, TicketSummary, TicketUpdate, Visibility};
+use tabdesk_ui::cell::{effect, Cell, Kept};
 use tabdesk_ui::linked;
 
 use crate::api::{self, Failure, Fresh};
@@ -178,12 +179,12 @@ fn Controls(ticket: TicketSummary, on_saved: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let locale = session.locale;
     let s = console_strings(locale);
-    let original = StoredValue::new(ticket.clone());
-    let status = RwSignal::new(ticket.status);
-    let priority = RwSignal::new(ticket.priority);
-    let assignee = RwSignal::new(ticket.assignee.clone().unwrap_or_default());
-    let tags = RwSignal::new(ticket.tags.join(", "));
-    let notice = RwSignal::new(None::<String>);
+    let original = Kept::new(ticket.clone());
+    let status = Cell::new(ticket.status);
+    let priority = Cell::new(ticket.priority);
+    let assignee = Cell::new(ticket.assignee.clone().unwrap_or_default());
+    let tags = Cell::new(ticket.tags.join(", "));
+    let notice = Cell::new(None::<String>);
     let save = move |ev: SubmitEvent| {
         ev.prevent_default();
         let was = original.get_value();
@@ -261,12 +262,12 @@ fn Controls(ticket: TicketSummary, on_saved: Callback<()>) -> impl IntoView {
 pub fn TicketPage(id: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let s = console_strings(session.locale);
-    let id = StoredValue::new(id);
+    let id = Kept::new(id);
     let tick = refresher(10_000);
-    let detail = RwSignal::new(None::<Result<TicketDetail, Failure>>);
-    let etag = StoredValue::new(None::<String>);
+    let detail = Cell::new(None::<Result<TicketDetail, Failure>>);
+    let etag = Kept::new(None::<String>);
     let reload = move || tick.update(|t| *t += 1);
-    Effect::new(move |_| {
+    effect(move || {
         tick.track();
         // Cancelled if the screen goes (or the next refresh starts) before the answer.
         spawn_local_scoped_with_cancellation(async move {

@@ -2,7 +2,12 @@
 //! links, the idempotency keys of what they send, and screens whose code arrives on demand.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
+pub mod cell;
+
+use cell::Cell;
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use leptos::wasm_split::SplitLoaderError;
@@ -37,7 +42,7 @@ pub fn linked(text: &str) -> impl IntoView {
 /// Fetches a screen's module again; from the second retry on, reloads the page instead: a page
 /// older than a deploy asks for modules the new one no longer has, and only a reload gets the
 /// new names. (What the visitor typed is kept in drafts either way.)
-fn retry(attempt: RwSignal<u32>) {
+fn retry(attempt: Cell<u32>) {
     if attempt.get_untracked() == 0 {
         attempt.set(1);
     } else if let Some(window) = web_sys::window() {
@@ -58,14 +63,23 @@ pub struct Arrival {
 /// button when the connection failed — a failed fetch is not remembered, so a retry fetches again.
 pub fn arriving<F, Fut>(load: F, texts: Arrival) -> impl IntoView
 where
-    F: Fn() -> Fut + Copy + Send + Sync + 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
-    let attempt = RwSignal::new(0u32);
+    arrive(Arc::new(move || Box::pin(load()) as Loading), texts)
+}
+
+/// A screen's module on its way, and then its view.
+type Loading = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
+
+/// `arriving`'s body, with the loading boxed: compiled once, not once per screen.
+fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Arrival) -> impl IntoView {
+    let attempt = Cell::new(0u32);
     // Set and cleared within one poll when the module is already there: no flash.
-    let waiting = RwSignal::new(false);
+    let waiting = Cell::new(false);
     let screen = move || {
         attempt.track();
+        let load = load.clone();
         // Untracked: what building the screen reads must not rebuild it (a Suspend would
         // otherwise subscribe to it). The browser has one thread: `SendWrapper` only tells
         // Leptos so. (No `<Suspense>`: its disposal while a screen's task still runs panicked.)

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{reply_within, request_received, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
+use tabdesk_ui::cell::{effect, Cell, Kept};
 
 use crate::article::ArticleView;
 use crate::host::Host;
@@ -97,8 +98,8 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
 /// Whether the page the visitor is on is known (`Visit::placed`): at once without a host page to
 /// tell it; with one, once it does, or after [`PLACED_WAIT_MS`] if it never does (the widget's
 /// page opened by itself with a host's address), so that nothing waits on it for ever.
-fn told_where(host_tells: bool) -> RwSignal<bool> {
-    let placed = RwSignal::new(!host_tells);
+fn told_where(host_tells: bool) -> Cell<bool> {
+    let placed = Cell::new(!host_tells);
     if host_tells {
         Timeout::new(PLACED_WAIT_MS, move || mark_placed(placed)).forget();
     }
@@ -107,7 +108,7 @@ fn told_where(host_tells: bool) -> RwSignal<bool> {
 
 /// Sets `placed` once: setting a signal wakes its readers even when the value is the same, and
 /// the home screen would ask for its suggestions again.
-fn mark_placed(placed: RwSignal<bool>) {
+fn mark_placed(placed: Cell<bool>) {
     if placed.try_get_untracked() == Some(false) {
         placed.set(true);
     }
@@ -121,45 +122,45 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     let host_tells = boot.mode == EmbedMode::Frame && boot.parent_origin.is_some();
     let host = Host::new(boot.parent_origin);
     let store = Store::new(host, &config.site);
-    let site = StoredValue::new(config.site.clone());
+    let site = Kept::new(config.site.clone());
     let outbox = Outbox::new(site, store);
     let requests = Requests::new(site, store);
     let visit = Visit {
         site,
         locale,
-        form: StoredValue::new(config.form.clone()),
-        turnstile: StoredValue::new(config.turnstile_site_key.clone()),
-        page: RwSignal::new(PageContext {
+        form: Kept::new(config.form.clone()),
+        turnstile: Kept::new(config.turnstile_site_key.clone()),
+        page: Cell::new(PageContext {
             channel: boot.channel.clone().or_else(|| config.channels.first().cloned()),
             ..PageContext::default()
         }),
         placed: told_where(host_tells),
-        viewed: RwSignal::new(Vec::new()),
-        searches: RwSignal::new(Vec::new()),
+        viewed: Cell::new(Vec::new()),
+        searches: Cell::new(Vec::new()),
         store,
         outbox,
         replies: Outbox::new(site, store),
         requests,
-        open: RwSignal::new(true),
-        restored: RwSignal::new(false),
-        prefill: RwSignal::new(None),
-        identity: RwSignal::new(None),
+        open: Cell::new(true),
+        restored: Cell::new(false),
+        prefill: Cell::new(None),
+        identity: Cell::new(None),
         identity_required: config.identity_required,
-        launched: StoredValue::new(launch::launched(boot.launched, boot.telegram_app)),
+        launched: Kept::new(launch::launched(boot.launched, boot.telegram_app)),
         inbox: Inbox::new(requests, host),
-        reply_note: StoredValue::new(
+        reply_note: Kept::new(
             (config.reply_minutes > 0).then(|| reply_within(locale, config.reply_minutes, config.business_hours)),
         ),
     };
     provide_context(visit);
-    let screen = RwSignal::new(Screen::Home);
+    let screen = Cell::new(Screen::Home);
     // The request read in "My requests".
-    let thread = RwSignal::new(None::<String>);
+    let thread = Cell::new(None::<String>);
     // Lives here, not in the search screen, so that "Back" finds the query and results as left.
     let search = SearchState::new(visit);
     // The article read inline over the current screen, and the search it was opened from.
-    let article = RwSignal::new(None::<String>);
-    let led_by = StoredValue::new(None::<String>);
+    let article = Cell::new(None::<String>);
+    let led_by = Kept::new(None::<String>);
     let on_open = Callback::new(move |id: String| {
         visit.viewed.update(|v| {
             if !v.contains(&id) && v.len() < MAX_VIEWED_ARTICLES {
@@ -185,7 +186,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     });
     // Only a request the server stored goes to "My requests" (its token comes with the 201), and
     // the host page hears of it.
-    Effect::new(move |_| {
+    effect(move || {
         outbox.delivered.with(|d| {
             if let Some(delivered) = d {
                 requests.add(delivered);
@@ -209,7 +210,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         screen.set(Screen::Home);
     });
     // A request the server refused while queued goes back to the form.
-    Effect::new(move |_| {
+    effect(move || {
         if outbox.refused.with(Option::is_some) {
             screen.set(Screen::Contact);
         }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::KbArticle;
+use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::api;
 use crate::visit::Visit;
@@ -31,10 +32,10 @@ pub fn ArticleView(
 ) -> impl IntoView {
     let Visit { site, locale, .. } = expect_context();
     let s = strings(locale);
-    let loaded = RwSignal::new(Loaded::Loading);
-    let vote = RwSignal::new(Vote::None);
-    let id = StoredValue::new(id);
-    let query = StoredValue::new(query);
+    let loaded = Cell::new(Loaded::Loading);
+    let vote = Cell::new(Vote::None);
+    let id = Kept::new(id);
+    let query = Kept::new(query);
     spawn_local(async move {
         let article = api::article(&site.get_value(), &id.get_value(), locale.tag()).await;
         loaded.set(article.map_or(Loaded::Failed, Loaded::Ready));

@@ -8,6 +8,7 @@ use tabdesk_core::config::{localized, FieldDef, FieldKind};
 use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
 use tabdesk_core::i18n::strings;
+use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::visit::Visit;
 
@@ -16,12 +17,12 @@ pub fn field_id(key: &str) -> String {
 }
 
 /// The message of the error for `key`, if there is one.
-pub fn error_of(errors: RwSignal<Vec<FieldError>>, key: &str) -> Option<String> {
+pub fn error_of(errors: Cell<Vec<FieldError>>, key: &str) -> Option<String> {
     errors.with(|all| all.iter().find(|e| e.field == key).map(|e| e.message.clone()))
 }
 
 /// Replaces the error of `key` by `found`.
-pub fn set_error(errors: RwSignal<Vec<FieldError>>, key: &str, found: Option<FieldError>) {
+pub fn set_error(errors: Cell<Vec<FieldError>>, key: &str, found: Option<FieldError>) {
     errors.update(|all| {
         all.retain(|e| e.field != key);
         all.extend(found);
@@ -33,27 +34,27 @@ pub fn set_error(errors: RwSignal<Vec<FieldError>>, key: &str, found: Option<Fie
 #[component]
 pub fn CustomField(
     def: FieldDef,
-    values: RwSignal<BTreeMap<String, Value>>,
-    errors: RwSignal<Vec<FieldError>>,
+    values: Cell<BTreeMap<String, Value>>,
+    errors: Cell<Vec<FieldError>>,
 ) -> impl IntoView {
     let locale = expect_context::<Visit>().locale;
-    let def = StoredValue::new(def);
+    let def = Kept::new(def);
     let visible = move || def.with_value(|d| values.with(|v| is_visible(d, v)));
     view! { <Show when=visible>{move || render(def, locale, values, errors)}</Show> }
 }
 
 fn render(
-    def: StoredValue<FieldDef>,
+    def: Kept<FieldDef>,
     locale: Locale,
-    values: RwSignal<BTreeMap<String, Value>>,
-    errors: RwSignal<Vec<FieldError>>,
+    values: Cell<BTreeMap<String, Value>>,
+    errors: Cell<Vec<FieldError>>,
 ) -> AnyView {
     let s = strings(locale);
     let key = def.with_value(|d| format!("fields.{}", d.id));
     let id = field_id(&key);
     let error_id = format!("{id}-error");
     let label = def.with_value(|d| localized(&d.label, locale).to_owned());
-    let field_key = StoredValue::new(key.clone());
+    let field_key = Kept::new(key.clone());
     let value = move || values.with(|v| v.get(&def.with_value(|d| d.id.clone())).cloned());
     let text = move || value().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
     let check = move || {
@@ -100,7 +101,7 @@ fn render(
             view! {
                 <div class="choices" role="group" aria-labelledby=format!("{id}-label") aria-describedby=error_id.clone()>
                     {options.into_iter().map(|o| {
-                        let v = StoredValue::new(o.value.clone());
+                        let v = Kept::new(o.value.clone());
                         let toggle = move |on: bool| {
                             let mut list: Vec<Value> = value().and_then(|x| x.as_array().cloned()).unwrap_or_default();
                             list.retain(|x| x.as_str() != Some(v.get_value().as_str()));

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::{CustomerSummary, SearchHit};
+use tabdesk_ui::cell::{effect, Cell};
 
 use crate::api;
 use crate::rows::{hit_view, request_row};
@@ -22,8 +23,8 @@ pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl Into
     // Read once the page is known, and again when it changes (a signal set by a task, as the
     // search's answer is): the answer for a page the visitor has left is dropped, so a late one
     // never replaces the current page's own.
-    let suggested = RwSignal::new(None::<Vec<SearchHit>>);
-    Effect::new(move |_| {
+    let suggested = Cell::new(None::<Vec<SearchHit>>);
+    effect(move || {
         if !placed.get() {
             return;
         }

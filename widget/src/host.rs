@@ -5,6 +5,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 use tabdesk_core::wire::FrameMessage;
+use tabdesk_ui::cell::Kept;
 use web_sys::MessageEvent;
 
 use crate::json;
@@ -13,12 +14,12 @@ use crate::json;
 #[derive(Clone, Copy)]
 pub struct Host {
     /// The host page's origin as vetted by the worker; without it nothing is posted or taken.
-    origin: StoredValue<Option<String>>,
+    origin: Kept<Option<String>>,
 }
 
 impl Host {
     pub fn new(origin: Option<String>) -> Host {
-        Host { origin: StoredValue::new(origin) }
+        Host { origin: Kept::new(origin) }
     }
 
     /// Sends `message` to the host page, addressed to its exact origin.

@@ -3,13 +3,12 @@
 //! `message:received`), and whenever a screen asks. The home screen lists the open ones with
 //! their unread markers, "My requests" all of them.
 
-use std::collections::BTreeSet;
-
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::wire::{CustomerSummary, FrameMessage, HostEvent};
+use tabdesk_ui::cell::{effect, Cell, Kept};
 
 use crate::api;
 use crate::host::Host;
@@ -23,9 +22,10 @@ const POLL_MS: u32 = 60_000;
 #[derive(Clone, Copy)]
 pub struct Inbox {
     /// `None` until first read; `Some(None)` when the server could not be asked.
-    pub summaries: RwSignal<Option<Option<Vec<CustomerSummary>>>>,
-    /// Agent replies the host page was told of, so that each is told once.
-    told: StoredValue<BTreeSet<String>>,
+    pub summaries: Cell<Option<Option<Vec<CustomerSummary>>>>,
+    /// Agent replies the host page was told of, so that each is told once (a few per visit: a
+    /// list, whose code the first module has anyway, not a `BTreeSet`).
+    told: Kept<Vec<String>>,
     requests: Requests,
     host: Host,
 }
@@ -34,8 +34,8 @@ impl Inbox {
     /// Reads now, whenever the list of requests changes, and every [`POLL_MS`] while the app
     /// lives (the loop ends with its signals).
     pub fn new(requests: Requests, host: Host) -> Inbox {
-        let inbox = Inbox { summaries: RwSignal::new(None), told: StoredValue::new(BTreeSet::new()), requests, host };
-        Effect::new(move |_| {
+        let inbox = Inbox { summaries: Cell::new(None), told: Kept::new(Vec::new()), requests, host };
+        effect(move || {
             requests.list.track();
             spawn_local(inbox.refresh());
         });
@@ -77,7 +77,14 @@ impl Inbox {
         if let Some(list) = &read {
             for summary in list.iter().filter(|s| untrack(|| self.requests.is_unread(s))) {
                 let Some(reply) = summary.last_reply_id.clone() else { continue };
-                if self.told.try_update_value(|told| told.insert(reply)).unwrap_or(false) {
+                let new = self.told.try_update_value(|told| {
+                    let new = !told.contains(&reply);
+                    if new {
+                        told.push(reply);
+                    }
+                    new
+                });
+                if new == Some(true) {
                     let event = HostEvent::MessageReceived { id: summary.id.clone(), number: summary.number.clone() };
                     self.host.post(&FrameMessage::Event { event });
                 }

@@ -10,6 +10,7 @@ use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
 use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerTicket, Message, NewMessage};
+use tabdesk_ui::cell::{effect, Cell, Kept};
 use tabdesk_ui::{linked, new_key};
 
 use crate::api::{self, Refusal};
@@ -35,7 +36,7 @@ pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl In
     let s = strings(locale);
     let tick = refresher(open);
     // Read again on arrival and while shown.
-    Effect::new(move |_| {
+    effect(move || {
         tick.track();
         spawn_local(inbox.refresh());
     });
@@ -114,10 +115,10 @@ pub fn Thread(id: String) -> impl IntoView {
     let visit = expect_context::<Visit>();
     let Visit { locale, requests, replies, open, .. } = visit;
     let s = strings(locale);
-    let id = StoredValue::new(id);
+    let id = Kept::new(id);
     let tick = refresher(open);
     // The version shown and its `ETag`: a 304 keeps it, a failed read too.
-    let shown = StoredValue::new(None::<(Option<String>, CustomerTicket)>);
+    let shown = Kept::new(None::<(Option<String>, CustomerTicket)>);
     let thread = LocalResource::new(move || {
         tick.track();
         async move {
@@ -131,7 +132,7 @@ pub fn Thread(id: String) -> impl IntoView {
         }
     });
     // Shown is read: the newest agent reply no longer marks the request unread.
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(Some(ticket)) = thread.get() {
             if let Some(reply) = ticket.messages.iter().rev().find(|m| m.author.kind == AuthorKind::Agent) {
                 requests.mark_seen(&id.get_value(), &reply.id);
@@ -139,18 +140,18 @@ pub fn Thread(id: String) -> impl IntoView {
         }
     });
     // A reply of this thread delivered (at once or from the queue): read the thread again.
-    Effect::new(move |_| {
+    effect(move || {
         if replies.delivered.with(|d| d.as_ref().is_some_and(|d| id.with_value(|id| d == id))) {
             replies.delivered.set(None);
             tick.update(|t| *t += 1);
         }
     });
 
-    let body = RwSignal::new(String::new());
-    let notice = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
+    let body = Cell::new(String::new());
+    let notice = Cell::new(None::<String>);
+    let sending = Cell::new(false);
     // The key and the text it was made for: the same text sent again reuses it.
-    let attempt = StoredValue::new(None::<(String, String)>);
+    let attempt = Kept::new(None::<(String, String)>);
     let refuse = move |why: Refusal| {
         notice.set(Some(match why {
             Refusal::Invalid(problems) => problems.into_iter().next().map(|p| p.message).unwrap_or_default(),
@@ -161,7 +162,7 @@ pub fn Thread(id: String) -> impl IntoView {
         replies.pending.with(|p| p.as_ref().filter(|p| id.with_value(|id| &p.job.id == id)).map(|p| p.job.body.clone()))
     };
     // A queued reply the server refused for good comes back to the box, with its reason.
-    Effect::new(move |_| {
+    effect(move || {
         let ours = replies.refused.with(|r| r.as_ref().is_some_and(|(p, _)| id.with_value(|id| &p.job.id == id)));
         if let Some((pending, why)) = ours.then(|| replies.refused.try_update(Option::take).flatten()).flatten() {
             body.set(pending.job.body.clone());

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
+use tabdesk_ui::cell::Kept;
 use tabdesk_ui::{arriving, prefetch, Arrival};
 
 use crate::contact::Contact;
@@ -39,7 +40,7 @@ pub fn contact(on_open: Callback<String>) -> impl IntoView {
 }
 
 pub fn requests(thread: Option<String>, on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
-    let thread = StoredValue::new(thread);
+    let thread = Kept::new(thread);
     arriving(move || requests_screen(thread.get_value(), on_thread, on_home), texts())
 }
 

@@ -22,6 +22,7 @@ use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::json::{member, FromJson, Json, ToJson};
 use tabdesk_core::wire::NewTicket;
+use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::api::{self, Refusal, SendError};
 use crate::store::Store;
@@ -102,18 +103,18 @@ fn drain_requests(outbox: Outbox<NewTicket>) -> Result<Task, SplitLoaderError> {
 /// The queued job of one site and what became of it.
 pub struct Outbox<J: Job> {
     store: Store,
-    storage_key: StoredValue<String>,
-    site: StoredValue<String>,
-    pub pending: RwSignal<Option<Pending<J>>>,
+    storage_key: Kept<String>,
+    site: Kept<String>,
+    pub pending: Cell<Option<Pending<J>>>,
     /// A job queued before this page (a reload, or storage the host handed over) and not read
     /// yet: the retry loop reads it into `pending`.
-    stored: RwSignal<bool>,
-    pub delivered: RwSignal<Option<J::Done>>,
+    stored: Cell<bool>,
+    pub delivered: Cell<Option<J::Done>>,
     /// Set when the server refused a queued job for good: it goes back to its form, with its
     /// key (sent again unchanged, it is the same job) and what the server said.
-    pub refused: RwSignal<Option<(Pending<J>, Refusal)>>,
-    wake: StoredValue<bool>,
-    running: StoredValue<bool>,
+    pub refused: Cell<Option<(Pending<J>, Refusal)>>,
+    wake: Kept<bool>,
+    running: Kept<bool>,
 }
 
 // Derived, these would ask `J: Copy`; the handle is `Copy` whatever it carries.
@@ -129,19 +130,19 @@ impl<J: Job> Outbox<J> {
     /// Counts a job queued before a reload as queued and starts the loop that reads and sends
     /// it. While the current owner (the app) lives, the browser coming back online is a moment
     /// to retry.
-    pub fn new(site: StoredValue<String>, store: Store) -> Outbox<J> {
+    pub fn new(site: Kept<String>, store: Store) -> Outbox<J> {
         let storage_key = format!("tabdesk:{}:{}", site.get_value(), J::ITEM);
         let queued = store.holds(&storage_key);
         let outbox = Outbox {
             store,
-            storage_key: StoredValue::new(storage_key),
+            storage_key: Kept::new(storage_key),
             site,
-            pending: RwSignal::new(None),
-            stored: RwSignal::new(queued),
-            delivered: RwSignal::new(None),
-            refused: RwSignal::new(None),
-            wake: StoredValue::new(false),
-            running: StoredValue::new(false),
+            pending: Cell::new(None),
+            stored: Cell::new(queued),
+            delivered: Cell::new(None),
+            refused: Cell::new(None),
+            wake: Kept::new(false),
+            running: Kept::new(false),
         };
         let online = window_event_listener(ev::online, move |_| outbox.retry_now());
         on_cleanup(move || online.remove());

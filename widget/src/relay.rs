@@ -16,6 +16,7 @@ use tabdesk_core::domain::limits::RELAY_TTL_MS;
 use tabdesk_core::domain::SmallMap;
 use tabdesk_core::token::is_relay_id;
 use tabdesk_core::wire::FrameMessage;
+use tabdesk_ui::cell::Kept;
 use web_sys::CryptoKey;
 
 use crate::api::{self, SendError};
@@ -37,17 +38,17 @@ fn now_ms() -> u64 {
 pub struct Relay {
     host: Host,
     /// The item under which the host keeps the relay's id (in plaintext: it is not the key).
-    id_item: StoredValue<String>,
+    id_item: Kept<String>,
     /// The relayed items in plaintext, as the widget reads them; they leave the iframe sealed.
-    items: StoredValue<SmallMap<String, String>>,
+    items: Kept<SmallMap<String, String>>,
     /// Writes not yet passed to the host, the newest value per item (`None` removes it).
-    unsent: StoredValue<SmallMap<String, Option<String>>>,
+    unsent: Kept<SmallMap<String, Option<String>>>,
     /// The key, once the worker gave it: until then writes wait in `unsent`.
     key: StoredValue<Option<CryptoKey>, LocalStorage>,
     /// Whether the host's items were taken (they are taken once).
-    started: StoredValue<bool>,
+    started: Kept<bool>,
     /// Whether a task is passing `unsent` to the host.
-    flushing: StoredValue<bool>,
+    flushing: Kept<bool>,
 }
 
 impl Relay {
@@ -55,12 +56,12 @@ impl Relay {
     pub fn new(host: Host, prefix: &str) -> Relay {
         Relay {
             host,
-            id_item: StoredValue::new(format!("{prefix}relay")),
-            items: StoredValue::new(SmallMap::new()),
-            unsent: StoredValue::new(SmallMap::new()),
+            id_item: Kept::new(format!("{prefix}relay")),
+            items: Kept::new(SmallMap::new()),
+            unsent: Kept::new(SmallMap::new()),
             key: StoredValue::new_local(None),
-            started: StoredValue::new(false),
-            flushing: StoredValue::new(false),
+            started: Kept::new(false),
+            flushing: Kept::new(false),
         }
     }
 

@@ -4,13 +4,13 @@
 //! an outbox of their own (`Reply`), with the same retry rules as new requests.
 
 use gloo_timers::future::TimeoutFuture;
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::domain::limits::MAX_SUMMARIES;
 use tabdesk_core::json_object;
 use tabdesk_core::ticket::is_unread;
 use tabdesk_core::wire::{CustomerSummary, OwnTicket, TicketRef};
+use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::api::{self, SendError};
 use crate::outbox::{Delivered, Job, Outbox, Task};
@@ -65,16 +65,16 @@ fn drain_replies(outbox: Outbox<Reply>) -> Result<Task, SplitLoaderError> {
 #[derive(Clone, Copy)]
 pub struct Requests {
     store: Store,
-    storage_key: StoredValue<String>,
+    storage_key: Kept<String>,
     /// Newest first, at most as many as one summaries request may ask about.
-    pub list: RwSignal<Vec<Saved>>,
+    pub list: Cell<Vec<Saved>>,
 }
 
 impl Requests {
-    pub fn new(site: StoredValue<String>, store: Store) -> Requests {
+    pub fn new(site: Kept<String>, store: Store) -> Requests {
         let storage_key = format!("tabdesk:{}:requests", site.get_value());
         let list = store.load::<Vec<Saved>>(&storage_key).unwrap_or_default();
-        Requests { store, storage_key: StoredValue::new(storage_key), list: RwSignal::new(list) }
+        Requests { store, storage_key: Kept::new(storage_key), list: Cell::new(list) }
     }
 
     /// Takes the list the host handed over (when the iframe has no storage of its own); a
@@ -184,8 +184,8 @@ fn adopt_theirs(requests: Requests, site: String, identity: String) -> Result<Ta
 
 /// A counter that goes up every `REFRESH_MS` while the panel is open, for screens to read
 /// again what they show; it stops once the screen that made it is gone (its signal disposed).
-pub fn refresher(open: RwSignal<bool>) -> RwSignal<u32> {
-    let tick = RwSignal::new(0);
+pub fn refresher(open: Cell<bool>) -> Cell<u32> {
+    let tick = Cell::new(0);
     spawn_local(async move {
         loop {
             TimeoutFuture::new(REFRESH_MS).await;

@@ -9,6 +9,7 @@ use tabdesk_core::domain::limits::MAX_SEARCHES;
 use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
+use tabdesk_ui::cell::{effect, Cell};
 
 use crate::api;
 use crate::debounce::debounced;
@@ -45,9 +46,9 @@ struct Answer {
 /// machinery cost the first screen more than this.)
 #[derive(Clone, Copy)]
 pub struct SearchState {
-    query: RwSignal<String>,
+    query: Cell<String>,
     asked: ReadSignal<String>,
-    answer: RwSignal<Option<Answer>>,
+    answer: Cell<Option<Answer>>,
 }
 
 /// Keeps `query` among the visit's last searches (once, newest last, at most what a request
@@ -73,10 +74,10 @@ impl SearchState {
 
     pub fn new(visit: Visit) -> SearchState {
         let Visit { site, locale, searches, .. } = visit;
-        let query = RwSignal::new(String::new());
+        let query = Cell::new(String::new());
         let asked = debounced(move || query.get(), DEBOUNCE_MS);
-        let answer = RwSignal::new(None);
-        Effect::new(move |_| {
+        let answer = Cell::new(None);
+        effect(move || {
             let query = asked.get();
             spawn_local(async move {
                 let results = if is_blank(&query) {
@@ -147,7 +148,7 @@ pub fn Search(
     };
     // Focus the search field when shown (`autofocus` is blocked in cross-origin iframes).
     let field = NodeRef::<leptos::html::Input>::new();
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(input) = field.get() {
             let _ = input.focus();
         }

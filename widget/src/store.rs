@@ -2,9 +2,9 @@
 //! allows it, else (third-party storage blocked, as Safari and Chrome with third-party cookies
 //! blocked do) the host page's storage, through the loader, sealed (`relay`).
 
-use leptos::prelude::*;
 use tabdesk_core::domain::SmallMap;
 use tabdesk_core::json::{FromJson, ToJson};
+use tabdesk_ui::cell::Kept;
 
 use crate::host::Host;
 use crate::json;
@@ -14,7 +14,7 @@ use crate::relay::Relay;
 #[derive(Clone, Copy)]
 pub struct Store {
     /// What every item of this site's widget is named with: `tabdesk:{site}:`.
-    prefix: StoredValue<String>,
+    prefix: Kept<String>,
     /// The items kept on the host page, when the iframe has no storage of its own.
     relay: Relay,
 }
@@ -27,7 +27,7 @@ impl Store {
     /// The storage of `site`'s widget; its items are named `tabdesk:{site}:…`.
     pub fn new(host: Host, site: &str) -> Store {
         let prefix = format!("tabdesk:{site}:");
-        Store { relay: Relay::new(host, &prefix), prefix: StoredValue::new(prefix) }
+        Store { relay: Relay::new(host, &prefix), prefix: Kept::new(prefix) }
     }
 
     fn text(self, key: &str) -> Option<String> {

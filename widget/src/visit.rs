@@ -1,10 +1,10 @@
 //! What every screen shares during one visit. `App` provides it once as context, so screens and
 //! fields take it from there instead of having it handed down through each component's props.
 
-use leptos::prelude::*;
 use tabdesk_core::config::FormSchema;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::wire::{LaunchedVisitor, NewTicket, PageContext};
+use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::inbox::Inbox;
 use crate::outbox::Outbox;
@@ -13,24 +13,24 @@ use crate::store::Store;
 
 #[derive(Clone, Copy)]
 pub struct Visit {
-    pub site: StoredValue<String>,
+    pub site: Kept<String>,
     pub locale: Locale,
     /// The site's contact form: its categories and their fields.
-    pub form: StoredValue<FormSchema>,
+    pub form: Kept<FormSchema>,
     /// The site's Cloudflare Turnstile site key, when it turns the anti-bot check on: requests
     /// then need a token from the check.
-    pub turnstile: StoredValue<Option<String>>,
+    pub turnstile: Kept<Option<String>>,
     /// Where the customer is, as the host page tells it; it goes with a request.
-    pub page: RwSignal<PageContext>,
+    pub page: Cell<PageContext>,
     /// Whether `page` is known: in a frame, once the host page said (a few ms after the widget
     /// is ready), so what depends on the page is asked for once, not before and again after.
-    pub placed: RwSignal<bool>,
+    pub placed: Cell<bool>,
     /// Every article read this visit (they go with a request, so agents see what the customer
     /// already tried).
-    pub viewed: RwSignal<Vec<String>>,
+    pub viewed: Cell<Vec<String>>,
     /// The knowledge-base searches of this visit (the last few go with a request: agents see
     /// what the customer looked for, statistics count tickets filed after a search).
-    pub searches: RwSignal<Vec<String>>,
+    pub searches: Cell<Vec<String>>,
     pub store: Store,
     pub outbox: Outbox<NewTicket>,
     /// Replies to the customer's requests waiting for the network.
@@ -38,23 +38,23 @@ pub struct Visit {
     /// The requests filed from this browser.
     pub requests: Requests,
     /// Whether the panel is shown: screens refresh only then.
-    pub open: RwSignal<bool>,
+    pub open: Cell<bool>,
     /// Turns true once the host handed over the widget's stored items (drafts wait for it when
     /// the iframe has no storage of its own).
-    pub restored: RwSignal<bool>,
+    pub restored: Cell<bool>,
     /// What the host page prefilled for the contact form (`Tabdesk('prefill', …)`), as the
     /// JSON text of a `NewTicket`: the form decodes it.
-    pub prefill: RwSignal<Option<String>>,
+    pub prefill: Cell<Option<String>>,
     /// The site's signed token for its signed-in customer (`Tabdesk('identify', …)`): the
     /// worker takes their email and name from it.
-    pub identity: RwSignal<Option<String>>,
+    pub identity: Cell<Option<String>>,
     /// The site takes requests only from customers it signed in.
     pub identity_required: bool,
     /// In a social network's app frame, who the platform says the visitor is (checked by the
     /// worker) and the launch parameters that say so, sent with their requests.
-    pub launched: StoredValue<Option<(LaunchedVisitor, String)>>,
+    pub launched: Kept<Option<(LaunchedVisitor, String)>>,
     /// The visitor's requests as last summarised by the server.
     pub inbox: Inbox,
     /// When to expect an answer ("We usually reply within 4 hours"), if the site says.
-    pub reply_note: StoredValue<Option<String>>,
+    pub reply_note: Kept<Option<String>>,
 }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use tabdesk_core::domain::FieldError;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::validate::TicketField;
+use tabdesk_ui::cell::Cell;
 
 use crate::fields::{error_of, field_id, set_error};
 use crate::visit::Visit;
@@ -13,8 +14,8 @@ use crate::visit::Visit;
 #[component]
 pub fn BaseField(
     field: TicketField,
-    value: RwSignal<String>,
-    errors: RwSignal<Vec<FieldError>>,
+    value: Cell<String>,
+    errors: Cell<Vec<FieldError>>,
     #[prop(optional)] optional: bool,
 ) -> impl IntoView {
     let locale = expect_context::<Visit>().locale;

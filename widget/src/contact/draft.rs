@@ -9,6 +9,7 @@ use serde_json::Value;
 use tabdesk_core::json_object;
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::NewTicket;
+use tabdesk_ui::cell::{effect, Cell};
 
 use super::values::Values;
 use crate::json;
@@ -75,14 +76,14 @@ fn load(visit: Visit) -> Option<Draft> {
 /// else the saved draft, else empty ones.
 pub fn start(visit: Visit, refused: Option<&NewTicket>) -> Values {
     let Draft { base, category, fields } = refused.map(Draft::from_ticket).or_else(|| load(visit)).unwrap_or_default();
-    Values { base: base.map(RwSignal::new), category: RwSignal::new(category), fields: RwSignal::new(fields) }
+    Values { base: base.map(Cell::new), category: Cell::new(category), fields: Cell::new(fields) }
 }
 
 /// Keeps the draft of `values` while the form lives.
 pub fn keep(visit: Visit, values: Values) {
     // A draft relayed by the host page may arrive after the form opened: take it if the
     // customer has not started typing here.
-    Effect::new(move |_| {
+    effect(move || {
         if visit.restored.get() {
             let untouched = values.base.iter().all(|v| v.with_untracked(String::is_empty));
             if let (true, Some(draft)) = (untouched, load(visit)) {
@@ -92,13 +93,13 @@ pub fn keep(visit: Visit, values: Values) {
     });
     // What the host page prefilled (`Tabdesk('prefill', …)`, before or while the form shows)
     // goes where the customer has typed nothing.
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(given) = visit.prefill.get().and_then(|text| json::decode::<NewTicket>(&text)) {
             untrack(|| Draft::of(values)).prefilled(&given).fill(values);
         }
     });
     // Save the draft on every change, but only once the customer has typed something.
-    Effect::new(move |_| {
+    effect(move || {
         let draft = Draft::of(values);
         if draft != Draft::default() {
             visit.store.save(&key(visit), &draft);

@@ -20,6 +20,7 @@ use tabdesk_core::i18n::{request_refused, strings};
 use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
+use tabdesk_ui::cell::{Cell, Kept};
 use tabdesk_ui::new_key;
 use wasm_bindgen::JsCast;
 
@@ -82,12 +83,12 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let values = draft::start(visit, returned.as_ref().map(|(p, _)| &p.job));
     draft::keep(visit, values);
     let Values { base, category, fields } = values;
-    let errors = RwSignal::new(Vec::new());
-    let notice = RwSignal::new(None::<String>);
+    let errors = Cell::new(Vec::new());
+    let notice = Cell::new(None::<String>);
     // Whether the last answer refused the request for good (it may then be discarded).
-    let refused = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let honeypot = RwSignal::new(String::new());
+    let refused = Cell::new(false);
+    let sending = Cell::new(false);
+    let honeypot = Cell::new(String::new());
     let opened_at = js_sys::Date::now();
     let who = Memo::new(move |_| {
         let platform = move || launched.with_value(|l| l.as_ref().map(|(who, _)| signed::launched(who)));
@@ -96,7 +97,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let check = turnstile.with_value(Option::is_some).then(Check::new);
     // The key and the identity of the request it was made for: a retry of the same request
     // reuses the key, an edited request gets a new one.
-    let attempt = StoredValue::new(returned.as_ref().map(|(p, _)| (p.key.clone(), identity(&p.job))));
+    let attempt = Kept::new(returned.as_ref().map(|(p, _)| (p.key.clone(), identity(&p.job))));
     let show_problems = move |problems: Vec<FieldError>| {
         let unshown = focus_first(&problems);
         errors.set(problems);

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::kb::is_blank;
+use tabdesk_ui::cell::Cell;
 
 use crate::api;
 use crate::debounce::debounced;
@@ -16,7 +17,7 @@ const SUGGESTIONS: usize = 3;
 
 /// Suggestions for the request's `subject` and `message`; `on_open` opens one.
 #[component]
-pub fn Suggestions(subject: RwSignal<String>, message: RwSignal<String>, on_open: Callback<String>) -> impl IntoView {
+pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callback<String>) -> impl IntoView {
     let Visit { site, locale, .. } = expect_context();
     let s = strings(locale);
     let asked = debounced(

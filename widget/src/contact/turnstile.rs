@@ -6,6 +6,7 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use tabdesk_ui::cell::{Cell, Kept};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -18,14 +19,14 @@ const SCRIPT_ID: &str = "td-turnstile-script";
 /// The check of one form: the token of a solved challenge, until it is spent or expires.
 #[derive(Clone, Copy)]
 pub struct Check {
-    pub token: RwSignal<Option<String>>,
+    pub token: Cell<Option<String>>,
     /// Turnstile's id of the widget it rendered, to reset it.
-    widget: StoredValue<Option<String>>,
+    widget: Kept<Option<String>>,
 }
 
 impl Check {
     pub fn new() -> Check {
-        Check { token: RwSignal::new(None), widget: StoredValue::new(None) }
+        Check { token: Cell::new(None), widget: Kept::new(None) }
     }
 
     /// Asks for a new token: each is good for one request only, and the worker spent (or

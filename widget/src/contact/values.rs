@@ -3,15 +3,15 @@
 
 use std::collections::BTreeMap;
 
-use leptos::prelude::*;
 use serde_json::Value;
+use tabdesk_ui::cell::Cell;
 
 #[derive(Clone, Copy)]
 pub struct Values {
     /// Subject, message, email and name, in the order of `TicketField::ALL`.
-    pub base: [RwSignal<String>; 4],
+    pub base: [Cell<String>; 4],
     /// The chosen category's id, or empty.
-    pub category: RwSignal<String>,
+    pub category: Cell<String>,
     /// The values of the category's own fields, by field id.
-    pub fields: RwSignal<BTreeMap<String, Value>>,
+    pub fields: Cell<BTreeMap<String, Value>>,
 }

@@ -1,0 +1,361 @@
+//! Reactive values, stored values and effects whose Leptos machinery is compiled once, not once
+//! per type: `Cell<T>` (an `RwSignal<T>`), `Derived<T>` (a `Memo<T>`), `Kept<T>` (a
+//! `StoredValue<T>`), `effect` and `effect_after`.
+//!
+//! Leptos compiles its signal machinery (subscribers, tracking, reads, writes, disposal) once per
+//! value type and once more per closure handed to `with` or `update`. In the widget's first
+//! module that was about 3.5 KB of code per type before wasm-opt, for twenty-odd types. A `Cell`
+//! keeps its value boxed as `dyn Any` in an `RwSignal<Box<dyn Any>>`, and reaches it through one
+//! read and one write function that take `&mut dyn FnMut`: the machinery is compiled once, and
+//! what stays per type is the cast and the caller's own closure. `Derived` and `Kept` do the same
+//! over a `Memo` and a `StoredValue`, and `effect` boxes its closure so that `Effect::new` has one
+//! instance.
+
+use std::any::Any;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+type Erased = Box<dyn Any + Send + Sync>;
+
+/// A reactive value: reading it in an effect or a view subscribes them, writing it wakes them,
+/// as an `RwSignal<T>` does; it is `Copy`, and lives as long as the owner it was made under.
+pub struct Cell<T> {
+    inner: RwSignal<Erased>,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Cell<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Cell<T> {}
+
+/// The one instance of the signal's constructor.
+fn make(value: Erased) -> RwSignal<Erased> {
+    RwSignal::new(value)
+}
+
+/// Hands `f` a `&T` through a read that takes a `&mut dyn FnMut` (`None` once disposed).
+fn look<T: 'static, U>(read: impl FnOnce(&mut dyn FnMut(&Erased)) -> Option<()>, f: impl FnOnce(&T) -> U) -> Option<U> {
+    let mut f = Some(f);
+    let mut out = None;
+    read(&mut |v| out = f.take().map(|f| f(cast(v))))?;
+    out
+}
+
+/// Hands `f` a `&mut T` through a write that takes a `&mut dyn FnMut` (`None` once disposed).
+fn change<T: 'static, U>(
+    write: impl FnOnce(&mut dyn FnMut(&mut Erased)) -> Option<()>,
+    f: impl FnOnce(&mut T) -> U,
+) -> Option<U> {
+    let mut f = Some(f);
+    let mut out = None;
+    write(&mut |v| out = f.take().map(|f| f(cast_mut(v))))?;
+    out
+}
+
+/// The one instance of its reads: `None` once the signal is disposed.
+fn read(signal: RwSignal<Erased>, track: bool, f: &mut dyn FnMut(&Erased)) -> Option<()> {
+    if track {
+        signal.try_with(|v| f(v))
+    } else {
+        signal.try_with_untracked(|v| f(v))
+    }
+}
+
+/// The one instance of its writes: `None` once the signal is disposed.
+fn write(signal: RwSignal<Erased>, notify: bool, f: &mut dyn FnMut(&mut Erased)) -> Option<()> {
+    if notify {
+        signal.try_update(|v| f(v))
+    } else {
+        signal.try_update_untracked(|v| f(v))
+    }
+}
+
+/// The box always holds a `T`: only `Cell::<T>::new` fills it, and writes go through `&mut T`.
+fn cast<T: 'static>(value: &Erased) -> &T {
+    match value.downcast_ref() {
+        Some(v) => v,
+        None => mismatched(),
+    }
+}
+
+fn cast_mut<T: 'static>(value: &mut Erased) -> &mut T {
+    match value.downcast_mut() {
+        Some(v) => v,
+        None => mismatched(),
+    }
+}
+
+/// Shared by every type's cast, so that each carries a call, not its own panic.
+#[cold]
+fn mismatched() -> ! {
+    unreachable!("a Cell holds its own type")
+}
+
+impl<T: Send + Sync + 'static> Cell<T> {
+    pub fn new(value: T) -> Self {
+        Cell { inner: make(Box::new(value)), kind: PhantomData }
+    }
+
+    fn look<U>(&self, track: bool, f: impl FnOnce(&T) -> U) -> Option<U> {
+        look(|g| read(self.inner, track, g), f)
+    }
+
+    fn change<U>(&self, notify: bool, f: impl FnOnce(&mut T) -> U) -> Option<U> {
+        change(|g| write(self.inner, notify, g), f)
+    }
+
+    /// Reads the value and subscribes the running effect; `None` once disposed.
+    pub fn try_with<U>(&self, f: impl FnOnce(&T) -> U) -> Option<U> {
+        self.look(true, f)
+    }
+
+    /// Reads the value and subscribes the running effect. Panics once disposed, as a signal does.
+    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        match self.look(true, f) {
+            Some(u) => u,
+            None => disposed(),
+        }
+    }
+
+    /// Reads the value without subscribing; `None` once disposed.
+    pub fn try_with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> Option<U> {
+        self.look(false, f)
+    }
+
+    /// Reads the value without subscribing.
+    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        match self.look(false, f) {
+            Some(u) => u,
+            None => disposed(),
+        }
+    }
+
+    /// Subscribes the running effect without reading.
+    pub fn track(&self) {
+        self.inner.track();
+    }
+
+    /// Whether its owner is gone (reads panic, writes do nothing).
+    pub fn is_disposed(&self) -> bool {
+        self.inner.is_disposed()
+    }
+
+    /// Changes the value in place and wakes its readers; `None` once disposed.
+    pub fn try_update<U>(&self, f: impl FnOnce(&mut T) -> U) -> Option<U> {
+        self.change(true, f)
+    }
+
+    /// Changes the value in place and wakes its readers; nothing once disposed.
+    pub fn update(&self, f: impl FnOnce(&mut T)) {
+        self.change(true, f);
+    }
+
+    /// Changes the value without waking its readers; nothing once disposed.
+    pub fn update_untracked(&self, f: impl FnOnce(&mut T)) {
+        self.change(false, f);
+    }
+
+    /// Replaces the value and wakes its readers; nothing once disposed.
+    pub fn set(&self, value: T) {
+        self.change(true, |v| *v = value);
+    }
+
+    /// Replaces the value and wakes its readers; whether it was still there to replace.
+    pub fn try_set(&self, value: T) -> bool {
+        self.change(true, |v| *v = value).is_some()
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Cell<T> {
+    /// A copy of the value; subscribes the running effect.
+    pub fn get(&self) -> T {
+        self.with(T::clone)
+    }
+
+    /// A copy of the value, without subscribing.
+    pub fn get_untracked(&self) -> T {
+        self.with_untracked(T::clone)
+    }
+
+    /// A copy of the value, without subscribing; `None` once disposed.
+    pub fn try_get_untracked(&self) -> Option<T> {
+        self.look(false, T::clone)
+    }
+}
+
+/// A value kept for callbacks and effects, not tracked: a `StoredValue<T>` whose machinery is
+/// compiled once (see the module's note). It is `Copy`, and lives as long as its owner.
+pub struct Kept<T> {
+    inner: StoredValue<Erased>,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Kept<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Kept<T> {}
+
+/// The stored value's one constructor, read and write.
+fn keep(value: Erased) -> StoredValue<Erased> {
+    StoredValue::new(value)
+}
+
+fn read_kept(kept: StoredValue<Erased>, f: &mut dyn FnMut(&Erased)) -> Option<()> {
+    kept.try_with_value(|v| f(v))
+}
+
+fn write_kept(kept: StoredValue<Erased>, f: &mut dyn FnMut(&mut Erased)) -> Option<()> {
+    kept.try_update_value(|v| f(v))
+}
+
+impl<T: Send + Sync + 'static> Kept<T> {
+    pub fn new(value: T) -> Self {
+        Kept { inner: keep(Box::new(value)), kind: PhantomData }
+    }
+
+    /// Reads the value; `None` once disposed.
+    pub fn try_with_value<U>(&self, f: impl FnOnce(&T) -> U) -> Option<U> {
+        look(|g| read_kept(self.inner, g), f)
+    }
+
+    /// Reads the value. Panics once disposed, as a stored value does.
+    pub fn with_value<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        match self.try_with_value(f) {
+            Some(u) => u,
+            None => disposed(),
+        }
+    }
+
+    /// Changes the value in place; `None` once disposed.
+    pub fn try_update_value<U>(&self, f: impl FnOnce(&mut T) -> U) -> Option<U> {
+        change(|g| write_kept(self.inner, g), f)
+    }
+
+    /// Changes the value in place; nothing once disposed.
+    pub fn update_value(&self, f: impl FnOnce(&mut T)) {
+        self.try_update_value(f);
+    }
+
+    /// Replaces the value; nothing once disposed.
+    pub fn set_value(&self, value: T) {
+        self.try_update_value(|v| *v = value);
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Kept<T> {
+    /// A copy of the value.
+    pub fn get_value(&self) -> T {
+        self.with_value(T::clone)
+    }
+
+    /// A copy of the value; `None` once disposed.
+    pub fn try_get_value(&self) -> Option<T> {
+        self.try_with_value(T::clone)
+    }
+}
+
+/// A value computed from cells and other derived values, again whenever they change; its readers
+/// wake only when the result differs (a `Memo<T>` whose machinery is compiled once). `Copy`.
+pub struct Derived<T> {
+    inner: Memo<Erased>,
+    kind: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Derived<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Derived<T> {}
+
+/// The memo's one constructor and read.
+fn derive(
+    f: Arc<dyn Fn() -> Erased + Send + Sync>,
+    changed: fn(Option<&Erased>, Option<&Erased>) -> bool,
+) -> Memo<Erased> {
+    Memo::new_with_compare(move |_| f(), changed)
+}
+
+fn read_derived(memo: Memo<Erased>, track: bool, f: &mut dyn FnMut(&Erased)) -> Option<()> {
+    if track {
+        memo.try_with(|v| f(v))
+    } else {
+        memo.try_with_untracked(|v| f(v))
+    }
+}
+
+/// Whether a recomputed value differs from the last (`None`: there was none yet).
+fn differs<T: PartialEq + 'static>(old: Option<&Erased>, new: Option<&Erased>) -> bool {
+    old.map(cast::<T>) != new.map(cast::<T>)
+}
+
+impl<T: PartialEq + Send + Sync + 'static> Derived<T> {
+    pub fn new(f: impl Fn() -> T + Send + Sync + 'static) -> Self {
+        Derived { inner: derive(Arc::new(move || Box::new(f()) as Erased), differs::<T>), kind: PhantomData }
+    }
+
+    fn look<U>(&self, track: bool, f: impl FnOnce(&T) -> U) -> U {
+        match look(|g| read_derived(self.inner, track, g), f) {
+            Some(u) => u,
+            None => disposed(),
+        }
+    }
+
+    /// Reads the value and subscribes the running effect. Panics once disposed, as a memo does.
+    pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.look(true, f)
+    }
+
+    /// Reads the value without subscribing.
+    pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
+        self.look(false, f)
+    }
+}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> Derived<T> {
+    /// A copy of the value; subscribes the running effect.
+    pub fn get(&self) -> T {
+        self.with(T::clone)
+    }
+
+    /// A copy of the value, without subscribing.
+    pub fn get_untracked(&self) -> T {
+        self.with_untracked(T::clone)
+    }
+}
+
+/// Runs `f` now and again whenever what it read changes, as `Effect::new` does, for as long as
+/// the owner it was made under lives.
+pub fn effect(f: impl FnMut() + 'static) {
+    run(Box::new(f));
+}
+
+/// The one instance of `Effect::new`.
+fn run(mut f: Box<dyn FnMut()>) {
+    Effect::new(move |_| f());
+}
+
+/// `effect`, for one that hands each run what the last one returned (a timer that dropping
+/// cancels, say).
+pub fn effect_after<T: 'static>(f: impl FnMut(Option<T>) -> T + 'static) {
+    run_after(Box::new(f));
+}
+
+/// One instance of `Effect::new` per `T`.
+fn run_after<T: 'static>(f: Box<dyn FnMut(Option<T>) -> T>) {
+    Effect::new(f);
+}
+
+fn disposed() -> ! {
+    panic!("a Cell read after its owner was disposed")
+}
