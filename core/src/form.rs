@@ -6,8 +6,8 @@ use email_address::EmailAddress;
 use serde_json::Value;
 
 use crate::config::{Category, FieldDef, FieldKind, FormSchema};
-use crate::domain::FieldError;
 use crate::domain::Locale;
+use crate::domain::{FieldError, SmallMap};
 use crate::i18n::{out_of_range, pattern_mismatch, strings, too_long, too_short};
 
 /// Longest value of a one-line field unless the site sets `max_length`.
@@ -26,7 +26,7 @@ fn as_text(value: &Value) -> Option<String> {
 }
 
 /// Whether `def` is shown given the other values: a multiselect matches if it holds the value.
-pub fn is_visible(def: &FieldDef, fields: &BTreeMap<String, Value>) -> bool {
+pub fn is_visible(def: &FieldDef, fields: &SmallMap<String, Value>) -> bool {
     let Some(cond) = &def.show_if else {
         return true;
     };
@@ -183,7 +183,7 @@ pub fn check_category<'a>(
 
 /// Errors of the custom fields of `category` (hidden fields are not checked), and of values
 /// sent for fields the category does not have.
-pub fn check_fields(category: Option<&Category>, fields: &BTreeMap<String, Value>, locale: Locale) -> Vec<FieldError> {
+pub fn check_fields(category: Option<&Category>, fields: &SmallMap<String, Value>, locale: Locale) -> Vec<FieldError> {
     let defs = category.map_or(&[][..], |c| &c.fields[..]);
     let mut errors: Vec<FieldError> = defs
         .iter()
@@ -200,7 +200,7 @@ pub fn check_fields(category: Option<&Category>, fields: &BTreeMap<String, Value
 }
 
 /// The values worth storing: the visible, non-empty fields of the category.
-pub fn clean_fields(category: Option<&Category>, fields: &BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+pub fn clean_fields(category: Option<&Category>, fields: &SmallMap<String, Value>) -> BTreeMap<String, Value> {
     let defs = category.map_or(&[][..], |c| &c.fields[..]);
     defs.iter()
         .filter(|d| is_visible(d, fields) && !is_empty(fields.get(&d.id)))
@@ -259,13 +259,13 @@ mod tests {
         let mut details = def("details", FieldKind::Textarea);
         details.show_if = Some(Condition { field: "reason".into(), equals: "other".into() });
         let category = Category { id: "cancel".into(), label: Localized::new(), fields: vec![reason, details] };
-        let price = BTreeMap::from([("reason".to_owned(), json!("price")), ("details".to_owned(), json!("x"))]);
+        let price = SmallMap::from([("reason".to_owned(), json!("price")), ("details".to_owned(), json!("x"))]);
         assert!(check_fields(Some(&category), &price, Locale::En).is_empty());
         assert_eq!(clean_fields(Some(&category), &price).len(), 1);
-        let other = BTreeMap::from([("reason".to_owned(), json!("other"))]);
+        let other = SmallMap::from([("reason".to_owned(), json!("other"))]);
         let errors = check_fields(Some(&category), &other, Locale::En);
         assert_eq!(errors[0].field, "fields.details");
-        let stray = BTreeMap::from([("color".to_owned(), json!("red"))]);
+        let stray = SmallMap::from([("color".to_owned(), json!("red"))]);
         assert_eq!(check_fields(None, &stray, Locale::Ru)[0].code, "unknown_field");
     }
 }

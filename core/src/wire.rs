@@ -154,7 +154,9 @@ pub struct NewTicket {
     pub name: Option<String>,
     /// One of the site's form categories (`id`), or none.
     pub category: Option<String>,
-    pub fields: BTreeMap<String, serde_json::Value>,
+    /// The category's fields by key: a handful, kept as a `SmallMap` for the widget's size.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, serde_json::Value>))]
+    pub fields: SmallMap<String, serde_json::Value>,
     pub context: PageContext,
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub viewed_articles: Vec<String>,

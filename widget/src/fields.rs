@@ -1,6 +1,6 @@
 //! The extra fields a category asks for, rendered from the site's form schema.
 
-use std::collections::BTreeMap;
+use tabdesk_core::domain::SmallMap;
 
 use leptos::prelude::*;
 use serde_json::Value;
@@ -34,7 +34,7 @@ pub fn set_error(errors: Cell<Vec<FieldError>>, key: &str, found: Option<FieldEr
 #[component]
 pub fn CustomField(
     def: FieldDef,
-    values: Cell<BTreeMap<String, Value>>,
+    values: Cell<SmallMap<String, Value>>,
     errors: Cell<Vec<FieldError>>,
 ) -> impl IntoView {
     let locale = expect_context::<Visit>().locale;
@@ -46,7 +46,7 @@ pub fn CustomField(
 fn render(
     def: Kept<FieldDef>,
     locale: Locale,
-    values: Cell<BTreeMap<String, Value>>,
+    values: Cell<SmallMap<String, Value>>,
     errors: Cell<Vec<FieldError>>,
 ) -> AnyView {
     let s = strings(locale);

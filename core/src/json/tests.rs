@@ -3,7 +3,6 @@
 //! (Fractional numbers only where a type holds floats: a whole float reads back from our tree as
 //! an integer, which serde_json's `Value` tells apart, though JSON does not.)
 
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use serde::de::DeserializeOwned;
@@ -112,7 +111,7 @@ fn requests_and_their_answers_read_and_write_as_serde_has_them() {
         email: "a@example.com".into(),
         name: Some("Аня".into()),
         category: Some("billing".into()),
-        fields: BTreeMap::from([
+        fields: SmallMap::from([
             ("order".to_owned(), serde_json::json!("123-456")),
             ("seats".to_owned(), serde_json::json!(3)),
             ("share".to_owned(), serde_json::json!(0.25)),

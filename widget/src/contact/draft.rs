@@ -2,7 +2,7 @@
 //! on every change, taken back when the form opens, and taken late when the host page relays the
 //! widget's storage after the form opened.
 
-use std::collections::BTreeMap;
+use tabdesk_core::domain::SmallMap;
 
 use leptos::prelude::*;
 use serde_json::Value;
@@ -19,7 +19,7 @@ use crate::visit::Visit;
 struct Draft {
     base: [String; 4],
     category: String,
-    fields: BTreeMap<String, Value>,
+    fields: SmallMap<String, Value>,
 }
 
 json_object!(Draft { base, category, fields });

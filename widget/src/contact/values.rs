@@ -1,7 +1,7 @@
 //! The form's live values. Each part of the form reads and writes its own; a draft is a
 //! snapshot of all of them, and a request is made from them.
 
-use std::collections::BTreeMap;
+use tabdesk_core::domain::SmallMap;
 
 use serde_json::Value;
 use tabdesk_ui::cell::Cell;
@@ -13,5 +13,5 @@ pub struct Values {
     /// The chosen category's id, or empty.
     pub category: Cell<String>,
     /// The values of the category's own fields, by field id.
-    pub fields: Cell<BTreeMap<String, Value>>,
+    pub fields: Cell<SmallMap<String, Value>>,
 }
