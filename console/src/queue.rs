@@ -13,7 +13,7 @@ use tabdesk_core::i18n::console::{
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::ticket::View;
 use tabdesk_core::wire::{QueueCounts, TicketPage, TicketSummary};
-use tabdesk_ui::cell::{effect, Cell, Kept};
+use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure, Fresh};
@@ -168,7 +168,7 @@ pub fn Queue(view: View) -> impl IntoView {
             }
         });
     });
-    let tickets = Memo::new(move |_| {
+    let tickets = Derived::new(move || {
         let mut all: Vec<TicketSummary> = first.with(|p| p.as_ref().map(|p| p.tickets.clone()).unwrap_or_default());
         more.with(|extra| {
             for t in extra {

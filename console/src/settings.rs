@@ -11,7 +11,7 @@ use tabdesk_core::config::{BusinessHours, OpenHours, RoutingRule, SavedReply, Si
 use tabdesk_core::domain::{Locale, Priority};
 use tabdesk_core::i18n::console::{console_strings, priority_name, weekday, ConsoleStrings};
 use tabdesk_core::wire::{Agent, NewAgent, Role};
-use tabdesk_ui::cell::Cell;
+use tabdesk_ui::cell::{Cell, Derived};
 
 use crate::api::{self, failure_text, Failure};
 use crate::categories::form_editor;
@@ -246,7 +246,7 @@ pub fn Settings() -> impl IntoView {
         }
     };
     // The launcher's look travels in the snippet's attributes (it draws before any request).
-    let snippet = Memo::new(move |_| {
+    let snippet = Derived::new(move || {
         let (theme, label) =
             config.with(|c| c.as_ref().map(|c| (c.theme.clone(), c.launcher_label.clone()))).unwrap_or_default();
         theme.snippet(&origin(), &session.site(), &label)
@@ -395,7 +395,7 @@ pub fn Settings() -> impl IntoView {
             <section class="panel">
                 <h2>{s.embed_snippet}</h2>
                 <p class="hint">{s.embed_hint}</p>
-                <pre class="snippet"><code>{snippet}</code></pre>
+                <pre class="snippet"><code>{move || snippet.get()}</code></pre>
                 <button class="secondary" type="button" on:click=copy>{move || if copied.get() { s.copied } else { s.copy }}</button>
             </section>
             <Agents/>

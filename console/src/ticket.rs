@@ -13,7 +13,7 @@ use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::url::is_http_url;
 use tabdesk_core::wire::{AuthorKind, Message, SlaStatus, TicketDetail, TicketSummary, TicketUpdate, Visibility};
-use tabdesk_ui::cell::{effect, Cell, Kept};
+use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
 use tabdesk_ui::linked;
 
 use crate::api::{self, Failure, Fresh};
@@ -296,7 +296,7 @@ pub fn TicketPage(id: String) -> impl IntoView {
     // The screen is built once, when the ticket first arrives; a refresh then changes only what
     // it shows (thread, badges, panels), never the controls or the composer, so an agent's
     // unsaved choice or half-written reply keeps its place and its focus.
-    let loaded = Memo::new(move |_| detail.with(|d| matches!(d, Some(Ok(_)))));
+    let loaded = Derived::new(move || detail.with(|d| matches!(d, Some(Ok(_)))));
     let shown = move || detail.with(|d| d.as_ref().and_then(|d| d.as_ref().ok()).cloned());
     let screen = move || {
         if !loaded.get() {

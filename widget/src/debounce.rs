@@ -3,22 +3,22 @@
 //! pending `Timeout` clears it), so nothing needs to count keystrokes.
 
 use gloo_timers::callback::Timeout;
-use leptos::prelude::*;
 use tabdesk_core::kb::is_blank;
+use tabdesk_ui::cell::{effect_after, Cell};
 
 /// `typed` once it has not changed for `ms`. A blank value passes at once: clearing needs no
 /// answer from the server.
-pub fn debounced(typed: impl Fn() -> String + 'static, ms: u32) -> ReadSignal<String> {
-    let (asked, ask) = signal(String::new());
-    Effect::new(move |pending: Option<Option<Timeout>>| {
+pub fn debounced(typed: impl Fn() -> String + 'static, ms: u32) -> Cell<String> {
+    let asked = Cell::new(String::new());
+    effect_after(move |pending: Option<Option<Timeout>>| {
         // Dropping the previous run's `Timeout` cancels it.
         drop(pending);
         let text = typed();
         if is_blank(&text) {
-            ask.set(text);
+            asked.set(text);
             None
         } else {
-            Some(Timeout::new(ms, move || ask.set(text)))
+            Some(Timeout::new(ms, move || asked.set(text)))
         }
     });
     asked

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::{CustomerSummary, SearchHit};
-use tabdesk_ui::cell::{effect, Cell};
+use tabdesk_ui::cell::{effect, Cell, Derived};
 
 use crate::api;
 use crate::rows::{hit_view, request_row};
@@ -37,7 +37,7 @@ pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl Into
         });
     });
     // Read by the heading's condition and by the list: worked out once per change.
-    let open = Memo::new(move |_| {
+    let open = Derived::new(move || {
         let list: Vec<CustomerSummary> = inbox.summaries.get().flatten().unwrap_or_default();
         list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
     });

@@ -9,7 +9,7 @@ use tabdesk_core::domain::limits::MAX_SEARCHES;
 use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
-use tabdesk_ui::cell::{effect, Cell};
+use tabdesk_ui::cell::{effect, effect_after, Cell, Derived};
 
 use crate::api;
 use crate::debounce::debounced;
@@ -47,7 +47,7 @@ struct Answer {
 #[derive(Clone, Copy)]
 pub struct SearchState {
     query: Cell<String>,
-    asked: ReadSignal<String>,
+    asked: Cell<String>,
     answer: Cell<Option<Answer>>,
 }
 
@@ -92,7 +92,7 @@ impl SearchState {
         });
         // Reports a search once its answer has shown for a while with the query unchanged: typing
         // drops the pending `Timeout`, which cancels it.
-        Effect::new(move |pending: Option<Option<Timeout>>| {
+        effect_after(move |pending: Option<Option<Timeout>>| {
             drop(pending);
             let query = query.get();
             let answer = answer.get().filter(|a| a.query == query && !is_blank(&query))?;
@@ -134,7 +134,7 @@ pub fn Search(
 ) -> impl IntoView {
     let Visit { locale, requests, .. } = expect_context::<Visit>();
     let s = strings(locale);
-    let outcome = Memo::new(move |_| state.outcome());
+    let outcome = Derived::new(move || state.outcome());
     let status = move || match outcome.get() {
         Outcome::Idle => String::new(),
         Outcome::Searching => s.searching.to_owned(),

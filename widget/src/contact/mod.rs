@@ -20,7 +20,7 @@ use tabdesk_core::i18n::{request_refused, strings};
 use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
-use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::cell::{Cell, Derived, Kept};
 use tabdesk_ui::new_key;
 use wasm_bindgen::JsCast;
 
@@ -90,7 +90,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let sending = Cell::new(false);
     let honeypot = Cell::new(String::new());
     let opened_at = js_sys::Date::now();
-    let who = Memo::new(move |_| {
+    let who = Derived::new(move || {
         let platform = move || launched.with_value(|l| l.as_ref().map(|(who, _)| signed::launched(who)));
         signed_in.get().and_then(|token| signed::peek(&token)).or_else(platform)
     });
