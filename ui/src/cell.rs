@@ -359,3 +359,49 @@ fn run_after<T: 'static>(f: Box<dyn FnMut(Option<T>) -> T>) {
 fn disposed() -> ! {
     panic!("a Cell read after its owner was disposed")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_and_write_their_own_type() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let count = Cell::new(1u32);
+            let name = Cell::new(String::from("a"));
+            count.update(|c| *c += 1);
+            name.set("b".into());
+            assert_eq!(count.get_untracked(), 2);
+            assert_eq!(name.with_untracked(|n| n.clone()), "b");
+            assert_eq!(count.try_update(|c| std::mem::replace(c, 7)), Some(2));
+            assert_eq!(count.try_get_untracked(), Some(7));
+            let kept = Kept::new(vec![1, 2]);
+            kept.update_value(|v| v.push(3));
+            assert_eq!(kept.get_value(), vec![1, 2, 3]);
+            assert_eq!(kept.try_with_value(Vec::len), Some(3));
+        });
+    }
+
+    #[test]
+    fn derived_values_follow_their_cells() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let words = Cell::new(vec!["a".to_owned()]);
+            let count = Derived::new(move || words.with(Vec::len));
+            assert_eq!(count.get_untracked(), 1);
+            words.update(|w| w.push("b".into()));
+            assert_eq!(count.get_untracked(), 2);
+        });
+    }
+
+    #[test]
+    fn a_disposed_cell_is_said_to_be_gone_and_ignores_writes() {
+        let owner = Owner::new();
+        let cell = owner.with(|| Cell::new(5u8));
+        drop(owner);
+        assert!(cell.is_disposed());
+        assert!(!cell.try_set(6));
+        assert_eq!(cell.try_get_untracked(), None);
+    }
+}

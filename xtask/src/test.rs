@@ -35,8 +35,8 @@ pub fn test() -> Result {
     step("module layers (no cycles)", crate::layers::check)?;
     step("clippy (native)", || {
         run(cargo().args([
-            "clippy", "--all-targets", "-p", "tabdesk-core", "-p", "xtask", "-p", "tabdesk-tests", "--", "-D",
-            "warnings",
+            "clippy", "--all-targets", "-p", "tabdesk-core", "-p", "tabdesk-ui", "-p", "xtask", "-p", "tabdesk-tests",
+            "--", "-D", "warnings",
         ]))
     })?;
     step("clippy (wasm32)", || {
@@ -45,7 +45,7 @@ pub fn test() -> Result {
             "tabdesk-console", "-p", "tabdesk-worker", "--", "-D", "warnings",
         ]))
     })?;
-    step("unit tests", || run(cargo().args(["test", "-p", "tabdesk-core", "-p", "xtask"])))?;
+    step("unit tests", || run(cargo().args(["test", "-p", "tabdesk-core", "-p", "tabdesk-ui", "-p", "xtask"])))?;
     build_all()?;
     step("loader budget", loader_budget)?;
 
