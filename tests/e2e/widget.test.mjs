@@ -152,6 +152,8 @@ test("a visitor searches, files a request from another origin, and agents see it
   await search.waitFor();
   console.log(`# open → interactive: ${Date.now() - clicked} ms`);
   assert.equal((await launcher(page)).expanded, true);
+  // The search field takes the focus as soon as it shows (no `autofocus` in a cross-origin frame).
+  await frame.waitForFunction(() => document.activeElement?.getAttribute("role") === "searchbox", null, { timeout: 5000 });
 
   await search.fill("router");
   const hit = frame.locator(".hit", { hasText: "Setting up your Wi-Fi router" });
