@@ -19,20 +19,31 @@ use leptos::prelude::*;
 
 type Erased = Box<dyn Any + Send + Sync>;
 
-/// A reactive value: reading it in an effect or a view subscribes them, writing it wakes them,
-/// as an `RwSignal<T>` does; it is `Copy`, and lives as long as the owner it was made under.
-pub struct Cell<T> {
-    inner: RwSignal<Erased>,
-    kind: PhantomData<fn() -> T>,
+/// A typed, `Copy` handle over one of Leptos' arena types holding an `Erased` value. (`Clone`
+/// and `Copy` by hand: derived, they would ask them of `T`.)
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident over $inner:ty) => {
+        $(#[$doc])*
+        pub struct $name<T> {
+            inner: $inner,
+            kind: PhantomData<fn() -> T>,
+        }
+
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        impl<T> Copy for $name<T> {}
+    };
 }
 
-impl<T> Clone for Cell<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Cell<T> {}
+handle!(
+    /// A reactive value: reading it in an effect or a view subscribes them, writing it wakes them,
+    /// as an `RwSignal<T>` does; it is `Copy`, and lives as long as the owner it was made under.
+    Cell over RwSignal<Erased>
+);
 
 /// The one instance of the signal's constructor.
 fn make(value: Erased) -> RwSignal<Erased> {
@@ -117,10 +128,7 @@ impl<T: Send + Sync + 'static> Cell<T> {
 
     /// Reads the value and subscribes the running effect. Panics once disposed, as a signal does.
     pub fn with<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        match self.look(true, f) {
-            Some(u) => u,
-            None => disposed(),
-        }
+        alive(self.look(true, f))
     }
 
     /// Reads the value without subscribing; `None` once disposed.
@@ -130,10 +138,7 @@ impl<T: Send + Sync + 'static> Cell<T> {
 
     /// Reads the value without subscribing.
     pub fn with_untracked<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        match self.look(false, f) {
-            Some(u) => u,
-            None => disposed(),
-        }
+        alive(self.look(false, f))
     }
 
     /// Subscribes the running effect without reading.
@@ -189,20 +194,11 @@ impl<T: Clone + Send + Sync + 'static> Cell<T> {
     }
 }
 
-/// A value kept for callbacks and effects, not tracked: a `StoredValue<T>` whose machinery is
-/// compiled once (see the module's note). It is `Copy`, and lives as long as its owner.
-pub struct Kept<T> {
-    inner: StoredValue<Erased>,
-    kind: PhantomData<fn() -> T>,
-}
-
-impl<T> Clone for Kept<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Kept<T> {}
+handle!(
+    /// A value kept for callbacks and effects, not tracked: a `StoredValue<T>` whose machinery is
+    /// compiled once (see the module's note). It is `Copy`, and lives as long as its owner.
+    Kept over StoredValue<Erased>
+);
 
 /// The stored value's one constructor, read and write.
 fn keep(value: Erased) -> StoredValue<Erased> {
@@ -229,10 +225,7 @@ impl<T: Send + Sync + 'static> Kept<T> {
 
     /// Reads the value. Panics once disposed, as a stored value does.
     pub fn with_value<U>(&self, f: impl FnOnce(&T) -> U) -> U {
-        match self.try_with_value(f) {
-            Some(u) => u,
-            None => disposed(),
-        }
+        alive(self.try_with_value(f))
     }
 
     /// Changes the value in place; `None` once disposed.
@@ -263,20 +256,11 @@ impl<T: Clone + Send + Sync + 'static> Kept<T> {
     }
 }
 
-/// A value computed from cells and other derived values, again whenever they change; its readers
-/// wake only when the result differs (a `Memo<T>` whose machinery is compiled once). `Copy`.
-pub struct Derived<T> {
-    inner: Memo<Erased>,
-    kind: PhantomData<fn() -> T>,
-}
-
-impl<T> Clone for Derived<T> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<T> Copy for Derived<T> {}
+handle!(
+    /// A value computed from cells and other derived values, again whenever they change; its readers
+    /// wake only when the result differs (a `Memo<T>` whose machinery is compiled once). `Copy`.
+    Derived over Memo<Erased>
+);
 
 /// The memo's one constructor and read.
 fn derive(
@@ -305,10 +289,7 @@ impl<T: PartialEq + Send + Sync + 'static> Derived<T> {
     }
 
     fn look<U>(&self, track: bool, f: impl FnOnce(&T) -> U) -> U {
-        match look(|g| read_derived(self.inner, track, g), f) {
-            Some(u) => u,
-            None => disposed(),
-        }
+        alive(look(|g| read_derived(self.inner, track, g), f))
     }
 
     /// Reads the value and subscribes the running effect. Panics once disposed, as a memo does.
@@ -356,6 +337,16 @@ fn run_after<T: 'static>(f: Box<dyn FnMut(Option<T>) -> T>) {
     Effect::new(f);
 }
 
+/// What a read found; a read of a disposed value panics, as Leptos' own do.
+fn alive<U>(found: Option<U>) -> U {
+    match found {
+        Some(u) => u,
+        None => disposed(),
+    }
+}
+
+/// Shared by every `alive`, so that each type carries a call, not its own panic.
+#[cold]
 fn disposed() -> ! {
     panic!("a Cell read after its owner was disposed")
 }
