@@ -6,6 +6,7 @@ use email_address::EmailAddress;
 use serde_json::Value;
 
 use crate::config::{Category, FieldDef, FieldKind, FormSchema};
+use crate::decimal;
 use crate::domain::Locale;
 use crate::domain::{FieldError, SmallMap};
 use crate::i18n::{out_of_range, pattern_mismatch, strings, too_long, too_short};
@@ -15,13 +16,15 @@ const DEFAULT_MAX_CHARS: u32 = 1000;
 /// Longest value of a textarea unless the site sets `max_length`.
 const DEFAULT_MAX_TEXTAREA_CHARS: u32 = 10_000;
 
-/// A value as the condition of `show_if` compares it.
-fn as_text(value: &Value) -> Option<String> {
+/// Whether `value` is what the condition of a `show_if` names: the same text (trimmed), `true`
+/// or `false`, or the same number however written (`2.5` is `2.50`; compared as numbers, so
+/// no number is formatted).
+fn equals(value: &Value, wanted: &str) -> bool {
     match value {
-        Value::String(s) => Some(s.trim().to_owned()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+        Value::String(s) => s.trim() == wanted,
+        Value::Bool(b) => wanted == if *b { "true" } else { "false" },
+        Value::Number(n) => n.as_f64().is_some_and(|n| decimal::parse(wanted.trim()) == Some(n)),
+        _ => false,
     }
 }
 
@@ -31,8 +34,8 @@ pub fn is_visible(def: &FieldDef, fields: &SmallMap<String, Value>) -> bool {
         return true;
     };
     match fields.get(&cond.field) {
-        Some(Value::Array(items)) => items.iter().any(|v| as_text(v).as_deref() == Some(&cond.equals)),
-        Some(v) => as_text(v).as_deref() == Some(cond.equals.as_str()),
+        Some(Value::Array(items)) => items.iter().any(|v| equals(v, &cond.equals)),
+        Some(v) => equals(v, &cond.equals),
         None => false,
     }
 }
@@ -114,7 +117,7 @@ pub fn check_field(def: &FieldDef, value: Option<&Value>, locale: Locale) -> Opt
         FieldKind::Number => {
             let n = match value {
                 Value::Number(n) => n.as_f64(),
-                Value::String(t) => t.trim().replace(',', ".").parse::<f64>().ok().filter(|n| n.is_finite()),
+                Value::String(t) => decimal::parse(&t.trim().replace(',', ".")).filter(|n| n.is_finite()),
                 _ => None,
             };
             match n {
@@ -265,6 +268,12 @@ mod tests {
         let other = SmallMap::from([("reason".to_owned(), json!("other"))]);
         let errors = check_fields(Some(&category), &other, Locale::En);
         assert_eq!(errors[0].field, "fields.details");
+        // A number (as a host page may prefill it) matches its condition however it is written.
+        let mut sized = def("size", FieldKind::Text);
+        sized.show_if = Some(Condition { field: "rooms".into(), equals: "2.50".into() });
+        for (rooms, shown) in [(json!(2.5), true), (json!("2.50"), true), (json!(2), false), (json!(true), false)] {
+            assert_eq!(is_visible(&sized, &SmallMap::from([("rooms".to_owned(), rooms)])), shown);
+        }
         let stray = SmallMap::from([("color".to_owned(), json!("red"))]);
         assert_eq!(check_fields(None, &stray, Locale::Ru)[0].code, "unknown_field");
     }

@@ -7,6 +7,7 @@ pub mod agents;
 pub mod arrival;
 pub mod channel;
 pub mod config;
+pub mod decimal;
 pub mod domain;
 pub mod form;
 pub mod i18n;

@@ -627,11 +627,13 @@ pub fn priority_name(locale: Locale, priority: Priority) -> &'static str {
     }
 }
 
-/// A channel's name as agents read it (`vk` is VK, `telegram` is Telegram, `site` the site).
+/// A channel's name as people read it (`vk` is VK, `telegram` is Telegram, `ok` is OK, `site`
+/// the site); the widget names a platform's visitor who gave no name by it too.
 pub fn channel_name(locale: Locale, channel: &str) -> String {
     match (channel, locale) {
         ("vk", _) => "VK".to_owned(),
         ("telegram", _) => "Telegram".to_owned(),
+        ("ok", _) => "OK".to_owned(),
         ("site", Locale::En) => "Website".to_owned(),
         ("site", Locale::Ru) => "Сайт".to_owned(),
         (other, _) => other.to_owned(),

@@ -91,7 +91,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     let honeypot = Cell::new(String::new());
     let opened_at = js_sys::Date::now();
     let who = Derived::new(move || {
-        let platform = move || launched.with_value(|l| l.as_ref().map(|(who, _)| signed::launched(who)));
+        let platform = move || launched.with_value(|l| l.as_ref().map(|(who, _)| signed::launched(who, locale)));
         signed_in.get().and_then(|token| signed::peek(&token)).or_else(platform)
     });
     let check = turnstile.with_value(Option::is_some).then(Check::new);
