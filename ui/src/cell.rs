@@ -1,6 +1,6 @@
 //! Reactive values, stored values and effects whose Leptos machinery is compiled once, not once
 //! per type: `Cell<T>` (an `RwSignal<T>`), `Derived<T>` (a `Memo<T>`), `Kept<T>` (a
-//! `StoredValue<T>`), `effect` and `effect_after`.
+//! `StoredValue<T>`), `effect` and `effect_after`; and `answered`, for a `LocalResource`.
 //!
 //! Leptos compiles its signal machinery (subscribers, tracking, reads, writes, disposal) once per
 //! value type and once more per closure handed to `with` or `update`. In the widget's first
@@ -12,6 +12,7 @@
 //! instance.
 
 use std::any::Any;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -335,6 +336,38 @@ pub fn effect_after<T: 'static>(f: impl FnMut(Option<T>) -> T + 'static) {
 /// One instance of `Effect::new` per `T`.
 fn run_after<T: 'static>(f: Box<dyn FnMut(Option<T>) -> T>) {
     Effect::new(f);
+}
+
+/// The latest answer of an asynchronous `read`, asked again whenever a value that the closure
+/// reads before handing back its future changes (tracked, as in an effect); `None` until the
+/// first answer comes, and the one shown stays until the next. An answer is kept only if no
+/// newer asking began since, so a late answer to an older question never replaces a newer one.
+/// All the two screens that had a `LocalResource` needed of it, without Leptos' async
+/// machinery (suspense bookkeeping and tasks, compiled per type: 7 KB gzip of the widget's
+/// on-demand modules).
+pub fn answered<T, F>(read: impl Fn() -> F + 'static) -> Cell<Option<T>>
+where
+    T: Send + Sync + 'static,
+    F: Future<Output = T> + 'static,
+{
+    let answer = Cell::new(None);
+    let asked = Kept::new(0u32);
+    effect(move || {
+        let future = read();
+        let Some(this) = asked.try_update_value(|n| {
+            *n = n.wrapping_add(1);
+            *n
+        }) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let value = future.await;
+            if asked.try_get_value() == Some(this) {
+                answer.try_set(Some(value));
+            }
+        });
+    });
+    answer
 }
 
 /// What a read found; a read of a disposed value panics, as Leptos' own do.

@@ -10,7 +10,7 @@ use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
 use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerTicket, Message, NewMessage};
-use tabdesk_ui::cell::{effect, Cell, Kept};
+use tabdesk_ui::cell::{answered, effect, Cell, Kept};
 use tabdesk_ui::{linked, new_key};
 
 use crate::api::{self, Refusal};
@@ -119,7 +119,7 @@ pub fn Thread(id: String) -> impl IntoView {
     let tick = refresher(open);
     // The version shown and its `ETag`: a 304 keeps it, a failed read too.
     let shown = Kept::new(None::<(Option<String>, CustomerTicket)>);
-    let thread = LocalResource::new(move || {
+    let thread = answered(move || {
         tick.track();
         async move {
             let id = id.get_value();

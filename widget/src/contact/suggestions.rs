@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::kb::is_blank;
-use tabdesk_ui::cell::Cell;
+use tabdesk_ui::cell::{answered, Cell};
 
 use crate::api;
 use crate::debounce::debounced;
@@ -24,9 +24,8 @@ pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callba
         move || format!("{} {}", subject.get(), message.get()).chars().take(QUERY_CHARS).collect(),
         DEBOUNCE_MS,
     );
-    // The resource asks one query at a time, so an older answer never replaces a newer one; the
-    // suggestions shown stay until the next answer.
-    let found = LocalResource::new(move || {
+    // An older answer never replaces a newer one; the suggestions shown stay until the next.
+    let found = answered(move || {
         let query = asked.get();
         async move {
             if is_blank(&query) {
