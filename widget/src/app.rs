@@ -6,7 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
-use tabdesk_core::i18n::{reply_within, request_received, strings};
+use tabdesk_core::i18n::{reply_within, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
 use tabdesk_ui::cell::{effect, Cell, Kept};
 
@@ -128,8 +128,8 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     let visit = Visit {
         site,
         locale,
-        form: Kept::new(config.form.clone()),
-        turnstile: Kept::new(config.turnstile_site_key.clone()),
+        form: Kept::new(config.form),
+        turnstile: Kept::new(config.turnstile_site_key),
         page: Cell::new(PageContext {
             channel: boot.channel.clone().or_else(|| config.channels.first().cloned()),
             ..PageContext::default()
@@ -216,19 +216,13 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         }
     });
 
+    let on_new = Callback::new(move |()| {
+        outbox.delivered.set(None);
+        screen.set(Screen::Contact);
+    });
     let body = move || {
         if let Some(done) = outbox.delivered.get() {
-            return view! {
-                <section class="sent" role="status">
-                    <h2>{s.sent_title}</h2>
-                    <p class="number">{request_received(locale, &done.number, &done.email)}</p>
-                    <button class="secondary" type="button"
-                        on:click=move |_| { outbox.delivered.set(None); screen.set(Screen::Contact); }>
-                        {s.new_request}
-                    </button>
-                </section>
-            }
-            .into_any();
+            return on_demand::sent(done, on_new).into_any();
         }
         if outbox.queued() {
             return view! {
@@ -269,7 +263,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
                         }
                     }>"←"</button>
                 </Show>
-                <h1>{config.name.clone()}</h1>
+                <h1>{config.name}</h1>
                 {framed.then(|| view! {
                     <button class="icon close" type="button" aria-label=s.close
                         on:click=move |_| host.post(&FrameMessage::Close)>"×"</button>

@@ -9,13 +9,20 @@ use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::Kept;
 use tabdesk_ui::{arriving, prefetch, Arrival};
 
-use crate::contact::Contact;
+use crate::contact::{Contact, Sent};
 use crate::mine::{MyRequests, Thread};
+use crate::outbox::Delivered;
 use crate::visit::Visit;
 
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
 fn contact_screen(on_open: Callback<String>) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <Contact on_open=on_open/> }.into_any())
+}
+
+/// The request just stored, in the form's module too: only a visit that wrote one sees it.
+#[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn sent_screen(delivered: Delivered, on_new: Callback<()>) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <Sent delivered=delivered on_new=on_new/> }.into_any())
 }
 
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_requests))]
@@ -37,6 +44,11 @@ fn texts() -> Arrival {
 
 pub fn contact(on_open: Callback<String>) -> impl IntoView {
     arriving(move || contact_screen(on_open), texts())
+}
+
+pub fn sent(delivered: Delivered, on_new: Callback<()>) -> impl IntoView {
+    let delivered = Kept::new(delivered);
+    arriving(move || sent_screen(delivered.get_value(), on_new), texts())
 }
 
 pub fn requests(thread: Option<String>, on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {

@@ -7,6 +7,7 @@
 mod base;
 mod category;
 mod draft;
+mod sent;
 mod signed;
 mod suggestions;
 mod turnstile;
@@ -29,6 +30,7 @@ use crate::fields::{field_id, CustomField};
 use crate::visit::Visit;
 use base::BaseField;
 use category::{chosen, CategorySelect};
+pub use sent::Sent;
 use suggestions::Suggestions;
 use turnstile::{Challenge, Check};
 use values::Values;
