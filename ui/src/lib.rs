@@ -66,14 +66,25 @@ where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
-    arrive(Arc::new(move || Box::pin(load()) as Loading), texts)
+    arrive(Arc::new(move || Box::pin(load()) as Loading), Some(texts))
+}
+
+/// A part of a screen whose code is in a module of its own, once `load` has it: nothing while it
+/// arrives and nothing if it does not (a part the screen does well enough without, not a screen).
+pub fn arriving_quietly<F, Fut>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    arrive(Arc::new(move || Box::pin(load()) as Loading), None)
 }
 
 /// A screen's module on its way, and then its view.
 type Loading = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
 
-/// `arriving`'s body, with the loading boxed: compiled once, not once per screen.
-fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Arrival) -> impl IntoView {
+/// `arriving`'s body (and, without `texts`, `arriving_quietly`'s), with the loading boxed:
+/// compiled once, not once per screen.
+fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) -> impl IntoView {
     let attempt = Cell::new(0u32);
     // Set and cleared within one poll when the module is already there: no flash.
     let waiting = Cell::new(false);
@@ -90,22 +101,25 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Arrival) -> impl 
             match loaded {
                 Ok(screen) => screen,
                 // Hidden while a retry is on its way, so it cannot say two things at once.
-                Err(_) => view! {
-                    <section class="load-failed" role="alert" hidden=move || waiting.get()>
-                        <p>{texts.failed}</p>
-                        <button class="secondary" type="button" on:click=move |_| retry(attempt)>
-                            {texts.retry}
-                        </button>
-                    </section>
-                }
-                .into_any(),
+                Err(_) => match texts {
+                    Some(texts) => view! {
+                        <section class="load-failed" role="alert" hidden=move || waiting.get()>
+                            <p>{texts.failed}</p>
+                            <button class="secondary" type="button" on:click=move |_| retry(attempt)>
+                                {texts.retry}
+                            </button>
+                        </section>
+                    }
+                    .into_any(),
+                    None => ().into_any(),
+                },
             }
         })))
     };
-    view! {
-        <p class="status arriving" role="status" hidden=move || !waiting.get()>{texts.loading}</p>
-        {screen}
-    }
+    let loading = texts.map(|texts| {
+        view! { <p class="status arriving" role="status" hidden=move || !waiting.get()>{texts.loading}</p> }
+    });
+    view! { {loading} {screen} }
 }
 
 /// Starts fetching a split-off screen's module ahead of its use (`preload` is the function its

@@ -6,19 +6,17 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
-use tabdesk_core::wire::{CustomerSummary, SearchHit};
-use tabdesk_ui::cell::{effect, Cell, Derived};
+use tabdesk_core::wire::SearchHit;
+use tabdesk_ui::cell::{effect, Cell};
 
 use crate::api;
-use crate::rows::{hit_view, request_row};
+use crate::on_demand;
+use crate::rows::hit_view;
 use crate::visit::Visit;
-
-/// Open requests listed at most.
-const OPEN_SHOWN: usize = 3;
 
 #[component]
 pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl IntoView {
-    let Visit { site, locale, page, placed, inbox, requests, reply_note, .. } = expect_context::<Visit>();
+    let Visit { site, locale, page, placed, requests, reply_note, .. } = expect_context::<Visit>();
     let s = strings(locale);
     // Read once the page is known, and again when it changes (a signal set by a task, as the
     // search's answer is): the answer for a page the visitor has left is dropped, so a late one
@@ -36,18 +34,12 @@ pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl Into
             }
         });
     });
-    // Read by the heading's condition and by the list: worked out once per change.
-    let open = Derived::new(move || {
-        let list: Vec<CustomerSummary> = inbox.summaries.get().flatten().unwrap_or_default();
-        list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
-    });
-    let row = move |t| request_row(locale, requests, t, on_thread);
     view! {
         <div class="home">
             {reply_note.get_value().map(|note| view! { <p class="reply-time">{note}</p> })}
-            <Show when=move || open.with(|o| !o.is_empty())>
-                <h3 class="subtitle">{s.open_requests}</h3>
-                <ul class="request-list">{move || open.get().into_iter().map(row).collect_view()}</ul>
+            // Only a visitor with requests fetches the list's code (with the summaries').
+            <Show when=move || requests.list.with(|l| !l.is_empty())>
+                {on_demand::open_requests(on_thread)}
             </Show>
             <Show when=move || suggested.get().is_some_and(|h| !h.is_empty())>
                 <h3 class="subtitle">{s.suggested}</h3>

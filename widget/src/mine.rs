@@ -1,6 +1,7 @@
 //! "My requests": the requests filed from this browser with their status and unread markers
 //! (one summaries request), each request's public thread with a reply box, and the way to leave
-//! nothing of Tabdesk on this device. Every body is rendered as text, never as HTML.
+//! nothing of Tabdesk on this device; and the open ones the home screen lists. Every body is
+//! rendered as text, never as HTML.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -9,14 +10,38 @@ use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
 use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
-use tabdesk_core::wire::{AuthorKind, CustomerTicket, Message, NewMessage};
-use tabdesk_ui::cell::{answered, effect, Cell, Kept};
+use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
+use tabdesk_ui::cell::{answered, effect, Cell, Derived, Kept};
 use tabdesk_ui::{linked, new_key};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
 use crate::rows::request_row;
 use crate::visit::Visit;
+
+/// Open requests the home screen lists at most.
+const OPEN_SHOWN: usize = 3;
+
+/// The home screen's list of the visitor's open requests, with their unread markers; `on_thread`
+/// opens one. In the summaries' module (`on_demand::open_requests`): only a visitor with
+/// requests fetches it, as they fetch the summaries anyway.
+#[component]
+pub fn OpenRequests(on_thread: Callback<String>) -> impl IntoView {
+    let Visit { locale, inbox, requests, .. } = expect_context::<Visit>();
+    let s = strings(locale);
+    // Read by the heading's condition and by the list: worked out once per change.
+    let open = Derived::new(move || {
+        let list: Vec<CustomerSummary> = inbox.summaries.get().flatten().unwrap_or_default();
+        list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
+    });
+    let row = move |t| request_row(locale, requests, t, on_thread);
+    view! {
+        <Show when=move || open.with(|o| !o.is_empty())>
+            <h3 class="subtitle">{s.open_requests}</h3>
+            <ul class="request-list">{move || open.get().into_iter().map(row).collect_view()}</ul>
+        </Show>
+    }
+}
 
 /// Leaves nothing of Tabdesk on this device: saved requests, read markers, drafts and queued
 /// requests and replies, in the iframe's storage or relayed to the host page.

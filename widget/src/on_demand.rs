@@ -7,10 +7,10 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::Kept;
-use tabdesk_ui::{arriving, prefetch, Arrival};
+use tabdesk_ui::{arriving, arriving_quietly, prefetch, Arrival};
 
 use crate::contact::{Contact, Sent};
-use crate::mine::{MyRequests, Thread};
+use crate::mine::{MyRequests, OpenRequests, Thread};
 use crate::outbox::Delivered;
 use crate::visit::Visit;
 
@@ -37,6 +37,13 @@ fn requests_screen(
     })
 }
 
+/// The home screen's open requests, in the summaries' module: a visitor with requests fetches
+/// it at start anyway, one without never does.
+#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn open_requests_part(on_thread: Callback<String>) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <OpenRequests on_thread=on_thread/> }.into_any())
+}
+
 fn texts() -> Arrival {
     let s = strings(expect_context::<Visit>().locale);
     Arrival { loading: s.loading, failed: s.load_failed, retry: s.try_again }
@@ -54,6 +61,10 @@ pub fn sent(delivered: Delivered, on_new: Callback<()>) -> impl IntoView {
 pub fn requests(thread: Option<String>, on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
     let thread = Kept::new(thread);
     arriving(move || requests_screen(thread.get_value(), on_thread, on_home), texts())
+}
+
+pub fn open_requests(on_thread: Callback<String>) -> impl IntoView {
+    arriving_quietly(move || open_requests_part(on_thread))
 }
 
 pub fn prefetch_contact() {
