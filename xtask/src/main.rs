@@ -14,6 +14,7 @@ mod run;
 mod setup;
 mod size;
 mod test;
+mod unused;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
