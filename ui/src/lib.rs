@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 pub mod cell;
 
-use cell::Cell;
+use cell::{Cell, Derived};
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use leptos::wasm_split::SplitLoaderError;
@@ -120,6 +120,25 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
         view! { <p class="status arriving" role="status" hidden=move || !waiting.get()>{texts.loading}</p> }
     });
     view! { {loading} {screen} }
+}
+
+/// What Leptos' `<Show>` does, compiled once: `view` while `when` holds (worked out once per
+/// change of what it reads, so the view is built again only when it turns true), nothing
+/// otherwise. `<Show>` is compiled again for every condition and every view it shows.
+pub fn shown<V>(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    view: impl Fn() -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+{
+    show(Box::new(when), Arc::new(move || view().into_any()))
+}
+
+/// `shown`'s body, with both closures boxed.
+fn show(when: Box<dyn Fn() -> bool + Send + Sync>, view: Arc<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
+    let when = Derived::new(when);
+    move || when.get().then(|| view())
 }
 
 /// Starts fetching a split-off screen's module ahead of its use (`preload` is the function its

@@ -9,6 +9,7 @@ use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{reply_within, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
 use tabdesk_ui::cell::{effect, Cell, Kept};
+use tabdesk_ui::shown;
 
 use crate::article::ArticleView;
 use crate::host::Host;
@@ -250,7 +251,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     view! {
         <div class=if framed { "panel" } else { "panel page" }>
             <header class="bar">
-                <Show when=move || screen.get() != Screen::Home || article.with(Option::is_some)>
+                {shown(move || screen.get() != Screen::Home || article.with(Option::is_some), move || view! {
                     <button class="icon" type="button" aria-label=s.back on:click=move |_| {
                         // Back from an article returns to where it was opened.
                         if article.get_untracked().is_some() {
@@ -262,7 +263,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
                             screen.set(Screen::Home);
                         }
                     }>"←"</button>
-                </Show>
+                })}
                 <h1>{config.name}</h1>
                 {framed.then(|| view! {
                     <button class="icon close" type="button" aria-label=s.close

@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::KbArticle;
 use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::shown;
 
 use crate::api;
 use crate::visit::Visit;
@@ -80,7 +81,7 @@ pub fn ArticleView(
     view! {
         <section class="article-view">
             {body}
-            <Show when=move || matches!(loaded.get(), Loaded::Ready(_))>{feedback}</Show>
+            {shown(move || loaded.with(|l| matches!(l, Loaded::Ready(_))), move || feedback)}
         </section>
     }
 }

@@ -9,6 +9,7 @@ use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
 use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::shown;
 
 use crate::visit::Visit;
 
@@ -40,7 +41,7 @@ pub fn CustomField(
     let locale = expect_context::<Visit>().locale;
     let def = Kept::new(def);
     let visible = move || def.with_value(|d| values.with(|v| is_visible(d, v)));
-    view! { <Show when=visible>{move || render(def, locale, values, errors)}</Show> }
+    shown(visible, move || move || render(def, locale, values, errors))
 }
 
 fn render(

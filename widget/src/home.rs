@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::SearchHit;
 use tabdesk_ui::cell::{effect, Cell};
+use tabdesk_ui::shown;
 
 use crate::api;
 use crate::on_demand;
@@ -38,15 +39,13 @@ pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl Into
         <div class="home">
             {reply_note.get_value().map(|note| view! { <p class="reply-time">{note}</p> })}
             // Only a visitor with requests fetches the list's code (with the summaries').
-            <Show when=move || requests.list.with(|l| !l.is_empty())>
-                {on_demand::open_requests(on_thread)}
-            </Show>
-            <Show when=move || suggested.get().is_some_and(|h| !h.is_empty())>
+            {shown(move || requests.list.with(|l| !l.is_empty()), move || on_demand::open_requests(on_thread))}
+            {shown(move || suggested.with(|h| h.as_ref().is_some_and(|h| !h.is_empty())), move || view! {
                 <h3 class="subtitle">{s.suggested}</h3>
                 <ul class="hits suggested">
                     {move || suggested.get().unwrap_or_default().into_iter().map(|hit| hit_view(hit, on_open)).collect_view()}
                 </ul>
-            </Show>
+            })}
         </div>
     }
 }

@@ -12,7 +12,7 @@ use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
 use tabdesk_ui::cell::{answered, effect, Cell, Derived, Kept};
-use tabdesk_ui::{linked, new_key};
+use tabdesk_ui::{linked, new_key, shown};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
@@ -36,10 +36,10 @@ pub fn OpenRequests(on_thread: Callback<String>) -> impl IntoView {
     });
     let row = move |t| request_row(locale, requests, t, on_thread);
     view! {
-        <Show when=move || open.with(|o| !o.is_empty())>
+        {shown(move || open.with(|o| !o.is_empty()), move || view! {
             <h3 class="subtitle">{s.open_requests}</h3>
             <ul class="request-list">{move || open.get().into_iter().map(row).collect_view()}</ul>
-        </Show>
+        })}
     }
 }
 
@@ -143,17 +143,17 @@ pub fn Thread(id: String) -> impl IntoView {
     let id = Kept::new(id);
     let tick = refresher(open);
     // The version shown and its `ETag`: a 304 keeps it, a failed read too.
-    let shown = Kept::new(None::<(Option<String>, CustomerTicket)>);
+    let current = Kept::new(None::<(Option<String>, CustomerTicket)>);
     let thread = answered(move || {
         tick.track();
         async move {
             let id = id.get_value();
             let token = requests.token(&id)?;
-            let etag = shown.with_value(|v| v.as_ref().and_then(|(etag, _)| etag.clone()));
+            let etag = current.with_value(|v| v.as_ref().and_then(|(etag, _)| etag.clone()));
             if let api::Thread::Changed(ticket, etag) = api::thread(&id, &token, etag.as_deref()).await {
-                shown.set_value(Some((etag, ticket)));
+                current.set_value(Some((etag, ticket)));
             }
-            shown.with_value(|v| v.as_ref().map(|(_, ticket)| ticket.clone()))
+            current.with_value(|v| v.as_ref().map(|(_, ticket)| ticket.clone()))
         }
     });
     // Shown is read: the newest agent reply no longer marks the request unread.
@@ -252,9 +252,9 @@ pub fn Thread(id: String) -> impl IntoView {
                     </li>
                 })}
             </ol>
-            <Show when=move || queued().is_some()>
+            {shown(move || queued().is_some(), move || view! {
                 <p class="queued-reply" role="status">{s.reply_queued}</p>
-            </Show>
+            })}
             <form class="reply-form" novalidate on:submit=submit>
                 <label for="td-reply">{s.reply_label}</label>
                 <textarea id="td-reply" rows="3" prop:value=move || body.get()

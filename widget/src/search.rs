@@ -10,6 +10,7 @@ use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{effect, effect_after, Cell, Derived};
+use tabdesk_ui::shown;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
@@ -168,9 +169,7 @@ pub fn Search(
                 on:input=move |ev| state.query.set(event_target_value(&ev))/>
             <p class="status" aria-live="polite">{status}</p>
             // Until something is typed (the search itself waits for a pause in typing).
-            <Show when=move || state.query.with(|q| is_blank(q))>
-                <Home on_open=on_open on_thread=on_thread/>
-            </Show>
+            {shown(move || state.query.with(|q| is_blank(q)), move || view! { <Home on_open=on_open on_thread=on_thread/> })}
             // Rebuilt whole for each answer: eight rows, and Leptos' keyed `<For>` would bring its
             // hash maps (7 KB gzip) to the first screen.
             <ul class="hits">{move || hits().into_iter().map(|hit| hit_view(hit, on_open)).collect_view()}</ul>
@@ -181,12 +180,12 @@ pub fn Search(
                 {s.contact_us}
             </button>
             // Only for visitors who filed a request from this browser.
-            <Show when=move || requests.list.with(|l| !l.is_empty())>
+            {shown(move || requests.list.with(|l| !l.is_empty()), move || view! {
                 <button class="secondary my-requests" type="button" on:click=move |_| on_requests.run(())
                     on:pointerenter=move |_| prefetch_requests() on:focus=move |_| prefetch_requests()>
                     {s.my_requests}
                 </button>
-            </Show>
+            })}
         </footer>
     }
 }

@@ -22,7 +22,7 @@ use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{Cell, Derived, Kept};
-use tabdesk_ui::new_key;
+use tabdesk_ui::{new_key, shown};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Refusal};
@@ -243,12 +243,12 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             <button class="primary" type="submit" disabled=move || sending.get()>
                 {move || if sending.get() { s.sending } else { s.send }}
             </button>
-            <Show when=move || refused.get()>
+            {shown(move || refused.get(), move || view! {
                 <div class="refused">
                     <p class="hint">{s.refused_hint}</p>
                     <button class="secondary" type="button" on:click=discard>{s.discard}</button>
                 </div>
-            </Show>
+            })}
         </form>
     }
     .into_any()

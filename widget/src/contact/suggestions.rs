@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::kb::is_blank;
 use tabdesk_ui::cell::{answered, Cell};
+use tabdesk_ui::shown;
 
 use crate::api;
 use crate::debounce::debounced;
@@ -38,7 +39,7 @@ pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callba
     });
     let hits = move || found.get().unwrap_or_default();
     view! {
-        <Show when=move || found.with(|hits| hits.as_ref().is_some_and(|h| !h.is_empty()))>
+        {shown(move || found.with(|hits| hits.as_ref().is_some_and(|h| !h.is_empty())), move || view! {
             <section class="suggestions" aria-live="polite">
                 <h3>{s.suggestions}</h3>
                 <ul>
@@ -50,6 +51,6 @@ pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callba
                     }).collect_view()}
                 </ul>
             </section>
-        </Show>
+        })}
     }
 }
