@@ -38,7 +38,7 @@ pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl Into
     view! {
         <div class="home">
             {reply_note.get_value().map(|note| view! { <p class="reply-time">{note}</p> })}
-            // Only a visitor with requests fetches the list's code (with the summaries').
+            // Only a visitor with requests fetches the list's code (the module of "My requests").
             {shown(move || requests.list.with(|l| !l.is_empty()), move || on_demand::open_requests(on_thread))}
             {shown(move || suggested.with(|h| h.as_ref().is_some_and(|h| !h.is_empty())), move || view! {
                 <h3 class="subtitle">{s.suggested}</h3>

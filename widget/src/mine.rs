@@ -23,8 +23,8 @@ use crate::visit::Visit;
 const OPEN_SHOWN: usize = 3;
 
 /// The home screen's list of the visitor's open requests, with their unread markers; `on_thread`
-/// opens one. In the summaries' module (`on_demand::open_requests`): only a visitor with
-/// requests fetches it, as they fetch the summaries anyway.
+/// opens one. In this screen's module (`on_demand::open_requests`): only a visitor with requests
+/// fetches it.
 #[component]
 pub fn OpenRequests(on_thread: Callback<String>) -> impl IntoView {
     let Visit { locale, inbox, requests, .. } = expect_context::<Visit>();

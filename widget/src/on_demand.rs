@@ -37,8 +37,8 @@ fn requests_screen(
     })
 }
 
-/// The home screen's open requests, in the summaries' module: a visitor with requests fetches
-/// it at start anyway, one without never does.
+/// The home screen's open requests, in the module of "My requests": a visitor with requests
+/// fetches it at start (and has "My requests" ready), one without never does.
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn open_requests_part(on_thread: Callback<String>) -> Result<AnyView, SplitLoaderError> {
     Ok(view! { <OpenRequests on_thread=on_thread/> }.into_any())
