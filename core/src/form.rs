@@ -2,14 +2,16 @@
 
 use std::collections::BTreeMap;
 
-use email_address::EmailAddress;
 use serde_json::Value;
+
+use email_address::EmailAddress;
 
 use crate::config::{Category, FieldDef, FieldKind, FormSchema};
 use crate::decimal;
 use crate::domain::Locale;
 use crate::domain::{FieldError, SmallMap};
 use crate::i18n::{out_of_range, pattern_mismatch, strings, too_long, too_short};
+use crate::json::{FromJson, Json};
 
 /// Longest value of a one-line field unless the site sets `max_length`.
 const DEFAULT_MAX_CHARS: u32 = 1000;
@@ -19,32 +21,32 @@ const DEFAULT_MAX_TEXTAREA_CHARS: u32 = 10_000;
 /// Whether `value` is what the condition of a `show_if` names: the same text (trimmed), `true`
 /// or `false`, or the same number however written (`2.5` is `2.50`; compared as numbers, so
 /// no number is formatted).
-fn equals(value: &Value, wanted: &str) -> bool {
+fn equals(value: &Json, wanted: &str) -> bool {
     match value {
-        Value::String(s) => s.trim() == wanted,
-        Value::Bool(b) => wanted == if *b { "true" } else { "false" },
-        Value::Number(n) => n.as_f64().is_some_and(|n| decimal::parse(wanted.trim()) == Some(n)),
+        Json::String(s) => s.trim() == wanted,
+        Json::Bool(b) => wanted == if *b { "true" } else { "false" },
+        Json::Number(n) => decimal::parse(wanted.trim()) == Some(*n),
         _ => false,
     }
 }
 
 /// Whether `def` is shown given the other values: a multiselect matches if it holds the value.
-pub fn is_visible(def: &FieldDef, fields: &SmallMap<String, Value>) -> bool {
+pub fn is_visible(def: &FieldDef, fields: &SmallMap<String, Json>) -> bool {
     let Some(cond) = &def.show_if else {
         return true;
     };
     match fields.get(&cond.field) {
-        Some(Value::Array(items)) => items.iter().any(|v| equals(v, &cond.equals)),
+        Some(Json::Array(items)) => items.iter().any(|v| equals(v, &cond.equals)),
         Some(v) => equals(v, &cond.equals),
         None => false,
     }
 }
 
-fn is_empty(value: Option<&Value>) -> bool {
+fn is_empty(value: Option<&Json>) -> bool {
     match value {
-        None | Some(Value::Null) | Some(Value::Bool(false)) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
+        None | Some(Json::Null) | Some(Json::Bool(false)) => true,
+        Some(Json::String(s)) => s.trim().is_empty(),
+        Some(Json::Array(a)) => a.is_empty(),
         _ => false,
     }
 }
@@ -95,7 +97,7 @@ fn is_url(s: &str) -> bool {
 }
 
 /// The error of one custom field's value, if any; `key` is its name in `FieldError::field`.
-pub fn check_field(def: &FieldDef, value: Option<&Value>, locale: Locale) -> Option<FieldError> {
+pub fn check_field(def: &FieldDef, value: Option<&Json>, locale: Locale) -> Option<FieldError> {
     let s = strings(locale);
     let key = format!("fields.{}", def.id);
     let error = |code: &str, message: String| Some(FieldError::new(key.clone(), code, message));
@@ -109,15 +111,17 @@ pub fn check_field(def: &FieldDef, value: Option<&Value>, locale: Locale) -> Opt
     let value = value?;
     let allowed = |v: &str| def.options.iter().any(|o| o.value == v);
     match def.kind {
-        FieldKind::Checkbox => (!value.is_boolean()).then(|| FieldError::new(key.clone(), "type", s.must_check)),
+        FieldKind::Checkbox => {
+            (!matches!(value, Json::Bool(_))).then(|| FieldError::new(key.clone(), "type", s.must_check))
+        }
         FieldKind::Multiselect => {
-            let ok = value.as_array().is_some_and(|items| items.iter().all(|i| i.as_str().is_some_and(allowed)));
+            let ok = matches!(value, Json::Array(items) if items.iter().all(|i| i.as_str().is_some_and(allowed)));
             (!ok).then(|| FieldError::new(key.clone(), "invalid_choice", s.invalid_choice))
         }
         FieldKind::Number => {
             let n = match value {
-                Value::Number(n) => n.as_f64(),
-                Value::String(t) => decimal::parse(&t.trim().replace(',', ".")).filter(|n| n.is_finite()),
+                Json::Number(n) => Some(*n),
+                Json::String(t) => decimal::parse(&t.trim().replace(',', ".")).filter(|n| n.is_finite()),
                 _ => None,
             };
             match n {
@@ -186,7 +190,7 @@ pub fn check_category<'a>(
 
 /// Errors of the custom fields of `category` (hidden fields are not checked), and of values
 /// sent for fields the category does not have.
-pub fn check_fields(category: Option<&Category>, fields: &SmallMap<String, Value>, locale: Locale) -> Vec<FieldError> {
+pub fn check_fields(category: Option<&Category>, fields: &SmallMap<String, Json>, locale: Locale) -> Vec<FieldError> {
     let defs = category.map_or(&[][..], |c| &c.fields[..]);
     let mut errors: Vec<FieldError> = defs
         .iter()
@@ -203,11 +207,12 @@ pub fn check_fields(category: Option<&Category>, fields: &SmallMap<String, Value
 }
 
 /// The values worth storing: the visible, non-empty fields of the category.
-pub fn clean_fields(category: Option<&Category>, fields: &SmallMap<String, Value>) -> BTreeMap<String, Value> {
+/// (As serde_json's `Value`s: the worker stores them with serde.)
+pub fn clean_fields(category: Option<&Category>, fields: &SmallMap<String, Json>) -> BTreeMap<String, Value> {
     let defs = category.map_or(&[][..], |c| &c.fields[..]);
     defs.iter()
         .filter(|d| is_visible(d, fields) && !is_empty(fields.get(&d.id)))
-        .filter_map(|d| fields.get(&d.id).map(|v| (d.id.clone(), v.clone())))
+        .filter_map(|d| Some((d.id.clone(), Value::from_json(fields.get(&d.id)?)?)))
         .collect()
 }
 
@@ -215,13 +220,20 @@ pub fn clean_fields(category: Option<&Category>, fields: &SmallMap<String, Value
 mod tests {
     use super::*;
     use crate::config::{Choice, Condition, Localized};
-    use serde_json::json;
+    use crate::json::ToJson;
+
+    /// A [`Json`] written as serde_json's `json!` writes a `Value`.
+    macro_rules! json {
+        ($($t:tt)+) => {
+            serde_json::json!($($t)+).to_json()
+        };
+    }
 
     fn def(id: &str, kind: FieldKind) -> FieldDef {
         FieldDef { required: true, ..FieldDef::new(id, kind, Localized::from([(Locale::En, id.to_owned())])) }
     }
 
-    fn code(d: &FieldDef, v: Value) -> Option<String> {
+    fn code(d: &FieldDef, v: Json) -> Option<String> {
         check_field(d, Some(&v), Locale::En).map(|e| e.code)
     }
 

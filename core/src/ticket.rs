@@ -635,7 +635,7 @@ mod tests {
         let mut asked = request();
         asked.subject = "  No internet ".into();
         asked.name = Some("  ".into());
-        asked.fields.insert("junk".into(), serde_json::json!("x"));
+        asked.fields.insert("junk".into(), crate::json::Json::String("x".into()));
         let t = accept(&config, &asked, None, Locale::En, Some(&"u".repeat(600)), "id".into(), "now".into());
         assert_eq!((t.subject.as_str(), t.name.as_deref()), ("No internet", None));
         assert!(t.fields.is_empty(), "fields of no category are dropped");

@@ -365,7 +365,7 @@ mod tests {
         assert_eq!(fields(&t), ["category"]);
         t.category = Some("billing".into());
         assert_eq!(fields(&t), ["fields.contract"]);
-        t.fields.insert("contract".into(), serde_json::json!("NP-1"));
+        t.fields.insert("contract".into(), crate::json::Json::String("NP-1".into()));
         assert!(fields(&t).is_empty());
         t.fill_ms = Some(300);
         assert!(too_fast(&t, 1500, Locale::En).is_some());

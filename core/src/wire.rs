@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::PublicConfig;
 use crate::domain::{FieldError, Locale, Priority, SmallMap, TicketStatus};
 use crate::identity::Verified;
+use crate::json::Json;
 use crate::triage::Triage;
 
 /// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.
@@ -156,7 +157,7 @@ pub struct NewTicket {
     pub category: Option<String>,
     /// The category's fields by key: a handful, kept as a `SmallMap` for the widget's size.
     #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, serde_json::Value>))]
-    pub fields: SmallMap<String, serde_json::Value>,
+    pub fields: SmallMap<String, Json>,
     pub context: PageContext,
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub viewed_articles: Vec<String>,

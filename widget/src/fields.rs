@@ -1,9 +1,9 @@
 //! The extra fields a category asks for, rendered from the site's form schema.
 
 use tabdesk_core::domain::SmallMap;
+use tabdesk_core::json::Json;
 
 use leptos::prelude::*;
-use serde_json::Value;
 use tabdesk_core::config::{localized, FieldDef, FieldKind};
 use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
@@ -35,7 +35,7 @@ pub fn set_error(errors: Cell<Vec<FieldError>>, key: &str, found: Option<FieldEr
 #[component]
 pub fn CustomField(
     def: FieldDef,
-    values: Cell<SmallMap<String, Value>>,
+    values: Cell<SmallMap<String, Json>>,
     errors: Cell<Vec<FieldError>>,
 ) -> impl IntoView {
     let locale = expect_context::<Visit>().locale;
@@ -47,7 +47,7 @@ pub fn CustomField(
 fn render(
     def: Kept<FieldDef>,
     locale: Locale,
-    values: Cell<SmallMap<String, Value>>,
+    values: Cell<SmallMap<String, Json>>,
     errors: Cell<Vec<FieldError>>,
 ) -> AnyView {
     let s = strings(locale);
@@ -63,7 +63,7 @@ fn render(
             def.with_value(|d| check_field(d, values.with_untracked(|v| v.get(&d.id).cloned()).as_ref(), locale));
         set_error(errors, &field_key.get_value(), found);
     };
-    let set = move |v: Value| {
+    let set = move |v: Json| {
         def.with_value(|d| values.update(|all| _ = all.insert(d.id.clone(), v)));
         if error_of(errors, &field_key.get_value()).is_some() {
             check();
@@ -77,7 +77,7 @@ fn render(
     let control = match kind {
         FieldKind::Textarea => view! {
             <textarea id=id.clone() rows="3" required=required aria-invalid=invalid aria-describedby=error_id.clone()
-                prop:value=text on:input=move |ev| set(Value::String(event_target_value(&ev)))
+                prop:value=text on:input=move |ev| set(Json::String(event_target_value(&ev)))
                 on:blur=move |_| check()></textarea>
         }
         .into_any(),
@@ -85,7 +85,7 @@ fn render(
             let options = def.with_value(|d| d.options.clone());
             view! {
                 <select id=id.clone() required=required aria-invalid=invalid aria-describedby=error_id.clone()
-                    prop:value=text on:change=move |ev| { set(Value::String(event_target_value(&ev))); check(); }>
+                    prop:value=text on:change=move |ev| { set(Json::String(event_target_value(&ev))); check(); }>
                     <option value="">{s.choose}</option>
                     {options.into_iter().map(|o| view! {
                         <option value=o.value.clone()>{localized(&o.label, locale).to_owned()}</option>
@@ -97,19 +97,22 @@ fn render(
         FieldKind::Multiselect => {
             let options = def.with_value(|d| d.options.clone());
             let chosen = move |v: &str| {
-                value().and_then(|x| x.as_array().cloned()).unwrap_or_default().iter().any(|x| x.as_str() == Some(v))
+                value().is_some_and(|x| matches!(x, Json::Array(items) if items.iter().any(|i| i.as_str() == Some(v))))
             };
             view! {
                 <div class="choices" role="group" aria-labelledby=format!("{id}-label") aria-describedby=error_id.clone()>
                     {options.into_iter().map(|o| {
                         let v = Kept::new(o.value.clone());
                         let toggle = move |on: bool| {
-                            let mut list: Vec<Value> = value().and_then(|x| x.as_array().cloned()).unwrap_or_default();
+                            let mut list = match value() {
+                                Some(Json::Array(items)) => items,
+                                _ => Vec::new(),
+                            };
                             list.retain(|x| x.as_str() != Some(v.get_value().as_str()));
                             if on {
-                                list.push(Value::String(v.get_value()));
+                                list.push(Json::String(v.get_value()));
                             }
-                            set(Value::Array(list));
+                            set(Json::Array(list));
                             check();
                         };
                         view! {
@@ -126,8 +129,8 @@ fn render(
         }
         FieldKind::Checkbox => view! {
             <input id=id.clone() type="checkbox" required=required aria-invalid=invalid aria-describedby=error_id.clone()
-                prop:checked=move || value().and_then(|v| v.as_bool()).unwrap_or(false)
-                on:change=move |ev| { set(Value::Bool(event_target_checked(&ev))); check(); }/>
+                prop:checked=move || value() == Some(Json::Bool(true))
+                on:change=move |ev| { set(Json::Bool(event_target_checked(&ev))); check(); }/>
         }
         .into_any(),
         _ => {
@@ -142,7 +145,7 @@ fn render(
             view! {
                 <input id=id.clone() type=input_type inputmode=mode required=required aria-invalid=invalid
                     aria-describedby=error_id.clone() prop:value=text
-                    on:input=move |ev| set(Value::String(event_target_value(&ev))) on:blur=move |_| check()/>
+                    on:input=move |ev| set(Json::String(event_target_value(&ev))) on:blur=move |_| check()/>
             }
             .into_any()
         }

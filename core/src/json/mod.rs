@@ -376,7 +376,9 @@ impl<K: Key, V: ToJson> ToJson for SmallMap<K, V> {
     }
 }
 
-/// The form's free fields are typed with serde_json's `Value`: the same tree, converted.
+/// The form's free fields are [`Json`] on the wire types (serde_json's `Value` would bring its
+/// `BTreeMap` to the widget), and serde_json's `Value` where the worker stores them: the same
+/// tree, converted.
 impl FromJson for serde_json::Value {
     fn from_json(json: &Json) -> Option<Self> {
         use serde_json::Value;
@@ -406,5 +408,19 @@ impl ToJson for serde_json::Value {
             Value::Array(items) => Json::Array(items.iter().map(ToJson::to_json).collect()),
             Value::Object(members) => Json::Object(members.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
         }
+    }
+}
+
+/// Through serde (the worker's and the tests' ends) a [`Json`] is what serde_json's `Value` is:
+/// written and read as one, whole numbers as integers.
+impl serde::Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde_json::Value::from_json(self).unwrap_or_default().serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(deserializer).map(|v| v.to_json())
     }
 }

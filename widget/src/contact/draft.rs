@@ -3,9 +3,9 @@
 //! widget's storage after the form opened.
 
 use tabdesk_core::domain::SmallMap;
+use tabdesk_core::json::Json;
 
 use leptos::prelude::*;
-use serde_json::Value;
 use tabdesk_core::json_object;
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::NewTicket;
@@ -19,7 +19,7 @@ use crate::visit::Visit;
 struct Draft {
     base: [String; 4],
     category: String,
-    fields: SmallMap<String, Value>,
+    fields: SmallMap<String, Json>,
 }
 
 json_object!(Draft { base, category, fields });

@@ -2,8 +2,8 @@
 //! snapshot of all of them, and a request is made from them.
 
 use tabdesk_core::domain::SmallMap;
+use tabdesk_core::json::Json;
 
-use serde_json::Value;
 use tabdesk_ui::cell::Cell;
 
 #[derive(Clone, Copy)]
@@ -13,5 +13,5 @@ pub struct Values {
     /// The chosen category's id, or empty.
     pub category: Cell<String>,
     /// The values of the category's own fields, by field id.
-    pub fields: Cell<SmallMap<String, Value>>,
+    pub fields: Cell<SmallMap<String, Json>>,
 }
