@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::PublicConfig;
-use crate::domain::{FieldError, Locale, Priority, SmallMap, TicketStatus};
+use crate::domain::{FieldError, Json, Locale, Priority, SmallMap, TicketStatus};
 use crate::identity::Verified;
-use crate::json::Json;
 use crate::triage::Triage;
 
 /// How the widget is shown: in the loader's iframe, or full-size as a social network's app page.

@@ -3,12 +3,14 @@
 //! core, so config, triage, search, validation and the wire types can all build on it.
 
 pub mod ids;
+mod json_value;
 pub mod limits;
 pub mod locale;
 pub mod small_map;
 
 use serde::{Deserialize, Serialize};
 
+pub use json_value::Json;
 pub use locale::{plural, Locale, Plural};
 pub use small_map::SmallMap;
 
