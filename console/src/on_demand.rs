@@ -7,20 +7,20 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::console::ConsoleStrings;
 use tabdesk_ui::cell::Kept;
-use tabdesk_ui::{arriving, prefetch, Arrival};
+use tabdesk_ui::{arriving, fresh, prefetch, Arrival, Fresh};
 
 use crate::reports::Reports;
 use crate::settings::Settings;
 use crate::ticket::TicketPage;
 
 #[wasm_split(reports, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_reports))]
-fn reports_screen() -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <Reports/> }.into_any())
+fn reports_screen() -> Result<Fresh, SplitLoaderError> {
+    Ok(fresh(view! { <Reports/> }))
 }
 
 #[wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_settings))]
-fn settings_screen() -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <Settings/> }.into_any())
+fn settings_screen() -> Result<Fresh, SplitLoaderError> {
+    Ok(fresh(view! { <Settings/> }))
 }
 
 fn texts(s: &'static ConsoleStrings) -> Arrival {
@@ -28,8 +28,8 @@ fn texts(s: &'static ConsoleStrings) -> Arrival {
 }
 
 #[wasm_split(ticket, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_ticket))]
-fn ticket_screen(id: String) -> Result<AnyView, SplitLoaderError> {
-    Ok(view! { <TicketPage id/> }.into_any())
+fn ticket_screen(id: String) -> Result<Fresh, SplitLoaderError> {
+    Ok(fresh(view! { <TicketPage id/> }))
 }
 
 pub fn ticket(s: &'static ConsoleStrings, id: String) -> impl IntoView {

@@ -6,6 +6,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub mod cell;
+mod fresh;
+
+pub use fresh::{fresh, Fresh, FreshState};
 
 use cell::{Cell, Derived};
 use leptos::prelude::*;
@@ -30,10 +33,9 @@ pub fn linked(text: &str) -> impl IntoView {
     linkify(text)
         .into_iter()
         .map(|piece| match piece {
-            Piece::Text(t) => t.to_owned().into_any(),
+            Piece::Text(t) => fresh(t.to_owned()),
             Piece::Link(url) => {
-                view! { <a href=url.to_owned() target="_blank" rel="noopener noreferrer">{url.to_owned()}</a> }
-                    .into_any()
+                fresh(view! { <a href=url.to_owned() target="_blank" rel="noopener noreferrer">{url.to_owned()}</a> })
             }
         })
         .collect_view()
@@ -64,7 +66,7 @@ pub struct Arrival {
 pub fn arriving<F, Fut>(load: F, texts: Arrival) -> impl IntoView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+    Fut: Future<Output = Result<Fresh, SplitLoaderError>> + 'static,
 {
     arrive(Arc::new(move || Box::pin(load()) as Loading), Some(texts))
 }
@@ -74,13 +76,13 @@ where
 pub fn arriving_quietly<F, Fut>(load: F) -> impl IntoView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+    Fut: Future<Output = Result<Fresh, SplitLoaderError>> + 'static,
 {
     arrive(Arc::new(move || Box::pin(load()) as Loading), None)
 }
 
 /// A screen's module on its way, and then its view.
-type Loading = Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>;
+type Loading = Pin<Box<dyn Future<Output = Result<Fresh, SplitLoaderError>>>>;
 
 /// `arriving`'s body (and, without `texts`, `arriving_quietly`'s), with the loading boxed:
 /// compiled once, not once per screen.
@@ -102,16 +104,15 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
                 Ok(screen) => screen,
                 // Hidden while a retry is on its way, so it cannot say two things at once.
                 Err(_) => match texts {
-                    Some(texts) => view! {
+                    Some(texts) => fresh(view! {
                         <section class="load-failed" role="alert" hidden=move || waiting.get()>
                             <p>{texts.failed}</p>
                             <button class="secondary" type="button" on:click=move |_| retry(attempt)>
                                 {texts.retry}
                             </button>
                         </section>
-                    }
-                    .into_any(),
-                    None => ().into_any(),
+                    }),
+                    None => fresh(()),
                 },
             }
         })))
@@ -132,11 +133,11 @@ pub fn shown<V>(
 where
     V: IntoView + 'static,
 {
-    show(Box::new(when), Arc::new(move || view().into_any()))
+    show(Box::new(when), Arc::new(move || fresh(view())))
 }
 
 /// `shown`'s body, with both closures boxed.
-fn show(when: Box<dyn Fn() -> bool + Send + Sync>, view: Arc<dyn Fn() -> AnyView + Send + Sync>) -> impl IntoView {
+fn show(when: Box<dyn Fn() -> bool + Send + Sync>, view: Arc<dyn Fn() -> Fresh + Send + Sync>) -> impl IntoView {
     let when = Derived::new(when);
     move || when.get().then(|| view())
 }

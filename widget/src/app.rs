@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{reply_within, strings};
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
-use tabdesk_ui::cell::{effect, Cell, Kept};
-use tabdesk_ui::shown;
+use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
+use tabdesk_ui::{fresh, shown};
 
 use crate::article::ArticleView;
 use crate::host::Host;
@@ -221,30 +221,31 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         outbox.delivered.set(None);
         screen.set(Screen::Contact);
     });
+    // Each change builds the screen anew (`Fresh`): only a change of whether a request waits,
+    // not each attempt to send it.
+    let queued = Derived::new(move || outbox.queued());
     let body = move || {
         if let Some(done) = outbox.delivered.get() {
-            return on_demand::sent(done, on_new).into_any();
+            return fresh(on_demand::sent(done, on_new));
         }
-        if outbox.queued() {
-            return view! {
+        if queued.get() {
+            return fresh(view! {
                 <section class="queued" role="status">
                     <h2>{s.queued_title}</h2>
                     <p>{s.queued_body}</p>
                     <button class="secondary" type="button" on:click=move |_| outbox.retry_now()>{s.retry_now}</button>
                 </section>
-            }
-            .into_any();
+            });
         }
         if let Some(id) = article.get() {
-            return view! { <ArticleView id=id query=led_by.get_value() on_contact=on_contact/> }.into_any();
+            return fresh(view! { <ArticleView id=id query=led_by.get_value() on_contact=on_contact/> });
         }
         match screen.get() {
-            Screen::Home => {
-                view! { <Search state=search on_contact=on_contact on_open=on_open on_requests=on_requests on_thread=on_open_thread/> }
-                    .into_any()
-            }
-            Screen::Contact => on_demand::contact(on_open).into_any(),
-            Screen::Requests => on_demand::requests(thread.get(), on_thread, on_home).into_any(),
+            Screen::Home => fresh(
+                view! { <Search state=search on_contact=on_contact on_open=on_open on_requests=on_requests on_thread=on_open_thread/> },
+            ),
+            Screen::Contact => fresh(on_demand::contact(on_open)),
+            Screen::Requests => fresh(on_demand::requests(thread.get(), on_thread, on_home)),
         }
     };
 

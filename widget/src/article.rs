@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::KbArticle;
 use tabdesk_ui::cell::{Cell, Kept};
-use tabdesk_ui::shown;
+use tabdesk_ui::{fresh, shown};
 
 use crate::api;
 use crate::visit::Visit;
@@ -48,35 +48,32 @@ pub fn ArticleView(
         });
     };
     let body = move || match loaded.get() {
-        Loaded::Loading => view! { <p class="status" aria-live="polite">{s.loading}</p> }.into_any(),
-        Loaded::Failed => view! { <p class="notice" role="alert">{s.article_failed}</p> }.into_any(),
+        Loaded::Loading => fresh(view! { <p class="status" aria-live="polite">{s.loading}</p> }),
+        Loaded::Failed => fresh(view! { <p class="notice" role="alert">{s.article_failed}</p> }),
         // The HTML was sanitized when the article was published (tabdesk_core::kb::markdown):
         // the only server HTML the widget ever renders.
-        Loaded::Ready(a) => view! {
+        Loaded::Ready(a) => fresh(view! {
             <article class="article" lang=a.locale.tag()>
                 <h2 class="title">{a.title}</h2>
                 <div class="article-body" inner_html=a.html></div>
             </article>
-        }
-        .into_any(),
+        }),
     };
     let feedback = move || match vote.get() {
-        Vote::None => view! {
+        Vote::None => fresh(view! {
             <div class="helpful" role="group" aria-label=s.helpful>
                 <span>{s.helpful}</span>
                 <button class="secondary" type="button" on:click=move |_| answer(true)>{s.yes}</button>
                 <button class="secondary" type="button" on:click=move |_| answer(false)>{s.no}</button>
             </div>
-        }
-        .into_any(),
-        Vote::Yes => view! { <p class="helpful" role="status">{s.thanks_feedback}</p> }.into_any(),
-        Vote::No => view! {
+        }),
+        Vote::Yes => fresh(view! { <p class="helpful" role="status">{s.thanks_feedback}</p> }),
+        Vote::No => fresh(view! {
             <div class="helpful" role="status">
                 <p>{s.thanks_feedback}</p>
                 <button class="primary" type="button" on:click=move |_| on_contact.run(())>{s.still_need_help}</button>
             </div>
-        }
-        .into_any(),
+        }),
     };
     view! {
         <section class="article-view">

@@ -9,7 +9,7 @@ use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
 use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::{Cell, Kept};
-use tabdesk_ui::shown;
+use tabdesk_ui::{fresh, shown, Fresh};
 
 use crate::visit::Visit;
 
@@ -49,7 +49,7 @@ fn render(
     locale: Locale,
     values: Cell<SmallMap<String, Json>>,
     errors: Cell<Vec<FieldError>>,
-) -> AnyView {
+) -> Fresh {
     let s = strings(locale);
     let key = def.with_value(|d| format!("fields.{}", d.id));
     let id = field_id(&key);
@@ -75,15 +75,14 @@ fn render(
     let kind = def.with_value(|d| d.kind);
 
     let control = match kind {
-        FieldKind::Textarea => view! {
+        FieldKind::Textarea => fresh(view! {
             <textarea id=id.clone() rows="3" required=required aria-invalid=invalid aria-describedby=error_id.clone()
                 prop:value=text on:input=move |ev| set(Json::String(event_target_value(&ev)))
                 on:blur=move |_| check()></textarea>
-        }
-        .into_any(),
+        }),
         FieldKind::Select => {
             let options = def.with_value(|d| d.options.clone());
-            view! {
+            fresh(view! {
                 <select id=id.clone() required=required aria-invalid=invalid aria-describedby=error_id.clone()
                     prop:value=text on:change=move |ev| { set(Json::String(event_target_value(&ev))); check(); }>
                     <option value="">{s.choose}</option>
@@ -91,15 +90,14 @@ fn render(
                         <option value=o.value.clone()>{localized(&o.label, locale).to_owned()}</option>
                     }).collect_view()}
                 </select>
-            }
-            .into_any()
+            })
         }
         FieldKind::Multiselect => {
             let options = def.with_value(|d| d.options.clone());
             let chosen = move |v: &str| {
                 value().is_some_and(|x| matches!(x, Json::Array(items) if items.iter().any(|i| i.as_str() == Some(v))))
             };
-            view! {
+            fresh(view! {
                 <div class="choices" role="group" aria-labelledby=format!("{id}-label") aria-describedby=error_id.clone()>
                     {options.into_iter().map(|o| {
                         let v = Kept::new(o.value.clone());
@@ -124,15 +122,13 @@ fn render(
                         }
                     }).collect_view()}
                 </div>
-            }
-            .into_any()
+            })
         }
-        FieldKind::Checkbox => view! {
+        FieldKind::Checkbox => fresh(view! {
             <input id=id.clone() type="checkbox" required=required aria-invalid=invalid aria-describedby=error_id.clone()
                 prop:checked=move || value() == Some(Json::Bool(true))
                 on:change=move |ev| { set(Json::Bool(event_target_checked(&ev))); check(); }/>
-        }
-        .into_any(),
+        }),
         _ => {
             let (input_type, mode) = match kind {
                 FieldKind::Email => ("email", "email"),
@@ -142,16 +138,15 @@ fn render(
                 FieldKind::Number => ("text", "decimal"),
                 _ => ("text", "text"),
             };
-            view! {
+            fresh(view! {
                 <input id=id.clone() type=input_type inputmode=mode required=required aria-invalid=invalid
                     aria-describedby=error_id.clone() prop:value=text
                     on:input=move |ev| set(Json::String(event_target_value(&ev))) on:blur=move |_| check()/>
-            }
-            .into_any()
+            })
         }
     };
     let checkbox = kind == FieldKind::Checkbox;
-    view! {
+    fresh(view! {
         <div class=if checkbox { "field check" } else { "field" }>
             <label id=format!("{id}-label") for=id>
                 {label}
@@ -160,6 +155,5 @@ fn render(
             {control}
             <p class="error" id=error_id>{error}</p>
         </div>
-    }
-    .into_any()
+    })
 }

@@ -5,24 +5,27 @@ use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::{status_name, strings};
 use tabdesk_core::kb::highlight_runs;
 use tabdesk_core::wire::{CustomerSummary, SearchHit};
+use tabdesk_ui::{fresh, Fresh};
 
 use crate::requests::Requests;
 
-/// An article with its snippet, its matched words marked; `on_open` opens it.
-pub fn hit_view(hit: SearchHit, on_open: Callback<String>) -> impl IntoView {
+/// An article with its snippet, its matched words marked; `on_open` opens it. A `Fresh`: a
+/// list's new answer is new rows, not the old rows changed (which took 0.8 KB gzip of code), and
+/// nothing in a row holds what the visitor does.
+pub fn hit_view(hit: SearchHit, on_open: Callback<String>) -> Fresh {
     let runs = highlight_runs(&hit.snippet, &hit.highlights)
         .into_iter()
-        .map(|(text, marked)| if marked { view! { <mark>{text}</mark> }.into_any() } else { text.into_any() })
+        .map(|(text, marked)| if marked { fresh(view! { <mark>{text}</mark> }) } else { fresh(text) })
         .collect_view();
     let id = hit.id.clone();
-    view! {
+    fresh(view! {
         <li>
             <button class="hit" type="button" on:click=move |_| on_open.run(id.clone())>
                 <span class="hit-title">{hit.title}</span>
                 <span class="hit-snippet">{runs}</span>
             </button>
         </li>
-    }
+    })
 }
 
 /// A request with its number, status and (when an agent's reply was not shown yet) an unread

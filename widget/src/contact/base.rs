@@ -5,6 +5,7 @@ use tabdesk_core::domain::FieldError;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::validate::TicketField;
 use tabdesk_ui::cell::Cell;
+use tabdesk_ui::fresh;
 
 use crate::fields::{error_of, field_id, set_error};
 use crate::visit::Visit;
@@ -44,19 +45,17 @@ pub fn BaseField(
     };
     let invalid = move || error().is_some().to_string();
     let control = if kind == "textarea" {
-        view! {
+        fresh(view! {
             <textarea id=id.clone() rows="5" required=required aria-invalid=invalid
                 aria-describedby=error_id.clone() prop:value=move || value.get()
                 on:input=move |ev| on_input(event_target_value(&ev)) on:blur=move |_| check()></textarea>
-        }
-        .into_any()
+        })
     } else {
-        view! {
+        fresh(view! {
             <input id=id.clone() type=kind autocomplete=autocomplete required=required
                 aria-invalid=invalid aria-describedby=error_id.clone() prop:value=move || value.get()
                 on:input=move |ev| on_input(event_target_value(&ev)) on:blur=move |_| check()/>
-        }
-        .into_any()
+        })
     };
     view! {
         <div class="field">

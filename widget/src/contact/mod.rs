@@ -22,7 +22,7 @@ use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{Cell, Derived, Kept};
-use tabdesk_ui::{new_key, shown};
+use tabdesk_ui::{fresh, new_key, shown};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Refusal};
@@ -204,24 +204,22 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
                 TicketField::Email => signed.email.is_none() && !signed.by_platform,
                 _ => signed.name.is_none(),
             };
-            view! {
+            fresh(view! {
                 <p class="signed-in">{s.signed_in_as}" "<strong>{shown}</strong></p>
                 {TicketField::ALL.into_iter().skip(2).filter(|f| own(*f)).map(|f| field(f, true)).collect_view()}
-            }
-            .into_any()
+            })
         }
-        None => TicketField::ALL.into_iter().skip(2).map(base_field).collect_view().into_any(),
+        None => fresh(TicketField::ALL.into_iter().skip(2).map(base_field).collect_view()),
     };
     if identity_required && signed_in.with_untracked(Option::is_none) {
-        return view! {
+        return fresh(view! {
             <section class="contact-form">
                 <h2 class="title">{s.contact_title}</h2>
                 <p class="notice" role="status">{s.identity_required}</p>
             </section>
-        }
-        .into_any();
+        });
     }
-    view! {
+    fresh(view! {
         <form class="contact-form" novalidate on:submit=submit>
             <h2 class="title">{s.contact_title}</h2>
             <CategorySelect value=category errors=errors/>
@@ -250,6 +248,5 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
                 </div>
             })}
         </form>
-    }
-    .into_any()
+    })
 }
