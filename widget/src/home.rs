@@ -12,7 +12,7 @@ use tabdesk_ui::shown;
 
 use crate::api;
 use crate::on_demand;
-use crate::rows::hit_view;
+use crate::rows::hit_views;
 use crate::visit::Visit;
 
 #[component]
@@ -43,7 +43,7 @@ pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl Into
             {shown(move || suggested.with(|h| h.as_ref().is_some_and(|h| !h.is_empty())), move || view! {
                 <h3 class="subtitle">{s.suggested}</h3>
                 <ul class="hits suggested">
-                    {move || suggested.get().unwrap_or_default().into_iter().map(|hit| hit_view(hit, on_open)).collect_view()}
+                    {move || hit_views(suggested.get().unwrap_or_default(), on_open)}
                 </ul>
             })}
         </div>

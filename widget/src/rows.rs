@@ -12,7 +12,7 @@ use crate::requests::Requests;
 /// An article with its snippet, its matched words marked; `on_open` opens it. A `Fresh`: a
 /// list's new answer is new rows, not the old rows changed (which took 0.8 KB gzip of code), and
 /// nothing in a row holds what the visitor does.
-pub fn hit_view(hit: SearchHit, on_open: Callback<String>) -> Fresh {
+fn hit_view(hit: SearchHit, on_open: Callback<String>) -> Fresh {
     let runs = highlight_runs(&hit.snippet, &hit.highlights)
         .into_iter()
         .map(|(text, marked)| if marked { fresh(view! { <mark>{text}</mark> }) } else { fresh(text) })
@@ -26,6 +26,12 @@ pub fn hit_view(hit: SearchHit, on_open: Callback<String>) -> Fresh {
             </button>
         </li>
     })
+}
+
+/// The rows of a list of articles (found or suggested): one instance of the code that lists
+/// them, for both lists.
+pub fn hit_views(hits: Vec<SearchHit>, on_open: Callback<String>) -> Vec<Fresh> {
+    hits.into_iter().map(|hit| hit_view(hit, on_open)).collect()
 }
 
 /// A request with its number, status and (when an agent's reply was not shown yet) an unread

@@ -18,7 +18,7 @@ use crate::api;
 use crate::debounce::debounced;
 use crate::home::Home;
 use crate::on_demand::{prefetch_contact, prefetch_requests};
-use crate::rows::hit_view;
+use crate::rows::hit_views;
 use crate::visit::Visit;
 
 /// Wait after the last keystroke before asking the server.
@@ -172,7 +172,7 @@ pub fn Search(
             {shown(move || state.query.with(|q| is_blank(q)), move || view! { <Home on_open=on_open on_thread=on_thread/> })}
             // Rebuilt whole for each answer: eight rows, and Leptos' keyed `<For>` would bring its
             // hash maps (7 KB gzip) to the first screen.
-            <ul class="hits">{move || hits().into_iter().map(|hit| hit_view(hit, on_open)).collect_view()}</ul>
+            <ul class="hits">{move || hit_views(hits(), on_open)}</ul>
         </section>
         <footer class="contact">
             <button class="primary" type="button" on:click=move |_| on_contact.run(())

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::kb::is_blank;
 use tabdesk_ui::cell::{answered, Cell};
-use tabdesk_ui::shown;
+use tabdesk_ui::{fresh, shown};
 
 use crate::api;
 use crate::debounce::debounced;
@@ -45,9 +45,10 @@ pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callba
                 <ul>
                     {move || hits().into_iter().map(|hit| {
                         let id = hit.id.clone();
-                        view! {
+                        // Built anew for each answer (`Fresh`): focus is in the field typed in.
+                        fresh(view! {
                             <li><button class="link" type="button" on:click=move |_| on_open.run(id.clone())>{hit.title}</button></li>
-                        }
+                        })
                     }).collect_view()}
                 </ul>
             </section>
