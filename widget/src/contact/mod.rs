@@ -226,9 +226,10 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             {TicketField::ALL.into_iter().take(2).map(base_field).collect_view()}
             <Suggestions subject=base[TicketField::Subject as usize] message=base[TicketField::Message as usize]
                 on_open=on_open/>
-            {move || chosen(visit, category).map(|c| c.fields.into_iter().map(|def| view! {
+            // Built anew when the category changes (`Fresh`): focus is in its select then.
+            {move || chosen(visit, category).map(|c| c.fields.into_iter().map(|def| fresh(view! {
                 <CustomField def=def values=fields errors=errors/>
-            }).collect_view())}
+            })).collect::<Vec<_>>())}
             {contact_fields}
             // People never see this field; bots that fill every input do.
             <div class="hp" aria-hidden="true">
