@@ -33,9 +33,12 @@ pub fn linked(text: &str) -> impl IntoView {
     linkify(text)
         .into_iter()
         .map(|piece| match piece {
-            Piece::Text(t) => fresh(t.to_owned()),
+            // `into_any`, not `fresh`: a thread's messages are patched in place when it refreshes,
+            // so that a selection in them stays.
+            Piece::Text(t) => t.to_owned().into_any(),
             Piece::Link(url) => {
-                fresh(view! { <a href=url.to_owned() target="_blank" rel="noopener noreferrer">{url.to_owned()}</a> })
+                view! { <a href=url.to_owned() target="_blank" rel="noopener noreferrer">{url.to_owned()}</a> }
+                    .into_any()
             }
         })
         .collect_view()
