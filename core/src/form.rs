@@ -2,9 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use email_address::EmailAddress;
+use serde_json::Value;
 
 use crate::config::{Category, FieldDef, FieldKind, FormSchema};
 use crate::decimal;

@@ -8,8 +8,9 @@
 //! several KB of the first module and more of the form's. What a `Fresh` costs per type is its
 //! `build` and its nodes' mount and unmount, which any view has. What it gives up: a branch
 //! shown again with other data is new nodes, not the old ones changed — so a reactive closure
-//! whose view holds something the visitor is typing in must not re-run while they type (none
-//! here does: the screens' closures read which screen, not what is typed).
+//! must not give a `Fresh` if it re-runs while its nodes hold what the user is doing: typing in
+//! a field, focus, a selection in text that refreshes on a timer (a thread's messages, their
+//! links through `linked`, and the rows of "My requests" stay typed or `AnyView` for that).
 
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::html::attribute::Attribute;
