@@ -7,20 +7,20 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::console::ConsoleStrings;
 use tabdesk_ui::cell::Kept;
-use tabdesk_ui::{arriving, fresh, prefetch, Arrival, Fresh};
+use tabdesk_ui::{arriving, fresh, prefetch, screen, Arrival, Screen};
 
 use crate::reports::Reports;
 use crate::settings::Settings;
 use crate::ticket::TicketPage;
 
 #[wasm_split(reports, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_reports))]
-fn reports_screen() -> Result<Fresh, SplitLoaderError> {
-    Ok(fresh(view! { <Reports/> }))
+fn reports_screen() -> Result<Screen, SplitLoaderError> {
+    Ok(screen(|| fresh(view! { <Reports/> })))
 }
 
 #[wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_settings))]
-fn settings_screen() -> Result<Fresh, SplitLoaderError> {
-    Ok(fresh(view! { <Settings/> }))
+fn settings_screen() -> Result<Screen, SplitLoaderError> {
+    Ok(screen(|| fresh(view! { <Settings/> })))
 }
 
 fn texts(s: &'static ConsoleStrings) -> Arrival {
@@ -28,8 +28,8 @@ fn texts(s: &'static ConsoleStrings) -> Arrival {
 }
 
 #[wasm_split(ticket, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_ticket))]
-fn ticket_screen(id: String) -> Result<Fresh, SplitLoaderError> {
-    Ok(fresh(view! { <TicketPage id/> }))
+fn ticket_screen(id: String) -> Result<Screen, SplitLoaderError> {
+    Ok(screen(move || fresh(view! { <TicketPage id=id.clone()/> })))
 }
 
 pub fn ticket(s: &'static ConsoleStrings, id: String) -> impl IntoView {

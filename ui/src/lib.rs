@@ -4,17 +4,16 @@
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 
 pub mod cell;
 mod fresh;
 
 pub use fresh::{fresh, Fresh, FreshState};
 
-use cell::{Cell, Derived};
+use cell::{Cell, Derived, Kept};
 use leptos::prelude::*;
-use leptos::reactive::computed::ScopedFuture;
 use leptos::wasm_split::SplitLoaderError;
-use send_wrapper::SendWrapper;
 use tabdesk_core::url::{linkify, Piece};
 
 /// A key made in the browser before the first attempt of a request, reply or note (kept across
@@ -47,9 +46,10 @@ pub fn linked(text: &str) -> impl IntoView {
 /// Fetches a screen's module again; from the second retry on, reloads the page instead: a page
 /// older than a deploy asks for modules the new one no longer has, and only a reload gets the
 /// new names. (What the visitor typed is kept in drafts either way.)
-fn retry(attempt: Cell<u32>) {
-    if attempt.get_untracked() == 0 {
-        attempt.set(1);
+fn retry(attempts: Kept<u32>, arrived: Cell<Option<Arrived>>) {
+    if attempts.get_value() == 0 {
+        attempts.set_value(1);
+        arrived.set(None);
     } else if let Some(window) = web_sys::window() {
         let _ = window.location().reload();
     }
@@ -63,13 +63,23 @@ pub struct Arrival {
     pub retry: &'static str,
 }
 
+/// What a split-off screen's module hands back: the code that builds the screen. It is built
+/// where it shows (in the view that waited for it, untracked), so that its state belongs to that
+/// view and goes with it.
+pub type Screen = Arc<dyn Fn() -> Fresh + Send + Sync>;
+
+/// A [`Screen`] built by `build`.
+pub fn screen(build: impl Fn() -> Fresh + Send + Sync + 'static) -> Screen {
+    Arc::new(build)
+}
+
 /// A screen whose code is in a module of its own (wasm-split), once `load` has it: "loading"
 /// while it arrives (already there, it shows at once, with no flash), and "failed" with a retry
 /// button when the connection failed — a failed fetch is not remembered, so a retry fetches again.
 pub fn arriving<F, Fut>(load: F, texts: Arrival) -> impl IntoView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Fresh, SplitLoaderError>> + 'static,
+    Fut: Future<Output = Result<Screen, SplitLoaderError>> + 'static,
 {
     arrive(Arc::new(move || Box::pin(load()) as Loading), Some(texts))
 }
@@ -79,51 +89,59 @@ where
 pub fn arriving_quietly<F, Fut>(load: F) -> impl IntoView
 where
     F: Fn() -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<Fresh, SplitLoaderError>> + 'static,
+    Fut: Future<Output = Result<Screen, SplitLoaderError>> + 'static,
 {
     arrive(Arc::new(move || Box::pin(load()) as Loading), None)
 }
 
-/// A screen's module on its way, and then its view.
-type Loading = Pin<Box<dyn Future<Output = Result<Fresh, SplitLoaderError>>>>;
+/// A screen's module on its way, and then what builds the screen.
+type Loading = Pin<Box<dyn Future<Output = Result<Screen, SplitLoaderError>>>>;
+
+/// How a module that was not there at first came: its screen, or `None` when it failed.
+type Arrived = Option<Screen>;
 
 /// `arriving`'s body (and, without `texts`, `arriving_quietly`'s), with the loading boxed:
-/// compiled once, not once per screen.
+/// compiled once, not once per screen. A module already there answers the first poll, and its
+/// screen is built at once; otherwise a task waits for it and the view is drawn again when it
+/// came. (Neither Leptos' `Suspend` nor `<Suspense>`: the first was a tenth of the widget's
+/// first screen, the second panicked when disposed while a screen's task still ran.)
 fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) -> impl IntoView {
-    let attempt = Cell::new(0u32);
-    // Set and cleared within one poll when the module is already there: no flash.
-    let waiting = Cell::new(false);
-    let screen = move || {
-        attempt.track();
-        let load = load.clone();
-        // Untracked: what building the screen reads must not rebuild it (a Suspend would
-        // otherwise subscribe to it). The browser has one thread: `SendWrapper` only tells
-        // Leptos so. (No `<Suspense>`: its disposal while a screen's task still runs panicked.)
-        Suspend::new(SendWrapper::new(ScopedFuture::new_untracked(async move {
-            waiting.set(true);
-            let loaded = load().await;
-            waiting.try_set(false);
-            match loaded {
-                Ok(screen) => screen,
-                // Hidden while a retry is on its way, so it cannot say two things at once.
-                Err(_) => match texts {
-                    Some(texts) => fresh(view! {
-                        <section class="load-failed" role="alert" hidden=move || waiting.get()>
-                            <p>{texts.failed}</p>
-                            <button class="secondary" type="button" on:click=move |_| retry(attempt)>
-                                {texts.retry}
-                            </button>
-                        </section>
-                    }),
-                    None => fresh(()),
-                },
+    let attempts = Kept::new(0u32);
+    let arrived = Cell::new(None::<Arrived>);
+    move || {
+        let loaded = match arrived.get() {
+            Some(came) => came.ok_or(()),
+            None => {
+                let mut loading = load();
+                match loading.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                    Poll::Ready(came) => came.map_err(|_| ()),
+                    Poll::Pending => {
+                        leptos::task::spawn_local(async move {
+                            arrived.try_set(Some(loading.await.ok()));
+                        });
+                        return match texts {
+                            Some(texts) => {
+                                fresh(view! { <p class="status arriving" role="status">{texts.loading}</p> })
+                            }
+                            None => fresh(()),
+                        };
+                    }
+                }
             }
-        })))
-    };
-    let loading = texts.map(|texts| {
-        view! { <p class="status arriving" role="status" hidden=move || !waiting.get()>{texts.loading}</p> }
-    });
-    view! { {loading} {screen} }
+        };
+        match (loaded, texts) {
+            (Ok(screen), _) => untrack(|| screen()),
+            (Err(()), Some(texts)) => fresh(view! {
+                <section class="load-failed" role="alert">
+                    <p>{texts.failed}</p>
+                    <button class="secondary" type="button" on:click=move |_| retry(attempts, arrived)>
+                        {texts.retry}
+                    </button>
+                </section>
+            }),
+            (Err(()), None) => fresh(()),
+        }
+    }
 }
 
 /// What Leptos' `<Show>` does, compiled once: `view` while `when` holds (worked out once per

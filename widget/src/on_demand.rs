@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::Kept;
-use tabdesk_ui::{arriving, arriving_quietly, fresh, prefetch, Arrival, Fresh};
+use tabdesk_ui::{arriving, arriving_quietly, fresh, prefetch, screen, Arrival, Screen};
 
 use crate::contact::{Contact, Sent};
 use crate::mine::{MyRequests, OpenRequests, Thread};
@@ -15,14 +15,14 @@ use crate::outbox::Delivered;
 use crate::visit::Visit;
 
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
-fn contact_screen(on_open: Callback<String>) -> Result<Fresh, SplitLoaderError> {
-    Ok(fresh(view! { <Contact on_open=on_open/> }))
+fn contact_screen(on_open: Callback<String>) -> Result<Screen, SplitLoaderError> {
+    Ok(screen(move || fresh(view! { <Contact on_open=on_open/> })))
 }
 
 /// The request just stored, in the form's module too: only a visit that wrote one sees it.
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn sent_screen(delivered: Delivered, on_new: Callback<()>) -> Result<Fresh, SplitLoaderError> {
-    Ok(fresh(view! { <Sent delivered=delivered on_new=on_new/> }))
+fn sent_screen(delivered: Delivered, on_new: Callback<()>) -> Result<Screen, SplitLoaderError> {
+    Ok(screen(move || fresh(view! { <Sent delivered=delivered.clone() on_new=on_new/> })))
 }
 
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_requests))]
@@ -30,18 +30,18 @@ fn requests_screen(
     thread: Option<String>,
     on_thread: Callback<String>,
     on_home: Callback<()>,
-) -> Result<Fresh, SplitLoaderError> {
-    Ok(match thread {
+) -> Result<Screen, SplitLoaderError> {
+    Ok(screen(move || match thread.clone() {
         Some(id) => fresh(view! { <Thread id=id/> }),
         None => fresh(view! { <MyRequests on_thread=on_thread on_home=on_home/> }),
-    })
+    }))
 }
 
 /// The home screen's open requests, in the module of "My requests": a visitor with requests
 /// fetches it at start (and has "My requests" ready), one without never does.
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn open_requests_part(on_thread: Callback<String>) -> Result<Fresh, SplitLoaderError> {
-    Ok(fresh(view! { <OpenRequests on_thread=on_thread/> }))
+fn open_requests_part(on_thread: Callback<String>) -> Result<Screen, SplitLoaderError> {
+    Ok(screen(move || fresh(view! { <OpenRequests on_thread=on_thread/> })))
 }
 
 fn texts() -> Arrival {
