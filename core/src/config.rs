@@ -11,7 +11,7 @@ use crate::domain::limits::{
     MAX_KEPT_PARAMS, MAX_KEYWORDS, MAX_LABEL_CHARS, MAX_LAUNCHER_LABEL_CHARS, MAX_MESSAGE_CHARS, MAX_OPTIONS,
     MAX_ORIGINS, MAX_ROUTING_RULES, MAX_SAVED_REPLIES, MAX_SITE_NAME_CHARS, MAX_URL_CHARS, MIN_WEBHOOK_SECRET_CHARS,
 };
-use crate::domain::{FieldError, Locale, Priority, SmallMap};
+use crate::domain::{FieldError, Later, Locale, Priority, SmallMap};
 use crate::identity::{check_config as check_identity, IdentityConfig};
 use crate::origin::OriginPattern;
 use crate::text::{escape_html, Scripts};
@@ -582,7 +582,9 @@ pub struct PublicConfig {
     pub launcher_label: Localized,
     pub theme: Theme,
     pub channels: Vec<String>,
-    pub form: FormSchema,
+    /// Read by the widget's form module only (`Later`): the first screen does not decode it.
+    #[cfg_attr(feature = "openapi", schema(value_type = FormSchema))]
+    pub form: Later<FormSchema>,
     pub min_fill_ms: u32,
     pub turnstile_site_key: Option<String>,
     /// Only customers the site signed in may write (the widget says so instead of a form).
@@ -606,7 +608,7 @@ impl SiteConfig {
             launcher_label: self.launcher_label.clone(),
             theme: self.theme.clone(),
             channels: self.channels.clone(),
-            form: self.form.clone(),
+            form: self.form.clone().into(),
             min_fill_ms: self.abuse.min_fill_ms,
             turnstile_site_key: self.turnstile().map(|(key, _)| key.to_owned()),
             identity_required: self.identity.required,

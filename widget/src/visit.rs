@@ -2,7 +2,7 @@
 //! fields take it from there instead of having it handed down through each component's props.
 
 use tabdesk_core::config::FormSchema;
-use tabdesk_core::domain::Locale;
+use tabdesk_core::domain::{Later, Locale};
 use tabdesk_core::wire::{LaunchedVisitor, NewTicket, PageContext};
 use tabdesk_ui::cell::{Cell, Kept};
 
@@ -15,8 +15,9 @@ use crate::store::Store;
 pub struct Visit {
     pub site: Kept<String>,
     pub locale: Locale,
-    /// The site's contact form: its categories and their fields.
-    pub form: Kept<FormSchema>,
+    /// The site's contact form: its categories and their fields, as the boot carried it (read
+    /// by the form's module, `contact`).
+    pub form: Kept<Later<FormSchema>>,
     /// The site's Cloudflare Turnstile site key, when it turns the anti-bot check on: requests
     /// then need a token from the check.
     pub turnstile: Kept<Option<String>>,

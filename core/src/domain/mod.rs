@@ -4,6 +4,7 @@
 
 pub mod ids;
 mod json_value;
+mod later;
 pub mod limits;
 pub mod locale;
 pub mod small_map;
@@ -11,6 +12,7 @@ pub mod small_map;
 use serde::{Deserialize, Serialize};
 
 pub use json_value::Json;
+pub use later::Later;
 pub use locale::{plural, Locale, Plural};
 pub use small_map::SmallMap;
 

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::SmallMap;
+use crate::domain::{Later, SmallMap};
 
 pub use crate::domain::Json;
 
@@ -151,6 +151,39 @@ impl FromJson for Json {
 impl ToJson for Json {
     fn to_json(&self) -> Json {
         self.clone()
+    }
+}
+
+/// Kept as read: decoded by [`Later::read`] where it is needed.
+impl<T> FromJson for Later<T> {
+    fn from_json(json: &Json) -> Option<Self> {
+        Some(Later::Json(json.clone()))
+    }
+}
+
+impl<T: ToJson> ToJson for Later<T> {
+    fn to_json(&self) -> Json {
+        match self {
+            Later::Value(value) => value.to_json(),
+            Later::Json(json) => json.clone(),
+        }
+    }
+}
+
+/// Equal when both read as the same value, whichever form each holds.
+impl<T: FromJson + Clone + PartialEq> PartialEq for Later<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.read() == other.read()
+    }
+}
+
+impl<T: FromJson + Clone> Later<T> {
+    /// The value: decoded now if it was kept as JSON (`None` if that JSON is not one).
+    pub fn read(&self) -> Option<T> {
+        match self {
+            Later::Value(value) => Some(value.clone()),
+            Later::Json(json) => T::from_json(json),
+        }
     }
 }
 

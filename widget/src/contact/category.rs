@@ -1,25 +1,25 @@
 //! The category select, and the category it chose: a category brings its own fields.
 
 use leptos::prelude::*;
-use tabdesk_core::config::{localized, Category};
-use tabdesk_core::domain::FieldError;
+use tabdesk_core::config::{localized, Category, FormSchema};
+use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::check_category;
 use tabdesk_core::i18n::strings;
-use tabdesk_ui::cell::Cell;
+use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::fields::error_of;
 use crate::visit::Visit;
 
 /// The site's category with the id `value`, if there is one (tracked).
-pub fn chosen(visit: Visit, value: Cell<String>) -> Option<Category> {
-    visit.form.with_value(|f| check_category(f, Some(&value.get()), visit.locale).ok().flatten().cloned())
+pub fn chosen(form: Kept<FormSchema>, locale: Locale, value: Cell<String>) -> Option<Category> {
+    form.with_value(|f| check_category(f, Some(&value.get()), locale).ok().flatten().cloned())
 }
 
 /// Shown when the site has categories. Picking another clears the errors of the category and
 /// of the fields the previous one brought.
 #[component]
-pub fn CategorySelect(value: Cell<String>, errors: Cell<Vec<FieldError>>) -> impl IntoView {
-    let Visit { locale, form, .. } = expect_context();
+pub fn CategorySelect(form: Kept<FormSchema>, value: Cell<String>, errors: Cell<Vec<FieldError>>) -> impl IntoView {
+    let Visit { locale, .. } = expect_context();
     let s = strings(locale);
     let (categories, required) = form.with_value(|f| (f.categories.clone(), f.category_required));
     (!categories.is_empty()).then(|| {

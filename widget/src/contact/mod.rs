@@ -16,7 +16,7 @@ mod values;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use tabdesk_core::domain::FieldError;
+use tabdesk_core::domain::{FieldError, Later};
 use tabdesk_core::i18n::{request_refused, strings};
 use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
@@ -74,6 +74,8 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
         launched,
         ..
     } = visit;
+    // Read here, in the form's module: the first screen never decodes it.
+    let form = Kept::new(form.with_value(Later::read).unwrap_or_default());
     let s = strings(locale);
     spawn_local(async move {
         let event = WidgetEvent { kind: WidgetEventKind::FormOpened, article_id: None, query: None, results: None };
@@ -155,7 +157,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             email: signed.email.unwrap_or_else(|| value(TicketField::Email)),
             name: signed.name.or((!name.is_empty()).then_some(name)),
             category: (!picked.is_empty()).then_some(picked),
-            fields: chosen(visit, category).map(|_| fields.get_untracked()).unwrap_or_default(),
+            fields: chosen(form, locale, category).map(|_| fields.get_untracked()).unwrap_or_default(),
             context,
             hp: honeypot.get_untracked(),
             viewed_articles: viewed.get_untracked(),
@@ -222,12 +224,12 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     fresh(view! {
         <form class="contact-form" novalidate on:submit=submit>
             <h2 class="title">{s.contact_title}</h2>
-            <CategorySelect value=category errors=errors/>
+            <CategorySelect form=form value=category errors=errors/>
             {TicketField::ALL.into_iter().take(2).map(base_field).collect_view()}
             <Suggestions subject=base[TicketField::Subject as usize] message=base[TicketField::Message as usize]
                 on_open=on_open/>
             // Built anew when the category changes (`Fresh`): focus is in its select then.
-            {move || chosen(visit, category).map(|c| c.fields.into_iter().map(|def| fresh(view! {
+            {move || chosen(form, locale, category).map(|c| c.fields.into_iter().map(|def| fresh(view! {
                 <CustomField def=def values=fields errors=errors/>
             })).collect::<Vec<_>>())}
             {contact_fields}
