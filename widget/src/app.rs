@@ -190,7 +190,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     effect(move || {
         outbox.delivered.with(|d| {
             if let Some(delivered) = d {
-                requests.add(delivered);
+                spawn_local(requests.keep(delivered.clone()));
                 let (id, number) = (delivered.id.clone(), delivered.number.clone());
                 host.post(&FrameMessage::Event { event: HostEvent::TicketCreated { id, number } });
             }

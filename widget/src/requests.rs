@@ -18,6 +18,9 @@ use crate::store::Store;
 
 /// How often an open panel reads the shown list or thread again, in ms.
 const REFRESH_MS: u32 = 15_000;
+/// Waits between attempts to fetch the module that reads or keeps the list, in ms; the last
+/// one repeats.
+const FETCH_BACKOFF_MS: [u32; 4] = [1_000, 4_000, 15_000, 30_000];
 
 /// One request filed from here.
 #[derive(Clone, PartialEq)]
@@ -62,36 +65,90 @@ fn drain_replies(outbox: Outbox<Reply>) -> Result<Task, SplitLoaderError> {
 }
 
 /// The saved requests of one site: a `Copy` handle made once by the app.
+///
+/// The list stored before this page is read by a module of its own (the summaries', `inbox`,
+/// which a visitor with requests fetches at start anyway), and a delivered request is kept by
+/// the form's module, where it was sent: a visitor who never wrote carries no code that reads,
+/// changes or writes the list. Until it is read, the list is empty; whatever changes it reads
+/// the stored one first, so nothing stored is written over.
 #[derive(Clone, Copy)]
 pub struct Requests {
     store: Store,
     storage_key: Kept<String>,
     /// Newest first, at most as many as one summaries request may ask about.
     pub list: Cell<Vec<Saved>>,
+    /// A list is stored and not read yet.
+    stored: Kept<bool>,
 }
 
 impl Requests {
     pub fn new(site: Kept<String>, store: Store) -> Requests {
         let storage_key = format!("tabdesk:{}:requests", site.get_value());
-        let list = store.load::<Vec<Saved>>(&storage_key).unwrap_or_default();
-        Requests { store, storage_key: Kept::new(storage_key), list: Cell::new(list) }
+        let stored = store.holds(&storage_key);
+        let requests = Requests {
+            store,
+            storage_key: Kept::new(storage_key),
+            list: Cell::new(Vec::new()),
+            stored: Kept::new(stored),
+        };
+        if stored {
+            spawn_local(requests.read());
+        }
+        requests
     }
 
     /// Takes the list the host handed over (when the iframe has no storage of its own); a
     /// request filed before it arrived stays in front.
     pub fn reload(self) {
+        if self.store.holds(&self.storage_key.get_value()) {
+            self.stored.set_value(true);
+            spawn_local(self.read());
+        }
+    }
+
+    /// Reads the stored list, once its module is here (fetched again after a pause while that
+    /// fails, until it comes or the list was read another way).
+    async fn read(self) {
+        for attempt in 0.. {
+            if !self.stored.try_get_value().unwrap_or(false) || read_saved(self).await.is_ok() {
+                break;
+            }
+            TimeoutFuture::new(FETCH_BACKOFF_MS[attempt.min(FETCH_BACKOFF_MS.len() - 1)]).await;
+        }
+    }
+
+    /// Reads the stored list into `list`, if it was not yet: after the requests known, those
+    /// not among them.
+    fn read_stored(self) {
+        if !self.stored.get_value() {
+            return;
+        }
+        self.stored.set_value(false);
         let stored = self.store.load::<Vec<Saved>>(&self.storage_key.get_value()).unwrap_or_default();
-        self.change(|list| {
+        self.list.update(|list| {
             for saved in stored {
                 if !list.iter().any(|s| s.id == saved.id) {
                     list.push(saved);
                 }
             }
+            list.truncate(MAX_SUMMARIES);
         });
     }
 
+    /// Keeps a request the server stored, through the form's module (where it was sent, or
+    /// fetched for one a queue sent after a reload), fetched again while that fails.
+    pub async fn keep(self, delivered: Delivered) {
+        for attempt in 0.. {
+            if self.list.is_disposed() || keep_delivered(self, delivered.clone()).await.is_ok() {
+                break;
+            }
+            TimeoutFuture::new(FETCH_BACKOFF_MS[attempt.min(FETCH_BACKOFF_MS.len() - 1)]).await;
+        }
+    }
+
     /// Keeps a request the server stored.
-    pub fn add(self, delivered: &Delivered) {
+    fn add(self, delivered: &Delivered) {
+        self.read_stored();
         if self.list.with_untracked(|l| l.iter().any(|s| s.id == delivered.id)) {
             return;
         }
@@ -115,6 +172,7 @@ impl Requests {
 
     /// Keeps the requests a signed-in customer wrote elsewhere (`api::mine`), after those known.
     fn adopt(self, theirs: Vec<OwnTicket>) {
+        self.read_stored();
         let new: Vec<OwnTicket> =
             theirs.into_iter().filter(|t| self.list.with_untracked(|l| !l.iter().any(|s| s.id == t.id))).collect();
         if !new.is_empty() {
@@ -161,16 +219,31 @@ impl Requests {
 
     /// Forgets the list here; the storage is the caller's to clear.
     pub fn forget(self) {
+        self.stored.set_value(false);
         self.list.set(Vec::new());
     }
 
+    /// Changes the list and stores it: over the stored list only once that was read.
     fn change(self, edit: impl FnOnce(&mut Vec<Saved>)) {
+        self.read_stored();
         self.list.update(|list| {
             edit(list);
             list.truncate(MAX_SUMMARIES);
         });
         self.list.with_untracked(|list| self.store.save(&self.storage_key.get_value(), list));
     }
+}
+
+#[wasm_split(inbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn read_saved(requests: Requests) -> Result<(), SplitLoaderError> {
+    requests.read_stored();
+    Ok(())
+}
+
+#[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn keep_delivered(requests: Requests, delivered: Delivered) -> Result<(), SplitLoaderError> {
+    requests.add(&delivered);
+    Ok(())
 }
 
 #[wasm_split(inbox, wasm_split_path = ::leptos::wasm_split, fallible)]
