@@ -55,7 +55,7 @@ impl Inbox {
     /// A visitor with no requests has nothing to read: only one with some fetches the code that
     /// reads them (`read_summaries`, a module of its own).
     pub async fn refresh(self) {
-        if self.requests.refs_untracked().is_empty() {
+        if self.requests.list.with_untracked(Vec::is_empty) {
             self.summaries.try_set(Some(Some(Vec::new())));
             return;
         }
