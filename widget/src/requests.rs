@@ -118,13 +118,15 @@ impl Requests {
     }
 
     /// Reads the stored list into `list`, if it was not yet: after the requests known, those
-    /// not among them.
+    /// not among them. When some were known (filed before the host handed its storage over),
+    /// the merged list is stored.
     fn read_stored(self) {
         if !self.stored.get_value() {
             return;
         }
         self.stored.set_value(false);
         let stored = self.store.load::<Vec<Saved>>(&self.storage_key.get_value()).unwrap_or_default();
+        let known = self.list.with_untracked(|l| !l.is_empty());
         self.list.update(|list| {
             for saved in stored {
                 if !list.iter().any(|s| s.id == saved.id) {
@@ -133,6 +135,9 @@ impl Requests {
             }
             list.truncate(MAX_SUMMARIES);
         });
+        if known {
+            self.persist();
+        }
     }
 
     /// Keeps a request the server stored, through the form's module (where it was sent, or
@@ -230,6 +235,10 @@ impl Requests {
             edit(list);
             list.truncate(MAX_SUMMARIES);
         });
+        self.persist();
+    }
+
+    fn persist(self) {
         self.list.with_untracked(|list| self.store.save(&self.storage_key.get_value(), list));
     }
 }
