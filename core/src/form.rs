@@ -9,7 +9,7 @@ use crate::config::{Category, FieldDef, FieldKind, FormSchema};
 use crate::decimal;
 use crate::domain::Locale;
 use crate::domain::{FieldError, SmallMap};
-use crate::i18n::{out_of_range, pattern_mismatch, strings, too_long, too_short};
+use crate::i18n::{form_strings, out_of_range, pattern_mismatch, too_long, too_short};
 use crate::json::{FromJson, Json};
 
 /// Longest value of a one-line field unless the site sets `max_length`.
@@ -97,7 +97,7 @@ fn is_url(s: &str) -> bool {
 
 /// The error of one custom field's value, if any; `key` is its name in `FieldError::field`.
 pub fn check_field(def: &FieldDef, value: Option<&Json>, locale: Locale) -> Option<FieldError> {
-    let s = strings(locale);
+    let s = form_strings(locale);
     let key = format!("fields.{}", def.id);
     let error = |code: &str, message: String| Some(FieldError::new(key.clone(), code, message));
     if is_empty(value) {
@@ -172,7 +172,7 @@ pub fn check_category<'a>(
     chosen: Option<&str>,
     locale: Locale,
 ) -> Result<Option<&'a Category>, FieldError> {
-    let s = strings(locale);
+    let s = form_strings(locale);
     match chosen.map(str::trim).filter(|c| !c.is_empty()) {
         None if form.category_required && !form.categories.is_empty() => {
             Err(FieldError::new("category", "required", s.required))
@@ -200,7 +200,7 @@ pub fn check_fields(category: Option<&Category>, fields: &SmallMap<String, Json>
         fields
             .keys()
             .filter(|k| !defs.iter().any(|d| &d.id == *k))
-            .map(|k| FieldError::new(format!("fields.{k}"), "unknown_field", strings(locale).unknown_field)),
+            .map(|k| FieldError::new(format!("fields.{k}"), "unknown_field", form_strings(locale).unknown_field)),
     );
     errors
 }

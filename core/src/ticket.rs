@@ -7,7 +7,7 @@ use crate::domain::ids::{is_id, ticket_number};
 use crate::domain::limits::{DEFAULT_PAGE, MAX_PAGE, MAX_USER_AGENT_CHARS};
 use crate::domain::{FieldError, Locale, Priority, TicketStatus};
 use crate::form::{check_category, clean_fields};
-use crate::i18n::strings;
+use crate::i18n::form_strings;
 use crate::identity::{verify, Refused, Verified};
 use crate::launch::Refused as LaunchRefused;
 use crate::site::Site;
@@ -132,7 +132,7 @@ pub fn accept_inbound(config: &SiteConfig, inbound: &Inbound, id: String, now: S
 /// expired token (the page should sign a new one) from a bad one.
 pub fn identity_refused(why: Refused, locale: Locale) -> FieldError {
     let code = if why == Refused::Expired { "identity_expired" } else { "identity_invalid" };
-    FieldError::new("identity", code, strings(locale).identity_refused)
+    FieldError::new("identity", code, form_strings(locale).identity_refused)
 }
 
 /// Checks who vouches for `request`'s customer: the site's signed identity token, else the
@@ -140,7 +140,7 @@ pub fn identity_refused(why: Refused, locale: Locale) -> FieldError {
 /// replace what the browser sent (so the form may leave them out); a refusal is a field error on
 /// `identity` (or `launch`), in `locale`, its code telling an expired token from a bad one.
 pub fn vouch(site: &Site, request: &mut NewTicket, now_s: i64, locale: Locale) -> Result<Option<Verified>, FieldError> {
-    let (config, s) = (&site.config, strings(locale));
+    let (config, s) = (&site.config, form_strings(locale));
     let Some(token) = request.identity.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
         if config.identity.required {
             return Err(FieldError::new("identity", "required", s.identity_required));
@@ -165,7 +165,7 @@ fn launched(site: &Site, request: &mut NewTicket, now_s: i64, locale: Locale) ->
     };
     let who = checked.map_err(|why| {
         let code = if why == LaunchRefused::Expired { "launch_expired" } else { "launch_invalid" };
-        FieldError::new("launch", code, strings(locale).identity_refused)
+        FieldError::new("launch", code, form_strings(locale).identity_refused)
     })?;
     if who.name.is_some() {
         request.name.clone_from(&who.name);

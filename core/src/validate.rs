@@ -11,7 +11,7 @@ use crate::domain::limits::{
 };
 use crate::domain::{FieldError, Locale};
 use crate::form::{check_category, check_fields};
-use crate::i18n::{strings, too_long};
+use crate::i18n::{form_strings, too_long};
 use crate::url::is_http_url;
 use crate::wire::{KbPublish, NewMessage, NewTicket, TicketUpdate, WidgetEvent};
 
@@ -54,7 +54,7 @@ impl TicketField {
     /// Checks one value as the customer typed it; surrounding spaces do not count.
     pub fn check(self, value: &str, locale: Locale) -> Option<FieldError> {
         let value = value.trim();
-        let s = strings(locale);
+        let s = form_strings(locale);
         let error = |code: &str, message: String| FieldError::new(self.key(), code, message);
         if value.is_empty() {
             return self.required().then(|| error("required", s.required.to_owned()));
@@ -89,7 +89,7 @@ pub fn check_url(field: &str, value: Option<&str>, locale: Locale) -> Option<Fie
     if value.chars().count() > MAX_URL_CHARS {
         return Some(length_error(field, MAX_URL_CHARS, locale));
     }
-    (!is_http_url(value)).then(|| FieldError::new(field, "invalid_url", strings(locale).invalid_url))
+    (!is_http_url(value)).then(|| FieldError::new(field, "invalid_url", form_strings(locale).invalid_url))
 }
 
 /// Every problem of a request against the site's form, each with a message in `locale`;
@@ -229,7 +229,7 @@ pub fn validate_publish(kb: &KbPublish, locales: &[Locale]) -> Vec<FieldError> {
 /// Problems of a new message (customer reply or agent message), in `locale`.
 pub fn validate_message(message: &NewMessage, locale: Locale) -> Vec<FieldError> {
     let body = message.body.trim();
-    let s = strings(locale);
+    let s = form_strings(locale);
     if body.is_empty() {
         vec![FieldError::new("body", "required", s.required)]
     } else if body.chars().count() > MAX_MESSAGE_CHARS {
@@ -259,7 +259,7 @@ pub fn validate_event(event: &WidgetEvent) -> Vec<FieldError> {
 /// does not say how long it took counts as instant: leaving `fill_ms` out is no way around it.
 pub fn too_fast(ticket: &NewTicket, min_fill_ms: u32, locale: Locale) -> Option<FieldError> {
     let fast = min_fill_ms > 0 && ticket.fill_ms.is_none_or(|ms| ms < u64::from(min_fill_ms));
-    fast.then(|| FieldError::new("fill_ms", "too_fast", strings(locale).too_fast))
+    fast.then(|| FieldError::new("fill_ms", "too_fast", form_strings(locale).too_fast))
 }
 
 #[cfg(test)]

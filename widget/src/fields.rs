@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use tabdesk_core::config::{localized, FieldDef, FieldKind};
 use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
-use tabdesk_core::i18n::strings;
+use tabdesk_core::i18n::form_strings;
 use tabdesk_ui::cell::{Cell, Kept};
 use tabdesk_ui::{fresh, shown, Fresh};
 
@@ -50,7 +50,7 @@ fn render(
     values: Cell<SmallMap<String, Json>>,
     errors: Cell<Vec<FieldError>>,
 ) -> Fresh {
-    let s = strings(locale);
+    let s = form_strings(locale);
     let key = def.with_value(|d| format!("fields.{}", d.id));
     let id = field_id(&key);
     let error_id = format!("{id}-error");

@@ -7,7 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::Locale;
-use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings};
+use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings, thread_strings};
 use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
@@ -28,7 +28,7 @@ const OPEN_SHOWN: usize = 3;
 #[component]
 pub fn OpenRequests(on_thread: Callback<String>) -> impl IntoView {
     let Visit { locale, inbox, requests, .. } = expect_context::<Visit>();
-    let s = strings(locale);
+    let r = thread_strings(locale);
     // Read by the heading's condition and by the list: worked out once per change.
     let open = Derived::new(move || {
         let list: Vec<CustomerSummary> = inbox.summaries.get().flatten().unwrap_or_default();
@@ -37,7 +37,7 @@ pub fn OpenRequests(on_thread: Callback<String>) -> impl IntoView {
     let row = move |t| request_row(locale, requests, t, on_thread);
     view! {
         {shown(move || open.with(|o| !o.is_empty()), move || view! {
-            <h3 class="subtitle">{s.open_requests}</h3>
+            <h3 class="subtitle">{r.open_requests}</h3>
             <ul class="request-list">{move || open.get().into_iter().map(row).collect_view()}</ul>
         })}
     }
@@ -58,7 +58,7 @@ fn delete_my_data(visit: Visit) {
 pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
     let visit = expect_context::<Visit>();
     let Visit { locale, requests, open, inbox, .. } = visit;
-    let s = strings(locale);
+    let (s, r) = (strings(locale), thread_strings(locale));
     let tick = refresher(open);
     // Read again on arrival and while shown.
     effect(move || {
@@ -68,8 +68,8 @@ pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl In
     let summaries = inbox.summaries;
     let status = move || match summaries.get() {
         None => s.loading.to_owned(),
-        Some(None) => s.requests_failed.to_owned(),
-        Some(Some(list)) if list.is_empty() => s.no_requests.to_owned(),
+        Some(None) => r.requests_failed.to_owned(),
+        Some(Some(list)) if list.is_empty() => r.no_requests.to_owned(),
         Some(Some(list)) => match list.iter().filter(|t| requests.is_unread(t)).count() {
             0 => String::new(),
             n => new_replies(locale, n as u64),
@@ -87,7 +87,7 @@ pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl In
         <footer class="contact">
             <button class="secondary delete-data" type="button"
                 on:click=move |_| { delete_my_data(visit); on_home.run(()); }>
-                {s.delete_my_data}
+                {r.delete_my_data}
             </button>
         </footer>
     }
@@ -95,11 +95,11 @@ pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl In
 
 /// Who wrote `message`, as the customer reads it.
 fn author(visit: Visit, message: &Message) -> String {
-    let s = strings(visit.locale);
+    let r = thread_strings(visit.locale);
     match (message.author.kind, &message.author.name) {
-        (AuthorKind::Customer, _) => s.you.to_owned(),
+        (AuthorKind::Customer, _) => r.you.to_owned(),
         (AuthorKind::Agent, Some(name)) => name.clone(),
-        _ => s.support_team.to_owned(),
+        _ => r.support_team.to_owned(),
     }
 }
 
@@ -139,7 +139,7 @@ fn message_view(visit: Visit, message: Message) -> impl IntoView {
 pub fn Thread(id: String) -> impl IntoView {
     let visit = expect_context::<Visit>();
     let Visit { locale, requests, replies, open, .. } = visit;
-    let s = strings(locale);
+    let (s, r) = (strings(locale), thread_strings(locale));
     let id = Kept::new(id);
     let tick = refresher(open);
     // The version shown and its `ETag`: a 304 keeps it, a failed read too.
@@ -237,7 +237,7 @@ pub fn Thread(id: String) -> impl IntoView {
     };
     let messages =
         move || thread.get().flatten().map(|t| t.messages.into_iter().map(|m| message_view(visit, m)).collect_view());
-    let failed = move || matches!(thread.get(), Some(None)).then_some(s.thread_failed);
+    let failed = move || matches!(thread.get(), Some(None)).then_some(r.thread_failed);
     view! {
         <section class="thread">
             {header}
@@ -247,21 +247,21 @@ pub fn Thread(id: String) -> impl IntoView {
                 {messages}
                 {move || queued().map(|text| view! {
                     <li class="message mine queued">
-                        <p class="message-author">{s.you}</p>
+                        <p class="message-author">{r.you}</p>
                         <p class="message-body">{text}</p>
                     </li>
                 })}
             </ol>
             {shown(move || queued().is_some(), move || view! {
-                <p class="queued-reply" role="status">{s.reply_queued}</p>
+                <p class="queued-reply" role="status">{r.reply_queued}</p>
             })}
             <form class="reply-form" novalidate on:submit=submit>
-                <label for="td-reply">{s.reply_label}</label>
+                <label for="td-reply">{r.reply_label}</label>
                 <textarea id="td-reply" rows="3" prop:value=move || body.get()
                     on:input=move |ev| body.set(event_target_value(&ev))></textarea>
                 <p class="notice" role="alert">{move || notice.get()}</p>
                 <button class="primary" type="submit" disabled=move || sending.get() || queued().is_some()>
-                    {move || if sending.get() { s.sending } else { s.send_reply }}
+                    {move || if sending.get() { s.sending } else { r.send_reply }}
                 </button>
             </form>
         </section>

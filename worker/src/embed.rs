@@ -3,7 +3,7 @@
 
 use tabdesk_core::channel::launched;
 use tabdesk_core::domain::Locale;
-use tabdesk_core::i18n::strings;
+use tabdesk_core::i18n::page_strings;
 use tabdesk_core::origin::frame_ancestors;
 use tabdesk_core::site::Site;
 use tabdesk_core::text::escape_html;
@@ -61,7 +61,7 @@ fn asked_locale(req: &Request, url: &Url) -> Option<Locale> {
 /// A clear page for a site that does not exist, in the visitor's language.
 fn unknown_site(req: &Request, url: &Url) -> ApiResult {
     let locale = asked_locale(req, url).unwrap_or_default();
-    let s = strings(locale);
+    let s = page_strings(locale);
     let body = format!(
         "<main class=\"notice\"><h1>{}</h1><p>{}</p></main>",
         escape_html(s.unknown_site),
@@ -114,7 +114,7 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
          <script type=\"module\" src=\"/widget/boot.js\"></script>",
         boot_json(&boot)?
     );
-    let title = format!("{} — {}", strings(locale).launcher, site.config.name);
+    let title = format!("{} — {}", page_strings(locale).launcher, site.config.name);
     let body = "<div id=\"app\"></div>";
     html(page(locale, &title, &head, body), 200, &policy(&site))
 }

@@ -7,7 +7,7 @@ use tabdesk_core::agents::Action;
 use tabdesk_core::domain::ids::new_id;
 use tabdesk_core::domain::limits::{DEFAULT_HITS, DEFAULT_SUGGESTED, MAX_HITS, MAX_KB_BODY_BYTES};
 use tabdesk_core::domain::Locale;
-use tabdesk_core::i18n::strings;
+use tabdesk_core::i18n::page_strings;
 use tabdesk_core::kb::publish::prepare;
 use tabdesk_core::kb::Index;
 use tabdesk_core::problem;
@@ -108,7 +108,7 @@ pub async fn article_page(req: &Request, env: &Env, ctx: &Context, site_id: &str
         }
         Err(ApiError::Problem(p)) if p.status == 404 => {
             let locale = locale_param(url).unwrap_or_default();
-            let missing = strings(locale).article_missing;
+            let missing = page_strings(locale).article_missing;
             let body = format!("<main class=\"notice\"><h1>{}</h1></main>", escape_html(missing));
             embed::html(embed::page(locale, missing, "", &body), 404, POLICY)
         }

@@ -2,13 +2,20 @@
 //! validation messages read them from here, so a missing translation is a compile error.
 
 pub mod console;
+mod form;
+mod page;
+mod thread;
+
+pub use form::{form_strings, FormStrings};
+pub use page::{page_strings, PageStrings};
+pub use thread::{thread_strings, ThreadStrings};
 
 use crate::domain::{plural, Locale, Plural, TicketStatus};
 
-/// Fixed strings of one language.
+/// Fixed strings of one language: the shell, search, articles and the home screen (the first
+/// screen's), and what the other screens share with it.
 #[derive(Debug)]
 pub struct Strings {
-    pub launcher: &'static str,
     pub title: &'static str,
     pub close: &'static str,
     pub back: &'static str,
@@ -18,74 +25,26 @@ pub struct Strings {
     pub no_results: &'static str,
     pub search_failed: &'static str,
     pub contact_us: &'static str,
-    pub contact_title: &'static str,
-    pub subject: &'static str,
-    pub message: &'static str,
-    pub email: &'static str,
-    pub name: &'static str,
-    pub optional: &'static str,
-    pub send: &'static str,
     pub sending: &'static str,
-    pub sent_title: &'static str,
-    pub send_failed: &'static str,
-    pub fix_errors: &'static str,
-    pub new_request: &'static str,
-    pub unknown_site: &'static str,
-    pub article_missing: &'static str,
-    pub unknown_site_detail: &'static str,
-    pub required: &'static str,
-    pub invalid_email: &'static str,
-    /// The site's signed token did not verify (expired, most likely).
-    pub identity_refused: &'static str,
-    /// The site takes requests only from customers it signed in.
-    pub identity_required: &'static str,
-    /// Before the signed-in customer's name or email, in place of the contact fields.
-    pub signed_in_as: &'static str,
-    pub invalid_url: &'static str,
-    pub must_check: &'static str,
-    pub invalid_choice: &'static str,
-    pub invalid_number: &'static str,
-    pub invalid_phone: &'static str,
-    pub invalid_date: &'static str,
-    pub unknown_field: &'static str,
-    pub too_fast: &'static str,
-    pub category: &'static str,
-    pub choose: &'static str,
     pub queued_title: &'static str,
     pub queued_body: &'static str,
     pub retry_now: &'static str,
     pub load_failed: &'static str,
     pub try_again: &'static str,
-    pub refused_hint: &'static str,
-    pub discard: &'static str,
-    pub complete_check: &'static str,
     pub helpful: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
     pub thanks_feedback: &'static str,
     pub still_need_help: &'static str,
-    pub suggestions: &'static str,
     pub loading: &'static str,
     pub article_failed: &'static str,
     pub my_requests: &'static str,
     /// Over the articles the home screen suggests before anything is typed.
     pub suggested: &'static str,
-    /// Over the visitor's open requests on the home screen.
-    pub open_requests: &'static str,
-    pub no_requests: &'static str,
-    pub requests_failed: &'static str,
     pub unread: &'static str,
-    pub you: &'static str,
-    pub support_team: &'static str,
-    pub reply_label: &'static str,
-    pub send_reply: &'static str,
-    pub reply_queued: &'static str,
-    pub delete_my_data: &'static str,
-    pub thread_failed: &'static str,
 }
 
 const EN: Strings = Strings {
-    launcher: "Support",
     title: "How can we help?",
     close: "Close",
     back: "Back",
@@ -95,69 +54,25 @@ const EN: Strings = Strings {
     no_results: "Nothing found. Try other words or write to us.",
     search_failed: "Search is unavailable right now. You can still write to us.",
     contact_us: "Contact us",
-    contact_title: "Write to us",
-    subject: "Subject",
-    message: "Message",
-    email: "Email",
-    name: "Name",
-    optional: "optional",
-    send: "Send",
     sending: "Sending…",
-    sent_title: "Request sent",
-    send_failed: "Could not send your request. Check the connection and try again.",
-    fix_errors: "Please correct the highlighted fields.",
-    new_request: "New request",
-    unknown_site: "Support is not available",
-    article_missing: "There is no such article (any more).",
-    unknown_site_detail: "This support tab is not set up. Please contact the site owner.",
-    required: "Please fill in this field.",
-    invalid_email: "Enter an email address like name@example.com.",
-    identity_refused: "Your sign-in on this site could not be confirmed. Reload the page and send again.",
-    identity_required: "Sign in on the site to write to support.",
-    signed_in_as: "Signed in as",
-    invalid_url: "Enter a full web address starting with http:// or https://.",
-    must_check: "Please tick this box.",
-    invalid_choice: "Choose one of the options.",
-    invalid_number: "Enter a number.",
-    invalid_phone: "Enter a phone number, for example +44 20 7946 0958.",
-    invalid_date: "Enter a date as YYYY-MM-DD.",
-    unknown_field: "This field is not part of the form.",
-    too_fast: "That was very quick. Please check the form and send it again.",
-    category: "What is it about?",
-    choose: "Choose…",
     queued_title: "Saved, waiting for the connection",
     queued_body: "You seem to be offline. Your request is saved on this device and will be sent as soon as the connection is back; you will see its number here.",
     retry_now: "Try again now",
     load_failed: "This part of the help did not load. Check the connection and try again.",
     try_again: "Try again",
-    refused_hint: "You can edit it and send it again, or discard it.",
-    discard: "Discard request",
-    complete_check: "Please complete the check above (it usually takes a few seconds), then send again.",
     helpful: "Was this article helpful?",
     yes: "Yes",
     no: "No",
     thanks_feedback: "Thank you for your feedback!",
     still_need_help: "Still need help? Write to us.",
-    suggestions: "These articles may help",
     loading: "Loading…",
     article_failed: "Could not load the article. Please try again.",
     my_requests: "My requests",
     suggested: "Suggested articles",
-    open_requests: "Your open requests",
-    no_requests: "No requests yet",
-    requests_failed: "Could not load your requests. Please try again later.",
     unread: "New reply",
-    you: "You",
-    support_team: "Support",
-    reply_label: "Your reply",
-    send_reply: "Reply",
-    reply_queued: "Saved, waiting for the connection: your reply will be sent as soon as it is back.",
-    delete_my_data: "Delete my data on this device",
-    thread_failed: "Could not load the conversation. Please try again later.",
 };
 
 const RU: Strings = Strings {
-    launcher: "Поддержка",
     title: "Чем мы можем помочь?",
     close: "Закрыть",
     back: "Назад",
@@ -167,65 +82,22 @@ const RU: Strings = Strings {
     no_results: "Ничего не нашлось. Попробуйте другие слова или напишите нам.",
     search_failed: "Поиск сейчас недоступен. Вы можете написать нам.",
     contact_us: "Написать нам",
-    contact_title: "Напишите нам",
-    subject: "Тема",
-    message: "Сообщение",
-    email: "Электронная почта",
-    name: "Имя",
-    optional: "необязательно",
-    send: "Отправить",
     sending: "Отправляем…",
-    sent_title: "Обращение отправлено",
-    send_failed: "Не удалось отправить обращение. Проверьте подключение и попробуйте ещё раз.",
-    fix_errors: "Исправьте отмеченные поля.",
-    new_request: "Новое обращение",
-    unknown_site: "Поддержка недоступна",
-    article_missing: "Такой статьи нет (или её убрали).",
-    unknown_site_detail: "Вкладка поддержки не настроена. Обратитесь к владельцу сайта.",
-    required: "Заполните это поле.",
-    invalid_email: "Введите адрес вида name@example.com.",
-    identity_refused: "Не удалось подтвердить ваш вход на сайте. Обновите страницу и отправьте снова.",
-    identity_required: "Войдите на сайте, чтобы написать в поддержку.",
-    signed_in_as: "Вы вошли как",
-    invalid_url: "Введите полный адрес, начинающийся с http:// или https://.",
-    must_check: "Отметьте этот пункт.",
-    invalid_choice: "Выберите один из вариантов.",
-    invalid_number: "Введите число.",
-    invalid_phone: "Введите номер телефона, например +7 900 123-45-67.",
-    invalid_date: "Введите дату в формате ГГГГ-ММ-ДД.",
-    unknown_field: "Такого поля нет в форме.",
-    too_fast: "Слишком быстро. Проверьте форму и отправьте её ещё раз.",
-    category: "Чего касается обращение?",
-    choose: "Выберите…",
     queued_title: "Сохранено, ждём связь",
     queued_body: "Похоже, нет подключения к интернету. Обращение сохранено на этом устройстве и уйдёт, как только связь появится; номер обращения появится здесь.",
     retry_now: "Отправить сейчас",
     load_failed: "Этот раздел не загрузился. Проверьте подключение и попробуйте ещё раз.",
     try_again: "Попробовать ещё раз",
-    refused_hint: "Можно исправить его и отправить ещё раз или удалить.",
-    discard: "Удалить обращение",
-    complete_check: "Пройдите проверку выше (обычно это занимает несколько секунд) и отправьте ещё раз.",
     helpful: "Статья помогла?",
     yes: "Да",
     no: "Нет",
     thanks_feedback: "Спасибо за отзыв!",
     still_need_help: "Не помогло? Напишите нам.",
-    suggestions: "Возможно, помогут эти статьи",
     loading: "Загружаем…",
     article_failed: "Не удалось загрузить статью. Попробуйте ещё раз.",
     my_requests: "Мои обращения",
     suggested: "Рекомендуемые статьи",
-    open_requests: "Ваши открытые обращения",
-    no_requests: "Обращений пока нет",
-    requests_failed: "Не удалось загрузить ваши обращения. Попробуйте позже.",
     unread: "Новый ответ",
-    you: "Вы",
-    support_team: "Поддержка",
-    reply_label: "Ваш ответ",
-    send_reply: "Ответить",
-    reply_queued: "Сохранено, ждём связь: ответ уйдёт, как только она появится.",
-    delete_my_data: "Удалить мои данные на этом устройстве",
-    thread_failed: "Не удалось загрузить переписку. Попробуйте позже.",
 };
 
 /// The fixed strings of `locale`.
@@ -384,7 +256,7 @@ pub fn out_of_range(locale: Locale, min: Option<f64>, max: Option<f64>) -> Strin
         (Locale::Ru, Some(a), Some(b)) => format!("Число от {a} до {b}."),
         (Locale::Ru, Some(a), None) => format!("Не меньше {a}."),
         (Locale::Ru, _, Some(b)) => format!("Не больше {b}."),
-        (_, None, None) => strings(locale).invalid_number.to_owned(),
+        (_, None, None) => form_strings(locale).invalid_number.to_owned(),
     }
 }
 
@@ -479,11 +351,10 @@ mod tests {
         assert_eq!(request_refused(Locale::Ru, ""), "Обращение не принято.");
     }
 
-    #[test]
-    fn every_string_is_translated() {
-        // A copy-paste of the English table into Russian would leave Latin-only strings behind.
-        let ru = format!("{:?}", strings(Locale::Ru));
-        let en = format!("{:?}", strings(Locale::En));
+    /// Each line of `ru` (a table's `Debug` text) holds Cyrillic, and the table is not `en`'s:
+    /// a copy-paste of the English table into Russian would leave Latin-only strings behind.
+    fn assert_translated(en: &impl std::fmt::Debug, ru: &impl std::fmt::Debug) {
+        let (en, ru) = (format!("{en:?}"), format!("{ru:?}"));
         assert_ne!(ru, en);
         for line in ru.split(", ") {
             if let Some((_, value)) = line.split_once(": ") {
@@ -493,5 +364,13 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_string_is_translated() {
+        assert_translated(strings(Locale::En), strings(Locale::Ru));
+        assert_translated(form_strings(Locale::En), form_strings(Locale::Ru));
+        assert_translated(thread_strings(Locale::En), thread_strings(Locale::Ru));
+        assert_translated(page_strings(Locale::En), page_strings(Locale::Ru));
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use tabdesk_core::domain::FieldError;
-use tabdesk_core::i18n::strings;
+use tabdesk_core::i18n::form_strings;
 use tabdesk_core::validate::TicketField;
 use tabdesk_ui::cell::Cell;
 use tabdesk_ui::fresh;
@@ -20,7 +20,7 @@ pub fn BaseField(
     #[prop(optional)] optional: bool,
 ) -> impl IntoView {
     let locale = expect_context::<Visit>().locale;
-    let s = strings(locale);
+    let s = form_strings(locale);
     let id = field_id(field.key());
     let error_id = format!("{id}-error");
     let (label, kind, autocomplete) = match field {

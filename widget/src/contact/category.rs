@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use tabdesk_core::config::{localized, Category, FormSchema};
 use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::check_category;
-use tabdesk_core::i18n::strings;
+use tabdesk_core::i18n::form_strings;
 use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::fields::error_of;
@@ -20,7 +20,7 @@ pub fn chosen(form: Kept<FormSchema>, locale: Locale, value: Cell<String>) -> Op
 #[component]
 pub fn CategorySelect(form: Kept<FormSchema>, value: Cell<String>, errors: Cell<Vec<FieldError>>) -> impl IntoView {
     let Visit { locale, .. } = expect_context();
-    let s = strings(locale);
+    let s = form_strings(locale);
     let (categories, required) = form.with_value(|f| (f.categories.clone(), f.category_required));
     (!categories.is_empty()).then(|| {
         view! {

@@ -17,7 +17,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::{FieldError, Later};
-use tabdesk_core::i18n::{request_refused, strings};
+use tabdesk_core::i18n::{form_strings, request_refused, strings};
 use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
@@ -76,7 +76,8 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
     } = visit;
     // Read here, in the form's module: the first screen never decodes it.
     let form = Kept::new(form.with_value(Later::read).unwrap_or_default());
-    let s = strings(locale);
+    let s = form_strings(locale);
+    let sending_text = strings(locale).sending;
     spawn_local(async move {
         let event = WidgetEvent { kind: WidgetEventKind::FormOpened, article_id: None, query: None, results: None };
         api::event(&site.get_value(), event).await;
@@ -242,7 +243,7 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
             {turnstile.get_value().zip(check).map(|(key, check)| view! { <Challenge site_key=key check=check/> })}
             <p class="notice" role="alert">{move || notice.get()}</p>
             <button class="primary" type="submit" disabled=move || sending.get()>
-                {move || if sending.get() { s.sending } else { s.send }}
+                {move || if sending.get() { sending_text } else { s.send }}
             </button>
             {shown(move || refused.get(), move || view! {
                 <div class="refused">

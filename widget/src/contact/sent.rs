@@ -3,7 +3,7 @@
 //! form's module, not on the first screen.
 
 use leptos::prelude::*;
-use tabdesk_core::i18n::{request_received, strings};
+use tabdesk_core::i18n::{form_strings, request_received};
 
 use crate::outbox::Delivered;
 use crate::visit::Visit;
@@ -11,7 +11,7 @@ use crate::visit::Visit;
 #[component]
 pub fn Sent(delivered: Delivered, on_new: Callback<()>) -> impl IntoView {
     let locale = expect_context::<Visit>().locale;
-    let s = strings(locale);
+    let s = form_strings(locale);
     view! {
         <section class="sent" role="status">
             <h2>{s.sent_title}</h2>

@@ -2,7 +2,7 @@
 //! chance to solve the problem without waiting for a person.
 
 use leptos::prelude::*;
-use tabdesk_core::i18n::strings;
+use tabdesk_core::i18n::form_strings;
 use tabdesk_core::kb::is_blank;
 use tabdesk_ui::cell::{answered, Cell};
 use tabdesk_ui::{fresh, shown};
@@ -20,7 +20,7 @@ const SUGGESTIONS: usize = 3;
 #[component]
 pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callback<String>) -> impl IntoView {
     let Visit { site, locale, .. } = expect_context();
-    let s = strings(locale);
+    let s = form_strings(locale);
     let asked = debounced(
         move || format!("{} {}", subject.get(), message.get()).chars().take(QUERY_CHARS).collect(),
         DEBOUNCE_MS,
