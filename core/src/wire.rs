@@ -53,54 +53,64 @@ pub struct LaunchedVisitor {
     pub name: Option<String>,
 }
 
-/// Messages between the host page's loader and the widget's iframe (`postMessage`). Each side
-/// checks the sender's origin exactly and ignores anything that does not parse.
+/// What the host page's loader tells the widget's iframe (`postMessage`). Each side checks the
+/// sender's origin exactly and ignores anything that does not parse. Apart from what the widget
+/// tells the host ([`WidgetMessage`]): each side's code reads one enum and writes the other, so
+/// the widget carries no writer of what it only reads, nor a reader of what it only writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type")]
-pub enum FrameMessage {
-    /// Host → widget, on load: where the visitor is.
+pub enum HostMessage {
+    /// On load: where the visitor is.
     #[serde(rename = "tabdesk:context")]
     Context { context: PageContext },
-    /// Host → widget: the visitor opened the panel again (a moment to retry queued requests).
+    /// The visitor opened the panel again (a moment to retry queued requests).
     #[serde(rename = "tabdesk:open")]
     Open,
-    /// Host → widget, after `ready`: what the widget stored through the host earlier, for
-    /// browsers that deny storage to third-party iframes.
+    /// After `ready`: what the widget stored through the host earlier, for browsers that deny
+    /// storage to third-party iframes.
     #[serde(rename = "tabdesk:restore")]
     Restore {
         #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
         items: SmallMap<String, String>,
     },
-    /// Widget → host: keep (or, with no value, forget) an item in the host page's storage.
-    #[serde(rename = "tabdesk:store")]
-    Store { key: String, value: Option<String> },
-    /// Widget → host: the widget is ready for input.
-    #[serde(rename = "tabdesk:ready")]
-    Ready,
-    /// Both ways: widget → host asks to close the panel (close button or Esc); host → widget
-    /// says the panel was closed (the widget stops refreshing).
+    /// The panel was closed (the widget stops refreshing).
     #[serde(rename = "tabdesk:close")]
     Close,
-    /// Host → widget, `Tabdesk('search', query)`: the home screen searches for `query`.
+    /// `Tabdesk('search', query)`: the home screen searches for `query`.
     #[serde(rename = "tabdesk:search")]
     Search { query: String },
-    /// Host → widget, `Tabdesk('showArticle', id)`: the widget opens article `id`.
+    /// `Tabdesk('showArticle', id)`: the widget opens article `id`.
     #[serde(rename = "tabdesk:article")]
     ShowArticle { id: String },
-    /// Host → widget, `Tabdesk('prefill', {subject, message, email, name, category, fields})`:
-    /// the contact form starts with these where the visitor has typed nothing. Only those
-    /// fields of a [`NewTicket`] are taken. `values` is that object as JSON text: the form
-    /// decodes it with the code that reads its queued requests, where an object inside this
-    /// message would need a second decoder of the whole request on the widget's first screen
-    /// (6 KB gzip, measured).
+    /// `Tabdesk('prefill', {subject, message, email, name, category, fields})`: the contact form
+    /// starts with these where the visitor has typed nothing. Only those fields of a
+    /// [`NewTicket`] are taken. `values` is that object as JSON text: the form decodes it with
+    /// the code that reads its queued requests, where an object inside this message would need
+    /// a second decoder of the whole request on the widget's first screen (6 KB gzip, measured).
     #[serde(rename = "tabdesk:prefill")]
     Prefill { values: String },
-    /// Host → widget, `Tabdesk('identify', {token})`: the site's signed token for the customer
-    /// signed in on it (`identity`), sent with their requests; `null` when they signed out.
+    /// `Tabdesk('identify', {token})`: the site's signed token for the customer signed in on it
+    /// (`identity`), sent with their requests; `null` when they signed out.
     #[serde(rename = "tabdesk:identify")]
     Identify { token: Option<String> },
-    /// Widget → host: something a host page may listen to with `Tabdesk('on', name, fn)`.
+}
+
+/// What the widget's iframe tells the host page's loader (`postMessage`; see [`HostMessage`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type")]
+pub enum WidgetMessage {
+    /// Keep (or, with no value, forget) an item in the host page's storage.
+    #[serde(rename = "tabdesk:store")]
+    Store { key: String, value: Option<String> },
+    /// The widget is ready for input.
+    #[serde(rename = "tabdesk:ready")]
+    Ready,
+    /// Close the panel (close button or Esc).
+    #[serde(rename = "tabdesk:close")]
+    Close,
+    /// Something a host page may listen to with `Tabdesk('on', name, fn)`.
     #[serde(rename = "tabdesk:event")]
     Event { event: HostEvent },
 }
@@ -916,24 +926,24 @@ mod tests {
     /// The loader (plain JavaScript) writes and reads these shapes: they are the protocol.
     #[test]
     fn frame_messages_have_the_shapes_the_loader_uses() {
-        let parse = |json: &str| serde_json::from_str::<FrameMessage>(json).unwrap();
+        let parse = |json: &str| serde_json::from_str::<HostMessage>(json).unwrap();
         assert_eq!(
             parse(r#"{"type":"tabdesk:search","query":"router"}"#),
-            FrameMessage::Search { query: "router".into() }
+            HostMessage::Search { query: "router".into() }
         );
-        assert_eq!(parse(r#"{"type":"tabdesk:article","id":"wifi"}"#), FrameMessage::ShowArticle { id: "wifi".into() });
-        let FrameMessage::Prefill { values } =
+        assert_eq!(parse(r#"{"type":"tabdesk:article","id":"wifi"}"#), HostMessage::ShowArticle { id: "wifi".into() });
+        let HostMessage::Prefill { values } =
             parse(r#"{"type":"tabdesk:prefill","values":"{\"subject\":\"Order 7\"}"}"#)
         else {
             panic!("not a prefill");
         };
         let values: NewTicket = serde_json::from_str(&values).unwrap();
         assert_eq!((values.subject.as_str(), values.email.as_str()), ("Order 7", ""));
-        let event = FrameMessage::Event { event: HostEvent::ArticleViewed { id: "wifi".into() } };
+        let event = WidgetMessage::Event { event: HostEvent::ArticleViewed { id: "wifi".into() } };
         assert_eq!(
             serde_json::to_value(&event).unwrap(),
             serde_json::json!({ "type": "tabdesk:event", "event": { "name": "article:viewed", "id": "wifi" } })
         );
-        assert!(serde_json::from_str::<FrameMessage>(r#"{"type":"tabdesk:fly"}"#).is_err());
+        assert!(serde_json::from_str::<HostMessage>(r#"{"type":"tabdesk:fly"}"#).is_err());
     }
 }

@@ -14,7 +14,7 @@
 // its signed-in customer (README, "Signed identity"), setLocale("ru"|"en"), on(event, fn) and
 // off(event, fn) for the events
 // open, close, ticket:created, article:viewed and message:received. The messages are typed in core
-// (`FrameMessage`, `HostEvent`).
+// (`HostMessage`, `WidgetMessage`, `HostEvent`).
 (function () {
   "use strict";
   var script = document.currentScript;

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::{reply_within, strings};
-use tabdesk_core::wire::{EmbedBoot, EmbedMode, FrameMessage, HostEvent, PageContext};
+use tabdesk_core::wire::{EmbedBoot, EmbedMode, HostEvent, HostMessage, PageContext, WidgetMessage};
 use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
 use tabdesk_ui::{fresh, shown};
 
@@ -51,7 +51,7 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
         site, page, placed, store, outbox, replies, requests, restored, open, prefill, identity, inbox, ..
     } = visit;
     host.listen(move |message| match message {
-        FrameMessage::Context { context } => {
+        HostMessage::Context { context } => {
             page.update(|old| {
                 // The page knows the channel best; the site's default stays otherwise.
                 let channel = context.channel.clone().or(old.channel.take());
@@ -59,14 +59,14 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
             });
             mark_placed(placed);
         }
-        FrameMessage::Open => {
+        HostMessage::Open => {
             open.set(true);
             outbox.retry_now();
             replies.retry_now();
             spawn_local(inbox.refresh());
         }
-        FrameMessage::Close => open.set(false),
-        FrameMessage::Restore { items } => spawn_local(async move {
+        HostMessage::Close => open.set(false),
+        HostMessage::Restore { items } => spawn_local(async move {
             if store.restore(items).await {
                 outbox.reload();
                 replies.reload();
@@ -74,10 +74,10 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
                 restored.set(true);
             }
         }),
-        FrameMessage::Search { query } => asked.search.run(query),
-        FrameMessage::ShowArticle { id } => asked.article.run(id),
-        FrameMessage::Prefill { values } => prefill.set(Some(values)),
-        FrameMessage::Identify { token } => {
+        HostMessage::Search { query } => asked.search.run(query),
+        HostMessage::ShowArticle { id } => asked.article.run(id),
+        HostMessage::Prefill { values } => prefill.set(Some(values)),
+        HostMessage::Identify { token } => {
             let token = token.filter(|t| !t.is_empty());
             identity.set(token.clone());
             // A signed-in customer's requests from other devices join "My requests".
@@ -85,15 +85,14 @@ fn connect(host: Host, visit: Visit, asked: Asked) {
                 spawn_local(requests.adopt_signed_in(site.get_value(), token));
             }
         }
-        FrameMessage::Ready | FrameMessage::Store { .. } | FrameMessage::Event { .. } => {}
     });
     let keys = window_event_listener(ev::keydown, move |event| {
         if event.key() == "Escape" {
-            host.post(&FrameMessage::Close);
+            host.post(&WidgetMessage::Close);
         }
     });
     on_cleanup(move || keys.remove());
-    host.post(&FrameMessage::Ready);
+    host.post(&WidgetMessage::Ready);
 }
 
 /// Whether the page the visitor is on is known (`Visit::placed`): at once without a host page to
@@ -169,7 +168,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             }
         });
         led_by.set_value(if screen.get_untracked() == Screen::Home { search.asked() } else { None });
-        host.post(&FrameMessage::Event { event: HostEvent::ArticleViewed { id: id.clone() } });
+        host.post(&WidgetMessage::Event { event: HostEvent::ArticleViewed { id: id.clone() } });
         article.set(Some(id));
     });
     let on_search = Callback::new(move |query: String| {
@@ -192,7 +191,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             if let Some(delivered) = d {
                 spawn_local(requests.keep(delivered.clone()));
                 let (id, number) = (delivered.id.clone(), delivered.number.clone());
-                host.post(&FrameMessage::Event { event: HostEvent::TicketCreated { id, number } });
+                host.post(&WidgetMessage::Event { event: HostEvent::TicketCreated { id, number } });
             }
         })
     });
@@ -268,7 +267,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
                 <h1>{config.name}</h1>
                 {framed.then(|| view! {
                     <button class="icon close" type="button" aria-label=s.close
-                        on:click=move |_| host.post(&FrameMessage::Close)>"×"</button>
+                        on:click=move |_| host.post(&WidgetMessage::Close)>"×"</button>
                 })}
             </header>
             <main class="body">{body}</main>

@@ -4,7 +4,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use tabdesk_core::wire::FrameMessage;
+use tabdesk_core::wire::{HostMessage, WidgetMessage};
 use tabdesk_ui::cell::Kept;
 use web_sys::MessageEvent;
 
@@ -23,7 +23,7 @@ impl Host {
     }
 
     /// Sends `message` to the host page, addressed to its exact origin.
-    pub fn post(self, message: &FrameMessage) {
+    pub fn post(self, message: &WidgetMessage) {
         let Some(origin) = self.origin.get_value() else {
             return;
         };
@@ -35,7 +35,7 @@ impl Host {
 
     /// Hands `receive` each message from the host page: only messages from the vetted origin
     /// that parse are taken. The listener is removed when the current owner is cleaned up.
-    pub fn listen(self, receive: impl Fn(FrameMessage) + 'static) {
+    pub fn listen(self, receive: impl Fn(HostMessage) + 'static) {
         let Some(expected) = self.origin.get_value() else {
             return;
         };
@@ -49,7 +49,7 @@ impl Host {
             if event.origin() != expected || !from_parent {
                 return;
             }
-            if let Some(message) = json::from_js::<FrameMessage>(event.data()) {
+            if let Some(message) = json::from_js::<HostMessage>(event.data()) {
                 receive(message);
             }
         });

@@ -7,7 +7,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
-use tabdesk_core::wire::{CustomerSummary, FrameMessage, HostEvent};
+use tabdesk_core::wire::{CustomerSummary, HostEvent, WidgetMessage};
 use tabdesk_ui::cell::{effect, Cell, Kept};
 
 use crate::api;
@@ -86,7 +86,7 @@ impl Inbox {
                 });
                 if new == Some(true) {
                     let event = HostEvent::MessageReceived { id: summary.id.clone(), number: summary.number.clone() };
-                    self.host.post(&FrameMessage::Event { event });
+                    self.host.post(&WidgetMessage::Event { event });
                 }
             }
         }

@@ -15,7 +15,7 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::domain::limits::RELAY_TTL_MS;
 use tabdesk_core::domain::SmallMap;
 use tabdesk_core::token::is_relay_id;
-use tabdesk_core::wire::FrameMessage;
+use tabdesk_core::wire::WidgetMessage;
 use tabdesk_ui::cell::Kept;
 use web_sys::CryptoKey;
 
@@ -86,7 +86,7 @@ impl Relay {
         for name in names {
             self.set(&name, None);
         }
-        self.host.post(&FrameMessage::Store { key: self.id_item.get_value(), value: None });
+        self.host.post(&WidgetMessage::Store { key: self.id_item.get_value(), value: None });
     }
 
     /// Takes the items the host kept for us, once: gets the key for their relay id (a new id
@@ -131,7 +131,7 @@ impl Relay {
                 Some(id) => id,
                 None => {
                     let fresh = random_bytes(ID_BYTES).and_then(|b| base64url(&b)).unwrap_or_default();
-                    self.host.post(&FrameMessage::Store { key: self.id_item.get_value(), value: Some(fresh.clone()) });
+                    self.host.post(&WidgetMessage::Store { key: self.id_item.get_value(), value: Some(fresh.clone()) });
                     id = Some(fresh.clone());
                     fresh
                 }
@@ -169,7 +169,7 @@ impl Relay {
                 Some(v) => seal::seal(&key, &name, &v, now_ms() + RELAY_TTL_MS).await,
                 None => None,
             };
-            self.host.post(&FrameMessage::Store { key: name, value });
+            self.host.post(&WidgetMessage::Store { key: name, value });
         }
         self.flushing.set_value(false);
     }

@@ -80,25 +80,31 @@ fn the_boot_reads_and_writes_as_serde_has_it() {
 
 #[test]
 fn host_messages_read_and_write_as_serde_has_them() {
-    let messages = [
-        FrameMessage::Context { context: context() },
-        FrameMessage::Context { context: PageContext::default() },
-        FrameMessage::Open,
-        FrameMessage::Restore { items: SmallMap::from([("tabdesk:acme:outbox".to_owned(), "sealed".to_owned())]) },
-        FrameMessage::Store { key: "k".into(), value: Some("v".into()) },
-        FrameMessage::Store { key: "k".into(), value: None },
-        FrameMessage::Ready,
-        FrameMessage::Close,
-        FrameMessage::Search { query: "refund".into() },
-        FrameMessage::ShowArticle { id: "refunds".into() },
-        FrameMessage::Prefill { values: "{\"subject\":\"Hi\"}".into() },
-        FrameMessage::Identify { token: Some("a.b.c".into()) },
-        FrameMessage::Identify { token: None },
-        FrameMessage::Event { event: HostEvent::TicketCreated { id: "t1".into(), number: "A-1".into() } },
-        FrameMessage::Event { event: HostEvent::ArticleViewed { id: "a".into() } },
-        FrameMessage::Event { event: HostEvent::MessageReceived { id: "t1".into(), number: "A-1".into() } },
+    let from_host = [
+        HostMessage::Context { context: context() },
+        HostMessage::Context { context: PageContext::default() },
+        HostMessage::Open,
+        HostMessage::Restore { items: SmallMap::from([("tabdesk:acme:outbox".to_owned(), "sealed".to_owned())]) },
+        HostMessage::Close,
+        HostMessage::Search { query: "refund".into() },
+        HostMessage::ShowArticle { id: "refunds".into() },
+        HostMessage::Prefill { values: "{\"subject\":\"Hi\"}".into() },
+        HostMessage::Identify { token: Some("a.b.c".into()) },
+        HostMessage::Identify { token: None },
     ];
-    for message in messages {
+    for message in from_host {
+        both_ways(message);
+    }
+    let from_widget = [
+        WidgetMessage::Store { key: "k".into(), value: Some("v".into()) },
+        WidgetMessage::Store { key: "k".into(), value: None },
+        WidgetMessage::Ready,
+        WidgetMessage::Close,
+        WidgetMessage::Event { event: HostEvent::TicketCreated { id: "t1".into(), number: "A-1".into() } },
+        WidgetMessage::Event { event: HostEvent::ArticleViewed { id: "a".into() } },
+        WidgetMessage::Event { event: HostEvent::MessageReceived { id: "t1".into(), number: "A-1".into() } },
+    ];
+    for message in from_widget {
         both_ways(message);
     }
 }
@@ -239,10 +245,10 @@ fn members_left_out_read_as_serde_reads_them() {
         "an option left out is none"
     );
     let unknown = serde_json::json!({ "type": "tabdesk:nonsense" }).to_json();
-    assert_eq!(FrameMessage::from_json(&unknown), None, "an unknown message");
-    assert_eq!(FrameMessage::from_json(&Json::String("tabdesk:open".into())), None, "not an object");
+    assert_eq!(HostMessage::from_json(&unknown), None, "an unknown message");
+    assert_eq!(HostMessage::from_json(&Json::String("tabdesk:open".into())), None, "not an object");
     let wrong = serde_json::json!({ "type": "tabdesk:search", "query": 7 }).to_json();
-    assert_eq!(FrameMessage::from_json(&wrong), None, "a member of the wrong type");
+    assert_eq!(HostMessage::from_json(&wrong), None, "a member of the wrong type");
     assert_eq!(u8::from_json(&Json::Number(256.0)), None, "out of range");
     assert_eq!(u32::from_json(&Json::Number(1.5)), None, "not whole");
     assert_eq!(Locale::from_json(&Json::String("ru-RU".into())), None, "a tag serde does not take");

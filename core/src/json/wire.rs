@@ -7,10 +7,10 @@ use crate::config::{
 };
 use crate::domain::{FieldError, Locale, TicketStatus};
 use crate::wire::{
-    Author, AuthorKind, CustomerSummary, CustomerTicket, Delivery, DeliveryState, EmbedBoot, EmbedMode, FrameMessage,
-    HostEvent, KbArticle, KbFeedback, LaunchedVisitor, Message, Mine, MineRequest, NewMessage, NewTicket, OwnTicket,
+    Author, AuthorKind, CustomerSummary, CustomerTicket, Delivery, DeliveryState, EmbedBoot, EmbedMode, HostEvent,
+    HostMessage, KbArticle, KbFeedback, LaunchedVisitor, Message, Mine, MineRequest, NewMessage, NewTicket, OwnTicket,
     PageContext, Problem, RelayKey, RelayKeyRequest, SearchHit, SearchResults, Summaries, SummariesRequest,
-    TicketCreated, TicketRef, Visibility, WidgetEvent, WidgetEventKind,
+    TicketCreated, TicketRef, Visibility, WidgetEvent, WidgetEventKind, WidgetMessage,
 };
 
 /// Enums of unit variants named in lowercase (serde's `rename_all`), for the types that have no
@@ -175,68 +175,50 @@ fn field<T: FromJson>(json: &Json, name: &str) -> Option<T> {
     super::member(json, name, None)
 }
 
-impl FromJson for FrameMessage {
-    fn from_json(json: &Json) -> Option<Self> {
-        Some(match json.get("type")?.as_str()? {
-            "tabdesk:context" => FrameMessage::Context { context: field(json, "context")? },
-            "tabdesk:open" => FrameMessage::Open,
-            "tabdesk:restore" => FrameMessage::Restore { items: field(json, "items")? },
-            "tabdesk:store" => FrameMessage::Store { key: field(json, "key")?, value: field(json, "value")? },
-            "tabdesk:ready" => FrameMessage::Ready,
-            "tabdesk:close" => FrameMessage::Close,
-            "tabdesk:search" => FrameMessage::Search { query: field(json, "query")? },
-            "tabdesk:article" => FrameMessage::ShowArticle { id: field(json, "id")? },
-            "tabdesk:prefill" => FrameMessage::Prefill { values: field(json, "values")? },
-            "tabdesk:identify" => FrameMessage::Identify { token: field(json, "token")? },
-            "tabdesk:event" => FrameMessage::Event { event: field(json, "event")? },
-            _ => return None,
-        })
-    }
+/// Enums whose variants are objects tagged by their member `tag` (serde's
+/// `#[serde(tag = "…")]`): each variant's tag value, and its fields as members.
+macro_rules! json_tagged {
+    ($tag:literal, $ty:ident { $($variant:ident $({ $($field:ident),* })? => $name:literal),* $(,)? }) => {
+        impl FromJson for $ty {
+            fn from_json(json: &Json) -> Option<Self> {
+                Some(match json.get($tag)?.as_str()? {
+                    $($name => $ty::$variant $({ $($field: field(json, stringify!($field))?),* })?,)*
+                    _ => return None,
+                })
+            }
+        }
+
+        impl ToJson for $ty {
+            fn to_json(&self) -> Json {
+                let (name, members) = match self {
+                    $($ty::$variant $({ $($field),* })? => ($name, vec![$($((stringify!($field), $field.to_json())),*)?]),)*
+                };
+                tagged($tag, name, members)
+            }
+        }
+    };
 }
 
-impl ToJson for FrameMessage {
-    fn to_json(&self) -> Json {
-        let (name, members) = match self {
-            FrameMessage::Context { context } => ("tabdesk:context", vec![("context", context.to_json())]),
-            FrameMessage::Open => ("tabdesk:open", vec![]),
-            FrameMessage::Restore { items } => ("tabdesk:restore", vec![("items", items.to_json())]),
-            FrameMessage::Store { key, value } => {
-                ("tabdesk:store", vec![("key", key.to_json()), ("value", value.to_json())])
-            }
-            FrameMessage::Ready => ("tabdesk:ready", vec![]),
-            FrameMessage::Close => ("tabdesk:close", vec![]),
-            FrameMessage::Search { query } => ("tabdesk:search", vec![("query", query.to_json())]),
-            FrameMessage::ShowArticle { id } => ("tabdesk:article", vec![("id", id.to_json())]),
-            FrameMessage::Prefill { values } => ("tabdesk:prefill", vec![("values", values.to_json())]),
-            FrameMessage::Identify { token } => ("tabdesk:identify", vec![("token", token.to_json())]),
-            FrameMessage::Event { event } => ("tabdesk:event", vec![("event", event.to_json())]),
-        };
-        tagged("type", name, members)
-    }
-}
+json_tagged!("type", HostMessage {
+    Context { context } => "tabdesk:context",
+    Open => "tabdesk:open",
+    Restore { items } => "tabdesk:restore",
+    Close => "tabdesk:close",
+    Search { query } => "tabdesk:search",
+    ShowArticle { id } => "tabdesk:article",
+    Prefill { values } => "tabdesk:prefill",
+    Identify { token } => "tabdesk:identify",
+});
 
-impl FromJson for HostEvent {
-    fn from_json(json: &Json) -> Option<Self> {
-        Some(match json.get("name")?.as_str()? {
-            "ticket:created" => HostEvent::TicketCreated { id: field(json, "id")?, number: field(json, "number")? },
-            "article:viewed" => HostEvent::ArticleViewed { id: field(json, "id")? },
-            "message:received" => HostEvent::MessageReceived { id: field(json, "id")?, number: field(json, "number")? },
-            _ => return None,
-        })
-    }
-}
+json_tagged!("type", WidgetMessage {
+    Store { key, value } => "tabdesk:store",
+    Ready => "tabdesk:ready",
+    Close => "tabdesk:close",
+    Event { event } => "tabdesk:event",
+});
 
-impl ToJson for HostEvent {
-    fn to_json(&self) -> Json {
-        let (name, members) = match self {
-            HostEvent::TicketCreated { id, number } => {
-                ("ticket:created", vec![("id", id.to_json()), ("number", number.to_json())])
-            }
-            HostEvent::ArticleViewed { id } => ("article:viewed", vec![("id", id.to_json())]),
-            HostEvent::MessageReceived { id, number } => {
-                ("message:received", vec![("id", id.to_json()), ("number", number.to_json())])
-            }
-        };
-        tagged("name", name, members)
-    }
-}
+json_tagged!("name", HostEvent {
+    TicketCreated { id, number } => "ticket:created",
+    ArticleViewed { id } => "article:viewed",
+    MessageReceived { id, number } => "message:received",
+});
