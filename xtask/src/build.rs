@@ -123,6 +123,7 @@ fn browser_app(dir: &str) -> Result {
         .args(["--target", "web", "--no-typescript", "--keep-lld-exports", "--out-name", &package, "--out-dir"])
         .arg(&out)
         .arg(&main))?;
+    crate::unused::drop_unused_classes(&out.join(format!("{package}.js")))?;
     let bg = out.join(format!("{package}_bg.wasm"));
     crate::imports::shorten(&bg, &out.join(format!("{package}.js")), &format!("./{package}_bg.js"))?;
     for module in std::iter::once(&bg).chain(&split.split_modules) {
