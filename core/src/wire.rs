@@ -42,6 +42,11 @@ pub struct EmbedBoot {
     /// with requests, for the worker to check.
     #[serde(default)]
     pub telegram_app: bool,
+    /// When to expect an answer ("We usually reply within 4 hours"), in `locale`, if the site
+    /// sets a first-response target (`i18n::reply_note`). Worded by the worker: the widget's
+    /// first screen then carries no plural rules or number formatting for it.
+    #[serde(default)]
+    pub reply_note: Option<String>,
 }
 
 /// Who a platform says the visitor of its app frame is, as the widget shows it.

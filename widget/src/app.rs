@@ -6,7 +6,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
-use tabdesk_core::i18n::{reply_within, strings};
+use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, HostEvent, HostMessage, PageContext, WidgetMessage};
 use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
 use tabdesk_ui::{fresh, shown};
@@ -148,9 +148,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         identity_required: config.identity_required,
         launched: Kept::new(launch::launched(boot.launched, boot.telegram_app)),
         inbox: Inbox::new(requests, host),
-        reply_note: Kept::new(
-            (config.reply_minutes > 0).then(|| reply_within(locale, config.reply_minutes, config.business_hours)),
-        ),
+        reply_note: Kept::new(boot.reply_note),
     };
     provide_context(visit);
     let screen = Cell::new(Screen::Home);

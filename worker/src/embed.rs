@@ -3,7 +3,7 @@
 
 use tabdesk_core::channel::launched;
 use tabdesk_core::domain::Locale;
-use tabdesk_core::i18n::page_strings;
+use tabdesk_core::i18n::{page_strings, reply_note};
 use tabdesk_core::origin::frame_ancestors;
 use tabdesk_core::site::Site;
 use tabdesk_core::text::escape_html;
@@ -97,8 +97,10 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     };
     let telegram_app =
         mode == EmbedMode::Page && (site.channels.telegram.is_some() || site.channels.telegram_app.is_some());
+    let config = site.config.public(&site.id);
     let boot = EmbedBoot {
-        config: site.config.public(&site.id),
+        reply_note: reply_note(locale, &config),
+        config,
         locale,
         mode,
         parent_origin,

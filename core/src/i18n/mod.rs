@@ -10,6 +10,7 @@ pub use form::{form_strings, FormStrings};
 pub use page::{page_strings, PageStrings};
 pub use thread::{thread_strings, ThreadStrings};
 
+use crate::config::PublicConfig;
 use crate::domain::{plural, Locale, Plural, TicketStatus};
 
 /// Fixed strings of one language: the shell, search, articles and the home screen (the first
@@ -120,9 +121,15 @@ pub fn articles_found(locale: Locale, n: u64) -> String {
     format!("{n} {noun}")
 }
 
+/// When to expect an answer, for the widget's home screen, if the site (`config`) sets a
+/// first-response target.
+pub fn reply_note(locale: Locale, config: &PublicConfig) -> Option<String> {
+    (config.reply_minutes > 0).then(|| reply_within(locale, config.reply_minutes, config.business_hours))
+}
+
 /// When to expect an answer, for the home screen: the site's first-response target (`minutes`)
 /// as [`reply_time`] words it, in working hours when the site counts only those (`business`).
-pub fn reply_within(locale: Locale, minutes: u32, business: bool) -> String {
+fn reply_within(locale: Locale, minutes: u32, business: bool) -> String {
     let time = reply_time(locale, minutes);
     match (locale, business) {
         (Locale::En, false) => format!("We usually reply within {time}"),
@@ -319,6 +326,20 @@ mod tests {
         assert_eq!(reply_time(Locale::Ru, 72 * 60), "3 дня");
         assert_eq!(reply_time(Locale::Ru, 21 * 24 * 60), "21 день");
         assert_eq!(reply_time(Locale::En, 7 * 24 * 60), "7 days");
+    }
+
+    #[test]
+    fn the_reply_note_is_worded_only_for_a_site_with_a_target() {
+        let mut config = crate::config::SiteConfig::default().public("acme");
+        config.reply_minutes = 240;
+        assert_eq!(reply_note(Locale::Ru, &config).as_deref(), Some("Обычно отвечаем за 4 часа"));
+        config.business_hours = true;
+        assert_eq!(
+            reply_note(Locale::En, &config).as_deref(),
+            Some("We usually reply within 4 hours of our working hours")
+        );
+        config.reply_minutes = 0;
+        assert_eq!(reply_note(Locale::En, &config), None);
     }
 
     #[test]

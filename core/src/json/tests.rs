@@ -66,6 +66,7 @@ fn the_boot_reads_and_writes_as_serde_has_it() {
         channel: Some("telegram".into()),
         launched: Some(LaunchedVisitor { platform: "vk".into(), name: None }),
         telegram_app: true,
+        reply_note: Some("Обычно отвечаем за 4 часа".into()),
     });
     both_ways(EmbedBoot {
         config: public,
@@ -75,6 +76,7 @@ fn the_boot_reads_and_writes_as_serde_has_it() {
         channel: None,
         launched: None,
         telegram_app: false,
+        reply_note: None,
     });
 }
 

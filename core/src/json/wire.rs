@@ -86,6 +86,7 @@ json_object!(EmbedBoot {
     channel = default,
     launched = default,
     telegram_app = default,
+    reply_note = default,
 });
 json_object!(LaunchedVisitor { platform, name });
 json_object!(PublicConfig {
