@@ -224,12 +224,12 @@ pub const WIDGET_ALL_BUDGET: usize = 150 * 1024;
 pub const CONSOLE_BUDGET: usize = 250 * 1024;
 
 /// What the build enforces for the widget while it is over its budgets: its size when the last
-/// cut landed (first screen 105,904 bytes, all screens 235,564: 2026-12-01, sixth session)
+/// cut landed (first screen 102,102 bytes, all screens 229,074: 2026-12-02, seventh session)
 /// with about 3% of room, so that nothing grows it unnoticed. Lower these with
 /// every cut (all screens grow a little when code moves into a module of its own: what it shares
 /// with the others goes to a chunk); they give way to the budgets once those fit.
-pub const WIDGET_FIRST_CEILING: usize = 107 * 1024;
-pub const WIDGET_ALL_CEILING: usize = 237 * 1024;
+pub const WIDGET_FIRST_CEILING: usize = 103 * 1024;
+pub const WIDGET_ALL_CEILING: usize = 231 * 1024;
 
 /// One screen's size against its budget, and the limit the build enforces (the budget itself
 /// when `ceiling` is `None`). Over the limit, an error naming the biggest files.
