@@ -592,8 +592,9 @@ pub struct PublicConfig {
     /// The text colour on the theme's accent ([`text_on`]), worked out here so the widget
     /// carries no colour arithmetic.
     pub accent_text: String,
-    /// The first-response target of a normal request, in minutes (the home screen says when
-    /// to expect an answer), and whether it counts business hours only.
+    /// The first-response target of a normal request, in minutes, and whether it counts
+    /// business hours only: the embed page words from them when to expect an answer
+    /// (`i18n::reply_note`), which the widget's home screen shows.
     pub reply_minutes: u32,
     pub business_hours: bool,
 }
