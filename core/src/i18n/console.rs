@@ -592,10 +592,7 @@ pub static RU: ConsoleStrings = ConsoleStrings {
 
 /// The console's fixed strings of `locale`.
 pub fn console_strings(locale: Locale) -> &'static ConsoleStrings {
-    match locale {
-        Locale::En => &EN,
-        Locale::Ru => &RU,
-    }
+    super::by_locale(locale, &EN, &RU)
 }
 
 /// A ticket's status as agents name it.

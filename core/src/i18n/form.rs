@@ -107,8 +107,5 @@ const FORM_RU: FormStrings = FormStrings {
 
 /// The form's fixed strings in `locale`.
 pub fn form_strings(locale: Locale) -> &'static FormStrings {
-    match locale {
-        Locale::En => &FORM_EN,
-        Locale::Ru => &FORM_RU,
-    }
+    super::by_locale(locale, &FORM_EN, &FORM_RU)
 }

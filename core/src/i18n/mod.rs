@@ -103,9 +103,15 @@ const RU: Strings = Strings {
 
 /// The fixed strings of `locale`.
 pub fn strings(locale: Locale) -> &'static Strings {
+    by_locale(locale, &EN, &RU)
+}
+
+/// The table of `locale` among one table per language (every table's selector goes through
+/// here, so a new language is a compile error in each of them).
+fn by_locale<T>(locale: Locale, en: &'static T, ru: &'static T) -> &'static T {
     match locale {
-        Locale::En => &EN,
-        Locale::Ru => &RU,
+        Locale::En => en,
+        Locale::Ru => ru,
     }
 }
 

@@ -27,8 +27,5 @@ const PAGE_RU: PageStrings = PageStrings {
 
 /// The fixed strings of the worker's pages in `locale`.
 pub fn page_strings(locale: Locale) -> &'static PageStrings {
-    match locale {
-        Locale::En => &PAGE_EN,
-        Locale::Ru => &PAGE_RU,
-    }
+    super::by_locale(locale, &PAGE_EN, &PAGE_RU)
 }

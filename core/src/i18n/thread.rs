@@ -47,8 +47,5 @@ const THREAD_RU: ThreadStrings = ThreadStrings {
 
 /// The fixed strings of "My requests" in `locale`.
 pub fn thread_strings(locale: Locale) -> &'static ThreadStrings {
-    match locale {
-        Locale::En => &THREAD_EN,
-        Locale::Ru => &THREAD_RU,
-    }
+    super::by_locale(locale, &THREAD_EN, &THREAD_RU)
 }
