@@ -36,7 +36,7 @@ pub fn test() -> Result {
     step("clippy (native)", || {
         run(cargo().args([
             "clippy", "--all-targets", "-p", "tabdesk-core", "-p", "tabdesk-ui", "-p", "xtask", "-p", "tabdesk-tests",
-            "--", "-D", "warnings",
+            "-p", "send_wrapper", "--all-features", "--", "-D", "warnings",
         ]))
     })?;
     step("clippy (wasm32)", || {
@@ -45,7 +45,9 @@ pub fn test() -> Result {
             "tabdesk-console", "-p", "tabdesk-worker", "--", "-D", "warnings",
         ]))
     })?;
-    step("unit tests", || run(cargo().args(["test", "-p", "tabdesk-core", "-p", "tabdesk-ui", "-p", "xtask"])))?;
+    step("unit tests", || {
+        run(cargo().args(["test", "-p", "tabdesk-core", "-p", "tabdesk-ui", "-p", "xtask", "-p", "send_wrapper"]))
+    })?;
     build_all()?;
     step("loader budget", loader_budget)?;
 
