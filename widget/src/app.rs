@@ -14,7 +14,6 @@ use tabdesk_ui::{fresh, shown};
 use crate::article::ArticleView;
 use crate::host::Host;
 use crate::inbox::Inbox;
-use crate::launch;
 use crate::on_demand;
 use crate::outbox::Outbox;
 use crate::requests::Requests;
@@ -146,7 +145,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         prefill: Cell::new(None),
         identity: Cell::new(None),
         identity_required: config.identity_required,
-        launched: Kept::new(launch::launched(boot.launched, boot.telegram_app)),
+        launch: Kept::new((boot.launched, boot.telegram_app)),
         inbox: Inbox::new(requests, host),
         reply_note: Kept::new(boot.reply_note),
     };

@@ -5,7 +5,8 @@
 //! served the page (`EmbedBoot::launched`). Telegram puts its `initData` in the fragment
 //! (`#tgWebAppData=…`), which reaches no server: it is read here, and its `user` peeked without
 //! checking the signature, for display only, when the site's bot can vouch for it
-//! (`EmbedBoot::telegram_app`).
+//! (`EmbedBoot::telegram_app`). The form's module reads them when it opens (the widget never
+//! changes its page's address), so the first screen carries none of this.
 
 use tabdesk_core::json_object;
 use tabdesk_core::wire::LaunchedVisitor;

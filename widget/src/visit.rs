@@ -51,9 +51,10 @@ pub struct Visit {
     pub identity: Cell<Option<String>>,
     /// The site takes requests only from customers it signed in.
     pub identity_required: bool,
-    /// In a social network's app frame, who the platform says the visitor is (checked by the
-    /// worker) and the launch parameters that say so, sent with their requests.
-    pub launched: Kept<Option<(LaunchedVisitor, String)>>,
+    /// In a social network's app frame, who the platform says the visitor is if the worker
+    /// checked it (`EmbedBoot::launched`), and whether the site's bot can vouch for a Telegram
+    /// launch (`EmbedBoot::telegram_app`): the form reads the launch parameters (`launch`).
+    pub launch: Kept<(Option<LaunchedVisitor>, bool)>,
     /// The visitor's requests as last summarised by the server.
     pub inbox: Inbox,
     /// When to expect an answer ("We usually reply within 4 hours"), if the site says.

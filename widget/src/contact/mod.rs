@@ -27,6 +27,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, Refusal};
 use crate::fields::{field_id, CustomField};
+use crate::launch::launched;
 use crate::visit::Visit;
 use base::BaseField;
 use category::{chosen, CategorySelect};
@@ -71,9 +72,12 @@ pub fn Contact(on_open: Callback<String>) -> impl IntoView {
         turnstile,
         identity: signed_in,
         identity_required,
-        launched,
+        launch,
         ..
     } = visit;
+    // Read here, in the form's module: only a request sends them, and only the form shows who
+    // they name.
+    let launched = Kept::new(launch.with_value(|(checked, telegram_app)| launched(checked.clone(), *telegram_app)));
     // Read here, in the form's module: the first screen never decodes it.
     let form = Kept::new(form.with_value(Later::read).unwrap_or_default());
     let s = form_strings(locale);
