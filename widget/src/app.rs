@@ -149,7 +149,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         inbox: Inbox::new(requests, host),
         reply_note: Kept::new(boot.reply_note),
     };
-    provide_context(visit);
+    crate::visit::provide(visit);
     let screen = Cell::new(Screen::Home);
     // The request read in "My requests".
     let thread = Cell::new(None::<String>);

@@ -8,7 +8,7 @@ use tabdesk_ui::cell::{Cell, Kept};
 use tabdesk_ui::{fresh, shown};
 
 use crate::api;
-use crate::visit::Visit;
+use crate::visit::{visit, Visit};
 
 #[derive(Clone, PartialEq)]
 enum Loaded {
@@ -31,7 +31,7 @@ pub fn ArticleView(
     query: Option<String>,
     on_contact: Callback<()>,
 ) -> impl IntoView {
-    let Visit { site, locale, .. } = expect_context();
+    let Visit { site, locale, .. } = visit();
     let s = strings(locale);
     let loaded = Cell::new(Loaded::Loading);
     let vote = Cell::new(Vote::None);

@@ -11,7 +11,7 @@ use tabdesk_core::i18n::form_strings;
 use tabdesk_ui::cell::{Cell, Kept};
 use tabdesk_ui::{fresh, shown, Fresh};
 
-use crate::visit::Visit;
+use crate::visit::visit;
 
 pub fn field_id(key: &str) -> String {
     format!("td-{}", key.replace('.', "-"))
@@ -38,7 +38,7 @@ pub fn CustomField(
     values: Cell<SmallMap<String, Json>>,
     errors: Cell<Vec<FieldError>>,
 ) -> impl IntoView {
-    let locale = expect_context::<Visit>().locale;
+    let locale = visit().locale;
     let def = Kept::new(def);
     let visible = move || def.with_value(|d| values.with(|v| is_visible(d, v)));
     shown(visible, move || move || render(def, locale, values, errors))

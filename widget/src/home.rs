@@ -13,11 +13,11 @@ use tabdesk_ui::shown;
 use crate::api;
 use crate::on_demand;
 use crate::rows::hit_views;
-use crate::visit::Visit;
+use crate::visit::{visit, Visit};
 
 #[component]
 pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl IntoView {
-    let Visit { site, locale, page, placed, requests, reply_note, .. } = expect_context::<Visit>();
+    let Visit { site, locale, page, placed, requests, reply_note, .. } = visit();
     let s = strings(locale);
     // Read once the page is known, and again when it changes (a signal set by a task, as the
     // search's answer is): the answer for a page the visitor has left is dropped, so a late one

@@ -17,7 +17,7 @@ use tabdesk_ui::{linked, new_key, shown};
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
 use crate::rows::request_row;
-use crate::visit::Visit;
+use crate::visit::{visit, Visit};
 
 /// Open requests the home screen lists at most.
 const OPEN_SHOWN: usize = 3;
@@ -27,7 +27,7 @@ const OPEN_SHOWN: usize = 3;
 /// fetches it.
 #[component]
 pub fn OpenRequests(on_thread: Callback<String>) -> impl IntoView {
-    let Visit { locale, inbox, requests, .. } = expect_context::<Visit>();
+    let Visit { locale, inbox, requests, .. } = visit();
     let r = thread_strings(locale);
     // Read by the heading's condition and by the list: worked out once per change.
     let open = Derived::new(move || {
@@ -56,7 +56,7 @@ fn delete_my_data(visit: Visit) {
 /// The list; `on_thread` opens a request, `on_home` follows a deletion.
 #[component]
 pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
-    let visit = expect_context::<Visit>();
+    let visit = visit();
     let Visit { locale, requests, open, inbox, .. } = visit;
     let (s, r) = (strings(locale), thread_strings(locale));
     let tick = refresher(open);
@@ -137,7 +137,7 @@ fn message_view(visit: Visit, message: Message) -> impl IntoView {
 /// a reply box whose replies go through the reply outbox.
 #[component]
 pub fn Thread(id: String) -> impl IntoView {
-    let visit = expect_context::<Visit>();
+    let visit = visit();
     let Visit { locale, requests, replies, open, .. } = visit;
     let (s, r) = (strings(locale), thread_strings(locale));
     let id = Kept::new(id);

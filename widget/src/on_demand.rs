@@ -12,7 +12,7 @@ use tabdesk_ui::{arriving, arriving_quietly, fresh, prefetch, screen, Arrival, S
 use crate::contact::{Contact, Sent};
 use crate::mine::{MyRequests, OpenRequests, Thread};
 use crate::outbox::Delivered;
-use crate::visit::Visit;
+use crate::visit::visit;
 
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
 fn contact_screen(on_open: Callback<String>) -> Result<Screen, SplitLoaderError> {
@@ -45,7 +45,7 @@ fn open_requests_part(on_thread: Callback<String>) -> Result<Screen, SplitLoader
 }
 
 fn texts() -> Arrival {
-    let s = strings(expect_context::<Visit>().locale);
+    let s = strings(visit().locale);
     Arrival { loading: s.loading, failed: s.load_failed, retry: s.try_again }
 }
 

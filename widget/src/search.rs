@@ -19,7 +19,7 @@ use crate::debounce::debounced;
 use crate::home::Home;
 use crate::on_demand::{prefetch_contact, prefetch_requests};
 use crate::rows::hit_views;
-use crate::visit::Visit;
+use crate::visit::{visit, Visit};
 
 /// Wait after the last keystroke before asking the server.
 const DEBOUNCE_MS: u32 = 120;
@@ -146,7 +146,7 @@ pub fn Search(
     on_requests: Callback<()>,
     on_thread: Callback<String>,
 ) -> impl IntoView {
-    let Visit { locale, requests, .. } = expect_context::<Visit>();
+    let Visit { locale, requests, .. } = visit();
     let s = strings(locale);
     let outcome = Derived::new(move || state.outcome());
     let status = move || match outcome.get() {

@@ -1,5 +1,7 @@
-//! What every screen shares during one visit. `App` provides it once as context, so screens and
-//! fields take it from there instead of having it handed down through each component's props.
+//! What every screen shares during one visit. `App` provides it once (`provide`), so screens and
+//! fields take it from there (`visit()`) instead of having it handed down through each
+//! component's props. Not a Leptos context: the widget has one visit per page, and Leptos'
+//! contexts (a map by type on every owner) were 0.6 KB gzip of the first screen for this one.
 
 use tabdesk_core::config::FormSchema;
 use tabdesk_core::domain::{Later, Locale};
@@ -59,4 +61,21 @@ pub struct Visit {
     pub inbox: Inbox,
     /// When to expect an answer ("We usually reply within 4 hours"), if the site says.
     pub reply_note: Kept<Option<String>>,
+}
+
+std::thread_local! {
+    static VISIT: std::cell::Cell<Option<Visit>> = const { std::cell::Cell::new(None) };
+}
+
+/// Makes `visit` the one screens take (`App` calls it before it builds any).
+pub fn provide(visit: Visit) {
+    VISIT.with(|v| v.set(Some(visit)));
+}
+
+/// The visit `App` provided.
+///
+/// # Panics
+/// Before `App` provided it: no screen is built before.
+pub fn visit() -> Visit {
+    VISIT.with(std::cell::Cell::get).expect("App provides the visit before any screen")
 }

@@ -8,7 +8,7 @@ use tabdesk_ui::cell::Cell;
 use tabdesk_ui::fresh;
 
 use crate::fields::{error_of, field_id, set_error};
-use crate::visit::Visit;
+use crate::visit::visit;
 
 /// `optional` lets a field the form requires be left empty: the email of a customer someone vouched
 /// for (the site's token without one), whose replies reach them in the tab.
@@ -19,7 +19,7 @@ pub fn BaseField(
     errors: Cell<Vec<FieldError>>,
     #[prop(optional)] optional: bool,
 ) -> impl IntoView {
-    let locale = expect_context::<Visit>().locale;
+    let locale = visit().locale;
     let s = form_strings(locale);
     let id = field_id(field.key());
     let error_id = format!("{id}-error");

@@ -8,7 +8,7 @@ use tabdesk_core::i18n::form_strings;
 use tabdesk_ui::cell::{Cell, Kept};
 
 use crate::fields::error_of;
-use crate::visit::Visit;
+use crate::visit::{visit, Visit};
 
 /// The site's category with the id `value`, if there is one (tracked).
 pub fn chosen(form: Kept<FormSchema>, locale: Locale, value: Cell<String>) -> Option<Category> {
@@ -19,7 +19,7 @@ pub fn chosen(form: Kept<FormSchema>, locale: Locale, value: Cell<String>) -> Op
 /// of the fields the previous one brought.
 #[component]
 pub fn CategorySelect(form: Kept<FormSchema>, value: Cell<String>, errors: Cell<Vec<FieldError>>) -> impl IntoView {
-    let Visit { locale, .. } = expect_context();
+    let Visit { locale, .. } = visit();
     let s = form_strings(locale);
     let (categories, required) = form.with_value(|f| (f.categories.clone(), f.category_required));
     (!categories.is_empty()).then(|| {

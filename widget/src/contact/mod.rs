@@ -28,7 +28,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, Refusal};
 use crate::fields::{field_id, CustomField};
 use crate::launch::launched;
-use crate::visit::Visit;
+use crate::visit::{visit, Visit};
 use base::BaseField;
 use category::{chosen, CategorySelect};
 pub use sent::Sent;
@@ -60,7 +60,7 @@ fn focus_first(errors: &[FieldError]) -> Option<String> {
 /// The form; `on_open` opens a suggested article.
 #[component]
 pub fn Contact(on_open: Callback<String>) -> impl IntoView {
-    let visit = expect_context::<Visit>();
+    let visit = visit();
     let Visit {
         site,
         locale,

@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use tabdesk_core::i18n::{form_strings, request_received};
 
 use crate::outbox::Delivered;
-use crate::visit::Visit;
+use crate::visit::visit;
 
 #[component]
 pub fn Sent(delivered: Delivered, on_new: Callback<()>) -> impl IntoView {
-    let locale = expect_context::<Visit>().locale;
+    let locale = visit().locale;
     let s = form_strings(locale);
     view! {
         <section class="sent" role="status">

@@ -9,7 +9,7 @@ use tabdesk_ui::{fresh, shown};
 
 use crate::api;
 use crate::debounce::debounced;
-use crate::visit::Visit;
+use crate::visit::{visit, Visit};
 
 /// Wait after the customer stops typing before suggesting articles.
 const DEBOUNCE_MS: u32 = 400;
@@ -19,7 +19,7 @@ const SUGGESTIONS: usize = 3;
 /// Suggestions for the request's `subject` and `message`; `on_open` opens one.
 #[component]
 pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callback<String>) -> impl IntoView {
-    let Visit { site, locale, .. } = expect_context();
+    let Visit { site, locale, .. } = visit();
     let s = form_strings(locale);
     let asked = debounced(
         move || format!("{} {}", subject.get(), message.get()).chars().take(QUERY_CHARS).collect(),

@@ -11,7 +11,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::visit::Visit;
+use crate::visit::visit;
 
 const SCRIPT: &str = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
 const SCRIPT_ID: &str = "td-turnstile-script";
@@ -91,7 +91,7 @@ async fn load() -> Option<JsValue> {
 /// fails, and when a token expires (both drop the token until a new one comes).
 #[component]
 pub fn Challenge(site_key: String, check: Check) -> impl IntoView {
-    let locale = expect_context::<Visit>().locale;
+    let locale = visit().locale;
     let container = NodeRef::<Div>::new();
     let solved = Closure::<dyn Fn(JsValue)>::new(move |token: JsValue| check.token.set(token.as_string()));
     let lost = Closure::<dyn Fn()>::new(move || check.token.set(None));
