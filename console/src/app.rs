@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::console::console_strings;
 use tabdesk_core::wire::{Me, Role};
-use tabdesk_ui::cell::{effect, Cell, Kept};
+use tabdesk_ui::cell::{effect, Call, Cell, Kept};
 
 use crate::api::{self, Failure};
 use crate::on_demand;
@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
             });
         });
     }
-    let on_signed_in = Callback::new(move |(token, me)| state.set(State::SignedIn(token, me)));
+    let on_signed_in = Call::new(move |(token, me)| state.set(State::SignedIn(token, me)));
     move || match state.get() {
         State::Checking => view! { <p class="loading" role="status">{s.loading}</p> }.into_any(),
         State::SignedOut(problem) => view! { <SignIn locale on_signed_in problem/> }.into_any(),
@@ -55,14 +55,14 @@ pub fn App() -> impl IntoView {
                     state.set(State::SignedOut(Some(s.token_unknown)));
                 }
             });
-            view! { <Console session sign_out=Callback::new(move |()| { forget(); state.set(State::SignedOut(None)); })/> }
+            view! { <Console session sign_out=Call::new(move |()| { forget(); state.set(State::SignedOut(None)); })/> }
                 .into_any()
         }
     }
 }
 
 #[component]
-fn Console(session: Session, sign_out: Callback<()>) -> impl IntoView {
+fn Console(session: Session, sign_out: Call<()>) -> impl IntoView {
     provide_context(session);
     let s = console_strings(session.locale);
     let route = Cell::new(parse_route(&current_hash()));

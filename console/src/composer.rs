@@ -12,7 +12,7 @@ use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::ticket::{fill_reply, key_for};
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{NewMessage, SearchHit, TicketSummary, Visibility};
-use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::cell::{Call, Cell, Kept};
 use tabdesk_ui::new_key;
 use wasm_bindgen::JsCast;
 
@@ -23,7 +23,7 @@ use crate::session::{draft, save_draft, Session};
 const RETRY_MS: u32 = 4_000;
 
 #[component]
-pub fn Composer(ticket: TicketSummary, on_sent: Callback<()>) -> impl IntoView {
+pub fn Composer(ticket: TicketSummary, on_sent: Call<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let locale = session.locale;
     let s = console_strings(locale);

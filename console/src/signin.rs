@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::console::console_strings;
 use tabdesk_core::wire::Me;
-use tabdesk_ui::cell::Cell;
+use tabdesk_ui::cell::{Call, Cell};
 
 use crate::api::{self, Failure};
 use crate::session::save_token;
@@ -22,7 +22,7 @@ pub fn sign_in_problem(locale: Locale, failure: &Failure) -> &'static str {
 }
 
 #[component]
-pub fn SignIn(locale: Locale, on_signed_in: Callback<(String, Me)>, problem: Option<&'static str>) -> impl IntoView {
+pub fn SignIn(locale: Locale, on_signed_in: Call<(String, Me)>, problem: Option<&'static str>) -> impl IntoView {
     let s = console_strings(locale);
     let token = Cell::new(String::new());
     let notice = Cell::new(problem);

@@ -13,7 +13,7 @@ use tabdesk_core::kb::publish::article_page;
 use tabdesk_core::sla::parse_time;
 use tabdesk_core::url::is_http_url;
 use tabdesk_core::wire::{AuthorKind, Message, SlaStatus, TicketDetail, TicketSummary, TicketUpdate, Visibility};
-use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
+use tabdesk_ui::cell::{effect, Call, Cell, Derived, Kept};
 use tabdesk_ui::linked;
 
 use crate::api::{self, Failure, Fresh};
@@ -175,7 +175,7 @@ fn triage_view(s: &'static ConsoleStrings, t: &TicketSummary) -> impl IntoView {
 
 /// Status, priority, assignee and tags; a save sends only the fields that differ from `t`.
 #[component]
-fn Controls(ticket: TicketSummary, on_saved: Callback<()>) -> impl IntoView {
+fn Controls(ticket: TicketSummary, on_saved: Call<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let locale = session.locale;
     let s = console_strings(locale);
@@ -292,7 +292,7 @@ pub fn TicketPage(id: String) -> impl IntoView {
         }
     });
     on_cleanup(move || keys.remove());
-    let on_changed = Callback::new(move |()| reload());
+    let on_changed = Call::new(move |()| reload());
     // The screen is built once, when the ticket first arrives; a refresh then changes only what
     // it shows (thread, badges, panels), never the controls or the composer, so an agent's
     // unsaved choice or half-written reply keeps its place and its focus.

@@ -257,6 +257,33 @@ impl<T: Clone + Send + Sync + 'static> Kept<T> {
     }
 }
 
+/// A callback a component is handed (`on_open`, `on_contact`…): Leptos' `Callback<T>` is a
+/// `StoredValue` of its own type for each argument type; this one is a `Kept`, whose machinery is
+/// compiled once. `Copy`, and lives as long as its owner.
+pub struct Call<T: 'static>(Kept<Arc<dyn Fn(T) + Send + Sync>>);
+
+impl<T> Clone for Call<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Call<T> {}
+
+impl<T> Call<T> {
+    pub fn new(f: impl Fn(T) + Send + Sync + 'static) -> Self {
+        Call(Kept::new(Arc::new(f)))
+    }
+
+    /// Calls it with `arg`; nothing once its owner is gone. The function is taken out first, so
+    /// that it may change what holds it.
+    pub fn run(&self, arg: T) {
+        if let Some(f) = self.0.try_get_value() {
+            f(arg)
+        }
+    }
+}
+
 handle!(
     /// A value computed from cells and other derived values, again whenever they change; its readers
     /// wake only when the result differs (a `Memo<T>` whose machinery is compiled once). `Copy`.
@@ -417,6 +444,21 @@ mod tests {
             words.update(|w| w.push("b".into()));
             assert_eq!(count.get_untracked(), 2);
         });
+    }
+
+    #[test]
+    fn a_call_runs_while_its_owner_lives() {
+        let owner = Owner::new();
+        let (got, call) = owner.with(|| {
+            let got = Cell::new(String::new());
+            (got, Call::new(move |s: String| got.update(|g| g.push_str(&s))))
+        });
+        call.run("a".into());
+        call.clone().run("b".into());
+        assert_eq!(got.get_untracked(), "ab");
+        drop(owner);
+        call.run("c".into());
+        assert!(got.is_disposed());
     }
 
     #[test]

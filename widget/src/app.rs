@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, HostEvent, HostMessage, PageContext, WidgetMessage};
-use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
+use tabdesk_ui::cell::{effect, Call, Cell, Derived, Kept};
 use tabdesk_ui::{fresh, shown};
 
 use crate::article::ArticleView;
@@ -35,8 +35,8 @@ enum Screen {
 /// What the host page's `Tabdesk(…)` calls ask of the screens: a search, an article.
 #[derive(Clone, Copy)]
 struct Asked {
-    search: Callback<String>,
-    article: Callback<String>,
+    search: Call<String>,
+    article: Call<String>,
 }
 
 /// Takes the host page's messages: the page context they carry lands in `visit.page`, a
@@ -158,7 +158,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     // The article read inline over the current screen, and the search it was opened from.
     let article = Cell::new(None::<String>);
     let led_by = Kept::new(None::<String>);
-    let on_open = Callback::new(move |id: String| {
+    let on_open = Call::new(move |id: String| {
         visit.viewed.update(|v| {
             if !v.contains(&id) && v.len() < MAX_VIEWED_ARTICLES {
                 v.push(id.clone());
@@ -168,7 +168,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         host.post(&WidgetMessage::Event { event: HostEvent::ArticleViewed { id: id.clone() } });
         article.set(Some(id));
     });
-    let on_search = Callback::new(move |query: String| {
+    let on_search = Call::new(move |query: String| {
         article.set(None);
         thread.set(None);
         outbox.delivered.set(None);
@@ -177,7 +177,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     });
     connect(host, visit, Asked { search: on_search, article: on_open });
     let framed = boot.mode == EmbedMode::Frame;
-    let on_contact = Callback::new(move |()| {
+    let on_contact = Call::new(move |()| {
         article.set(None);
         screen.set(Screen::Contact);
     });
@@ -192,17 +192,17 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             }
         })
     });
-    let on_requests = Callback::new(move |()| {
+    let on_requests = Call::new(move |()| {
         thread.set(None);
         screen.set(Screen::Requests);
     });
-    let on_thread = Callback::new(move |id: String| thread.set(Some(id)));
+    let on_thread = Call::new(move |id: String| thread.set(Some(id)));
     // From the home screen's list of open requests, straight to one of them.
-    let on_open_thread = Callback::new(move |id: String| {
+    let on_open_thread = Call::new(move |id: String| {
         thread.set(Some(id));
         screen.set(Screen::Requests);
     });
-    let on_home = Callback::new(move |()| {
+    let on_home = Call::new(move |()| {
         thread.set(None);
         screen.set(Screen::Home);
     });
@@ -213,7 +213,7 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         }
     });
 
-    let on_new = Callback::new(move |()| {
+    let on_new = Call::new(move |()| {
         outbox.delivered.set(None);
         screen.set(Screen::Contact);
     });

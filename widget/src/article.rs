@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::KbArticle;
-use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::cell::{Call, Cell, Kept};
 use tabdesk_ui::{fresh, shown};
 
 use crate::api;
@@ -29,7 +29,7 @@ pub fn ArticleView(
     id: String,
     /// The search whose results the article was opened from, if it was.
     query: Option<String>,
-    on_contact: Callback<()>,
+    on_contact: Call<()>,
 ) -> impl IntoView {
     let Visit { site, locale, .. } = visit();
     let s = strings(locale);

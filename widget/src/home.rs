@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::SearchHit;
-use tabdesk_ui::cell::{effect, Cell};
+use tabdesk_ui::cell::{effect, Call, Cell};
 use tabdesk_ui::shown;
 
 use crate::api;
@@ -16,7 +16,7 @@ use crate::rows::hit_views;
 use crate::visit::{visit, Visit};
 
 #[component]
-pub fn Home(on_open: Callback<String>, on_thread: Callback<String>) -> impl IntoView {
+pub fn Home(on_open: Call<String>, on_thread: Call<String>) -> impl IntoView {
     let Visit { site, locale, page, placed, requests, reply_note, .. } = visit();
     let s = strings(locale);
     // Read once the page is known, and again when it changes (a signal set by a task, as the

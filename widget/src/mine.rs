@@ -11,7 +11,7 @@ use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings, thr
 use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
-use tabdesk_ui::cell::{answered, effect, Cell, Derived, Kept};
+use tabdesk_ui::cell::{answered, effect, Call, Cell, Derived, Kept};
 use tabdesk_ui::{linked, new_key, shown};
 
 use crate::api::{self, Refusal};
@@ -26,7 +26,7 @@ const OPEN_SHOWN: usize = 3;
 /// opens one. In this screen's module (`on_demand::open_requests`): only a visitor with requests
 /// fetches it.
 #[component]
-pub fn OpenRequests(on_thread: Callback<String>) -> impl IntoView {
+pub fn OpenRequests(on_thread: Call<String>) -> impl IntoView {
     let Visit { locale, inbox, requests, .. } = visit();
     let r = thread_strings(locale);
     // Read by the heading's condition and by the list: worked out once per change.
@@ -55,7 +55,7 @@ fn delete_my_data(visit: Visit) {
 
 /// The list; `on_thread` opens a request, `on_home` follows a deletion.
 #[component]
-pub fn MyRequests(on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
+pub fn MyRequests(on_thread: Call<String>, on_home: Call<()>) -> impl IntoView {
     let visit = visit();
     let Visit { locale, requests, open, inbox, .. } = visit;
     let (s, r) = (strings(locale), thread_strings(locale));

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
-use tabdesk_ui::cell::Kept;
+use tabdesk_ui::cell::{Call, Kept};
 use tabdesk_ui::{arriving, arriving_quietly, fresh, prefetch, screen, Arrival, Screen};
 
 use crate::contact::{Contact, Sent};
@@ -15,21 +15,21 @@ use crate::outbox::Delivered;
 use crate::visit::visit;
 
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
-fn contact_screen(on_open: Callback<String>) -> Result<Screen, SplitLoaderError> {
+fn contact_screen(on_open: Call<String>) -> Result<Screen, SplitLoaderError> {
     Ok(screen(move || fresh(view! { <Contact on_open=on_open/> })))
 }
 
 /// The request just stored, in the form's module too: only a visit that wrote one sees it.
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn sent_screen(delivered: Delivered, on_new: Callback<()>) -> Result<Screen, SplitLoaderError> {
+fn sent_screen(delivered: Delivered, on_new: Call<()>) -> Result<Screen, SplitLoaderError> {
     Ok(screen(move || fresh(view! { <Sent delivered=delivered.clone() on_new=on_new/> })))
 }
 
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_requests))]
 fn requests_screen(
     thread: Option<String>,
-    on_thread: Callback<String>,
-    on_home: Callback<()>,
+    on_thread: Call<String>,
+    on_home: Call<()>,
 ) -> Result<Screen, SplitLoaderError> {
     Ok(screen(move || match thread.clone() {
         Some(id) => fresh(view! { <Thread id=id/> }),
@@ -40,7 +40,7 @@ fn requests_screen(
 /// The home screen's open requests, in the module of "My requests": a visitor with requests
 /// fetches it at start (and has "My requests" ready), one without never does.
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn open_requests_part(on_thread: Callback<String>) -> Result<Screen, SplitLoaderError> {
+fn open_requests_part(on_thread: Call<String>) -> Result<Screen, SplitLoaderError> {
     Ok(screen(move || fresh(view! { <OpenRequests on_thread=on_thread/> })))
 }
 
@@ -49,21 +49,21 @@ fn texts() -> Arrival {
     Arrival { loading: s.loading, failed: s.load_failed, retry: s.try_again }
 }
 
-pub fn contact(on_open: Callback<String>) -> impl IntoView {
+pub fn contact(on_open: Call<String>) -> impl IntoView {
     arriving(move || contact_screen(on_open), texts())
 }
 
-pub fn sent(delivered: Delivered, on_new: Callback<()>) -> impl IntoView {
+pub fn sent(delivered: Delivered, on_new: Call<()>) -> impl IntoView {
     let delivered = Kept::new(delivered);
     arriving(move || sent_screen(delivered.get_value(), on_new), texts())
 }
 
-pub fn requests(thread: Option<String>, on_thread: Callback<String>, on_home: Callback<()>) -> impl IntoView {
+pub fn requests(thread: Option<String>, on_thread: Call<String>, on_home: Call<()>) -> impl IntoView {
     let thread = Kept::new(thread);
     arriving(move || requests_screen(thread.get_value(), on_thread, on_home), texts())
 }
 
-pub fn open_requests(on_thread: Callback<String>) -> impl IntoView {
+pub fn open_requests(on_thread: Call<String>) -> impl IntoView {
     arriving_quietly(move || open_requests_part(on_thread))
 }
 

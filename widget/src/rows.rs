@@ -5,6 +5,7 @@ use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::{status_name, strings};
 use tabdesk_core::kb::highlight_runs;
 use tabdesk_core::wire::{CustomerSummary, SearchHit};
+use tabdesk_ui::cell::Call;
 use tabdesk_ui::{fresh, Fresh};
 
 use crate::requests::Requests;
@@ -12,7 +13,7 @@ use crate::requests::Requests;
 /// An article with its snippet, its matched words marked; `on_open` opens it. A `Fresh`: a
 /// list's new answer is new rows, not the old rows changed (which took 0.8 KB gzip of code), and
 /// nothing in a row holds what the visitor does.
-fn hit_view(hit: SearchHit, on_open: Callback<String>) -> Fresh {
+fn hit_view(hit: SearchHit, on_open: Call<String>) -> Fresh {
     let runs = highlight_runs(&hit.snippet, &hit.highlights)
         .into_iter()
         .map(|(text, marked)| if marked { fresh(view! { <mark>{text}</mark> }) } else { fresh(text) })
@@ -30,18 +31,13 @@ fn hit_view(hit: SearchHit, on_open: Callback<String>) -> Fresh {
 
 /// The rows of a list of articles (found or suggested): one instance of the code that lists
 /// them, for both lists.
-pub fn hit_views(hits: Vec<SearchHit>, on_open: Callback<String>) -> Vec<Fresh> {
+pub fn hit_views(hits: Vec<SearchHit>, on_open: Call<String>) -> Vec<Fresh> {
     hits.into_iter().map(|hit| hit_view(hit, on_open)).collect()
 }
 
 /// A request with its number, status and (when an agent's reply was not shown yet) an unread
 /// marker; `on_thread` opens it.
-pub fn request_row(
-    locale: Locale,
-    requests: Requests,
-    t: CustomerSummary,
-    on_thread: Callback<String>,
-) -> impl IntoView {
+pub fn request_row(locale: Locale, requests: Requests, t: CustomerSummary, on_thread: Call<String>) -> impl IntoView {
     let s = strings(locale);
     let unread = requests.is_unread(&t);
     let id = t.id.clone();

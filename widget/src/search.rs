@@ -9,7 +9,7 @@ use tabdesk_core::domain::limits::MAX_SEARCHES;
 use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
-use tabdesk_ui::cell::{effect, effect_after, Cell, Derived};
+use tabdesk_ui::cell::{effect, effect_after, Call, Cell, Derived};
 use tabdesk_ui::shown;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -141,10 +141,10 @@ fn focus_when_shown(field: Element) {
 #[component]
 pub fn Search(
     state: SearchState,
-    on_contact: Callback<()>,
-    on_open: Callback<String>,
-    on_requests: Callback<()>,
-    on_thread: Callback<String>,
+    on_contact: Call<()>,
+    on_open: Call<String>,
+    on_requests: Call<()>,
+    on_thread: Call<String>,
 ) -> impl IntoView {
     let Visit { locale, requests, .. } = visit();
     let s = strings(locale);

@@ -21,7 +21,7 @@ use tabdesk_core::i18n::{form_strings, request_refused, strings};
 use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
-use tabdesk_ui::cell::{Cell, Derived, Kept};
+use tabdesk_ui::cell::{Call, Cell, Derived, Kept};
 use tabdesk_ui::{fresh, new_key, shown};
 use wasm_bindgen::JsCast;
 
@@ -59,7 +59,7 @@ fn focus_first(errors: &[FieldError]) -> Option<String> {
 
 /// The form; `on_open` opens a suggested article.
 #[component]
-pub fn Contact(on_open: Callback<String>) -> impl IntoView {
+pub fn Contact(on_open: Call<String>) -> impl IntoView {
     let visit = visit();
     let Visit {
         site,

@@ -4,12 +4,13 @@
 
 use leptos::prelude::*;
 use tabdesk_core::i18n::{form_strings, request_received};
+use tabdesk_ui::cell::Call;
 
 use crate::outbox::Delivered;
 use crate::visit::visit;
 
 #[component]
-pub fn Sent(delivered: Delivered, on_new: Callback<()>) -> impl IntoView {
+pub fn Sent(delivered: Delivered, on_new: Call<()>) -> impl IntoView {
     let locale = visit().locale;
     let s = form_strings(locale);
     view! {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use tabdesk_core::i18n::form_strings;
 use tabdesk_core::kb::is_blank;
-use tabdesk_ui::cell::{answered, Cell};
+use tabdesk_ui::cell::{answered, Call, Cell};
 use tabdesk_ui::{fresh, shown};
 
 use crate::api;
@@ -18,7 +18,7 @@ const SUGGESTIONS: usize = 3;
 
 /// Suggestions for the request's `subject` and `message`; `on_open` opens one.
 #[component]
-pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Callback<String>) -> impl IntoView {
+pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Call<String>) -> impl IntoView {
     let Visit { site, locale, .. } = visit();
     let s = form_strings(locale);
     let asked = debounced(
