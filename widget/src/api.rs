@@ -75,13 +75,18 @@ async fn fetch(method: &str, url: &str, body: Option<&str>, extra: &[(&str, &str
 
 use crate::json::{decode as parse, encode};
 
-pub async fn search(site: &str, query: &str, locale: &str, limit: usize) -> Option<SearchResults> {
-    let q = js_sys::encode_uri_component(query);
-    let url = format!("/v1/sites/{site}/kb/search?limit={limit}&locale={locale}&q={q}");
-    match fetch("GET", &url, None, &[]).await {
+/// A `T` read from `url`; `None` for no answer, another status than 200 or a body that does not
+/// read.
+async fn get<T: FromJson>(url: &str) -> Option<T> {
+    match fetch("GET", url, None, &[]).await {
         Ok(Answer { status: 200, text, .. }) => parse(&text),
         _ => None,
     }
+}
+
+pub async fn search(site: &str, query: &str, locale: &str, limit: usize) -> Option<SearchResults> {
+    let q = js_sys::encode_uri_component(query);
+    get(&format!("/v1/sites/{site}/kb/search?limit={limit}&locale={locale}&q={q}")).await
 }
 
 /// Sends `body` as JSON with `headers` and reads a `T` from an answer of status `ok`.
@@ -148,18 +153,11 @@ pub async fn relay_key(id: &str) -> Result<String, SendError> {
 /// What the home screen suggests for the page at `page_url` before anything is typed.
 pub async fn suggested(site: &str, page_url: Option<&str>, locale: &str) -> Option<SearchResults> {
     let page = page_url.map(|p| format!("&page_url={}", js_sys::encode_uri_component(p))).unwrap_or_default();
-    match fetch("GET", &format!("/v1/sites/{site}/kb/suggested?locale={locale}{page}"), None, &[]).await {
-        Ok(Answer { status: 200, text, .. }) => parse(&text),
-        _ => None,
-    }
+    get(&format!("/v1/sites/{site}/kb/suggested?locale={locale}{page}")).await
 }
 
 pub async fn article(site: &str, id: &str, locale: &str) -> Option<KbArticle> {
-    let url = format!("/v1/sites/{site}/kb/articles/{}?locale={locale}", js_sys::encode_uri_component(id));
-    match fetch("GET", &url, None, &[]).await {
-        Ok(Answer { status: 200, text, .. }) => parse(&text),
-        _ => None,
-    }
+    get(&format!("/v1/sites/{site}/kb/articles/{}?locale={locale}", js_sys::encode_uri_component(id))).await
 }
 
 /// Sends something the widget need not wait for (feedback, statistics); failures are ignored.
