@@ -355,14 +355,10 @@ fn run(mut f: Box<dyn FnMut()>) {
 }
 
 /// `effect`, for one that hands each run what the last one returned (a timer that dropping
-/// cancels, say).
-pub fn effect_after<T: 'static>(f: impl FnMut(Option<T>) -> T + 'static) {
-    run_after(Box::new(f));
-}
-
-/// One instance of `Effect::new` per `T`.
-fn run_after<T: 'static>(f: Box<dyn FnMut(Option<T>) -> T>) {
-    Effect::new(f);
+/// cancels, say). The effect keeps it itself, so that `Effect::new` is there once for all.
+pub fn effect_after<T: 'static>(mut f: impl FnMut(Option<T>) -> T + 'static) {
+    let mut last = None;
+    run(Box::new(move || last = Some(f(last.take()))));
 }
 
 /// The latest answer of an asynchronous `read`, asked again whenever a value that the closure
