@@ -10,7 +10,7 @@ use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{effect, effect_after, Call, Cell, Derived};
-use tabdesk_ui::shown;
+use tabdesk_ui::{fresh, shown};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
@@ -149,12 +149,16 @@ pub fn Search(
     let Visit { locale, requests, .. } = visit();
     let s = strings(locale);
     let outcome = Derived::new(move || state.outcome());
-    let status = move || match outcome.get() {
-        Outcome::Idle => String::new(),
-        Outcome::Searching => s.searching.to_owned(),
-        Outcome::Found(r) if r.total == 0 => s.no_results.to_owned(),
-        Outcome::Found(r) => articles_found(locale, r.total as u64),
-        Outcome::Failed => s.search_failed.to_owned(),
+    // A `Fresh` text, as the rows' pieces of text are, not a reactive `String`: Leptos would
+    // compile the code that patches a text in place for this one text alone.
+    let status = move || {
+        fresh(match outcome.get() {
+            Outcome::Idle => String::new(),
+            Outcome::Searching => s.searching.to_owned(),
+            Outcome::Found(r) if r.total == 0 => s.no_results.to_owned(),
+            Outcome::Found(r) => articles_found(locale, r.total as u64),
+            Outcome::Failed => s.search_failed.to_owned(),
+        })
     };
     let hits = move || match outcome.get() {
         Outcome::Found(r) => r.hits,
