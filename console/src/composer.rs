@@ -3,7 +3,6 @@
 //! when the connection drops it is retried with the same key until an answer comes, so a reply
 //! is stored once however often it is tried.
 
-use gloo_timers::future::TimeoutFuture;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,7 +12,7 @@ use tabdesk_core::ticket::{fill_reply, key_for};
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{NewMessage, SearchHit, TicketSummary, Visibility};
 use tabdesk_ui::cell::{Call, Cell, Kept};
-use tabdesk_ui::new_key;
+use tabdesk_ui::{new_key, sleep};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure};
@@ -57,7 +56,7 @@ pub fn Composer(ticket: TicketSummary, on_sent: Call<()>) -> impl IntoView {
                 match api::message(&session.token(), &ticket, &message, &key).await {
                     Err(Failure::Transient) => {
                         notice.set(Some(s.send_waiting.to_owned()));
-                        TimeoutFuture::new(RETRY_MS).await;
+                        sleep(RETRY_MS).await;
                     }
                     done => break done,
                 }

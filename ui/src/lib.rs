@@ -163,6 +163,21 @@ fn show(when: Box<dyn Fn() -> bool + Send + Sync>, view: Arc<dyn Fn() -> Fresh +
     move || when.get().then(|| view())
 }
 
+/// Waits `ms` milliseconds: a promise the browser's timer resolves, awaited as a `JsFuture`
+/// (which the apps use for `fetch` anyway). Not gloo's `TimeoutFuture`, whose channel and
+/// cancelling were 0.3 KB gzip of the widget's first screen: nothing here drops a wait before it
+/// ends. Without a window (and so no timer) it never ends, rather than let a retry loop spin.
+pub async fn sleep(ms: u32) {
+    let Some(window) = web_sys::window() else {
+        return std::future::pending().await;
+    };
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
+}
+
 /// Starts fetching a split-off screen's module ahead of its use (`preload` is the function its
 /// `#[wasm_split(…, preload(…))]` made). A failure is left for the screen itself to show.
 pub fn prefetch<Fut>(preload: fn() -> Fut)

@@ -3,12 +3,12 @@
 //! `message:received`), and whenever a screen asks. The home screen lists the open ones with
 //! their unread markers, "My requests" all of them.
 
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::wire::{CustomerSummary, HostEvent, WidgetMessage};
 use tabdesk_ui::cell::{effect, Cell, Kept};
+use tabdesk_ui::sleep;
 
 use crate::api;
 use crate::host::Host;
@@ -41,7 +41,7 @@ impl Inbox {
         });
         spawn_local(async move {
             loop {
-                TimeoutFuture::new(POLL_MS).await;
+                sleep(POLL_MS).await;
                 if inbox.summaries.is_disposed() {
                     break;
                 }

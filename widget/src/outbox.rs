@@ -15,7 +15,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,6 +22,7 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::json::{member, FromJson, Json, ToJson};
 use tabdesk_core::wire::NewTicket;
 use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::sleep;
 
 use crate::api::{self, Refusal, SendError};
 use crate::store::Store;
@@ -223,7 +223,7 @@ impl<J: Job> Outbox<J> {
     async fn pause(self, attempt: usize) {
         let mut waited = 0;
         while waited < BACKOFF_MS[attempt.min(BACKOFF_MS.len() - 1)] && !self.wake.get_value() {
-            TimeoutFuture::new(TICK_MS).await;
+            sleep(TICK_MS).await;
             waited += TICK_MS;
         }
         self.wake.set_value(false);

@@ -8,7 +8,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
@@ -17,6 +16,7 @@ use tabdesk_core::domain::SmallMap;
 use tabdesk_core::token::is_relay_id;
 use tabdesk_core::wire::WidgetMessage;
 use tabdesk_ui::cell::Kept;
+use tabdesk_ui::sleep;
 use web_sys::CryptoKey;
 
 use crate::api::{self, SendError};
@@ -177,7 +177,7 @@ impl Relay {
 
 /// Waits `wait` ms, and doubles it for the next time, up to [`MAX_WAIT_MS`].
 async fn pause(wait: &mut u32) {
-    TimeoutFuture::new(*wait).await;
+    sleep(*wait).await;
     *wait = (*wait * 2).min(MAX_WAIT_MS);
 }
 

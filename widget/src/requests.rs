@@ -3,7 +3,6 @@
 //! the newest agent reply shown, so that a newer one reads as unread. Replies to them go through
 //! an outbox of their own (`Reply`), with the same retry rules as new requests.
 
-use gloo_timers::future::TimeoutFuture;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::domain::limits::MAX_SUMMARIES;
@@ -11,6 +10,7 @@ use tabdesk_core::json_object;
 use tabdesk_core::ticket::is_unread;
 use tabdesk_core::wire::{CustomerSummary, OwnTicket, TicketRef};
 use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::sleep;
 
 use crate::api::{self, SendError};
 use crate::outbox::{Delivered, Job, Outbox, Task};
@@ -113,7 +113,7 @@ impl Requests {
             if !self.stored.try_get_value().unwrap_or(false) || read_saved(self).await.is_ok() {
                 break;
             }
-            TimeoutFuture::new(FETCH_BACKOFF_MS[attempt.min(FETCH_BACKOFF_MS.len() - 1)]).await;
+            sleep(FETCH_BACKOFF_MS[attempt.min(FETCH_BACKOFF_MS.len() - 1)]).await;
         }
     }
 
@@ -147,7 +147,7 @@ impl Requests {
             if self.list.is_disposed() || keep_delivered(self, delivered.clone()).await.is_ok() {
                 break;
             }
-            TimeoutFuture::new(FETCH_BACKOFF_MS[attempt.min(FETCH_BACKOFF_MS.len() - 1)]).await;
+            sleep(FETCH_BACKOFF_MS[attempt.min(FETCH_BACKOFF_MS.len() - 1)]).await;
         }
     }
 
@@ -270,7 +270,7 @@ pub fn refresher(open: Cell<bool>) -> Cell<u32> {
     let tick = Cell::new(0);
     spawn_local(async move {
         loop {
-            TimeoutFuture::new(REFRESH_MS).await;
+            sleep(REFRESH_MS).await;
             if tick.is_disposed() {
                 break;
             }
