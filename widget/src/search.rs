@@ -156,7 +156,7 @@ pub fn Search(
             Outcome::Idle => String::new(),
             Outcome::Searching => s.searching.to_owned(),
             Outcome::Found(r) if r.total == 0 => s.no_results.to_owned(),
-            Outcome::Found(r) => articles_found(locale, r.total as u64),
+            Outcome::Found(r) => articles_found(locale, r.total),
             Outcome::Failed => s.search_failed.to_owned(),
         })
     };

@@ -115,9 +115,11 @@ fn by_locale<T>(locale: Locale, en: &'static T, ru: &'static T) -> &'static T {
     }
 }
 
-/// "3 articles found" with the right plural form.
-pub fn articles_found(locale: Locale, n: u64) -> String {
-    let noun = match (locale, plural(locale, n)) {
+/// "3 articles found" with the right plural form. `n` is a `usize`, as `SearchResults::total`
+/// gives it, so that the widget writes it with the code that writes its other numbers (a `u64`
+/// brought 64-bit formatting to its first screen for this alone).
+pub fn articles_found(locale: Locale, n: usize) -> String {
+    let noun = match (locale, plural(locale, n as u64)) {
         (Locale::En, Plural::One) => "article found",
         (Locale::En, _) => "articles found",
         (Locale::Ru, Plural::One) => "статья найдена",
