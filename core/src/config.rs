@@ -599,6 +599,43 @@ pub struct PublicConfig {
     pub business_hours: bool,
 }
 
+/// What the widget's frame reads of a site's public config (`EmbedBoot::config`). The rest of
+/// `PublicConfig` is the loader's (the launcher's label and place) or the embed page's (the
+/// reply note's target): decoding it cost the widget's first screen for nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WidgetConfig {
+    pub site: String,
+    pub name: String,
+    /// The theme's accent and the text colour on it ([`text_on`]).
+    pub accent: String,
+    pub accent_text: String,
+    pub mode: ColorMode,
+    pub channels: Vec<String>,
+    /// Read by the widget's form module only (`Later`): the first screen does not decode it.
+    #[cfg_attr(feature = "openapi", schema(value_type = FormSchema))]
+    pub form: Later<FormSchema>,
+    pub turnstile_site_key: Option<String>,
+    pub identity_required: bool,
+}
+
+impl PublicConfig {
+    /// What the widget's frame reads of it.
+    pub fn for_widget(self) -> WidgetConfig {
+        WidgetConfig {
+            site: self.site,
+            name: self.name,
+            accent: self.theme.accent,
+            accent_text: self.accent_text,
+            mode: self.theme.mode,
+            channels: self.channels,
+            form: self.form,
+            turnstile_site_key: self.turnstile_site_key,
+            identity_required: self.identity_required,
+        }
+    }
+}
+
 impl SiteConfig {
     pub fn public(&self, site: &str) -> PublicConfig {
         PublicConfig {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::PublicConfig;
+use crate::config::WidgetConfig;
 use crate::domain::{FieldError, Json, Locale, Priority, SmallMap, TicketStatus};
 use crate::identity::Verified;
 use crate::triage::Triage;
@@ -23,7 +23,7 @@ pub enum EmbedMode {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmbedBoot {
-    pub config: PublicConfig,
+    pub config: WidgetConfig,
     pub locale: Locale,
     pub mode: EmbedMode,
     /// The host page's origin, when it is one the site allows: the only origin the widget

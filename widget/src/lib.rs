@@ -23,7 +23,7 @@ mod search;
 mod store;
 mod visit;
 
-use tabdesk_core::config::{ColorMode, Theme};
+use tabdesk_core::config::{ColorMode, WidgetConfig};
 use tabdesk_core::wire::EmbedBoot;
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -37,7 +37,7 @@ fn boot() -> Option<EmbedBoot> {
 /// accent (validated as `#rrggbb` when saved) and the text on it as the CSS variables the
 /// stylesheet uses, set through CSSOM, which the page's CSP allows; the light or dark mode as
 /// `data-theme`.
-fn apply_theme(theme: &Theme, on_brand: &str) {
+fn apply_theme(config: &WidgetConfig) {
     use wasm_bindgen::JsCast;
     let root = web_sys::window()
         .and_then(|w| w.document())
@@ -45,12 +45,13 @@ fn apply_theme(theme: &Theme, on_brand: &str) {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     let Some(root) = root else { return };
     // An accent that white text reads on also reads on white, as links.
-    let ink = if on_brand == "#ffffff" { theme.accent.as_str() } else { "var(--text)" };
+    let (accent, on_brand) = (config.accent.as_str(), config.accent_text.as_str());
+    let ink = if on_brand == "#ffffff" { accent } else { "var(--text)" };
     let style = root.style();
-    let _ = style.set_property("--brand", &theme.accent);
+    let _ = style.set_property("--brand", accent);
     let _ = style.set_property("--on-brand", on_brand);
     let _ = style.set_property("--brand-ink", ink);
-    let mode = match theme.mode {
+    let mode = match config.mode {
         ColorMode::Auto => "auto",
         ColorMode::Light => "light",
         ColorMode::Dark => "dark",
@@ -64,6 +65,6 @@ pub fn start() {
         web_sys::console::error_1(&"tabdesk: the page carries no boot data".into());
         return;
     };
-    apply_theme(&boot.config.theme, &boot.config.accent_text);
+    apply_theme(&boot.config);
     leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot/> });
 }

@@ -100,7 +100,7 @@ pub async fn embed(req: &Request, env: &Env, url: &Url) -> ApiResult {
     let config = site.config.public(&site.id);
     let boot = EmbedBoot {
         reply_note: reply_note(locale, &config),
-        config,
+        config: config.for_widget(),
         locale,
         mode,
         parent_origin,

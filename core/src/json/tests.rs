@@ -59,7 +59,7 @@ fn the_boot_reads_and_writes_as_serde_has_it() {
     let mut public = config.public("acme");
     public.turnstile_site_key = Some("0x4AAA".into());
     both_ways(EmbedBoot {
-        config: public.clone(),
+        config: public.clone().for_widget(),
         locale: Locale::Ru,
         mode: EmbedMode::Page,
         parent_origin: Some("https://shop.example".into()),
@@ -69,7 +69,7 @@ fn the_boot_reads_and_writes_as_serde_has_it() {
         reply_note: Some("Обычно отвечаем за 4 часа".into()),
     });
     both_ways(EmbedBoot {
-        config: public,
+        config: public.for_widget(),
         locale: Locale::En,
         mode: EmbedMode::Frame,
         parent_origin: None,

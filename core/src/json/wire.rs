@@ -4,6 +4,7 @@
 use super::{FromJson, Json, Key, ToJson};
 use crate::config::{
     Category, Choice, ColorMode, Condition, FieldDef, FieldKind, FormSchema, LauncherIcon, PublicConfig, Side, Theme,
+    WidgetConfig,
 };
 use crate::domain::{FieldError, Locale, TicketStatus};
 use crate::wire::{
@@ -89,6 +90,17 @@ json_object!(EmbedBoot {
     reply_note = default,
 });
 json_object!(LaunchedVisitor { platform, name });
+json_object!(WidgetConfig {
+    site,
+    name,
+    accent,
+    accent_text,
+    mode,
+    channels,
+    form,
+    turnstile_site_key,
+    identity_required,
+});
 json_object!(PublicConfig {
     site,
     name,
