@@ -223,13 +223,13 @@ pub const WIDGET_FIRST_BUDGET: usize = 90 * 1024;
 pub const WIDGET_ALL_BUDGET: usize = 150 * 1024;
 pub const CONSOLE_BUDGET: usize = 250 * 1024;
 
-/// What the build enforces for the widget while it is over its budgets: its size when the last
-/// cut landed (first screen 102,102 bytes, all screens 229,074: 2026-12-02, seventh session)
-/// with about 3% of room, so that nothing grows it unnoticed. Lower these with
-/// every cut (all screens grow a little when code moves into a module of its own: what it shares
-/// with the others goes to a chunk); they give way to the budgets once those fit.
-pub const WIDGET_FIRST_CEILING: usize = 103 * 1024;
-pub const WIDGET_ALL_CEILING: usize = 231 * 1024;
+/// What the build enforces for all the widget's screens while they are over their budget: their
+/// size when the last cut landed (223,404 bytes: 2026-12-02, eighth session) with about 3% of
+/// room, so that nothing grows them unnoticed. Lower it with every cut (all screens grow a little
+/// when code moves into a module of its own: what it shares with the others goes to a chunk); it
+/// gives way to the budget once that fits. The first screen fits its budget (91,576 bytes since
+/// the eighth session), which the build enforces.
+pub const WIDGET_ALL_CEILING: usize = 225 * 1024;
 
 /// One screen's size against its budget, and the limit the build enforces (the budget itself
 /// when `ceiling` is `None`). Over the limit, an error naming the biggest files.
@@ -252,7 +252,7 @@ fn enforce(what: &str, files: &[FileSize], budget: usize, ceiling: Option<usize>
 fn widget() -> Result {
     browser_app("widget")?;
     let (first, all) = files_of("widget")?;
-    enforce("widget, first screen", &first, WIDGET_FIRST_BUDGET, Some(WIDGET_FIRST_CEILING))?;
+    enforce("widget, first screen", &first, WIDGET_FIRST_BUDGET, None)?;
     enforce("widget, all screens", &all, WIDGET_ALL_BUDGET, Some(WIDGET_ALL_CEILING))
 }
 
