@@ -44,6 +44,20 @@ where
     }))
 }
 
+impl Fresh {
+    /// The view that `build` puts in the page.
+    pub(crate) fn new(build: impl FnOnce() -> FreshState + Send + 'static) -> Fresh {
+        Fresh(Box::new(build))
+    }
+}
+
+impl FreshState {
+    /// What is in the page: `state`, which always puts a node there.
+    pub(crate) fn new(state: Box<dyn Mountable>) -> FreshState {
+        FreshState { state, placeholder: None }
+    }
+}
+
 impl Render for Fresh {
     type State = FreshState;
 

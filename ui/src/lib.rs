@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 pub mod cell;
+mod dom;
 mod fresh;
 
+pub use dom::{button, el, El};
 pub use fresh::{fresh, Fresh, FreshState};
 
 use cell::{Cell, Derived, Kept};
@@ -121,7 +123,7 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
                         });
                         return match texts {
                             Some(texts) => {
-                                fresh(view! { <p class="status arriving" role="status">{texts.loading}</p> })
+                                el("p").class("status arriving").attr("role", "status").text(texts.loading).into()
                             }
                             None => fresh(()),
                         };
@@ -131,14 +133,12 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
         };
         match (loaded, texts) {
             (Ok(screen), _) => untrack(|| screen()),
-            (Err(()), Some(texts)) => fresh(view! {
-                <section class="load-failed" role="alert">
-                    <p>{texts.failed}</p>
-                    <button class="secondary" type="button" on:click=move |_| retry(attempts, arrived)>
-                        {texts.retry}
-                    </button>
-                </section>
-            }),
+            (Err(()), Some(texts)) => el("section")
+                .class("load-failed")
+                .attr("role", "alert")
+                .child(el("p").text(texts.failed))
+                .child(button("secondary", texts.retry, move || retry(attempts, arrived)))
+                .into(),
             (Err(()), None) => fresh(()),
         }
     }

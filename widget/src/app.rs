@@ -9,7 +9,7 @@ use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, HostEvent, HostMessage, PageContext, WidgetMessage};
 use tabdesk_ui::cell::{effect, Call, Cell, Derived, Kept};
-use tabdesk_ui::{fresh, shown};
+use tabdesk_ui::{button, el, fresh, shown, Fresh};
 
 use crate::article::ArticleView;
 use crate::host::Host;
@@ -225,13 +225,13 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
             return fresh(on_demand::sent(done, on_new));
         }
         if queued.get() {
-            return fresh(view! {
-                <section class="queued" role="status">
-                    <h2>{s.queued_title}</h2>
-                    <p>{s.queued_body}</p>
-                    <button class="secondary" type="button" on:click=move |_| outbox.retry_now()>{s.retry_now}</button>
-                </section>
-            });
+            return el("section")
+                .class("queued")
+                .attr("role", "status")
+                .child(el("h2").text(s.queued_title))
+                .child(el("p").text(s.queued_body))
+                .child(button("secondary", s.retry_now, move || outbox.retry_now()))
+                .into();
         }
         if let Some(id) = article.get() {
             return fresh(view! { <ArticleView id=id query=led_by.get_value() on_contact=on_contact/> });
@@ -245,29 +245,30 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
         }
     };
 
-    view! {
-        <div class=if framed { "panel" } else { "panel page" }>
-            <header class="bar">
-                {shown(move || screen.get() != Screen::Home || article.with(Option::is_some), move || view! {
-                    <button class="icon" type="button" aria-label=s.back on:click=move |_| {
-                        // Back from an article returns to where it was opened.
-                        if article.get_untracked().is_some() {
-                            article.set(None);
-                        } else if thread.get_untracked().is_some() {
-                            thread.set(None);
-                        } else {
-                            outbox.delivered.set(None);
-                            screen.set(Screen::Home);
-                        }
-                    }>"←"</button>
-                })}
-                <h1>{config.name}</h1>
-                {framed.then(|| view! {
-                    <button class="icon close" type="button" aria-label=s.close
-                        on:click=move |_| host.post(&WidgetMessage::Close)>"×"</button>
-                })}
-            </header>
-            <main class="body">{body}</main>
-        </div>
-    }
+    let back = move || {
+        // Back from an article returns to where it was opened.
+        if article.get_untracked().is_some() {
+            article.set(None);
+        } else if thread.get_untracked().is_some() {
+            thread.set(None);
+        } else {
+            outbox.delivered.set(None);
+            screen.set(Screen::Home);
+        }
+    };
+    let back = move || Fresh::from(button("icon", "←", back).attr("aria-label", s.back));
+    let close = framed.then(|| {
+        Fresh::from(button("icon close", "×", move || host.post(&WidgetMessage::Close)).attr("aria-label", s.close))
+    });
+    let bar = el("header")
+        .class("bar")
+        .view(shown(move || screen.get() != Screen::Home || article.with(Option::is_some), back))
+        .child(el("h1").text(&config.name))
+        .view(close);
+    Fresh::from(
+        el("div")
+            .class(if framed { "panel" } else { "panel page" })
+            .child(bar)
+            .child(el("main").class("body").view(body)),
+    )
 }

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::KbArticle;
 use tabdesk_ui::cell::{Call, Cell, Kept};
-use tabdesk_ui::{fresh, shown};
+use tabdesk_ui::{button, el, shown, Fresh};
 
 use crate::api;
 use crate::visit::{visit, Visit};
@@ -47,38 +47,42 @@ pub fn ArticleView(
             api::feedback(&site.get_value(), &id.get_value(), helpful, query.get_value()).await;
         });
     };
-    let body = move || match loaded.get() {
-        Loaded::Loading => fresh(view! { <p class="status" aria-live="polite">{s.loading}</p> }),
-        Loaded::Failed => fresh(view! { <p class="notice" role="alert">{s.article_failed}</p> }),
-        // The HTML was sanitized when the article was published (tabdesk_core::kb::markdown):
-        // the only server HTML the widget ever renders.
-        Loaded::Ready(a) => fresh(view! {
-            <article class="article" lang=a.locale.tag()>
-                <h2 class="title">{a.title}</h2>
-                <div class="article-body" inner_html=a.html></div>
-            </article>
-        }),
+    let body = move || -> Fresh {
+        match loaded.get() {
+            Loaded::Loading => el("p").class("status").attr("aria-live", "polite").text(s.loading),
+            Loaded::Failed => el("p").class("notice").attr("role", "alert").text(s.article_failed),
+            // The HTML was sanitized when the article was published (tabdesk_core::kb::markdown):
+            // the only server HTML the widget ever renders.
+            Loaded::Ready(a) => el("article")
+                .class("article")
+                .attr("lang", a.locale.tag())
+                .child(el("h2").class("title").text(&a.title))
+                .child(el("div").class("article-body").html(&a.html)),
+        }
+        .into()
     };
-    let feedback = move || match vote.get() {
-        Vote::None => fresh(view! {
-            <div class="helpful" role="group" aria-label=s.helpful>
-                <span>{s.helpful}</span>
-                <button class="secondary" type="button" on:click=move |_| answer(true)>{s.yes}</button>
-                <button class="secondary" type="button" on:click=move |_| answer(false)>{s.no}</button>
-            </div>
-        }),
-        Vote::Yes => fresh(view! { <p class="helpful" role="status">{s.thanks_feedback}</p> }),
-        Vote::No => fresh(view! {
-            <div class="helpful" role="status">
-                <p>{s.thanks_feedback}</p>
-                <button class="primary" type="button" on:click=move |_| on_contact.run(())>{s.still_need_help}</button>
-            </div>
-        }),
+    let feedback = move || -> Fresh {
+        match vote.get() {
+            Vote::None => el("div")
+                .class("helpful")
+                .attr("role", "group")
+                .attr("aria-label", s.helpful)
+                .child(el("span").text(s.helpful))
+                .child(button("secondary", s.yes, move || answer(true)))
+                .child(button("secondary", s.no, move || answer(false))),
+            Vote::Yes => el("p").class("helpful").attr("role", "status").text(s.thanks_feedback),
+            Vote::No => el("div")
+                .class("helpful")
+                .attr("role", "status")
+                .child(el("p").text(s.thanks_feedback))
+                .child(button("primary", s.still_need_help, move || on_contact.run(()))),
+        }
+        .into()
     };
-    view! {
-        <section class="article-view">
-            {body}
-            {shown(move || loaded.with(|l| matches!(l, Loaded::Ready(_))), move || feedback)}
-        </section>
-    }
+    Fresh::from(
+        el("section")
+            .class("article-view")
+            .view(body)
+            .view(shown(move || loaded.with(|l| matches!(l, Loaded::Ready(_))), move || feedback)),
+    )
 }

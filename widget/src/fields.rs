@@ -9,7 +9,9 @@ use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
 use tabdesk_core::i18n::form_strings;
 use tabdesk_ui::cell::{Cell, Kept};
-use tabdesk_ui::{fresh, shown, Fresh};
+use tabdesk_ui::{el, shown, El, Fresh};
+
+use wasm_bindgen::JsValue;
 
 use crate::visit::visit;
 
@@ -50,10 +52,8 @@ fn render(
     values: Cell<SmallMap<String, Json>>,
     errors: Cell<Vec<FieldError>>,
 ) -> Fresh {
-    let s = form_strings(locale);
     let key = def.with_value(|d| format!("fields.{}", d.id));
     let id = field_id(&key);
-    let error_id = format!("{id}-error");
     let label = def.with_value(|d| localized(&d.label, locale).to_owned());
     let field_key = Kept::new(key.clone());
     let value = move || values.with(|v| v.get(&def.with_value(|d| d.id.clone())).cloned());
@@ -70,26 +70,23 @@ fn render(
         }
     };
     let error = move || error_of(errors, &field_key.get_value());
-    let invalid = move || error().is_some().to_string();
+    let invalid = move || error().is_some();
     let required = def.with_value(|d| d.required);
     let kind = def.with_value(|d| d.kind);
+    let input = |kind: &str| control("input", &id, required, invalid).attr("type", kind);
 
     let control = match kind {
-        FieldKind::Textarea => fresh(view! {
-            <textarea id=id.clone() rows="3" required=required aria-invalid=invalid aria-describedby=error_id.clone()
-                prop:value=text on:input=move |ev| set(Json::String(event_target_value(&ev)))
-                on:blur=move |_| check()></textarea>
-        }),
+        FieldKind::Textarea => control("textarea", &id, required, invalid)
+            .attr("rows", "3")
+            .prop_with("value", move || text().into())
+            .on("input", move |ev| set(Json::String(event_target_value(&ev))))
+            .on("blur", move |_| check()),
         FieldKind::Select => {
             let options = def.with_value(|d| d.options.clone());
-            fresh(view! {
-                <select id=id.clone() required=required aria-invalid=invalid aria-describedby=error_id.clone()
-                    prop:value=text on:change=move |ev| { set(Json::String(event_target_value(&ev))); check(); }>
-                    <option value="">{s.choose}</option>
-                    {options.into_iter().map(|o| view! {
-                        <option value=o.value.clone()>{localized(&o.label, locale).to_owned()}</option>
-                    }).collect_view()}
-                </select>
+            let options = options.iter().map(|o| (o.value.as_str(), localized(&o.label, locale)));
+            select(&id, required, invalid, options, move || text().into()).on("change", move |ev| {
+                set(Json::String(event_target_value(&ev)));
+                check();
             })
         }
         FieldKind::Multiselect => {
@@ -97,38 +94,38 @@ fn render(
             let chosen = move |v: &str| {
                 value().is_some_and(|x| matches!(x, Json::Array(items) if items.iter().any(|i| i.as_str() == Some(v))))
             };
-            fresh(view! {
-                <div class="choices" role="group" aria-labelledby=format!("{id}-label") aria-describedby=error_id.clone()>
-                    {options.into_iter().map(|o| {
-                        let v = Kept::new(o.value.clone());
-                        let toggle = move |on: bool| {
-                            let mut list = match value() {
-                                Some(Json::Array(items)) => items,
-                                _ => Vec::new(),
-                            };
-                            list.retain(|x| x.as_str() != Some(v.get_value().as_str()));
-                            if on {
-                                list.push(Json::String(v.get_value()));
-                            }
-                            set(Json::Array(list));
-                            check();
-                        };
-                        view! {
-                            <label class="choice">
-                                <input type="checkbox" prop:checked=move || chosen(&v.get_value())
-                                    on:change=move |ev| toggle(event_target_checked(&ev))/>
-                                {localized(&o.label, locale).to_owned()}
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
+            let group = el("div")
+                .class("choices")
+                .attr("role", "group")
+                .attr("aria-labelledby", &format!("{id}-label"))
+                .attr("aria-describedby", &format!("{id}-error"));
+            options.into_iter().fold(group, |group, o| {
+                let v = Kept::new(o.value.clone());
+                let toggle = move |on: bool| {
+                    let mut list = match value() {
+                        Some(Json::Array(items)) => items,
+                        _ => Vec::new(),
+                    };
+                    list.retain(|x| x.as_str() != Some(v.get_value().as_str()));
+                    if on {
+                        list.push(Json::String(v.get_value()));
+                    }
+                    set(Json::Array(list));
+                    check();
+                };
+                let checkbox = el("input")
+                    .attr("type", "checkbox")
+                    .prop_with("checked", move || chosen(&v.get_value()).into())
+                    .on("change", move |ev| toggle(event_target_checked(&ev)));
+                group.child(el("label").class("choice").child(checkbox).text(localized(&o.label, locale)))
             })
         }
-        FieldKind::Checkbox => fresh(view! {
-            <input id=id.clone() type="checkbox" required=required aria-invalid=invalid aria-describedby=error_id.clone()
-                prop:checked=move || value() == Some(Json::Bool(true))
-                on:change=move |ev| { set(Json::Bool(event_target_checked(&ev))); check(); }/>
-        }),
+        FieldKind::Checkbox => input("checkbox")
+            .prop_with("checked", move || (value() == Some(Json::Bool(true))).into())
+            .on("change", move |ev| {
+                set(Json::Bool(event_target_checked(&ev)));
+                check();
+            }),
         _ => {
             let (input_type, mode) = match kind {
                 FieldKind::Email => ("email", "email"),
@@ -138,22 +135,60 @@ fn render(
                 FieldKind::Number => ("text", "decimal"),
                 _ => ("text", "text"),
             };
-            fresh(view! {
-                <input id=id.clone() type=input_type inputmode=mode required=required aria-invalid=invalid
-                    aria-describedby=error_id.clone() prop:value=text
-                    on:input=move |ev| set(Json::String(event_target_value(&ev))) on:blur=move |_| check()/>
-            })
+            input(input_type)
+                .attr("inputmode", mode)
+                .prop_with("value", move || text().into())
+                .on("input", move |ev| set(Json::String(event_target_value(&ev))))
+                .on("blur", move |_| check())
         }
     };
-    let checkbox = kind == FieldKind::Checkbox;
-    fresh(view! {
-        <div class=if checkbox { "field check" } else { "field" }>
-            <label id=format!("{id}-label") for=id>
-                {label}
-                {(!required).then(|| view! { <span class="hint">{format!(" ({})", s.optional)}</span> })}
-            </label>
-            {control}
-            <p class="error" id=error_id>{error}</p>
-        </div>
-    })
+    let class = if kind == FieldKind::Checkbox { "field check" } else { "field" };
+    field_frame(class, &id, &label, required, control, error).into()
+}
+
+/// A field's control (`tag`): its id, whether it is required, and its error's state and id.
+pub fn control(tag: &str, id: &str, required: bool, invalid: impl Fn() -> bool + 'static) -> El {
+    el(tag)
+        .attr("id", id)
+        .flag("required", required)
+        .attr_with("aria-invalid", move || if invalid() { "true" } else { "false" })
+        .attr("aria-describedby", &format!("{id}-error"))
+}
+
+/// A select (`id`) with a "choose" option of no value, then `options` (value, label); its value
+/// set by `value`, after the options: a select takes only a value one of them has.
+pub fn select<'a>(
+    id: &str,
+    required: bool,
+    invalid: impl Fn() -> bool + 'static,
+    options: impl Iterator<Item = (&'a str, &'a str)>,
+    value: impl Fn() -> JsValue + 'static,
+) -> El {
+    let choose = el("option").attr("value", "").text(form_strings(visit().locale).choose);
+    options
+        .fold(control("select", id, required, invalid).child(choose), |select, (value, label)| {
+            select.child(el("option").attr("value", value).text(label))
+        })
+        .prop_with("value", value)
+}
+
+/// A field as the form shows it: its label (with "optional" when it is not required), its
+/// control, and the line that says its error.
+pub fn field_frame(
+    class: &str,
+    id: &str,
+    label: &str,
+    required: bool,
+    control: El,
+    error: impl Fn() -> Option<String> + 'static,
+) -> El {
+    let mut label = el("label").attr("id", &format!("{id}-label")).attr("for", id).text(label);
+    if !required {
+        label = label.child(el("span").class("hint").text(&format!(" ({})", form_strings(visit().locale).optional)));
+    }
+    el("div")
+        .class(class)
+        .child(label)
+        .child(control)
+        .child(el("p").class("error").attr("id", &format!("{id}-error")).text_with(move || error().unwrap_or_default()))
 }

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::SearchHit;
 use tabdesk_ui::cell::{effect, Call, Cell};
-use tabdesk_ui::shown;
+use tabdesk_ui::{el, shown, Fresh};
 
 use crate::api;
 use crate::on_demand;
@@ -35,17 +35,19 @@ pub fn Home(on_open: Call<String>, on_thread: Call<String>) -> impl IntoView {
             }
         });
     });
-    view! {
-        <div class="home">
-            {reply_note.get_value().map(|note| view! { <p class="reply-time">{note}</p> })}
+    let note = reply_note.get_value().map(|note| Fresh::from(el("p").class("reply-time").text(&note)));
+    let suggestions = move || {
+        let heading = el("h3").class("subtitle").text(s.suggested);
+        let list =
+            el("ul").class("hits suggested").view(move || hit_views(suggested.get().unwrap_or_default(), on_open));
+        (Fresh::from(heading), Fresh::from(list))
+    };
+    Fresh::from(
+        el("div")
+            .class("home")
+            .view(note)
             // Only a visitor with requests fetches the list's code (the module of "My requests").
-            {shown(move || requests.list.with(|l| !l.is_empty()), move || on_demand::open_requests(on_thread))}
-            {shown(move || suggested.with(|h| h.as_ref().is_some_and(|h| !h.is_empty())), move || view! {
-                <h3 class="subtitle">{s.suggested}</h3>
-                <ul class="hits suggested">
-                    {move || hit_views(suggested.get().unwrap_or_default(), on_open)}
-                </ul>
-            })}
-        </div>
-    }
+            .view(shown(move || requests.list.with(|l| !l.is_empty()), move || on_demand::open_requests(on_thread)))
+            .view(shown(move || suggested.with(|h| h.as_ref().is_some_and(|h| !h.is_empty())), suggestions)),
+    )
 }

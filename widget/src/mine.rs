@@ -3,7 +3,6 @@
 //! nothing of Tabdesk on this device; and the open ones the home screen lists. Every body is
 //! rendered as text, never as HTML.
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::Locale;
@@ -12,7 +11,7 @@ use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
 use tabdesk_ui::cell::{answered, effect, Call, Cell, Derived, Kept};
-use tabdesk_ui::{linked, new_key, shown};
+use tabdesk_ui::{button, el, linked, new_key, shown, Fresh};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
@@ -35,12 +34,12 @@ pub fn OpenRequests(on_thread: Call<String>) -> impl IntoView {
         list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
     });
     let row = move |t| request_row(locale, requests, t, on_thread);
-    view! {
-        {shown(move || open.with(|o| !o.is_empty()), move || view! {
-            <h3 class="subtitle">{r.open_requests}</h3>
-            <ul class="request-list">{move || open.get().into_iter().map(row).collect_view()}</ul>
-        })}
-    }
+    let list = move || {
+        let heading = el("h3").class("subtitle").text(r.open_requests);
+        let list = el("ul").class("request-list").view(move || open.get().into_iter().map(row).collect_view());
+        (Fresh::from(heading), Fresh::from(list))
+    };
+    shown(move || open.with(|o| !o.is_empty()), list)
 }
 
 /// Leaves nothing of Tabdesk on this device: saved requests, read markers, drafts and queued
@@ -76,21 +75,17 @@ pub fn MyRequests(on_thread: Call<String>, on_home: Call<()>) -> impl IntoView {
         },
     };
     let row = move |t| request_row(locale, requests, t, on_thread);
-    view! {
-        <section class="requests">
-            <h2 class="title">{s.my_requests}</h2>
-            <p class="status" aria-live="polite">{status}</p>
-            <ul class="request-list">
-                {move || summaries.get().flatten().unwrap_or_default().into_iter().map(row).collect_view()}
-            </ul>
-        </section>
-        <footer class="contact">
-            <button class="secondary delete-data" type="button"
-                on:click=move |_| { delete_my_data(visit); on_home.run(()); }>
-                {r.delete_my_data}
-            </button>
-        </footer>
-    }
+    let list = move || summaries.get().flatten().unwrap_or_default().into_iter().map(row).collect_view();
+    let section = el("section")
+        .class("requests")
+        .child(el("h2").class("title").text(s.my_requests))
+        .child(el("p").class("status").attr("aria-live", "polite").text_with(status))
+        .child(el("ul").class("request-list").view(list));
+    let delete = button("secondary delete-data", r.delete_my_data, move || {
+        delete_my_data(visit);
+        on_home.run(());
+    });
+    (Fresh::from(section), Fresh::from(el("footer").class("contact").child(delete)))
 }
 
 /// Who wrote `message`, as the customer reads it.
@@ -195,7 +190,7 @@ pub fn Thread(id: String) -> impl IntoView {
             refuse(why);
         }
     });
-    let submit = move |ev: SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         if sending.get_untracked() || replies.queued_untracked() {
             return;
@@ -237,33 +232,54 @@ pub fn Thread(id: String) -> impl IntoView {
     };
     let messages =
         move || thread.get().flatten().map(|t| t.messages.into_iter().map(|m| message_view(visit, m)).collect_view());
-    let failed = move || matches!(thread.get(), Some(None)).then_some(r.thread_failed);
-    view! {
-        <section class="thread">
-            {header}
-            <p class="status" aria-live="polite">{move || if thread.get().is_none() { s.loading } else { "" }}</p>
-            <p class="notice" role="alert">{failed}</p>
-            <ol class="messages">
-                {messages}
-                {move || queued().map(|text| view! {
-                    <li class="message mine queued">
-                        <p class="message-author">{r.you}</p>
-                        <p class="message-body">{text}</p>
-                    </li>
-                })}
-            </ol>
-            {shown(move || queued().is_some(), move || view! {
-                <p class="queued-reply" role="status">{r.reply_queued}</p>
-            })}
-            <form class="reply-form" novalidate on:submit=submit>
-                <label for="td-reply">{r.reply_label}</label>
-                <textarea id="td-reply" rows="3" prop:value=move || body.get()
-                    on:input=move |ev| body.set(event_target_value(&ev))></textarea>
-                <p class="notice" role="alert">{move || notice.get()}</p>
-                <button class="primary" type="submit" disabled=move || sending.get() || queued().is_some()>
-                    {move || if sending.get() { s.sending } else { r.send_reply }}
-                </button>
-            </form>
-        </section>
-    }
+    let failed = move || matches!(thread.get(), Some(None)).then_some(r.thread_failed).unwrap_or_default();
+    let queued_view = move || {
+        queued().map(|text| {
+            Fresh::from(
+                el("li")
+                    .class("message mine queued")
+                    .child(el("p").class("message-author").text(r.you))
+                    .child(el("p").class("message-body").text(&text)),
+            )
+        })
+    };
+    let reply = el("form")
+        .class("reply-form")
+        .attr("novalidate", "")
+        .on("submit", submit)
+        .child(el("label").attr("for", "td-reply").text(r.reply_label))
+        .child(
+            el("textarea")
+                .attr("id", "td-reply")
+                .attr("rows", "3")
+                .prop_with("value", move || body.get().into())
+                .on("input", move |ev| body.set(event_target_value(&ev))),
+        )
+        .child(el("p").class("notice").attr("role", "alert").text_with(move || notice.get().unwrap_or_default()))
+        .child(
+            el("button")
+                .class("primary")
+                .attr("type", "submit")
+                .flag_with("disabled", move || sending.get() || queued().is_some())
+                .text_with(move || if sending.get() { s.sending } else { r.send_reply }),
+        );
+    Fresh::from(
+        el("section")
+            .class("thread")
+            .view(header)
+            .child(el("p").class("status").attr("aria-live", "polite").text_with(move || {
+                if thread.get().is_none() {
+                    s.loading
+                } else {
+                    ""
+                }
+            }))
+            .child(el("p").class("notice").attr("role", "alert").text_with(failed))
+            .child(el("ol").class("messages").view(messages).view(queued_view))
+            .view(shown(
+                move || queued().is_some(),
+                move || Fresh::from(el("p").class("queued-reply").attr("role", "status").text(r.reply_queued)),
+            ))
+            .child(reply),
+    )
 }

@@ -10,7 +10,7 @@ use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{effect, effect_after, Call, Cell, Derived};
-use tabdesk_ui::{fresh, shown};
+use tabdesk_ui::{button, el, shown, Fresh};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
@@ -128,8 +128,8 @@ impl SearchState {
 }
 
 /// Focuses the search field once it is in the page, each time the screen is drawn (`autofocus`
-/// is blocked in cross-origin iframes). A directive, not a `NodeRef` and an effect: those were
-/// 4.6 KB of the first module.
+/// is blocked in cross-origin iframes): a microtask queued as it is built, not a `NodeRef` and
+/// an effect (those were 4.6 KB of the first module).
 fn focus_when_shown(field: Element) {
     queue_microtask(move || {
         if let Some(field) = field.dyn_ref::<HtmlElement>() {
@@ -149,47 +149,52 @@ pub fn Search(
     let Visit { locale, requests, .. } = visit();
     let s = strings(locale);
     let outcome = Derived::new(move || state.outcome());
-    // A `Fresh` text, as the rows' pieces of text are, not a reactive `String`: Leptos would
-    // compile the code that patches a text in place for this one text alone.
-    let status = move || {
-        fresh(match outcome.get() {
-            Outcome::Idle => String::new(),
-            Outcome::Searching => s.searching.to_owned(),
-            Outcome::Found(r) if r.total == 0 => s.no_results.to_owned(),
-            Outcome::Found(r) => articles_found(locale, r.total),
-            Outcome::Failed => s.search_failed.to_owned(),
-        })
+    let status = move || match outcome.get() {
+        Outcome::Idle => String::new(),
+        Outcome::Searching => s.searching.to_owned(),
+        Outcome::Found(r) if r.total == 0 => s.no_results.to_owned(),
+        Outcome::Found(r) => articles_found(locale, r.total),
+        Outcome::Failed => s.search_failed.to_owned(),
     };
     let hits = move || match outcome.get() {
         Outcome::Found(r) => r.hits,
         _ => Vec::new(),
     };
-    view! {
-        <section class="search">
-            <h2 class="title">{s.title}</h2>
-            <input class="query" type="search" role="searchbox" aria-label=s.search_label
-                placeholder=s.search_placeholder autocomplete="off" use:focus_when_shown
-                prop:value=move || state.query.get()
-                on:input=move |ev| state.query.set(event_target_value(&ev))/>
-            <p class="status" aria-live="polite">{status}</p>
-            // Until something is typed (the search itself waits for a pause in typing).
-            {shown(move || state.query.with(|q| is_blank(q)), move || view! { <Home on_open=on_open on_thread=on_thread/> })}
-            // Rebuilt whole for each answer: eight rows, and Leptos' keyed `<For>` would bring its
-            // hash maps (7 KB gzip) to the first screen.
-            <ul class="hits">{move || hit_views(hits(), on_open)}</ul>
-        </section>
-        <footer class="contact">
-            <button class="primary" type="button" on:click=move |_| on_contact.run(())
-                on:pointerenter=move |_| prefetch_contact() on:focus=move |_| prefetch_contact()>
-                {s.contact_us}
-            </button>
-            // Only for visitors who filed a request from this browser.
-            {shown(move || requests.list.with(|l| !l.is_empty()), move || view! {
-                <button class="secondary my-requests" type="button" on:click=move |_| on_requests.run(())
-                    on:pointerenter=move |_| prefetch_requests() on:focus=move |_| prefetch_requests()>
-                    {s.my_requests}
-                </button>
-            })}
-        </footer>
-    }
+    let field = el("input")
+        .class("query")
+        .attr("type", "search")
+        .attr("role", "searchbox")
+        .attr("aria-label", s.search_label)
+        .attr("placeholder", s.search_placeholder)
+        .attr("autocomplete", "off")
+        .prop_with("value", move || state.query.get().into())
+        .on("input", move |ev| state.query.set(event_target_value(&ev)));
+    focus_when_shown(field.element());
+    let search = el("section")
+        .class("search")
+        .child(el("h2").class("title").text(s.title))
+        .child(field)
+        .child(el("p").class("status").attr("aria-live", "polite").text_with(status))
+        // Until something is typed (the search itself waits for a pause in typing).
+        .view(shown(
+            move || state.query.with(|q| is_blank(q)),
+            move || view! { <Home on_open=on_open on_thread=on_thread/> },
+        ))
+        // Rebuilt whole for each answer: eight rows, and Leptos' keyed `<For>` would bring its
+        // hash maps (7 KB gzip) to the first screen.
+        .child(el("ul").class("hits").view(move || hit_views(hits(), on_open)));
+    let contact = button("primary", s.contact_us, move || on_contact.run(()))
+        .on("pointerenter", move |_| prefetch_contact())
+        .on("focus", move |_| prefetch_contact());
+    // Only for visitors who filed a request from this browser.
+    let mine = move || {
+        Fresh::from(
+            button("secondary my-requests", s.my_requests, move || on_requests.run(()))
+                .on("pointerenter", move |_| prefetch_requests())
+                .on("focus", move |_| prefetch_requests()),
+        )
+    };
+    let footer =
+        el("footer").class("contact").child(contact).view(shown(move || requests.list.with(|l| !l.is_empty()), mine));
+    (Fresh::from(search), Fresh::from(footer))
 }

@@ -6,8 +6,9 @@ use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::check_category;
 use tabdesk_core::i18n::form_strings;
 use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::Fresh;
 
-use crate::fields::error_of;
+use crate::fields::{error_of, field_frame, select};
 use crate::visit::{visit, Visit};
 
 /// The site's category with the id `value`, if there is one (tracked).
@@ -22,27 +23,16 @@ pub fn CategorySelect(form: Kept<FormSchema>, value: Cell<String>, errors: Cell<
     let Visit { locale, .. } = visit();
     let s = form_strings(locale);
     let (categories, required) = form.with_value(|f| (f.categories.clone(), f.category_required));
+    let invalid = move || error_of(errors, "category").is_some();
     (!categories.is_empty()).then(|| {
-        view! {
-            <div class="field">
-                <label for="td-category">
-                    {s.category}
-                    {(!required).then(|| view! { <span class="hint">{format!(" ({})", s.optional)}</span> })}
-                </label>
-                <select id="td-category" required=required
-                    aria-invalid=move || error_of(errors, "category").is_some().to_string()
-                    aria-describedby="td-category-error" prop:value=move || value.get()
-                    on:change=move |ev| {
-                        value.set(event_target_value(&ev));
-                        errors.update(|all| all.retain(|e| e.field != "category" && !e.field.starts_with("fields.")));
-                    }>
-                    <option value="">{s.choose}</option>
-                    {categories.iter().map(|c| view! {
-                        <option value=c.id.clone()>{localized(&c.label, locale).to_owned()}</option>
-                    }).collect_view()}
-                </select>
-                <p class="error" id="td-category-error">{move || error_of(errors, "category")}</p>
-            </div>
-        }
+        let options = categories.iter().map(|c| (c.id.as_str(), localized(&c.label, locale)));
+        let control =
+            select("td-category", required, invalid, options, move || value.get().into()).on("change", move |ev| {
+                value.set(event_target_value(&ev));
+                errors.update(|all| all.retain(|e| e.field != "category" && !e.field.starts_with("fields.")));
+            });
+        Fresh::from(field_frame("field", "td-category", s.category, required, control, move || {
+            error_of(errors, "category")
+        }))
     })
 }

@@ -13,7 +13,6 @@ mod suggestions;
 mod turnstile;
 mod values;
 
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::{FieldError, Later};
@@ -22,14 +21,14 @@ use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{Call, Cell, Derived, Kept};
-use tabdesk_ui::{fresh, new_key, shown};
+use tabdesk_ui::{el, fresh, new_key, shown, Fresh};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Refusal};
 use crate::fields::{field_id, CustomField};
 use crate::launch::launched;
 use crate::visit::{visit, Visit};
-use base::BaseField;
+use base::base_field;
 use category::{chosen, CategorySelect};
 pub use sent::Sent;
 use suggestions::Suggestions;
@@ -59,7 +58,7 @@ fn focus_first(errors: &[FieldError]) -> Option<String> {
 
 /// The form; `on_open` opens a suggested article.
 #[component]
-pub fn Contact(on_open: Call<String>) -> impl IntoView {
+pub fn Contact(on_open: Call<String>) -> Fresh {
     let visit = visit();
     let Visit {
         site,
@@ -139,7 +138,7 @@ pub fn Contact(on_open: Call<String>) -> impl IntoView {
         focus(TicketField::Subject.key());
     };
 
-    let submit = move |ev: SubmitEvent| {
+    let submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         if sending.get_untracked() {
             return;
@@ -198,63 +197,86 @@ pub fn Contact(on_open: Call<String>) -> impl IntoView {
         });
     };
 
-    let field = move |f: TicketField, optional: bool| {
-        view! { <BaseField field=f value=base[f as usize] errors=errors optional=optional/> }
-    };
-    let base_field = move |f: TicketField| field(f, false);
+    let field = move |f: TicketField, optional: bool| base_field(f, base[f as usize], errors, optional);
     // Email and name: asked, unless the site's token gives them; someone vouched for needs no
     // email (replies reach them in the tab), so one the token lacks is asked as optional.
-    let contact_fields = move || match who.get() {
-        Some(signed) => {
-            let shown = signed.name.clone().or(signed.email.clone()).unwrap_or_default();
-            let own = |f: TicketField| match f {
-                TicketField::Email => signed.email.is_none() && !signed.by_platform,
-                _ => signed.name.is_none(),
-            };
-            fresh(view! {
-                <p class="signed-in">{s.signed_in_as}" "<strong>{shown}</strong></p>
-                {TicketField::ALL.into_iter().skip(2).filter(|f| own(*f)).map(|f| field(f, true)).collect_view()}
-            })
-        }
-        None => fresh(TicketField::ALL.into_iter().skip(2).map(base_field).collect_view()),
+    let contact_fields = move || {
+        let Some(signed) = who.get() else {
+            return TicketField::ALL.into_iter().skip(2).map(|f| field(f, false)).collect::<Vec<_>>();
+        };
+        let shown = signed.name.clone().or(signed.email.clone()).unwrap_or_default();
+        let own = |f: TicketField| match f {
+            TicketField::Email => signed.email.is_none() && !signed.by_platform,
+            _ => signed.name.is_none(),
+        };
+        let who = el("p").class("signed-in").text(s.signed_in_as).text(" ").child(el("strong").text(&shown));
+        std::iter::once(who.into())
+            .chain(TicketField::ALL.into_iter().skip(2).filter(|f| own(*f)).map(|f| field(f, true)))
+            .collect()
     };
     if identity_required && signed_in.with_untracked(Option::is_none) {
-        return fresh(view! {
-            <section class="contact-form">
-                <h2 class="title">{s.contact_title}</h2>
-                <p class="notice" role="status">{s.identity_required}</p>
-            </section>
-        });
+        return el("section")
+            .class("contact-form")
+            .child(el("h2").class("title").text(s.contact_title))
+            .child(el("p").class("notice").attr("role", "status").text(s.identity_required))
+            .into();
     }
-    fresh(view! {
-        <form class="contact-form" novalidate on:submit=submit>
-            <h2 class="title">{s.contact_title}</h2>
-            <CategorySelect form=form value=category errors=errors/>
-            {TicketField::ALL.into_iter().take(2).map(base_field).collect_view()}
+    let custom_fields = move || {
+        chosen(form, locale, category).map(|c| {
+            c.fields
+                .into_iter()
+                .map(|def| fresh(view! { <CustomField def=def values=fields errors=errors/> }))
+                .collect::<Vec<_>>()
+        })
+    };
+    // People never see this field; bots that fill every input do.
+    let honeypot_field = el("div")
+        .class("hp")
+        .attr("aria-hidden", "true")
+        .child(el("label").attr("for", "td-hp").text("Website"))
+        .child(
+            el("input")
+                .attr("id", "td-hp")
+                .attr("type", "text")
+                .attr("tabindex", "-1")
+                .attr("autocomplete", "off")
+                .prop_with("value", move || honeypot.get().into())
+                .on("input", move |ev| honeypot.set(event_target_value(&ev))),
+        );
+    el("form")
+        .class("contact-form")
+        .attr("novalidate", "")
+        .on("submit", submit)
+        .child(el("h2").class("title").text(s.contact_title))
+        .view(view! { <CategorySelect form=form value=category errors=errors/> })
+        .view(TicketField::ALL.into_iter().take(2).map(|f| field(f, false)).collect::<Vec<_>>())
+        .view(view! {
             <Suggestions subject=base[TicketField::Subject as usize] message=base[TicketField::Message as usize]
                 on_open=on_open/>
-            // Built anew when the category changes (`Fresh`): focus is in its select then.
-            {move || chosen(form, locale, category).map(|c| c.fields.into_iter().map(|def| fresh(view! {
-                <CustomField def=def values=fields errors=errors/>
-            })).collect::<Vec<_>>())}
-            {contact_fields}
-            // People never see this field; bots that fill every input do.
-            <div class="hp" aria-hidden="true">
-                <label for="td-hp">"Website"</label>
-                <input id="td-hp" type="text" tabindex="-1" autocomplete="off" prop:value=move || honeypot.get()
-                    on:input=move |ev| honeypot.set(event_target_value(&ev))/>
-            </div>
-            {turnstile.get_value().zip(check).map(|(key, check)| view! { <Challenge site_key=key check=check/> })}
-            <p class="notice" role="alert">{move || notice.get()}</p>
-            <button class="primary" type="submit" disabled=move || sending.get()>
-                {move || if sending.get() { sending_text } else { s.send }}
-            </button>
-            {shown(move || refused.get(), move || view! {
-                <div class="refused">
-                    <p class="hint">{s.refused_hint}</p>
-                    <button class="secondary" type="button" on:click=discard>{s.discard}</button>
-                </div>
-            })}
-        </form>
-    })
+        })
+        // Built anew when the category changes (`Fresh`): focus is in its select then.
+        .view(custom_fields)
+        .view(contact_fields)
+        .child(honeypot_field)
+        .view(turnstile.get_value().zip(check).map(|(key, check)| view! { <Challenge site_key=key check=check/> }))
+        .child(el("p").class("notice").attr("role", "alert").text_with(move || notice.get().unwrap_or_default()))
+        .child(
+            el("button")
+                .class("primary")
+                .attr("type", "submit")
+                .flag_with("disabled", move || sending.get())
+                .text_with(move || if sending.get() { sending_text } else { s.send }),
+        )
+        .view(shown(
+            move || refused.get(),
+            move || {
+                view! {
+                    <div class="refused">
+                        <p class="hint">{s.refused_hint}</p>
+                        <button class="secondary" type="button" on:click=discard>{s.discard}</button>
+                    </div>
+                }
+            },
+        ))
+        .into()
 }

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use tabdesk_core::i18n::{form_strings, request_received};
 use tabdesk_ui::cell::Call;
+use tabdesk_ui::{el, Fresh};
 
 use crate::outbox::Delivered;
 use crate::visit::visit;
@@ -13,11 +14,18 @@ use crate::visit::visit;
 pub fn Sent(delivered: Delivered, on_new: Call<()>) -> impl IntoView {
     let locale = visit().locale;
     let s = form_strings(locale);
-    view! {
-        <section class="sent" role="status">
-            <h2>{s.sent_title}</h2>
-            <p class="number">{request_received(locale, &delivered.number, &delivered.email)}</p>
-            <button class="secondary" type="button" on:click=move |_| on_new.run(())>{s.new_request}</button>
-        </section>
-    }
+    Fresh::from(
+        el("section")
+            .class("sent")
+            .attr("role", "status")
+            .child(el("h2").text(s.sent_title))
+            .child(el("p").class("number").text(&request_received(locale, &delivered.number, &delivered.email)))
+            .child(
+                el("button")
+                    .class("secondary")
+                    .attr("type", "button")
+                    .on("click", move |_| on_new.run(()))
+                    .text(s.new_request),
+            ),
+    )
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use tabdesk_core::i18n::form_strings;
 use tabdesk_core::kb::is_blank;
 use tabdesk_ui::cell::{answered, Call, Cell};
-use tabdesk_ui::{fresh, shown};
+use tabdesk_ui::{el, shown, Fresh};
 
 use crate::api;
 use crate::debounce::debounced;
@@ -38,20 +38,31 @@ pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Call<S
         }
     });
     let hits = move || found.get().unwrap_or_default();
-    view! {
-        {shown(move || found.with(|hits| hits.as_ref().is_some_and(|h| !h.is_empty())), move || view! {
-            <section class="suggestions" aria-live="polite">
-                <h3>{s.suggestions}</h3>
-                <ul>
-                    {move || hits().into_iter().map(|hit| {
-                        let id = hit.id.clone();
-                        // Built anew for each answer (`Fresh`): focus is in the field typed in.
-                        fresh(view! {
-                            <li><button class="link" type="button" on:click=move |_| on_open.run(id.clone())>{hit.title}</button></li>
-                        })
-                    }).collect_view()}
-                </ul>
-            </section>
-        })}
-    }
+    let rows = move || {
+        hits()
+            .into_iter()
+            .map(|hit| {
+                let id = hit.id.clone();
+                // Built anew for each answer: focus is in the field typed in.
+                let open = el("button")
+                    .class("link")
+                    .attr("type", "button")
+                    .on("click", move |_| on_open.run(id.clone()))
+                    .text(&hit.title);
+                Fresh::from(el("li").child(open))
+            })
+            .collect::<Vec<_>>()
+    };
+    shown(
+        move || found.with(|hits| hits.as_ref().is_some_and(|h| !h.is_empty())),
+        move || {
+            Fresh::from(
+                el("section")
+                    .class("suggestions")
+                    .attr("aria-live", "polite")
+                    .child(el("h3").text(s.suggestions))
+                    .child(el("ul").view(rows)),
+            )
+        },
+    )
 }

@@ -1,0 +1,173 @@
+//! `El`: an element made by plain calls (its tag, attributes, text, children, listeners and
+//! reactive parts one call each), handed to Leptos as a [`Fresh`].
+//!
+//! Why: Leptos' `view!` gives every element a type made of its attributes and children, and
+//! compiles building, mounting, unmounting and dropping for each such type; a screen's nested
+//! tuples are kilobytes of code for markup that a few calls with string arguments build as well.
+//! `El`'s calls are compiled once for every screen: what remains per use is the call and its
+//! strings, and per reactive part its closure. Reactive parts are Leptos' own render effects
+//! (run at once, again when what they read changes), kept with the element, so they stop when
+//! its view is dropped — as a `view!`'s do. A part whose nodes must be patched in place (a list
+//! that refreshes while a selection may be in it) is given as a Leptos view with [`El::view`].
+
+use std::any::Any;
+
+use leptos::prelude::*;
+use leptos::tachys::renderer::types::{Element, Node};
+use leptos::tachys::renderer::Rndr;
+use leptos::tachys::view::{Mountable, Render};
+use leptos::wasm_bindgen::{JsCast, JsValue};
+use send_wrapper::SendWrapper;
+
+use crate::fresh::{Fresh, FreshState};
+
+/// An element being built, with what must live as long as it does.
+pub struct El {
+    el: Element,
+    kept: Vec<Box<dyn Any>>,
+}
+
+/// A new `tag` element.
+#[inline(never)]
+pub fn el(tag: &str) -> El {
+    El { el: Rndr::create_element(tag, None), kept: Vec::new() }
+}
+
+/// A `<button type="button">` of `class` saying `text`, calling `on_click` when pressed.
+pub fn button(class: &str, text: &str, mut on_click: impl FnMut() + 'static) -> El {
+    el("button").class(class).attr("type", "button").on("click", move |_| on_click()).text(text)
+}
+
+impl El {
+    /// The element itself (to focus it once it is in the page, say).
+    pub fn element(&self) -> Element {
+        self.el.clone()
+    }
+
+    /// Sets the element's content to `html`, parsed as markup: only for HTML the server
+    /// sanitized (a published article's body), never for anything a person typed.
+    pub fn html(self, html: &str) -> Self {
+        Rndr::set_inner_html(&self.el, html);
+        self
+    }
+
+    /// Sets attribute `name` to `value`.
+    #[inline(never)]
+    pub fn attr(self, name: &str, value: &str) -> Self {
+        Rndr::set_attribute(&self.el, name, value);
+        self
+    }
+
+    /// Attribute `name` present (empty) if `on`, absent otherwise.
+    pub fn flag(self, name: &str, on: bool) -> Self {
+        match on {
+            true => self.attr(name, ""),
+            false => self,
+        }
+    }
+
+    /// Sets the `class` attribute.
+    pub fn class(self, value: &str) -> Self {
+        self.attr("class", value)
+    }
+
+    /// Appends `text` as a text node (never markup).
+    #[inline(never)]
+    pub fn text(self, text: &str) -> Self {
+        let node = Rndr::create_text_node(text);
+        Rndr::insert_node(&self.el, &node, None);
+        self
+    }
+
+    /// Appends `child`.
+    #[inline(never)]
+    pub fn child(mut self, mut child: El) -> Self {
+        Rndr::insert_node(&self.el, &child.el, None);
+        self.kept.append(&mut child.kept);
+        self
+    }
+
+    /// Appends a Leptos view (a reactive closure, a `Fresh`, an `Option`…), built now.
+    pub fn view<V: Render>(mut self, view: V) -> Self
+    where
+        V::State: 'static,
+    {
+        let mut state = view.build();
+        state.mount(&self.el, None);
+        self.kept.push(Box::new(state));
+        self
+    }
+
+    /// Appends a text node that `text` writes, again whenever what it reads changes.
+    pub fn text_with<S: AsRef<str>>(self, text: impl Fn() -> S + 'static) -> Self {
+        let node = Rndr::create_text_node("");
+        Rndr::insert_node(&self.el, &node, None);
+        self.kept_effect(move || Rndr::set_text(&node, text().as_ref()))
+    }
+
+    /// Attribute `name` set to what `value` gives, again whenever what it reads changes.
+    pub fn attr_with<S: AsRef<str>>(self, name: &'static str, value: impl Fn() -> S + 'static) -> Self {
+        let el = self.el.clone();
+        self.kept_effect(move || Rndr::set_attribute(&el, name, value().as_ref()))
+    }
+
+    /// Attribute `name` present (empty) while `on` holds, absent otherwise.
+    pub fn flag_with(self, name: &'static str, on: impl Fn() -> bool + 'static) -> Self {
+        let el = self.el.clone();
+        self.kept_effect(move || match on() {
+            true => Rndr::set_attribute(&el, name, ""),
+            false => Rndr::remove_attribute(&el, name),
+        })
+    }
+
+    /// Property `name` (`value` of a field, say) set to what `value` gives, again whenever what
+    /// it reads changes.
+    pub fn prop_with(self, name: &'static str, value: impl Fn() -> JsValue + 'static) -> Self {
+        let el = self.el.clone();
+        self.kept_effect(move || Rndr::set_property(&el, name, &value()))
+    }
+
+    /// Calls `handler` on each `event` the element gets.
+    pub fn on(mut self, event: &str, mut handler: impl FnMut(web_sys::Event) + 'static) -> Self {
+        let handler = move |event: JsValue| handler(event.unchecked_into());
+        let remove = Rndr::add_event_listener(&self.el, event, Box::new(handler));
+        self.kept.push(Box::new(remove));
+        self
+    }
+
+    /// Runs `effect` now and whenever what it reads changes, for as long as the element lives.
+    #[inline(never)]
+    fn kept_effect(mut self, mut effect: impl FnMut() + 'static) -> Self {
+        self.kept.push(Box::new(RenderEffect::new(move |_| effect())));
+        self
+    }
+}
+
+/// The element, with what it keeps, as a view.
+impl From<El> for Fresh {
+    fn from(el: El) -> Fresh {
+        let el = SendWrapper::new(el);
+        Fresh::new(move || FreshState::new(Box::new(Built(el.take()))))
+    }
+}
+
+/// An element in the page, with its listeners, effects and views.
+struct Built(El);
+
+impl Mountable for Built {
+    fn unmount(&mut self) {
+        self.0.el.unmount();
+    }
+
+    fn mount(&mut self, parent: &Element, marker: Option<&Node>) {
+        self.0.el.mount(parent, marker);
+    }
+
+    fn insert_before_this(&self, child: &mut dyn Mountable) -> bool {
+        self.0.el.insert_before_this(child)
+    }
+
+    fn elements(&self) -> Vec<Element> {
+        vec![self.0.el.clone()]
+    }
+}
