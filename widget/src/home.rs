@@ -12,7 +12,7 @@ use tabdesk_ui::{el, shown, Fresh};
 
 use crate::api;
 use crate::on_demand;
-use crate::rows::hit_views;
+use crate::rows::{hit_views, titled_list};
 use crate::visit::{visit, Visit};
 
 #[component]
@@ -37,10 +37,7 @@ pub fn Home(on_open: Call<String>, on_thread: Call<String>) -> impl IntoView {
     });
     let note = reply_note.get_value().map(|note| Fresh::from(el("p").class("reply-time").text(&note)));
     let suggestions = move || {
-        let heading = el("h3").class("subtitle").text(s.suggested);
-        let list =
-            el("ul").class("hits suggested").view(move || hit_views(suggested.get().unwrap_or_default(), on_open));
-        (Fresh::from(heading), Fresh::from(list))
+        titled_list(s.suggested, "hits suggested", move || hit_views(suggested.get().unwrap_or_default(), on_open))
     };
     Fresh::from(
         el("div")

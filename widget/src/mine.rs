@@ -15,7 +15,7 @@ use tabdesk_ui::{button, el, linked, new_key, shown, Fresh};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
-use crate::rows::request_row;
+use crate::rows::{request_row, titled_list};
 use crate::visit::{visit, Visit};
 
 /// Open requests the home screen lists at most.
@@ -34,11 +34,8 @@ pub fn OpenRequests(on_thread: Call<String>) -> impl IntoView {
         list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
     });
     let row = move |t| request_row(locale, requests, t, on_thread);
-    let list = move || {
-        let heading = el("h3").class("subtitle").text(r.open_requests);
-        let list = el("ul").class("request-list").view(move || open.get().into_iter().map(row).collect_view());
-        (Fresh::from(heading), Fresh::from(list))
-    };
+    let list =
+        move || titled_list(r.open_requests, "request-list", move || open.get().into_iter().map(row).collect_view());
     shown(move || open.with(|o| !o.is_empty()), list)
 }
 

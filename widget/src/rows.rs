@@ -1,12 +1,13 @@
 //! The rows the screens list: an article found or suggested, and one of the visitor's requests.
 
 use leptos::prelude::*;
+use leptos::tachys::view::Render;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::i18n::{status_name, strings};
 use tabdesk_core::kb::highlight_runs;
 use tabdesk_core::wire::{CustomerSummary, SearchHit};
 use tabdesk_ui::cell::Call;
-use tabdesk_ui::{fresh, Fresh};
+use tabdesk_ui::{el, Fresh};
 
 use crate::requests::Requests;
 
@@ -14,25 +15,34 @@ use crate::requests::Requests;
 /// list's new answer is new rows, not the old rows changed (which took 0.8 KB gzip of code), and
 /// nothing in a row holds what the visitor does.
 fn hit_view(hit: SearchHit, on_open: Call<String>) -> Fresh {
-    let runs = highlight_runs(&hit.snippet, &hit.highlights)
-        .into_iter()
-        .map(|(text, marked)| if marked { fresh(view! { <mark>{text}</mark> }) } else { fresh(text) })
-        .collect_view();
+    let snippet = highlight_runs(&hit.snippet, &hit.highlights).into_iter().fold(
+        el("span").class("hit-snippet"),
+        |snippet, (text, marked)| if marked { snippet.child(el("mark").text(&text)) } else { snippet.text(&text) },
+    );
     let id = hit.id.clone();
-    fresh(view! {
-        <li>
-            <button class="hit" type="button" on:click=move |_| on_open.run(id.clone())>
-                <span class="hit-title">{hit.title}</span>
-                <span class="hit-snippet">{runs}</span>
-            </button>
-        </li>
-    })
+    let open = el("button")
+        .class("hit")
+        .attr("type", "button")
+        .on("click", move |_| on_open.run(id.clone()))
+        .child(el("span").class("hit-title").text(&hit.title))
+        .child(snippet);
+    el("li").child(open).into()
 }
 
 /// The rows of a list of articles (found or suggested): one instance of the code that lists
 /// them, for both lists.
 pub fn hit_views(hits: Vec<SearchHit>, on_open: Call<String>) -> Vec<Fresh> {
     hits.into_iter().map(|hit| hit_view(hit, on_open)).collect()
+}
+
+/// A subtitle over a list of class `class` that `rows` fills (the home screen's suggested
+/// articles and open requests).
+pub fn titled_list<V>(title: &str, class: &str, rows: V) -> (Fresh, Fresh)
+where
+    V: Render + 'static,
+    V::State: 'static,
+{
+    (el("h3").class("subtitle").text(title).into(), el("ul").class(class).view(rows).into())
 }
 
 /// A request with its number, status and (when an agent's reply was not shown yet) an unread

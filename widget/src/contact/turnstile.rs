@@ -3,10 +3,10 @@
 //! such a site's form opens, and rendered explicitly into the form.
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_ui::cell::{Cell, Kept};
+use tabdesk_ui::{el, Fresh};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -92,7 +92,8 @@ async fn load() -> Option<JsValue> {
 #[component]
 pub fn Challenge(site_key: String, check: Check) -> impl IntoView {
     let locale = visit().locale;
-    let container = NodeRef::<Div>::new();
+    let container = el("div").class("turnstile");
+    let target = container.element();
     let solved = Closure::<dyn Fn(JsValue)>::new(move |token: JsValue| check.token.set(token.as_string()));
     let lost = Closure::<dyn Fn()>::new(move || check.token.set(None));
     let options = Object::new();
@@ -111,12 +112,11 @@ pub fn Challenge(site_key: String, check: Check) -> impl IntoView {
     spawn_local(async move {
         let api = load().await;
         // The form may have closed while the script loaded.
-        let target = container.try_get_untracked().flatten().filter(|el| el.is_connected());
-        if let (Some(api), Some(target), false) = (api, target, callbacks.is_disposed()) {
+        if let (Some(api), true, false) = (api, target.is_connected(), callbacks.is_disposed()) {
             let id = invoke(&api, "render", &Array::of2(&target, &options));
             check.widget.set_value(id.and_then(|id| id.as_string()));
         }
     });
     on_cleanup(move || check.call("remove"));
-    view! { <div class="turnstile" node_ref=container></div> }
+    Fresh::from(container)
 }
