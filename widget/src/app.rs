@@ -11,13 +11,13 @@ use tabdesk_core::wire::{EmbedBoot, EmbedMode, HostEvent, HostMessage, PageConte
 use tabdesk_ui::cell::{effect, Call, Cell, Derived, Kept};
 use tabdesk_ui::{button, el, fresh, shown, Fresh};
 
-use crate::article::ArticleView;
+use crate::article::article_view;
 use crate::host::Host;
 use crate::inbox::Inbox;
 use crate::on_demand;
 use crate::outbox::Outbox;
 use crate::requests::Requests;
-use crate::search::{Search, SearchState};
+use crate::search::{search_screen, SearchState};
 use crate::store::Store;
 use crate::visit::Visit;
 
@@ -234,12 +234,10 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
                 .into();
         }
         if let Some(id) = article.get() {
-            return fresh(view! { <ArticleView id=id query=led_by.get_value() on_contact=on_contact/> });
+            return untrack(|| article_view(id, led_by.get_value(), on_contact));
         }
         match screen.get() {
-            Screen::Home => fresh(
-                view! { <Search state=search on_contact=on_contact on_open=on_open on_requests=on_requests on_thread=on_open_thread/> },
-            ),
+            Screen::Home => fresh(untrack(|| search_screen(search, on_contact, on_open, on_requests, on_open_thread))),
             Screen::Contact => fresh(on_demand::contact(on_open)),
             Screen::Requests => fresh(on_demand::requests(thread.get(), on_thread, on_home)),
         }

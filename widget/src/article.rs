@@ -1,6 +1,5 @@
 //! An article read inline, with "Was this helpful?".
 
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::KbArticle;
@@ -24,13 +23,8 @@ enum Vote {
     No,
 }
 
-#[component]
-pub fn ArticleView(
-    id: String,
-    /// The search whose results the article was opened from, if it was.
-    query: Option<String>,
-    on_contact: Call<()>,
-) -> impl IntoView {
+/// Article `id`, opened from the results of search `query` if it was.
+pub fn article_view(id: String, query: Option<String>, on_contact: Call<()>) -> Fresh {
     let Visit { site, locale, .. } = visit();
     let s = strings(locale);
     let loaded = Cell::new(Loaded::Loading);

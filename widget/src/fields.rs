@@ -34,8 +34,7 @@ pub fn set_error(errors: Cell<Vec<FieldError>>, key: &str, found: Option<FieldEr
 
 /// One custom field, shown while its condition holds; its value lives in `values` under its
 /// id, its error in `errors`.
-#[component]
-pub fn CustomField(
+pub fn custom_field(
     def: FieldDef,
     values: Cell<SmallMap<String, Json>>,
     errors: Cell<Vec<FieldError>>,

@@ -3,7 +3,6 @@
 //! articles suggested for the page they are on (the site's choice for it, else the most
 //! helpful).
 
-use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::SearchHit;
@@ -15,8 +14,7 @@ use crate::on_demand;
 use crate::rows::{hit_views, titled_list};
 use crate::visit::{visit, Visit};
 
-#[component]
-pub fn Home(on_open: Call<String>, on_thread: Call<String>) -> impl IntoView {
+pub fn home(on_open: Call<String>, on_thread: Call<String>) -> Fresh {
     let Visit { site, locale, page, placed, requests, reply_note, .. } = visit();
     let s = strings(locale);
     // Read once the page is known, and again when it changes (a signal set by a task, as the

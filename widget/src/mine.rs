@@ -24,8 +24,7 @@ const OPEN_SHOWN: usize = 3;
 /// The home screen's list of the visitor's open requests, with their unread markers; `on_thread`
 /// opens one. In this screen's module (`on_demand::open_requests`): only a visitor with requests
 /// fetches it.
-#[component]
-pub fn OpenRequests(on_thread: Call<String>) -> impl IntoView {
+pub fn open_requests(on_thread: Call<String>) -> impl IntoView {
     let Visit { locale, inbox, requests, .. } = visit();
     let r = thread_strings(locale);
     // Read by the heading's condition and by the list: worked out once per change.
@@ -50,8 +49,7 @@ fn delete_my_data(visit: Visit) {
 }
 
 /// The list; `on_thread` opens a request, `on_home` follows a deletion.
-#[component]
-pub fn MyRequests(on_thread: Call<String>, on_home: Call<()>) -> impl IntoView {
+pub fn my_requests(on_thread: Call<String>, on_home: Call<()>) -> (Fresh, Fresh) {
     let visit = visit();
     let Visit { locale, requests, open, inbox, .. } = visit;
     let (s, r) = (strings(locale), thread_strings(locale));
@@ -127,8 +125,7 @@ fn message_view(visit: Visit, message: Message) -> impl IntoView {
 
 /// The public thread of request `id`, read again (with its `ETag`) while the panel is open, and
 /// a reply box whose replies go through the reply outbox.
-#[component]
-pub fn Thread(id: String) -> impl IntoView {
+pub fn thread(id: String) -> Fresh {
     let visit = visit();
     let Visit { locale, requests, replies, open, .. } = visit;
     let (s, r) = (strings(locale), thread_strings(locale));

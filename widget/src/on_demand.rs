@@ -9,20 +9,19 @@ use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::{Call, Kept};
 use tabdesk_ui::{arriving, arriving_quietly, fresh, prefetch, screen, Arrival, Screen};
 
-use crate::contact::{Contact, Sent};
-use crate::mine::{MyRequests, OpenRequests, Thread};
 use crate::outbox::Delivered;
 use crate::visit::visit;
+use crate::{contact, mine};
 
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
 fn contact_screen(on_open: Call<String>) -> Result<Screen, SplitLoaderError> {
-    Ok(screen(move || fresh(view! { <Contact on_open=on_open/> })))
+    Ok(screen(move || contact::contact_form(on_open)))
 }
 
 /// The request just stored, in the form's module too: only a visit that wrote one sees it.
 #[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn sent_screen(delivered: Delivered, on_new: Call<()>) -> Result<Screen, SplitLoaderError> {
-    Ok(screen(move || fresh(view! { <Sent delivered=delivered.clone() on_new=on_new/> })))
+    Ok(screen(move || contact::request_sent(delivered.clone(), on_new)))
 }
 
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_requests))]
@@ -32,8 +31,8 @@ fn requests_screen(
     on_home: Call<()>,
 ) -> Result<Screen, SplitLoaderError> {
     Ok(screen(move || match thread.clone() {
-        Some(id) => fresh(view! { <Thread id=id/> }),
-        None => fresh(view! { <MyRequests on_thread=on_thread on_home=on_home/> }),
+        Some(id) => mine::thread(id),
+        None => fresh(mine::my_requests(on_thread, on_home)),
     }))
 }
 
@@ -41,7 +40,7 @@ fn requests_screen(
 /// fetches it at start (and has "My requests" ready), one without never does.
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn open_requests_part(on_thread: Call<String>) -> Result<Screen, SplitLoaderError> {
-    Ok(screen(move || fresh(view! { <OpenRequests on_thread=on_thread/> })))
+    Ok(screen(move || fresh(mine::open_requests(on_thread))))
 }
 
 fn texts() -> Arrival {

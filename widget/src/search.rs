@@ -16,7 +16,7 @@ use web_sys::{Element, HtmlElement};
 
 use crate::api;
 use crate::debounce::debounced;
-use crate::home::Home;
+use crate::home::home;
 use crate::on_demand::{prefetch_contact, prefetch_requests};
 use crate::rows::hit_views;
 use crate::visit::{visit, Visit};
@@ -138,14 +138,13 @@ fn focus_when_shown(field: Element) {
     });
 }
 
-#[component]
-pub fn Search(
+pub fn search_screen(
     state: SearchState,
     on_contact: Call<()>,
     on_open: Call<String>,
     on_requests: Call<()>,
     on_thread: Call<String>,
-) -> impl IntoView {
+) -> (Fresh, Fresh) {
     let Visit { locale, requests, .. } = visit();
     let s = strings(locale);
     let outcome = Derived::new(move || state.outcome());
@@ -176,10 +175,7 @@ pub fn Search(
         .child(field)
         .child(el("p").class("status").attr("aria-live", "polite").text_with(status))
         // Until something is typed (the search itself waits for a pause in typing).
-        .view(shown(
-            move || state.query.with(|q| is_blank(q)),
-            move || view! { <Home on_open=on_open on_thread=on_thread/> },
-        ))
+        .view(shown(move || state.query.with(|q| is_blank(q)), move || untrack(|| home(on_open, on_thread))))
         // Rebuilt whole for each answer: eight rows, and Leptos' keyed `<For>` would bring its
         // hash maps (7 KB gzip) to the first screen.
         .child(el("ul").class("hits").view(move || hit_views(hits(), on_open)));

@@ -18,8 +18,7 @@ pub fn chosen(form: Kept<FormSchema>, locale: Locale, value: Cell<String>) -> Op
 
 /// Shown when the site has categories. Picking another clears the errors of the category and
 /// of the fields the previous one brought.
-#[component]
-pub fn CategorySelect(form: Kept<FormSchema>, value: Cell<String>, errors: Cell<Vec<FieldError>>) -> impl IntoView {
+pub fn category_select(form: Kept<FormSchema>, value: Cell<String>, errors: Cell<Vec<FieldError>>) -> Option<Fresh> {
     let Visit { locale, .. } = visit();
     let s = form_strings(locale);
     let (categories, required) = form.with_value(|f| (f.categories.clone(), f.category_required));

@@ -21,18 +21,18 @@ use tabdesk_core::ticket::{identity, key_for, validate_vouched};
 use tabdesk_core::validate::TicketField;
 use tabdesk_core::wire::{NewTicket, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{Call, Cell, Derived, Kept};
-use tabdesk_ui::{el, fresh, new_key, shown, Fresh};
+use tabdesk_ui::{button, el, fresh, new_key, shown, Fresh};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Refusal};
-use crate::fields::{field_id, CustomField};
+use crate::fields::{custom_field, field_id};
 use crate::launch::launched;
 use crate::visit::{visit, Visit};
 use base::base_field;
-use category::{chosen, CategorySelect};
-pub use sent::Sent;
-use suggestions::Suggestions;
-use turnstile::{Challenge, Check};
+use category::{category_select, chosen};
+pub use sent::request_sent;
+use suggestions::suggestions;
+use turnstile::{challenge, Check};
 use values::Values;
 
 /// Moves focus to the field `key`, if the form shows it; returns whether it does.
@@ -57,8 +57,7 @@ fn focus_first(errors: &[FieldError]) -> Option<String> {
 }
 
 /// The form; `on_open` opens a suggested article.
-#[component]
-pub fn Contact(on_open: Call<String>) -> Fresh {
+pub fn contact_form(on_open: Call<String>) -> Fresh {
     let visit = visit();
     let Visit {
         site,
@@ -128,7 +127,7 @@ pub fn Contact(on_open: Call<String>) -> Fresh {
         // Once the form is drawn, so that focus can land on a field to correct.
         request_animation_frame(move || refuse(why));
     }
-    let discard = move |_| {
+    let discard = move || {
         draft::clear(visit, values);
         attempt.set_value(None);
         errors.set(Vec::new());
@@ -222,12 +221,8 @@ pub fn Contact(on_open: Call<String>) -> Fresh {
             .into();
     }
     let custom_fields = move || {
-        chosen(form, locale, category).map(|c| {
-            c.fields
-                .into_iter()
-                .map(|def| fresh(view! { <CustomField def=def values=fields errors=errors/> }))
-                .collect::<Vec<_>>()
-        })
+        chosen(form, locale, category)
+            .map(|c| c.fields.into_iter().map(|def| fresh(custom_field(def, fields, errors))).collect::<Vec<_>>())
     };
     // People never see this field; bots that fill every input do.
     let honeypot_field = el("div")
@@ -248,17 +243,14 @@ pub fn Contact(on_open: Call<String>) -> Fresh {
         .attr("novalidate", "")
         .on("submit", submit)
         .child(el("h2").class("title").text(s.contact_title))
-        .view(view! { <CategorySelect form=form value=category errors=errors/> })
+        .view(category_select(form, category, errors))
         .view(TicketField::ALL.into_iter().take(2).map(|f| field(f, false)).collect::<Vec<_>>())
-        .view(view! {
-            <Suggestions subject=base[TicketField::Subject as usize] message=base[TicketField::Message as usize]
-                on_open=on_open/>
-        })
+        .view(suggestions(base[TicketField::Subject as usize], base[TicketField::Message as usize], on_open))
         // Built anew when the category changes (`Fresh`): focus is in its select then.
         .view(custom_fields)
         .view(contact_fields)
         .child(honeypot_field)
-        .view(turnstile.get_value().zip(check).map(|(key, check)| view! { <Challenge site_key=key check=check/> }))
+        .view(turnstile.get_value().zip(check).map(|(key, check)| challenge(key, check)))
         .child(el("p").class("notice").attr("role", "alert").text_with(move || notice.get().unwrap_or_default()))
         .child(
             el("button")
@@ -270,12 +262,8 @@ pub fn Contact(on_open: Call<String>) -> Fresh {
         .view(shown(
             move || refused.get(),
             move || {
-                view! {
-                    <div class="refused">
-                        <p class="hint">{s.refused_hint}</p>
-                        <button class="secondary" type="button" on:click=discard>{s.discard}</button>
-                    </div>
-                }
+                let hint = el("p").class("hint").text(s.refused_hint);
+                Fresh::from(el("div").class("refused").child(hint).child(button("secondary", s.discard, discard)))
             },
         ))
         .into()

@@ -2,7 +2,6 @@
 //! and the way to write another. Only a visit that wrote a request sees it, so it is in the
 //! form's module, not on the first screen.
 
-use leptos::prelude::*;
 use tabdesk_core::i18n::{form_strings, request_received};
 use tabdesk_ui::cell::Call;
 use tabdesk_ui::{el, Fresh};
@@ -10,8 +9,7 @@ use tabdesk_ui::{el, Fresh};
 use crate::outbox::Delivered;
 use crate::visit::visit;
 
-#[component]
-pub fn Sent(delivered: Delivered, on_new: Call<()>) -> impl IntoView {
+pub fn request_sent(delivered: Delivered, on_new: Call<()>) -> Fresh {
     let locale = visit().locale;
     let s = form_strings(locale);
     Fresh::from(

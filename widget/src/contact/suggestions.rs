@@ -17,8 +17,7 @@ const QUERY_CHARS: usize = 150;
 const SUGGESTIONS: usize = 3;
 
 /// Suggestions for the request's `subject` and `message`; `on_open` opens one.
-#[component]
-pub fn Suggestions(subject: Cell<String>, message: Cell<String>, on_open: Call<String>) -> impl IntoView {
+pub fn suggestions(subject: Cell<String>, message: Cell<String>, on_open: Call<String>) -> impl IntoView {
     let Visit { site, locale, .. } = visit();
     let s = form_strings(locale);
     let asked = debounced(

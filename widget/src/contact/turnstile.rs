@@ -89,8 +89,7 @@ async fn load() -> Option<JsValue> {
 
 /// Where the challenge shows. Turnstile calls back with a token (kept in `check`), when it
 /// fails, and when a token expires (both drop the token until a new one comes).
-#[component]
-pub fn Challenge(site_key: String, check: Check) -> impl IntoView {
+pub fn challenge(site_key: String, check: Check) -> Fresh {
     let locale = visit().locale;
     let container = el("div").class("turnstile");
     let target = container.element();
