@@ -6,16 +6,16 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use tabdesk_core::domain::Locale;
-use tabdesk_core::i18n::{new_replies, request_refused, status_name, strings, thread_strings};
+use tabdesk_core::i18n::{new_replies, request_refused, strings, thread_strings};
 use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
 use tabdesk_ui::cell::{answered, effect, Call, Cell, Derived, Kept};
-use tabdesk_ui::{button, el, linked, new_key, shown, Fresh};
+use tabdesk_ui::{button, el, new_key, shown, Fresh};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
-use crate::rows::{request_row, titled_list};
+use crate::rows::{request_meta, request_row, titled_list};
 use crate::visit::{visit, Visit};
 
 /// Open requests the home screen lists at most.
@@ -33,8 +33,9 @@ pub fn open_requests(on_thread: Call<String>) -> impl IntoView {
         list.into_iter().filter(|t| t.status.is_open()).take(OPEN_SHOWN).collect::<Vec<_>>()
     });
     let row = move |t| request_row(locale, requests, t, on_thread);
-    let list =
-        move || titled_list(r.open_requests, "request-list", move || open.get().into_iter().map(row).collect_view());
+    let list = move || {
+        titled_list(r.open_requests, "request-list", move || open.get().into_iter().map(row).collect::<Vec<_>>())
+    };
     shown(move || open.with(|o| !o.is_empty()), list)
 }
 
@@ -70,7 +71,9 @@ pub fn my_requests(on_thread: Call<String>, on_home: Call<()>) -> (Fresh, Fresh)
         },
     };
     let row = move |t| request_row(locale, requests, t, on_thread);
-    let list = move || summaries.get().flatten().unwrap_or_default().into_iter().map(row).collect_view();
+    // A memo: a refresh that brings the same list builds no row again.
+    let listed = Derived::new(move || summaries.get().flatten().unwrap_or_default());
+    let list = move || listed.get().into_iter().map(row).collect::<Vec<_>>();
     let section = el("section")
         .class("requests")
         .child(el("h2").class("title").text(s.my_requests))
@@ -105,22 +108,18 @@ fn local_time(iso: &str, locale: Locale) -> String {
     date.to_locale_string(locale.tag(), &options).into()
 }
 
-fn message_view(visit: Visit, message: Message) -> impl IntoView {
+fn message_view(visit: Visit, message: Message) -> Fresh {
     let kind = match message.author.kind {
         AuthorKind::Customer => "message mine",
         _ => "message theirs",
     };
     let when = local_time(&message.created_at, visit.locale);
-    let at = message.created_at.clone();
-    view! {
-        <li class=kind>
-            <p class="message-author">
-                {author(visit, &message)}
-                {(!when.is_empty()).then(|| view! { " · "<time datetime=at>{when}</time> })}
-            </p>
-            <p class="message-body">{linked(&message.body)}</p>
-        </li>
-    }
+    let by = el("p").class("message-author").text(&author(visit, &message));
+    let by = match when.is_empty() {
+        true => by,
+        false => by.text(" · ").child(el("time").attr("datetime", &message.created_at).text(&when)),
+    };
+    el("li").class(kind).child(by).child(el("p").class("message-body").linked(&message.body)).into()
 }
 
 /// The public thread of request `id`, read again (with its `ETag`) while the panel is open, and
@@ -216,16 +215,18 @@ pub fn thread(id: String) -> Fresh {
         });
     };
 
+    // A memo: a refresh that brings nothing new (a 304, the same answer) changes nothing shown.
+    let ticket = Derived::new(move || thread.get().flatten());
     let header = move || {
-        thread.get().flatten().map(|t| {
-            view! {
-                <h2 class="title">{t.subject}</h2>
-                <p class="request-meta">{t.number}" · "<span class="request-status">{status_name(locale, t.status)}</span></p>
-            }
+        ticket.get().map(|t| {
+            (
+                Fresh::from(el("h2").class("title").text(&t.subject)),
+                Fresh::from(request_meta("p", locale, &t.number, t.status)),
+            )
         })
     };
     let messages =
-        move || thread.get().flatten().map(|t| t.messages.into_iter().map(|m| message_view(visit, m)).collect_view());
+        move || ticket.get().map(|t| t.messages.into_iter().map(|m| message_view(visit, m)).collect::<Vec<_>>());
     let failed = move || matches!(thread.get(), Some(None)).then_some(r.thread_failed).unwrap_or_default();
     let queued_view = move || {
         queued().map(|text| {

@@ -1,13 +1,13 @@
 //! The rows the screens list: an article found or suggested, and one of the visitor's requests.
 
-use leptos::prelude::*;
 use leptos::tachys::view::Render;
 use tabdesk_core::domain::Locale;
+use tabdesk_core::domain::TicketStatus;
 use tabdesk_core::i18n::{status_name, strings};
 use tabdesk_core::kb::highlight_runs;
 use tabdesk_core::wire::{CustomerSummary, SearchHit};
 use tabdesk_ui::cell::Call;
-use tabdesk_ui::{el, Fresh};
+use tabdesk_ui::{el, El, Fresh};
 
 use crate::requests::Requests;
 
@@ -45,21 +45,28 @@ where
     (el("h3").class("subtitle").text(title).into(), el("ul").class(class).view(rows).into())
 }
 
+/// A request's number and status (`tag`, class `request-meta`), as its row and its thread show
+/// them.
+pub fn request_meta(tag: &str, locale: Locale, number: &str, status: TicketStatus) -> El {
+    let status = el("span").class("request-status").text(status_name(locale, status));
+    el(tag).class("request-meta").text(number).text(" · ").child(status)
+}
+
 /// A request with its number, status and (when an agent's reply was not shown yet) an unread
-/// marker; `on_thread` opens it.
-pub fn request_row(locale: Locale, requests: Requests, t: CustomerSummary, on_thread: Call<String>) -> impl IntoView {
-    let s = strings(locale);
+/// marker; `on_thread` opens it. Built anew when the list changes: the lists show their rows
+/// from a memo, so a refresh that brings nothing new leaves them (and the focus) as they are.
+pub fn request_row(locale: Locale, requests: Requests, t: CustomerSummary, on_thread: Call<String>) -> Fresh {
     let unread = requests.is_unread(&t);
     let id = t.id.clone();
-    view! {
-        <li>
-            <button class="request" type="button" on:click=move |_| on_thread.run(id.clone())>
-                <span class="request-subject">{t.subject}</span>
-                <span class="request-meta">
-                    {t.number}" · "<span class="request-status">{status_name(locale, t.status)}</span>
-                </span>
-                {unread.then(|| view! { <span class="unread">{s.unread}</span> })}
-            </button>
-        </li>
-    }
+    let open = el("button")
+        .class("request")
+        .attr("type", "button")
+        .on("click", move |_| on_thread.run(id.clone()))
+        .child(el("span").class("request-subject").text(&t.subject))
+        .child(request_meta("span", locale, &t.number, t.status));
+    let open = match unread {
+        true => open.child(el("span").class("unread").text(strings(locale).unread)),
+        false => open,
+    };
+    el("li").child(open).into()
 }
