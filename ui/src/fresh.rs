@@ -9,8 +9,9 @@
 //! `build` and its nodes' mount and unmount, which any view has. What it gives up: a branch
 //! shown again with other data is new nodes, not the old ones changed — so a reactive closure
 //! must not give a `Fresh` if it re-runs while its nodes hold what the user is doing: typing in
-//! a field, focus, a selection in text that refreshes on a timer (a thread's messages, their
-//! links through `linked`, and the rows of "My requests" stay typed or `AnyView` for that).
+//! a field, focus, a selection in text that refreshes on a timer (the console's messages and
+//! their links through `linked` stay typed or `AnyView` for that; the widget's refreshing lists
+//! are `Fresh` rows from a memo, so that they re-run only when what they show changed).
 
 use leptos::tachys::html::attribute::any_attribute::AnyAttribute;
 use leptos::tachys::html::attribute::Attribute;

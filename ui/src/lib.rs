@@ -34,8 +34,8 @@ pub fn linked(text: &str) -> impl IntoView {
     linkify(text)
         .into_iter()
         .map(|piece| match piece {
-            // `into_any`, not `fresh`: a thread's messages are patched in place when it refreshes,
-            // so that a selection in them stays.
+            // `into_any`, not `fresh`: the console's messages are patched in place when a ticket
+            // refreshes, so that a selection in them stays. (The widget's are `El::linked`.)
             Piece::Text(t) => t.to_owned().into_any(),
             Piece::Link(url) => {
                 view! { <a href=url.to_owned() target="_blank" rel="noopener noreferrer">{url.to_owned()}</a> }
