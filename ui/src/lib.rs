@@ -18,6 +18,13 @@ use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use tabdesk_core::url::{linkify, Piece};
 
+/// The browser apps' allocator: talc (crates.io) in place of the standard library's dlmalloc,
+/// about a third of its code in the first module that every screen loads. The apps run on one
+/// thread (no `atomics` feature), which is what this allocator is made for.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// A key made in the browser before the first attempt of a request, reply or note (kept across
 /// its retries; core's `ticket::key_for` says when a send may reuse it).
 pub fn new_key() -> String {
