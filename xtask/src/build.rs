@@ -110,6 +110,7 @@ fn browser_app(dir: &str) -> Result {
     let package = format!("tabdesk_{dir}");
     let release = root().join(format!("target/{WASM_TARGET}/release"));
     let input = crate::unused::drop_unused_exports(&fs::read(release.join(format!("{package}.wasm")))?)?;
+    let input = crate::abort::trap_panics(&input)?;
     let main = release.join(format!("{package}_split.wasm"));
     // The split modules' loader imports `initSync` from the app's own script, by this name.
     let main_module = format!("./{package}.js");

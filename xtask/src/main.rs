@@ -1,6 +1,7 @@
 //! `cargo xtask <command>`: the project's only entry points. Every step says what it does and
 //! how long it took; any failure ends the command with a non-zero exit.
 
+mod abort;
 mod bench;
 mod build;
 mod client;
