@@ -112,6 +112,19 @@ impl El {
         self
     }
 
+    /// Appends the view `part` gives, built anew whenever what it reads changes. Every such
+    /// part goes through one closure type, so Leptos' render effect for a reactive view (its
+    /// build, its rebuild and its state) is compiled once, not once per closure as `view`'s is.
+    pub fn part(self, part: impl Fn() -> Fresh + Send + 'static) -> Self {
+        self.part_boxed(Box::new(part))
+    }
+
+    /// `part`'s one instance.
+    #[inline(never)]
+    fn part_boxed(self, part: Box<dyn Fn() -> Fresh + Send>) -> Self {
+        self.view(part)
+    }
+
     /// Appends a text node that `text` writes, again whenever what it reads changes.
     pub fn text_with<S: AsRef<str>>(self, text: impl Fn() -> S + 'static) -> Self {
         let node = Rndr::create_text_node("");
@@ -142,7 +155,13 @@ impl El {
     }
 
     /// Calls `handler` on each `event` the element gets.
-    pub fn on(mut self, event: &str, mut handler: impl FnMut(web_sys::Event) + 'static) -> Self {
+    pub fn on(self, event: &str, handler: impl FnMut(web_sys::Event) + 'static) -> Self {
+        self.listen(event, Box::new(handler))
+    }
+
+    /// `on`'s one instance: what stays per handler is its box.
+    #[inline(never)]
+    fn listen(mut self, event: &str, mut handler: Box<dyn FnMut(web_sys::Event)>) -> Self {
         let handler = move |event: JsValue| handler(event.unchecked_into());
         let remove = Rndr::add_event_listener(&self.el, event, Box::new(handler));
         self.kept.push(Box::new(remove));
@@ -150,8 +169,13 @@ impl El {
     }
 
     /// Runs `effect` now and whenever what it reads changes, for as long as the element lives.
+    fn kept_effect(self, effect: impl FnMut() + 'static) -> Self {
+        self.keep_effect(Box::new(effect))
+    }
+
+    /// `kept_effect`'s one instance: what stays per effect is its box.
     #[inline(never)]
-    fn kept_effect(mut self, mut effect: impl FnMut() + 'static) -> Self {
+    fn keep_effect(mut self, mut effect: Box<dyn FnMut()>) -> Self {
         self.kept.push(Box::new(RenderEffect::new(move |_| effect())));
         self
     }

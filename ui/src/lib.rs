@@ -157,17 +157,21 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
 pub fn shown<V>(
     when: impl Fn() -> bool + Send + Sync + 'static,
     view: impl Fn() -> V + Send + Sync + 'static,
-) -> impl IntoView
+) -> impl Fn() -> Fresh + Send + Sync + 'static
 where
     V: IntoView + 'static,
 {
     show(Box::new(when), Arc::new(move || fresh(view())))
 }
 
-/// `shown`'s body, with both closures boxed.
-fn show(when: Box<dyn Fn() -> bool + Send + Sync>, view: Arc<dyn Fn() -> Fresh + Send + Sync>) -> impl IntoView {
+/// `shown`'s body, with both closures boxed. Nothing is an empty `Fresh`, not `None`: every
+/// part of a screen is then a `Fresh` (see `El::part`).
+fn show(
+    when: Box<dyn Fn() -> bool + Send + Sync>,
+    view: Arc<dyn Fn() -> Fresh + Send + Sync>,
+) -> impl Fn() -> Fresh + Send + Sync + 'static {
     let when = Derived::new(when);
-    move || when.get().then(|| view())
+    move || if when.get() { view() } else { fresh(()) }
 }
 
 /// Waits `ms` milliseconds: a promise the browser's timer resolves, awaited as a `JsFuture`

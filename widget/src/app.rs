@@ -260,13 +260,13 @@ pub fn App(boot: EmbedBoot) -> impl IntoView {
     });
     let bar = el("header")
         .class("bar")
-        .view(shown(move || screen.get() != Screen::Home || article.with(Option::is_some), back))
+        .part(shown(move || screen.get() != Screen::Home || article.with(Option::is_some), back))
         .child(el("h1").text(&config.name))
         .view(close);
     Fresh::from(
         el("div")
             .class(if framed { "panel" } else { "panel page" })
             .child(bar)
-            .child(el("main").class("body").view(body)),
+            .child(el("main").class("body").part(body)),
     )
 }

@@ -76,7 +76,7 @@ pub fn article_view(id: String, query: Option<String>, on_contact: Call<()>) -> 
     Fresh::from(
         el("section")
             .class("article-view")
-            .view(body)
-            .view(shown(move || loaded.with(|l| matches!(l, Loaded::Ready(_))), move || feedback)),
+            .part(body)
+            .part(shown(move || loaded.with(|l| matches!(l, Loaded::Ready(_))), move || feedback)),
     )
 }

@@ -42,7 +42,56 @@ pub fn custom_field(
     let locale = visit().locale;
     let def = Kept::new(def);
     let visible = move || def.with_value(|d| values.with(|v| is_visible(d, v)));
-    shown(visible, move || move || render(def, locale, values, errors))
+    shown(visible, move || untrack(|| render(def, locale, values, errors)))
+}
+
+/// One custom field's handles, `Copy` for the closures of its control. Its reads and writes are
+/// functions of their own: inlined into each of the control's handlers, they were the field's
+/// code several times over.
+#[derive(Clone, Copy)]
+struct Custom {
+    def: Kept<FieldDef>,
+    /// `fields.{id}`, as errors name the field.
+    key: Kept<String>,
+    locale: Locale,
+    values: Cell<SmallMap<String, Json>>,
+    errors: Cell<Vec<FieldError>>,
+}
+
+impl Custom {
+    /// The field's value (tracked).
+    #[inline(never)]
+    fn value(self) -> Option<Json> {
+        self.values.with(|v| self.def.with_value(|d| v.get(&d.id).cloned()))
+    }
+
+    /// The field's value as text (tracked), empty when it is not a string.
+    fn text(self) -> JsValue {
+        self.value().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default().into()
+    }
+
+    /// Checks the value as the worker will, and shows or clears its error.
+    #[inline(never)]
+    fn check(self) {
+        let found = self.def.with_value(|d| {
+            check_field(d, self.values.with_untracked(|v| v.get(&d.id).cloned()).as_ref(), self.locale)
+        });
+        set_error(self.errors, &self.key.get_value(), found);
+    }
+
+    /// Keeps `value`; checks it at once when `now` (a choice made), else only if the field shows
+    /// an error (which typing may clear).
+    #[inline(never)]
+    fn set(self, value: Json, now: bool) {
+        self.def.with_value(|d| self.values.update(|all| _ = all.insert(d.id.clone(), value)));
+        if now || self.error().is_some() {
+            self.check();
+        }
+    }
+
+    fn error(self) -> Option<String> {
+        error_of(self.errors, &self.key.get_value())
+    }
 }
 
 fn render(
@@ -54,44 +103,30 @@ fn render(
     let key = def.with_value(|d| format!("fields.{}", d.id));
     let id = field_id(&key);
     let label = def.with_value(|d| localized(&d.label, locale).to_owned());
-    let field_key = Kept::new(key.clone());
-    let value = move || values.with(|v| v.get(&def.with_value(|d| d.id.clone())).cloned());
-    let text = move || value().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
-    let check = move || {
-        let found =
-            def.with_value(|d| check_field(d, values.with_untracked(|v| v.get(&d.id).cloned()).as_ref(), locale));
-        set_error(errors, &field_key.get_value(), found);
-    };
-    let set = move |v: Json| {
-        def.with_value(|d| values.update(|all| _ = all.insert(d.id.clone(), v)));
-        if error_of(errors, &field_key.get_value()).is_some() {
-            check();
-        }
-    };
-    let error = move || error_of(errors, &field_key.get_value());
-    let invalid = move || error().is_some();
+    let f = Custom { def, key: Kept::new(key), locale, values, errors };
+    let invalid = move || f.error().is_some();
     let required = def.with_value(|d| d.required);
     let kind = def.with_value(|d| d.kind);
     let input = |kind: &str| control("input", &id, required, invalid).attr("type", kind);
+    let typed = move |ev: web_sys::Event| f.set(Json::String(event_target_value(&ev)), false);
 
     let control = match kind {
         FieldKind::Textarea => control("textarea", &id, required, invalid)
             .attr("rows", "3")
-            .prop_with("value", move || text().into())
-            .on("input", move |ev| set(Json::String(event_target_value(&ev))))
-            .on("blur", move |_| check()),
+            .prop_with("value", move || f.text())
+            .on("input", typed)
+            .on("blur", move |_| f.check()),
         FieldKind::Select => {
             let options = def.with_value(|d| d.options.clone());
             let options = options.iter().map(|o| (o.value.as_str(), localized(&o.label, locale)));
-            select(&id, required, invalid, options, move || text().into()).on("change", move |ev| {
-                set(Json::String(event_target_value(&ev)));
-                check();
-            })
+            select(&id, required, invalid, options, move || f.text())
+                .on("change", move |ev| f.set(Json::String(event_target_value(&ev)), true))
         }
         FieldKind::Multiselect => {
             let options = def.with_value(|d| d.options.clone());
             let chosen = move |v: &str| {
-                value().is_some_and(|x| matches!(x, Json::Array(items) if items.iter().any(|i| i.as_str() == Some(v))))
+                f.value()
+                    .is_some_and(|x| matches!(x, Json::Array(items) if items.iter().any(|i| i.as_str() == Some(v))))
             };
             let group = el("div")
                 .class("choices")
@@ -101,7 +136,7 @@ fn render(
             options.into_iter().fold(group, |group, o| {
                 let v = Kept::new(o.value.clone());
                 let toggle = move |on: bool| {
-                    let mut list = match value() {
+                    let mut list = match f.value() {
                         Some(Json::Array(items)) => items,
                         _ => Vec::new(),
                     };
@@ -109,8 +144,7 @@ fn render(
                     if on {
                         list.push(Json::String(v.get_value()));
                     }
-                    set(Json::Array(list));
-                    check();
+                    f.set(Json::Array(list), true);
                 };
                 let checkbox = el("input")
                     .attr("type", "checkbox")
@@ -120,11 +154,8 @@ fn render(
             })
         }
         FieldKind::Checkbox => input("checkbox")
-            .prop_with("checked", move || (value() == Some(Json::Bool(true))).into())
-            .on("change", move |ev| {
-                set(Json::Bool(event_target_checked(&ev)));
-                check();
-            }),
+            .prop_with("checked", move || (f.value() == Some(Json::Bool(true))).into())
+            .on("change", move |ev| f.set(Json::Bool(event_target_checked(&ev)), true)),
         _ => {
             let (input_type, mode) = match kind {
                 FieldKind::Email => ("email", "email"),
@@ -136,13 +167,13 @@ fn render(
             };
             input(input_type)
                 .attr("inputmode", mode)
-                .prop_with("value", move || text().into())
-                .on("input", move |ev| set(Json::String(event_target_value(&ev))))
-                .on("blur", move |_| check())
+                .prop_with("value", move || f.text())
+                .on("input", typed)
+                .on("blur", move |_| f.check())
         }
     };
     let class = if kind == FieldKind::Checkbox { "field check" } else { "field" };
-    field_frame(class, &id, &label, required, control, error).into()
+    field_frame(class, &id, &label, required, control, move || f.error()).into()
 }
 
 /// A field's control (`tag`): its id, whether it is required, and its error's state and id.

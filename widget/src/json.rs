@@ -9,7 +9,13 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// A value from JSON text; anything that does not read as a `T` is `None`.
 pub fn decode<T: FromJson>(text: &str) -> Option<T> {
-    from_js(js_sys::JSON::parse(text).ok()?)
+    T::from_json(&parse(text)?)
+}
+
+/// JSON text as core's tree: one instance for every type `decode` reads.
+#[inline(never)]
+fn parse(text: &str) -> Option<Json> {
+    Some(tree(&js_sys::JSON::parse(text).ok()?))
 }
 
 /// A value from what the browser already parsed (a message's data).
@@ -24,7 +30,13 @@ pub fn to_js<T: ToJson + ?Sized>(value: &T) -> JsValue {
 
 /// `value` as JSON text.
 pub fn encode<T: ToJson + ?Sized>(value: &T) -> Option<String> {
-    js_sys::JSON::stringify(&to_js(value)).ok()?.as_string()
+    stringify(&value.to_json())
+}
+
+/// Core's tree as JSON text: one instance for every type `encode` writes.
+#[inline(never)]
+fn stringify(json: &Json) -> Option<String> {
+    js_sys::JSON::stringify(&js(json)).ok()?.as_string()
 }
 
 /// What the browser parsed, as core's tree (functions and the like read as `null`).

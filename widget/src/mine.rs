@@ -11,7 +11,7 @@ use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
 use tabdesk_ui::cell::{answered, effect, Call, Cell, Derived, Kept};
-use tabdesk_ui::{button, el, new_key, shown, Fresh};
+use tabdesk_ui::{button, el, fresh, new_key, shown, Fresh};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
@@ -78,7 +78,7 @@ pub fn my_requests(on_thread: Call<String>, on_home: Call<()>) -> (Fresh, Fresh)
         .class("requests")
         .child(el("h2").class("title").text(s.my_requests))
         .child(el("p").class("status").attr("aria-live", "polite").text_with(status))
-        .child(el("ul").class("request-list").view(list));
+        .child(el("ul").class("request-list").part(move || fresh(list())));
     let delete = button("secondary delete-data", r.delete_my_data, move || {
         delete_my_data(visit);
         on_home.run(());
@@ -217,26 +217,26 @@ pub fn thread(id: String) -> Fresh {
 
     // A memo: a refresh that brings nothing new (a 304, the same answer) changes nothing shown.
     let ticket = Derived::new(move || thread.get().flatten());
-    let header = move || {
-        ticket.get().map(|t| {
-            (
-                Fresh::from(el("h2").class("title").text(&t.subject)),
-                Fresh::from(request_meta("p", locale, &t.number, t.status)),
-            )
-        })
+    let header = move || match ticket.get() {
+        Some(t) => fresh((
+            Fresh::from(el("h2").class("title").text(&t.subject)),
+            Fresh::from(request_meta("p", locale, &t.number, t.status)),
+        )),
+        None => fresh(()),
     };
-    let messages =
-        move || ticket.get().map(|t| t.messages.into_iter().map(|m| message_view(visit, m)).collect::<Vec<_>>());
+    let messages = move || {
+        let messages = ticket.get().map(|t| t.messages).unwrap_or_default();
+        fresh(messages.into_iter().map(|m| message_view(visit, m)).collect::<Vec<_>>())
+    };
     let failed = move || matches!(thread.get(), Some(None)).then_some(r.thread_failed).unwrap_or_default();
-    let queued_view = move || {
-        queued().map(|text| {
-            Fresh::from(
-                el("li")
-                    .class("message mine queued")
-                    .child(el("p").class("message-author").text(r.you))
-                    .child(el("p").class("message-body").text(&text)),
-            )
-        })
+    let queued_view = move || match queued() {
+        Some(text) => Fresh::from(
+            el("li")
+                .class("message mine queued")
+                .child(el("p").class("message-author").text(r.you))
+                .child(el("p").class("message-body").text(&text)),
+        ),
+        None => fresh(()),
     };
     let reply = el("form")
         .class("reply-form")
@@ -261,7 +261,7 @@ pub fn thread(id: String) -> Fresh {
     Fresh::from(
         el("section")
             .class("thread")
-            .view(header)
+            .part(header)
             .child(el("p").class("status").attr("aria-live", "polite").text_with(move || {
                 if thread.get().is_none() {
                     s.loading
@@ -270,8 +270,8 @@ pub fn thread(id: String) -> Fresh {
                 }
             }))
             .child(el("p").class("notice").attr("role", "alert").text_with(failed))
-            .child(el("ol").class("messages").view(messages).view(queued_view))
-            .view(shown(
+            .child(el("ol").class("messages").part(messages).part(queued_view))
+            .part(shown(
                 move || queued().is_some(),
                 move || Fresh::from(el("p").class("queued-reply").attr("role", "status").text(r.reply_queued)),
             ))

@@ -1,13 +1,12 @@
 //! The rows the screens list: an article found or suggested, and one of the visitor's requests.
 
-use leptos::tachys::view::Render;
 use tabdesk_core::domain::Locale;
 use tabdesk_core::domain::TicketStatus;
 use tabdesk_core::i18n::{status_name, strings};
 use tabdesk_core::kb::highlight_runs;
 use tabdesk_core::wire::{CustomerSummary, SearchHit};
 use tabdesk_ui::cell::Call;
-use tabdesk_ui::{el, El, Fresh};
+use tabdesk_ui::{el, fresh, El, Fresh};
 
 use crate::requests::Requests;
 
@@ -37,12 +36,8 @@ pub fn hit_views(hits: Vec<SearchHit>, on_open: Call<String>) -> Vec<Fresh> {
 
 /// A subtitle over a list of class `class` that `rows` fills (the home screen's suggested
 /// articles and open requests).
-pub fn titled_list<V>(title: &str, class: &str, rows: V) -> (Fresh, Fresh)
-where
-    V: Render + 'static,
-    V::State: 'static,
-{
-    (el("h3").class("subtitle").text(title).into(), el("ul").class(class).view(rows).into())
+pub fn titled_list(title: &str, class: &str, rows: impl Fn() -> Vec<Fresh> + Send + 'static) -> (Fresh, Fresh) {
+    (el("h3").class("subtitle").text(title).into(), el("ul").class(class).part(move || fresh(rows())).into())
 }
 
 /// A request's number and status (`tag`, class `request-meta`), as its row and its thread show

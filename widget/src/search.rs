@@ -10,7 +10,7 @@ use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{effect, effect_after, Call, Cell, Derived};
-use tabdesk_ui::{button, el, shown, Fresh};
+use tabdesk_ui::{button, el, fresh, shown, Fresh};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
@@ -175,10 +175,10 @@ pub fn search_screen(
         .child(field)
         .child(el("p").class("status").attr("aria-live", "polite").text_with(status))
         // Until something is typed (the search itself waits for a pause in typing).
-        .view(shown(move || state.query.with(|q| is_blank(q)), move || untrack(|| home(on_open, on_thread))))
+        .part(shown(move || state.query.with(|q| is_blank(q)), move || untrack(|| home(on_open, on_thread))))
         // Rebuilt whole for each answer: eight rows, and Leptos' keyed `<For>` would bring its
         // hash maps (7 KB gzip) to the first screen.
-        .child(el("ul").class("hits").view(move || hit_views(hits(), on_open)));
+        .child(el("ul").class("hits").part(move || fresh(hit_views(hits(), on_open))));
     let contact = button("primary", s.contact_us, move || on_contact.run(()))
         .on("pointerenter", move |_| prefetch_contact())
         .on("focus", move |_| prefetch_contact());
@@ -191,6 +191,6 @@ pub fn search_screen(
         )
     };
     let footer =
-        el("footer").class("contact").child(contact).view(shown(move || requests.list.with(|l| !l.is_empty()), mine));
+        el("footer").class("contact").child(contact).part(shown(move || requests.list.with(|l| !l.is_empty()), mine));
     (Fresh::from(search), Fresh::from(footer))
 }

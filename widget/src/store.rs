@@ -48,9 +48,14 @@ impl Store {
     }
 
     pub fn save<T: ToJson>(self, key: &str, value: &T) {
-        let Some(text) = json::encode(value) else {
-            return;
-        };
+        if let Some(text) = json::encode(value) {
+            self.put(key, text);
+        }
+    }
+
+    /// `save`'s one instance: what stays per type is its encoding.
+    #[inline(never)]
+    fn put(self, key: &str, text: String) {
         match own() {
             Some(s) => _ = s.set_item(key, &text),
             None => self.relay.set(key, Some(text)),

@@ -221,8 +221,8 @@ pub fn contact_form(on_open: Call<String>) -> Fresh {
             .into();
     }
     let custom_fields = move || {
-        chosen(form, locale, category)
-            .map(|c| c.fields.into_iter().map(|def| fresh(custom_field(def, fields, errors))).collect::<Vec<_>>())
+        let defs = chosen(form, locale, category).map(|c| c.fields).unwrap_or_default();
+        fresh(defs.into_iter().map(|def| fresh(custom_field(def, fields, errors))).collect::<Vec<_>>())
     };
     // People never see this field; bots that fill every input do.
     let honeypot_field = el("div")
@@ -247,8 +247,8 @@ pub fn contact_form(on_open: Call<String>) -> Fresh {
         .view(TicketField::ALL.into_iter().take(2).map(|f| field(f, false)).collect::<Vec<_>>())
         .view(suggestions(base[TicketField::Subject as usize], base[TicketField::Message as usize], on_open))
         // Built anew when the category changes (`Fresh`): focus is in its select then.
-        .view(custom_fields)
-        .view(contact_fields)
+        .part(custom_fields)
+        .part(move || fresh(contact_fields()))
         .child(honeypot_field)
         .view(turnstile.get_value().zip(check).map(|(key, check)| challenge(key, check)))
         .child(el("p").class("notice").attr("role", "alert").text_with(move || notice.get().unwrap_or_default()))
@@ -259,7 +259,7 @@ pub fn contact_form(on_open: Call<String>) -> Fresh {
                 .flag_with("disabled", move || sending.get())
                 .text_with(move || if sending.get() { sending_text } else { s.send }),
         )
-        .view(shown(
+        .part(shown(
             move || refused.get(),
             move || {
                 let hint = el("p").class("hint").text(s.refused_hint);

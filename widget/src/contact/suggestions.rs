@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use tabdesk_core::i18n::form_strings;
 use tabdesk_core::kb::is_blank;
 use tabdesk_ui::cell::{answered, Call, Cell};
-use tabdesk_ui::{el, shown, Fresh};
+use tabdesk_ui::{el, fresh, shown, Fresh};
 
 use crate::api;
 use crate::debounce::debounced;
@@ -60,7 +60,7 @@ pub fn suggestions(subject: Cell<String>, message: Cell<String>, on_open: Call<S
                     .class("suggestions")
                     .attr("aria-live", "polite")
                     .child(el("h3").text(s.suggestions))
-                    .child(el("ul").view(rows)),
+                    .child(el("ul").part(move || fresh(rows()))),
             )
         },
     )
