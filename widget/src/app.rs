@@ -113,8 +113,8 @@ fn mark_placed(placed: Cell<bool>) {
     }
 }
 
-#[component]
-pub fn App(boot: EmbedBoot) -> impl IntoView {
+/// The app: what the boot data says, the visit every screen shares, and the frame.
+pub fn app(boot: EmbedBoot) -> Fresh {
     let locale = boot.locale;
     let s = strings(locale);
     let config = boot.config;

@@ -66,5 +66,5 @@ pub fn start() {
         return;
     };
     apply_theme(&boot.config);
-    leptos::mount::mount_to_body(move || leptos::view! { <app::App boot=boot/> });
+    leptos::mount::mount_to_body(move || app::app(boot));
 }

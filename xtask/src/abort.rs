@@ -167,7 +167,90 @@ fn without_relocations_in(wasm: &[u8], code_start: usize, emptied: &[Range<usize
 
 #[cfg(test)]
 mod tests {
-    use super::is_entry_point;
+    use wasm_encoder::{
+        CodeSection, CustomSection, Encode, Function, FunctionSection, Instruction, Module, NameMap, NameSection,
+        TypeSection,
+    };
+    use wasmparser::{KnownCustom, Parser, Payload};
+
+    use super::{is_entry_point, trap_panics};
+
+    const PANIC_FMT: &str = "_RNvNtCsgXGp5Oqx2Ny_4core9panicking9panic_fmt";
+
+    /// Two functions that each call the other, the first named `panic_fmt`, with a relocation for
+    /// each call; and where each call's index is, from the code section's start.
+    fn linked_module() -> (Vec<u8>, [u32; 2]) {
+        let mut types = TypeSection::new();
+        types.ty().function([], []);
+        let mut functions = FunctionSection::new();
+        let mut code = CodeSection::new();
+        for other in [1, 0] {
+            functions.function(0);
+            let mut body = Function::new([]);
+            body.instruction(&Instruction::Nop).instruction(&Instruction::Call(other)).instruction(&Instruction::End);
+            code.function(&body);
+        }
+        // Each body: its size, no locals, `nop`, `call`, the index, `end`; the section starts
+        // with the count of bodies.
+        let calls = [1 + 1 + 1 + 1 + 1, 1 + 6 + 1 + 1 + 1 + 1];
+        let mut names = NameMap::new();
+        names.append(0, PANIC_FMT);
+        names.append(1, "_RNvCs1234_5other4main");
+        let mut name_section = NameSection::new();
+        name_section.functions(&names);
+        let mut relocations = Vec::new();
+        2u32.encode(&mut relocations); // the code section's index
+        2u32.encode(&mut relocations);
+        for (symbol, at) in calls.iter().enumerate() {
+            relocations.push(0); // R_WASM_FUNCTION_INDEX_LEB
+            at.encode(&mut relocations);
+            u32::try_from(symbol).unwrap_or_default().encode(&mut relocations);
+        }
+        let mut module = Module::new();
+        module.section(&types).section(&functions).section(&code);
+        module.section(&CustomSection { name: "reloc.CODE".into(), data: relocations.into() });
+        module.section(&name_section);
+        (module.finish(), calls)
+    }
+
+    /// The bodies' bytes after their size, and the offsets `reloc.CODE` names.
+    fn bodies_and_relocations(wasm: &[u8]) -> (Vec<Vec<u8>>, Vec<u32>) {
+        let (mut bodies, mut offsets) = (Vec::new(), Vec::new());
+        for payload in Parser::new(0).parse_all(wasm) {
+            match payload.expect("the module parses") {
+                Payload::CodeSectionEntry(body) => {
+                    let range = body.range();
+                    bodies.push(wasm[range.start as usize..range.end as usize].to_vec());
+                }
+                Payload::CustomSection(section) => {
+                    if let KnownCustom::Reloc(reader) = section.as_known() {
+                        offsets.extend(reader.entries().into_iter().map(|e| e.expect("an entry").offset));
+                    }
+                }
+                _ => {}
+            }
+        }
+        (bodies, offsets)
+    }
+
+    #[test]
+    fn an_entry_points_body_becomes_a_trap_of_its_size_and_its_relocations_go() {
+        let (wasm, calls) = linked_module();
+        let (before, _) = bodies_and_relocations(&wasm);
+        let (after, offsets) = bodies_and_relocations(&trap_panics(&wasm).expect("it finds panic_fmt"));
+        // No locals, a trap, `nop`s where the call was, `end`.
+        assert_eq!(after[0], [0, 0x00, 0x01, 0x01, 0x0b]);
+        assert_eq!(after[0].len(), before[0].len());
+        assert_eq!(after[1], before[1], "the other function is untouched");
+        assert_eq!(offsets, [calls[1]], "only the other function's relocation stays");
+    }
+
+    #[test]
+    fn a_module_without_entry_points_is_refused() {
+        let mut module = Module::new();
+        module.section(&TypeSection::new());
+        assert!(trap_panics(&module.finish()).is_err());
+    }
 
     #[test]
     fn entry_points_are_matched_by_path_and_nothing_else() {
