@@ -6,7 +6,7 @@
 //! value type and once more per closure handed to `with` or `update`. In the widget's first
 //! module that was about 3.5 KB of code per type before wasm-opt, for twenty-odd types. A `Cell`
 //! keeps its value boxed as `dyn Any` in an `RwSignal<Box<dyn Any>>`, and reaches it through one
-//! read and one write function that take `&mut dyn FnMut`: the machinery is compiled once, and
+//! read and one write function that take a `&mut dyn` visitor: the machinery is compiled once, and
 //! what stays per type is the cast and the caller's own closure. `Derived` and `Kept` do the same
 //! over a `Memo` and a `StoredValue`, and `effect` boxes its closure so that `Effect::new` has one
 //! instance.
@@ -51,40 +51,72 @@ fn make(value: Erased) -> RwSignal<Erased> {
     RwSignal::new(value)
 }
 
-/// Hands `f` a `&T` through a read that takes a `&mut dyn FnMut` (`None` once disposed).
-fn look<T: 'static, U>(read: impl FnOnce(&mut dyn FnMut(&Erased)) -> Option<()>, f: impl FnOnce(&T) -> U) -> Option<U> {
-    let mut f = Some(f);
-    let mut out = None;
-    read(&mut |v| out = f.take().map(|f| f(cast(v))))?;
-    out
+/// What a read hands the value to. A trait of one method rather than `dyn FnMut`: a closure's
+/// vtable carries a `FnOnce` shim that nothing calls, one per instance of `look` and `change`
+/// (a hundred-odd in the widget).
+trait Reader {
+    fn read(&mut self, value: &Erased);
 }
 
-/// Hands `f` a `&mut T` through a write that takes a `&mut dyn FnMut` (`None` once disposed).
-fn change<T: 'static, U>(
-    write: impl FnOnce(&mut dyn FnMut(&mut Erased)) -> Option<()>,
-    f: impl FnOnce(&mut T) -> U,
-) -> Option<U> {
-    let mut f = Some(f);
-    let mut out = None;
-    write(&mut |v| out = f.take().map(|f| f(cast_mut(v))))?;
-    out
+/// What a write hands the value to (see `Reader`).
+trait Writer {
+    fn write(&mut self, value: &mut Erased);
+}
+
+/// `f`, called once with the value as a `T`, and what it gave.
+struct Once<T, F, U> {
+    f: Option<F>,
+    out: Option<U>,
+    kind: PhantomData<fn(&T)>,
+}
+
+impl<T, F, U> Once<T, F, U> {
+    fn new(f: F) -> Self {
+        Once { f: Some(f), out: None, kind: PhantomData }
+    }
+}
+
+impl<T: 'static, F: FnOnce(&T) -> U, U> Reader for Once<T, F, U> {
+    fn read(&mut self, value: &Erased) {
+        self.out = self.f.take().map(|f| f(cast(value)));
+    }
+}
+
+impl<T: 'static, F: FnOnce(&mut T) -> U, U> Writer for Once<T, F, U> {
+    fn write(&mut self, value: &mut Erased) {
+        self.out = self.f.take().map(|f| f(cast_mut(value)));
+    }
+}
+
+/// Hands `f` a `&T` through a read that takes a `&mut dyn Reader` (`None` once disposed).
+fn look<T: 'static, U>(read: impl FnOnce(&mut dyn Reader) -> Option<()>, f: impl FnOnce(&T) -> U) -> Option<U> {
+    let mut once = Once::new(f);
+    read(&mut once)?;
+    once.out
+}
+
+/// Hands `f` a `&mut T` through a write that takes a `&mut dyn Writer` (`None` once disposed).
+fn change<T: 'static, U>(write: impl FnOnce(&mut dyn Writer) -> Option<()>, f: impl FnOnce(&mut T) -> U) -> Option<U> {
+    let mut once = Once::new(f);
+    write(&mut once)?;
+    once.out
 }
 
 /// The one instance of its reads: `None` once the signal is disposed.
-fn read(signal: RwSignal<Erased>, track: bool, f: &mut dyn FnMut(&Erased)) -> Option<()> {
+fn read(signal: RwSignal<Erased>, track: bool, f: &mut dyn Reader) -> Option<()> {
     if track {
-        signal.try_with(|v| f(v))
+        signal.try_with(|v| f.read(v))
     } else {
-        signal.try_with_untracked(|v| f(v))
+        signal.try_with_untracked(|v| f.read(v))
     }
 }
 
 /// The one instance of its writes: `None` once the signal is disposed.
-fn write(signal: RwSignal<Erased>, notify: bool, f: &mut dyn FnMut(&mut Erased)) -> Option<()> {
+fn write(signal: RwSignal<Erased>, notify: bool, f: &mut dyn Writer) -> Option<()> {
     if notify {
-        signal.try_update(|v| f(v))
+        signal.try_update(|v| f.write(v))
     } else {
-        signal.try_update_untracked(|v| f(v))
+        signal.try_update_untracked(|v| f.write(v))
     }
 }
 
@@ -206,12 +238,12 @@ fn keep(value: Erased) -> StoredValue<Erased> {
     StoredValue::new(value)
 }
 
-fn read_kept(kept: StoredValue<Erased>, f: &mut dyn FnMut(&Erased)) -> Option<()> {
-    kept.try_with_value(|v| f(v))
+fn read_kept(kept: StoredValue<Erased>, f: &mut dyn Reader) -> Option<()> {
+    kept.try_with_value(|v| f.read(v))
 }
 
-fn write_kept(kept: StoredValue<Erased>, f: &mut dyn FnMut(&mut Erased)) -> Option<()> {
-    kept.try_update_value(|v| f(v))
+fn write_kept(kept: StoredValue<Erased>, f: &mut dyn Writer) -> Option<()> {
+    kept.try_update_value(|v| f.write(v))
 }
 
 impl<T: Send + Sync + 'static> Kept<T> {
@@ -298,11 +330,11 @@ fn derive(
     Memo::new_with_compare(move |_| f(), changed)
 }
 
-fn read_derived(memo: Memo<Erased>, track: bool, f: &mut dyn FnMut(&Erased)) -> Option<()> {
+fn read_derived(memo: Memo<Erased>, track: bool, f: &mut dyn Reader) -> Option<()> {
     if track {
-        memo.try_with(|v| f(v))
+        memo.try_with(|v| f.read(v))
     } else {
-        memo.try_with_untracked(|v| f(v))
+        memo.try_with_untracked(|v| f.read(v))
     }
 }
 
