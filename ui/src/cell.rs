@@ -18,6 +18,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::calls::{Answer, Give, Run};
+
 type Erased = Box<dyn Any + Send + Sync>;
 
 /// A typed, `Copy` handle over one of Leptos' arena types holding an `Erased` value. (`Clone`
@@ -292,7 +294,7 @@ impl<T: Clone + Send + Sync + 'static> Kept<T> {
 /// A callback a component is handed (`on_open`, `on_contact`…): Leptos' `Callback<T>` is a
 /// `StoredValue` of its own type for each argument type; this one is a `Kept`, whose machinery is
 /// compiled once. `Copy`, and lives as long as its owner.
-pub struct Call<T: 'static>(Kept<Arc<dyn Fn(T) + Send + Sync>>);
+pub struct Call<T: 'static>(Kept<Arc<dyn Answer<T> + Send + Sync>>);
 
 impl<T> Clone for Call<T> {
     fn clone(&self) -> Self {
@@ -311,7 +313,7 @@ impl<T> Call<T> {
     /// that it may change what holds it.
     pub fn run(&self, arg: T) {
         if let Some(f) = self.0.try_get_value() {
-            f(arg)
+            f.answer(arg)
         }
     }
 }
@@ -324,10 +326,10 @@ handle!(
 
 /// The memo's one constructor and read.
 fn derive(
-    f: Arc<dyn Fn() -> Erased + Send + Sync>,
+    f: Arc<dyn Give<Erased> + Send + Sync>,
     changed: fn(Option<&Erased>, Option<&Erased>) -> bool,
 ) -> Memo<Erased> {
-    Memo::new_with_compare(move |_| f(), changed)
+    Memo::new_with_compare(move |_| f.give(), changed)
 }
 
 fn read_derived(memo: Memo<Erased>, track: bool, f: &mut dyn Reader) -> Option<()> {
@@ -382,8 +384,8 @@ pub fn effect(f: impl FnMut() + 'static) {
 }
 
 /// The one instance of `Effect::new`.
-fn run(mut f: Box<dyn FnMut()>) {
-    Effect::new(move |_| f());
+fn run(mut f: Box<dyn Run>) {
+    Effect::new(move |_| f.run());
 }
 
 /// `effect`, for one that hands each run what the last one returned (a timer that dropping

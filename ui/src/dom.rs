@@ -20,6 +20,7 @@ use leptos::wasm_bindgen::{JsCast, JsValue};
 use send_wrapper::SendWrapper;
 use tabdesk_core::url::{linkify, Piece};
 
+use crate::calls::{Give, Run, Take};
 use crate::fresh::{Fresh, FreshState};
 
 /// An element being built, with what must live as long as it does.
@@ -121,8 +122,8 @@ impl El {
 
     /// `part`'s one instance.
     #[inline(never)]
-    fn part_boxed(self, part: Box<dyn Fn() -> Fresh + Send>) -> Self {
-        self.view(part)
+    fn part_boxed(self, part: Box<dyn Give<Fresh> + Send>) -> Self {
+        self.view(move || part.give())
     }
 
     /// Appends a text node that `text` writes, again whenever what it reads changes.
@@ -161,8 +162,8 @@ impl El {
 
     /// `on`'s one instance: what stays per handler is its box.
     #[inline(never)]
-    fn listen(mut self, event: &str, mut handler: Box<dyn FnMut(web_sys::Event)>) -> Self {
-        let handler = move |event: JsValue| handler(event.unchecked_into());
+    fn listen(mut self, event: &str, mut handler: Box<dyn Take<web_sys::Event>>) -> Self {
+        let handler = move |event: JsValue| handler.take(event.unchecked_into());
         let remove = Rndr::add_event_listener(&self.el, event, Box::new(handler));
         self.kept.push(Box::new(remove));
         self
@@ -175,8 +176,8 @@ impl El {
 
     /// `kept_effect`'s one instance: what stays per effect is its box.
     #[inline(never)]
-    fn keep_effect(mut self, mut effect: Box<dyn FnMut()>) -> Self {
-        self.kept.push(Box::new(RenderEffect::new(move |_| effect())));
+    fn keep_effect(mut self, mut effect: Box<dyn Run>) -> Self {
+        self.kept.push(Box::new(RenderEffect::new(move |_| effect.run())));
         self
     }
 }

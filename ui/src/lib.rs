@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
+mod calls;
 pub mod cell;
 mod dom;
 mod fresh;
@@ -13,6 +14,7 @@ mod fresh;
 pub use dom::{button, el, El};
 pub use fresh::{fresh, Fresh, FreshState};
 
+use calls::Give;
 use cell::{Cell, Derived, Kept};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
@@ -75,7 +77,7 @@ pub struct Arrival {
 /// What a split-off screen's module hands back: the code that builds the screen. It is built
 /// where it shows (in the view that waited for it, untracked), so that its state belongs to that
 /// view and goes with it.
-pub type Screen = Arc<dyn Fn() -> Fresh + Send + Sync>;
+pub type Screen = Arc<dyn Give<Fresh> + Send + Sync>;
 
 /// A [`Screen`] built by `build`.
 pub fn screen(build: impl Fn() -> Fresh + Send + Sync + 'static) -> Screen {
@@ -139,7 +141,7 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
             }
         };
         match (loaded, texts) {
-            (Ok(screen), _) => untrack(|| screen()),
+            (Ok(screen), _) => untrack(|| screen.give()),
             (Err(()), Some(texts)) => el("section")
                 .class("load-failed")
                 .attr("role", "alert")
@@ -167,11 +169,11 @@ where
 /// `shown`'s body, with both closures boxed. Nothing is an empty `Fresh`, not `None`: every
 /// part of a screen is then a `Fresh` (see `El::part`).
 fn show(
-    when: Box<dyn Fn() -> bool + Send + Sync>,
-    view: Arc<dyn Fn() -> Fresh + Send + Sync>,
+    when: Box<dyn Give<bool> + Send + Sync>,
+    view: Arc<dyn Give<Fresh> + Send + Sync>,
 ) -> impl Fn() -> Fresh + Send + Sync + 'static {
-    let when = Derived::new(when);
-    move || if when.get() { view() } else { fresh(()) }
+    let when = Derived::new(move || when.give());
+    move || if when.get() { view.give() } else { fresh(()) }
 }
 
 /// Waits `ms` milliseconds: a promise the browser's timer resolves, awaited as a `JsFuture`
