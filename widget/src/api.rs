@@ -78,8 +78,13 @@ use crate::json::{decode as parse, encode};
 /// A `T` read from `url`; `None` for no answer, another status than 200 or a body that does not
 /// read.
 async fn get<T: FromJson>(url: &str) -> Option<T> {
+    parse(&get_text(url).await?)
+}
+
+/// `get`'s one instance but the reading: the body of a 200 answer.
+async fn get_text(url: &str) -> Option<String> {
     match fetch("GET", url, None, &[]).await {
-        Ok(Answer { status: 200, text, .. }) => parse(&text),
+        Ok(Answer { status: 200, text, .. }) => Some(text),
         _ => None,
     }
 }
@@ -91,11 +96,17 @@ pub async fn search(site: &str, query: &str, locale: &str, limit: usize) -> Opti
 
 /// Sends `body` as JSON with `headers` and reads a `T` from an answer of status `ok`.
 async fn post<T: FromJson>(url: &str, body: &impl ToJson, headers: &[(&str, &str)], ok: u16) -> Result<T, SendError> {
+    let text = post_text(url, encode(body), headers, ok).await?;
+    // A success whose body does not read is retried: with the same key it is the same answer.
+    parse(&text).ok_or(SendError::Transient)
+}
+
+/// `post`'s one instance but the writing and the reading: the body of an answer of status `ok`.
+async fn post_text(url: &str, json: Option<String>, headers: &[(&str, &str)], ok: u16) -> Result<String, SendError> {
     // Serializing plain structs and maps cannot fail; if it did, resending would not help.
-    let json = encode(body).ok_or(SendError::Refused(Refusal::Final(String::new())))?;
+    let json = json.ok_or(SendError::Refused(Refusal::Final(String::new())))?;
     match fetch("POST", url, Some(&json), headers).await {
-        // A success whose body does not read is retried: with the same key it is the same answer.
-        Ok(Answer { status, text, .. }) if status == ok => parse(&text).ok_or(SendError::Transient),
+        Ok(Answer { status, text, .. }) if status == ok => Ok(text),
         Ok(Answer { status, text, .. }) => Err(failure(Some(status), &text)),
         Err(_) => Err(failure(None, "")),
     }
