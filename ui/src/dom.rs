@@ -113,6 +113,14 @@ impl El {
         self
     }
 
+    /// Appends `part`, if there is one (a view built once: a part only some sites show).
+    pub fn maybe(self, part: Option<Fresh>) -> Self {
+        match part {
+            Some(part) => self.view(part),
+            None => self,
+        }
+    }
+
     /// Appends the view `part` gives, built anew whenever what it reads changes. Every such
     /// part goes through one closure type, so Leptos' render effect for a reactive view (its
     /// build, its rebuild and its state) is compiled once, not once per closure as `view`'s is.

@@ -262,7 +262,7 @@ pub fn app(boot: EmbedBoot) -> Fresh {
         .class("bar")
         .part(shown(move || screen.get() != Screen::Home || article.with(Option::is_some), back))
         .child(el("h1").text(&config.name))
-        .view(close);
+        .maybe(close);
     Fresh::from(
         el("div")
             .class(if framed { "panel" } else { "panel page" })

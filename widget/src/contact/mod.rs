@@ -243,14 +243,14 @@ pub fn contact_form(on_open: Call<String>) -> Fresh {
         .attr("novalidate", "")
         .on("submit", submit)
         .child(el("h2").class("title").text(s.contact_title))
-        .view(category_select(form, category, errors))
-        .view(TicketField::ALL.into_iter().take(2).map(|f| field(f, false)).collect::<Vec<_>>())
-        .view(suggestions(base[TicketField::Subject as usize], base[TicketField::Message as usize], on_open))
+        .maybe(category_select(form, category, errors))
+        .view(fresh(TicketField::ALL.into_iter().take(2).map(|f| field(f, false)).collect::<Vec<_>>()))
+        .part(suggestions(base[TicketField::Subject as usize], base[TicketField::Message as usize], on_open))
         // Built anew when the category changes (`Fresh`): focus is in its select then.
         .part(custom_fields)
         .part(move || fresh(contact_fields()))
         .child(honeypot_field)
-        .view(turnstile.get_value().zip(check).map(|(key, check)| challenge(key, check)))
+        .maybe(turnstile.get_value().zip(check).map(|(key, check)| challenge(key, check)))
         .child(el("p").class("notice").attr("role", "alert").text_with(move || notice.get().unwrap_or_default()))
         .child(
             el("button")

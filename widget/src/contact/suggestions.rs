@@ -1,7 +1,6 @@
 //! Articles that may answer what the customer is writing, refreshed as they type: one more
 //! chance to solve the problem without waiting for a person.
 
-use leptos::prelude::*;
 use tabdesk_core::i18n::form_strings;
 use tabdesk_core::kb::is_blank;
 use tabdesk_ui::cell::{answered, Call, Cell};
@@ -17,7 +16,11 @@ const QUERY_CHARS: usize = 150;
 const SUGGESTIONS: usize = 3;
 
 /// Suggestions for the request's `subject` and `message`; `on_open` opens one.
-pub fn suggestions(subject: Cell<String>, message: Cell<String>, on_open: Call<String>) -> impl IntoView {
+pub fn suggestions(
+    subject: Cell<String>,
+    message: Cell<String>,
+    on_open: Call<String>,
+) -> impl Fn() -> Fresh + Send + 'static {
     let Visit { site, locale, .. } = visit();
     let s = form_strings(locale);
     let asked = debounced(
