@@ -237,7 +237,7 @@ pub fn app(boot: EmbedBoot) -> Fresh {
             return untrack(|| article_view(id, led_by.get_value(), on_contact));
         }
         match screen.get() {
-            Screen::Home => fresh(untrack(|| search_screen(search, on_contact, on_open, on_requests, on_open_thread))),
+            Screen::Home => untrack(|| search_screen(search, on_contact, on_open, on_requests, on_open_thread)),
             Screen::Contact => fresh(on_demand::contact(on_open)),
             Screen::Requests => fresh(on_demand::requests(thread.get(), on_thread, on_home)),
         }

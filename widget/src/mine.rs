@@ -50,7 +50,7 @@ fn delete_my_data(visit: Visit) {
 }
 
 /// The list; `on_thread` opens a request, `on_home` follows a deletion.
-pub fn my_requests(on_thread: Call<String>, on_home: Call<()>) -> (Fresh, Fresh) {
+pub fn my_requests(on_thread: Call<String>, on_home: Call<()>) -> Fresh {
     let visit = visit();
     let Visit { locale, requests, open, inbox, .. } = visit;
     let (s, r) = (strings(locale), thread_strings(locale));
@@ -83,7 +83,7 @@ pub fn my_requests(on_thread: Call<String>, on_home: Call<()>) -> (Fresh, Fresh)
         delete_my_data(visit);
         on_home.run(());
     });
-    (Fresh::from(section), Fresh::from(el("footer").class("contact").child(delete)))
+    fresh(vec![Fresh::from(section), Fresh::from(el("footer").class("contact").child(delete))])
 }
 
 /// Who wrote `message`, as the customer reads it.
@@ -218,10 +218,10 @@ pub fn thread(id: String) -> Fresh {
     // A memo: a refresh that brings nothing new (a 304, the same answer) changes nothing shown.
     let ticket = Derived::new(move || thread.get().flatten());
     let header = move || match ticket.get() {
-        Some(t) => fresh((
+        Some(t) => fresh(vec![
             Fresh::from(el("h2").class("title").text(&t.subject)),
             Fresh::from(request_meta("p", locale, &t.number, t.status)),
-        )),
+        ]),
         None => fresh(()),
     };
     let messages = move || {

@@ -32,7 +32,7 @@ fn requests_screen(
 ) -> Result<Screen, SplitLoaderError> {
     Ok(screen(move || match thread.clone() {
         Some(id) => mine::thread(id),
-        None => fresh(mine::my_requests(on_thread, on_home)),
+        None => mine::my_requests(on_thread, on_home),
     }))
 }
 

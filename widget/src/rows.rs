@@ -36,8 +36,9 @@ pub fn hit_views(hits: Vec<SearchHit>, on_open: Call<String>) -> Vec<Fresh> {
 
 /// A subtitle over a list of class `class` that `rows` fills (the home screen's suggested
 /// articles and open requests).
-pub fn titled_list(title: &str, class: &str, rows: impl Fn() -> Vec<Fresh> + Send + 'static) -> (Fresh, Fresh) {
-    (el("h3").class("subtitle").text(title).into(), el("ul").class(class).part(move || fresh(rows())).into())
+pub fn titled_list(title: &str, class: &str, rows: impl Fn() -> Vec<Fresh> + Send + 'static) -> Fresh {
+    let list = el("ul").class(class).part(move || fresh(rows()));
+    fresh(vec![Fresh::from(el("h3").class("subtitle").text(title)), Fresh::from(list)])
 }
 
 /// A request's number and status (`tag`, class `request-meta`), as its row and its thread show

@@ -144,7 +144,7 @@ pub fn search_screen(
     on_open: Call<String>,
     on_requests: Call<()>,
     on_thread: Call<String>,
-) -> (Fresh, Fresh) {
+) -> Fresh {
     let Visit { locale, requests, .. } = visit();
     let s = strings(locale);
     let outcome = Derived::new(move || state.outcome());
@@ -192,5 +192,5 @@ pub fn search_screen(
     };
     let footer =
         el("footer").class("contact").child(contact).part(shown(move || requests.list.with(|l| !l.is_empty()), mine));
-    (Fresh::from(search), Fresh::from(footer))
+    fresh(vec![Fresh::from(search), Fresh::from(footer)])
 }
