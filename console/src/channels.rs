@@ -159,8 +159,8 @@ pub fn Channels() -> impl IntoView {
         <section class="panel" aria-labelledby="channels-title">
             <h2 id="channels-title">{s.channels_title}</h2>
             <p class="hint">{s.channels_hint}</p>
-            {tabdesk_ui::shown(move || !read.get(), move || view! { <p class="hint">{s.loading}</p> })}
-            {tabdesk_ui::shown(move || read.get(), move || view! {
+            {tabdesk_ui::shown(move || !read.get(), move || tabdesk_ui::fresh(view! { <p class="hint">{s.loading}</p> }))}
+            {tabdesk_ui::shown(move || read.get(), move || tabdesk_ui::fresh(view! {
                 <form class="channels" on:submit=save>
                     <fieldset>
                         {switch(s.vk_community, s.connected, typed.vk)}
@@ -188,7 +188,7 @@ pub fn Channels() -> impl IntoView {
                     </fieldset>
                     <button class="primary" type="submit">{s.save_channels}</button>
                 </form>
-            })}
+            }))}
             <p class="notice" role="status">{move || notice.get()}</p>
         </section>
     }

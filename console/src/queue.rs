@@ -14,7 +14,7 @@ use tabdesk_core::sla::parse_time;
 use tabdesk_core::ticket::View;
 use tabdesk_core::wire::{QueueCounts, TicketPage, TicketSummary};
 use tabdesk_ui::cell::{effect, Cell, Derived, Kept};
-use tabdesk_ui::shown;
+use tabdesk_ui::{fresh, shown};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, Failure, Fresh};
@@ -305,7 +305,7 @@ pub fn Queue(view: View) -> impl IntoView {
                     <button class="link" type="button" aria-expanded=move || help.get().to_string()
                         on:click=move |_| help.update(|h| *h = !*h)>{s.shortcuts_button}</button>
                 </div>
-                {shown(move || help.get(), move || view! {
+                {shown(move || help.get(), move || fresh(view! {
                     <section class="shortcuts" aria-label=s.shortcuts_title>
                         <h2>{s.shortcuts_title}</h2>
                         <dl>
@@ -317,18 +317,18 @@ pub fn Queue(view: View) -> impl IntoView {
                             <dt><kbd>"?"</kbd></dt><dd>{s.shortcut_help}</dd>
                         </dl>
                     </section>
-                })}
+                }))}
                 <p class="status" role="status">
                     {move || if first.with(Option::is_none) && !failed.get() { s.loading } else { "" }}
                 </p>
                 <p class="notice" role="alert">{move || failed.get().then_some(s.load_failed)}</p>
                 <ul class="tickets">{list}</ul>
-                {shown(move || first.with(Option::is_some) && tickets.with(Vec::is_empty), move || view! {
+                {shown(move || first.with(Option::is_some) && tickets.with(Vec::is_empty), move || fresh(view! {
                     <p class="empty">{s.empty_queue}</p>
-                })}
-                {shown(move || next.with(Option::is_some), move || view! {
+                }))}
+                {shown(move || next.with(Option::is_some), move || fresh(view! {
                     <button class="secondary" type="button" on:click=load_more>{s.load_more}</button>
-                })}
+                }))}
             </main>
         </div>
     }

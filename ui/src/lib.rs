@@ -156,14 +156,22 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
 /// What Leptos' `<Show>` does, compiled once: `view` while `when` holds (worked out once per
 /// change of what it reads, so the view is built again only when it turns true), nothing
 /// otherwise. `<Show>` is compiled again for every condition and every view it shows.
-pub fn shown<V>(
+pub fn shown(
     when: impl Fn() -> bool + Send + Sync + 'static,
-    view: impl Fn() -> V + Send + Sync + 'static,
-) -> impl Fn() -> Fresh + Send + Sync + 'static
-where
-    V: IntoView + 'static,
-{
-    show(Box::new(when), Arc::new(move || fresh(view())))
+    view: impl Fn() -> Fresh + Send + Sync + 'static,
+) -> impl Fn() -> Fresh + Send + Sync + 'static {
+    show(Box::new(when), Arc::new(view))
+}
+
+/// A view that `view` gives, built anew whenever what it reads changes, as a `Fresh`: one
+/// instance for all (see `El::part`).
+pub fn live(view: impl Fn() -> Fresh + Send + 'static) -> Fresh {
+    live_boxed(Box::new(view))
+}
+
+#[inline(never)]
+fn live_boxed(view: Box<dyn Give<Fresh> + Send>) -> Fresh {
+    fresh(move || view.give())
 }
 
 /// `shown`'s body, with both closures boxed. Nothing is an empty `Fresh`, not `None`: every

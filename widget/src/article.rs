@@ -4,7 +4,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::KbArticle;
 use tabdesk_ui::cell::{Call, Cell, Kept};
-use tabdesk_ui::{button, el, shown, Fresh};
+use tabdesk_ui::{button, el, live, shown, Fresh};
 
 use crate::api;
 use crate::visit::{visit, Visit};
@@ -77,6 +77,6 @@ pub fn article_view(id: String, query: Option<String>, on_contact: Call<()>) -> 
         el("section")
             .class("article-view")
             .part(body)
-            .part(shown(move || loaded.with(|l| matches!(l, Loaded::Ready(_))), move || feedback)),
+            .part(shown(move || loaded.with(|l| matches!(l, Loaded::Ready(_))), move || live(feedback))),
     )
 }
