@@ -9,7 +9,7 @@ use tabdesk_core::domain::{FieldError, Locale};
 use tabdesk_core::form::{check_field, is_visible};
 use tabdesk_core::i18n::form_strings;
 use tabdesk_ui::cell::{Cell, Kept};
-use tabdesk_ui::{el, shown, El, Fresh};
+use tabdesk_ui::{el, live, shown, El, Fresh};
 
 use wasm_bindgen::JsValue;
 
@@ -34,15 +34,11 @@ pub fn set_error(errors: Cell<Vec<FieldError>>, key: &str, found: Option<FieldEr
 
 /// One custom field, shown while its condition holds; its value lives in `values` under its
 /// id, its error in `errors`.
-pub fn custom_field(
-    def: FieldDef,
-    values: Cell<SmallMap<String, Json>>,
-    errors: Cell<Vec<FieldError>>,
-) -> impl IntoView {
+pub fn custom_field(def: FieldDef, values: Cell<SmallMap<String, Json>>, errors: Cell<Vec<FieldError>>) -> Fresh {
     let locale = visit().locale;
     let def = Kept::new(def);
     let visible = move || def.with_value(|d| values.with(|v| is_visible(d, v)));
-    shown(visible, move || untrack(|| render(def, locale, values, errors)))
+    live(shown(visible, move || untrack(|| render(def, locale, values, errors))))
 }
 
 /// One custom field's handles, `Copy` for the closures of its control. Its reads and writes are

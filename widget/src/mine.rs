@@ -11,7 +11,7 @@ use tabdesk_core::ticket::key_for;
 use tabdesk_core::validate::validate_message;
 use tabdesk_core::wire::{AuthorKind, CustomerSummary, CustomerTicket, Message, NewMessage};
 use tabdesk_ui::cell::{answered, effect, Call, Cell, Derived, Kept};
-use tabdesk_ui::{button, el, fresh, new_key, shown, Fresh};
+use tabdesk_ui::{button, el, fresh, live, new_key, shown, Fresh};
 
 use crate::api::{self, Refusal};
 use crate::requests::{refresher, Reply};
@@ -24,7 +24,7 @@ const OPEN_SHOWN: usize = 3;
 /// The home screen's list of the visitor's open requests, with their unread markers; `on_thread`
 /// opens one. In this screen's module (`on_demand::open_requests`): only a visitor with requests
 /// fetches it.
-pub fn open_requests(on_thread: Call<String>) -> impl IntoView {
+pub fn open_requests(on_thread: Call<String>) -> Fresh {
     let Visit { locale, inbox, requests, .. } = visit();
     let r = thread_strings(locale);
     // Read by the heading's condition and by the list: worked out once per change.
@@ -36,7 +36,7 @@ pub fn open_requests(on_thread: Call<String>) -> impl IntoView {
     let list = move || {
         titled_list(r.open_requests, "request-list", move || open.get().into_iter().map(row).collect::<Vec<_>>())
     };
-    shown(move || open.with(|o| !o.is_empty()), list)
+    live(shown(move || open.with(|o| !o.is_empty()), list))
 }
 
 /// Leaves nothing of Tabdesk on this device: saved requests, read markers, drafts and queued

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::{Call, Kept};
-use tabdesk_ui::{arriving, arriving_quietly, fresh, prefetch, screen, Arrival, Screen};
+use tabdesk_ui::{arriving, arriving_quietly, prefetch, screen, Arrival, Screen};
 
 use crate::outbox::Delivered;
 use crate::visit::visit;
@@ -40,7 +40,7 @@ fn requests_screen(
 /// fetches it at start (and has "My requests" ready), one without never does.
 #[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn open_requests_part(on_thread: Call<String>) -> Result<Screen, SplitLoaderError> {
-    Ok(screen(move || fresh(mine::open_requests(on_thread))))
+    Ok(screen(move || mine::open_requests(on_thread)))
 }
 
 fn texts() -> Arrival {

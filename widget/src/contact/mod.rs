@@ -222,7 +222,7 @@ pub fn contact_form(on_open: Call<String>) -> Fresh {
     }
     let custom_fields = move || {
         let defs = chosen(form, locale, category).map(|c| c.fields).unwrap_or_default();
-        fresh(defs.into_iter().map(|def| fresh(custom_field(def, fields, errors))).collect::<Vec<_>>())
+        fresh(defs.into_iter().map(|def| custom_field(def, fields, errors)).collect::<Vec<_>>())
     };
     // People never see this field; bots that fill every input do.
     let honeypot_field = el("div")
