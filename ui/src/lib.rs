@@ -87,7 +87,7 @@ pub fn screen(build: impl Fn() -> Fresh + Send + Sync + 'static) -> Screen {
 /// A screen whose code is in a module of its own (wasm-split), once `load` has it: "loading"
 /// while it arrives (already there, it shows at once, with no flash), and "failed" with a retry
 /// button when the connection failed — a failed fetch is not remembered, so a retry fetches again.
-pub fn arriving<F, Fut>(load: F, texts: Arrival) -> impl IntoView
+pub fn arriving<F, Fut>(load: F, texts: Arrival) -> Fresh
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Screen, SplitLoaderError>> + 'static,
@@ -97,7 +97,7 @@ where
 
 /// A part of a screen whose code is in a module of its own, once `load` has it: nothing while it
 /// arrives and nothing if it does not (a part the screen does well enough without, not a screen).
-pub fn arriving_quietly<F, Fut>(load: F) -> impl IntoView
+pub fn arriving_quietly<F, Fut>(load: F) -> Fresh
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Screen, SplitLoaderError>> + 'static,
@@ -116,10 +116,10 @@ type Arrived = Option<Screen>;
 /// screen is built at once; otherwise a task waits for it and the view is drawn again when it
 /// came. (Neither Leptos' `Suspend` nor `<Suspense>`: the first cost the widget's first screen
 /// 4.7 KB gzip, the second panicked when disposed while a screen's task still ran.)
-fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) -> impl IntoView {
+fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) -> Fresh {
     let attempts = Kept::new(0u32);
     let arrived = Cell::new(None::<Arrived>);
-    move || {
+    live(move || {
         let loaded = match arrived.get() {
             Some(came) => came.ok_or(()),
             None => {
@@ -150,7 +150,7 @@ fn arrive(load: Arc<dyn Fn() -> Loading + Send + Sync>, texts: Option<Arrival>) 
                 .into(),
             (Err(()), None) => fresh(()),
         }
-    }
+    })
 }
 
 /// What Leptos' `<Show>` does, compiled once: `view` while `when` holds (worked out once per

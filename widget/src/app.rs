@@ -9,7 +9,7 @@ use tabdesk_core::domain::limits::MAX_VIEWED_ARTICLES;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::{EmbedBoot, EmbedMode, HostEvent, HostMessage, PageContext, WidgetMessage};
 use tabdesk_ui::cell::{effect, Call, Cell, Derived, Kept};
-use tabdesk_ui::{button, el, fresh, shown, Fresh};
+use tabdesk_ui::{button, el, shown, Fresh};
 
 use crate::article::article_view;
 use crate::host::Host;
@@ -222,7 +222,7 @@ pub fn app(boot: EmbedBoot) -> Fresh {
     let queued = Derived::new(move || outbox.queued());
     let body = move || {
         if let Some(done) = outbox.delivered.get() {
-            return fresh(on_demand::sent(done, on_new));
+            return on_demand::sent(done, on_new);
         }
         if queued.get() {
             return el("section")
@@ -238,8 +238,8 @@ pub fn app(boot: EmbedBoot) -> Fresh {
         }
         match screen.get() {
             Screen::Home => untrack(|| search_screen(search, on_contact, on_open, on_requests, on_open_thread)),
-            Screen::Contact => fresh(on_demand::contact(on_open)),
-            Screen::Requests => fresh(on_demand::requests(thread.get(), on_thread, on_home)),
+            Screen::Contact => on_demand::contact(on_open),
+            Screen::Requests => on_demand::requests(thread.get(), on_thread, on_home),
         }
     };
 

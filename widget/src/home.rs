@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use tabdesk_core::i18n::strings;
 use tabdesk_core::wire::SearchHit;
 use tabdesk_ui::cell::{effect, Call, Cell};
-use tabdesk_ui::{el, fresh, shown, Fresh};
+use tabdesk_ui::{el, shown, Fresh};
 
 use crate::api;
 use crate::on_demand;
@@ -42,10 +42,7 @@ pub fn home(on_open: Call<String>, on_thread: Call<String>) -> Fresh {
             .class("home")
             .maybe(note)
             // Only a visitor with requests fetches the list's code (the module of "My requests").
-            .part(shown(
-                move || requests.list.with(|l| !l.is_empty()),
-                move || fresh(on_demand::open_requests(on_thread)),
-            ))
+            .part(shown(move || requests.list.with(|l| !l.is_empty()), move || on_demand::open_requests(on_thread)))
             .part(shown(move || suggested.with(|h| h.as_ref().is_some_and(|h| !h.is_empty())), suggestions)),
     )
 }

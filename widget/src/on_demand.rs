@@ -3,11 +3,10 @@
 //! it, when the pointer or the focus reaches the button that opens it. The first screen (search,
 //! results, articles) carries none of their code.
 
-use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use tabdesk_core::i18n::strings;
 use tabdesk_ui::cell::{Call, Kept};
-use tabdesk_ui::{arriving, arriving_quietly, prefetch, screen, Arrival, Screen};
+use tabdesk_ui::{arriving, arriving_quietly, prefetch, screen, Arrival, Fresh, Screen};
 
 use crate::outbox::Delivered;
 use crate::visit::visit;
@@ -48,21 +47,21 @@ fn texts() -> Arrival {
     Arrival { loading: s.loading, failed: s.load_failed, retry: s.try_again }
 }
 
-pub fn contact(on_open: Call<String>) -> impl IntoView {
+pub fn contact(on_open: Call<String>) -> Fresh {
     arriving(move || contact_screen(on_open), texts())
 }
 
-pub fn sent(delivered: Delivered, on_new: Call<()>) -> impl IntoView {
+pub fn sent(delivered: Delivered, on_new: Call<()>) -> Fresh {
     let delivered = Kept::new(delivered);
     arriving(move || sent_screen(delivered.get_value(), on_new), texts())
 }
 
-pub fn requests(thread: Option<String>, on_thread: Call<String>, on_home: Call<()>) -> impl IntoView {
+pub fn requests(thread: Option<String>, on_thread: Call<String>, on_home: Call<()>) -> Fresh {
     let thread = Kept::new(thread);
     arriving(move || requests_screen(thread.get_value(), on_thread, on_home), texts())
 }
 
-pub fn open_requests(on_thread: Call<String>) -> impl IntoView {
+pub fn open_requests(on_thread: Call<String>) -> Fresh {
     arriving_quietly(move || open_requests_part(on_thread))
 }
 
