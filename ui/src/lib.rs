@@ -21,8 +21,9 @@ use leptos::wasm_split::SplitLoaderError;
 use tabdesk_core::url::{linkify, Piece};
 
 /// The browser apps' allocator: talc (crates.io) in place of the standard library's dlmalloc,
-/// about a third of its code in the first module that every screen loads. The apps run on one
-/// thread (no `atomics` feature), which is what this allocator is made for.
+/// in the first module that every screen loads (1.3 KB of code before wasm-opt against
+/// dlmalloc's 7.1 KB, twiggy; the widget's first screen 2.8 KB gzip lighter). The apps run on
+/// one thread (no `atomics` feature), which is what this allocator is made for.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
@@ -169,6 +170,7 @@ pub fn live(view: impl Fn() -> Fresh + Send + 'static) -> Fresh {
     live_boxed(Box::new(view))
 }
 
+/// `live`'s one instance.
 #[inline(never)]
 fn live_boxed(view: Box<dyn Give<Fresh> + Send>) -> Fresh {
     fresh(move || view.give())
