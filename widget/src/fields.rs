@@ -42,8 +42,8 @@ pub fn custom_field(def: FieldDef, values: Cell<SmallMap<String, Json>>, errors:
 }
 
 /// One custom field's handles, `Copy` for the closures of its control. Its reads and writes are
-/// functions of their own: inlined into each of the control's handlers, they were the field's
-/// code several times over.
+/// methods compiled once (`inline(never)`), so that each of the control's handlers is a call,
+/// not a copy of them.
 #[derive(Clone, Copy)]
 struct Custom {
     def: Kept<FieldDef>,
