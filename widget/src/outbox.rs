@@ -6,9 +6,11 @@
 //! server stores it once, however often it is sent. Any other answer is final: the request goes
 //! back to the form, never waits for an answer that cannot change.
 //!
-//! The retry loop (`drain`) is a wasm module of its own (`outbox`, wasm-split): most visits
-//! never queue anything, so it is fetched only when something waits. Offline, that fetch fails
-//! too; it is tried again at each moment to retry, until the loop is there. A job queued before
+//! The retry loop (`drain`) is not on the first screen: the requests' loop is in the form's
+//! module (`contact`, wasm-split), the replies' in that of "My requests" (`requests`), where they
+//! were written. Most visits never queue anything; a visit that finds a job queued before it
+//! fetches that module then. Offline, that fetch fails too; it is tried again at each moment to
+//! retry, until the loop is there. A job queued before
 //! this page is read from storage by that module too: decoding a request (its custom fields are
 //! any JSON) would cost the first screen 7 KB gzip; until then it only counts as queued.
 
@@ -65,7 +67,7 @@ impl<J: ToJson> ToJson for Pending<J> {
     }
 }
 
-/// Work whose code is in a module of its own (this retry loop, the reading of summaries):
+/// Work whose code is in a module fetched on demand (this retry loop, the reading of summaries):
 /// what a split function hands back, to be awaited where it was asked for. (Here, the lowest
 /// module that has some.)
 pub type Task = Pin<Box<dyn Future<Output = ()>>>;
@@ -95,7 +97,7 @@ impl Job for NewTicket {
     }
 }
 
-#[wasm_split(outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn drain_requests(outbox: Outbox<NewTicket>) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(outbox.drain()))
 }

@@ -58,18 +58,18 @@ impl Job for Reply {
     }
 }
 
-// In the outbox's module, beside the requests' loop.
-#[wasm_split(outbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+// In the module of "My requests", where replies are written.
+#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn drain_replies(outbox: Outbox<Reply>) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(outbox.drain()))
 }
 
 /// The saved requests of one site: a `Copy` handle made once by the app.
 ///
-/// The list stored before this page is read by a module of its own (the summaries', `inbox`,
-/// which a visitor with requests fetches at start anyway), and a delivered request is kept by
-/// the form's module, where it was sent: a visitor who never wrote carries no code that reads,
-/// changes or writes the list. Until it is read, the list is empty; whatever changes it reads
+/// The list stored before this page is read by the module of "My requests" (`requests`, which
+/// a visitor with requests fetches at start anyway, for the home screen's open requests), and a
+/// delivered request is kept by the form's module, where it was sent: a visitor who never wrote
+/// carries no code that reads, changes or writes the list. Until it is read, the list is empty; whatever changes it reads
 /// the stored one first, so nothing stored is written over.
 #[derive(Clone, Copy)]
 pub struct Requests {
@@ -167,8 +167,8 @@ impl Requests {
     }
 
     /// Adds the requests the customer that the site's signed `identity` names filed elsewhere,
-    /// after those known. Few visits are signed in: the code is in the summaries' module
-    /// (`inbox`), fetched only here.
+    /// after those known. Few visits are signed in: the code is in the module of "My
+    /// requests" (`requests`), fetched only here.
     pub async fn adopt_signed_in(self, site: String, identity: String) {
         if let Ok(adopting) = adopt_theirs(self, site, identity).await {
             adopting.await;
@@ -243,7 +243,7 @@ impl Requests {
     }
 }
 
-#[wasm_split(inbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn read_saved(requests: Requests) -> Result<(), SplitLoaderError> {
     requests.read_stored();
     Ok(())
@@ -255,7 +255,7 @@ fn keep_delivered(requests: Requests, delivered: Delivered) -> Result<(), SplitL
     Ok(())
 }
 
-#[wasm_split(inbox, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn adopt_theirs(requests: Requests, site: String, identity: String) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(async move {
         if let Ok(mine) = api::mine(&site, &identity).await {
