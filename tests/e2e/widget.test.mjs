@@ -286,17 +286,17 @@ test("the first screen fetches none of the form's code; on a slow line the form'
   await page.locator(".article").first().waitFor();
   assert.deepEqual(modules, ["/widget/tabdesk_widget_bg.wasm"], "search and an article need only the first module");
 
-  // The first fetch of the form's module fails: the widget says so and fetches it again when asked.
+  // The first fetch of the form's module (the on-demand one) fails: the widget says so and fetches it again when asked.
   let refuse = true;
-  await context.route("**/widget/split_contact.*.wasm", (route) => (refuse ? route.abort() : route.continue()));
+  await context.route("**/widget/split_rest.*.wasm", (route) => (refuse ? route.abort() : route.continue()));
   await page.getByRole("button", { name: "Back" }).click();
   await page.getByRole("button", { name: "Contact us" }).click();
   await page.getByRole("alert").filter({ hasText: "did not load" }).waitFor();
   refuse = false;
   await page.getByRole("button", { name: "Try again" }).click();
   await page.getByLabel("Subject").waitFor();
-  // Modules are named by their content: `split_contact.0a1b2c3d.wasm`.
-  assert.ok(modules.some((m) => /^\/widget\/split_contact\.[0-9a-f]{8}\.wasm$/.test(m)), modules.join(" "));
+  // Modules are named by their content: `split_rest.0a1b2c3d.wasm`.
+  assert.ok(modules.some((m) => /^\/widget\/split_rest\.[0-9a-f]{8}\.wasm$/.test(m)), modules.join(" "));
   // Back and forth: the module is not fetched again.
   const fetched = modules.length;
   await page.getByRole("button", { name: "Back" }).click();
@@ -549,10 +549,10 @@ test("a request queued before a reload is still queued after it, and is sent onc
   });
   await frame.getByRole("button", { name: "Send" }).click();
   await frame.getByText("Saved, waiting for the connection").waitFor();
-  // The retry loop is in the form's module: the reloaded page fetches it without the form.
+  // The retry loop is in the on-demand module: the reloaded page fetches it without the form.
   const form = [];
   context.on("request", (r) => {
-    if (/\/widget\/split_contact\.[0-9a-f]{8}\.wasm$/.test(new URL(r.url()).pathname)) form.push(r.url());
+    if (/\/widget\/split_rest\.[0-9a-f]{8}\.wasm$/.test(new URL(r.url()).pathname)) form.push(r.url());
   });
   await page.reload();
   journal(page);

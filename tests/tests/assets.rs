@@ -14,7 +14,7 @@ const MINUTES: &str = "public, max-age=300";
 fn modules_fetched_on_demand_are_named_by_content_and_cached_for_a_year() {
     let api = Api::from_env();
     let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
-    for (app, screen) in [("widget", "split_contact."), ("console", "split_settings.")] {
+    for (app, screen) in [("widget", "split_rest."), ("console", "split_settings.")] {
         let files: Vec<String> = fs::read_dir(site.join(app))
             .unwrap_or_else(|e| panic!("{app} is not built: {e}"))
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -25,7 +25,7 @@ fn modules_fetched_on_demand_are_named_by_content_and_cached_for_a_year() {
             .collect();
         let named =
             modules.iter().find(|m| m.starts_with(screen)).unwrap_or_else(|| panic!("no {screen}*.wasm in {files:?}"));
-        // `split_contact.0a1b2c3d.wasm`: eight hex digits of its content.
+        // `split_rest.0a1b2c3d.wasm`: eight hex digits of its content.
         let hash = named.trim_start_matches(screen).trim_end_matches(".wasm");
         assert!(hash.len() == 8 && hash.chars().all(|c| c.is_ascii_hexdigit()), "{named}");
         let loader = fs::read_to_string(site.join(app).join("__wasm_split.js")).unwrap_or_default();

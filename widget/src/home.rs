@@ -41,7 +41,7 @@ pub fn home(on_open: Call<String>, on_thread: Call<String>) -> Fresh {
         el("div")
             .class("home")
             .maybe(note)
-            // Only a visitor with requests fetches the list's code (the module of "My requests").
+            // Only a visitor with requests fetches the list's code (the module fetched on demand).
             .part(shown(move || requests.list.with(|l| !l.is_empty()), move || on_demand::open_requests(on_thread)))
             .part(shown(move || suggested.with(|h| h.as_ref().is_some_and(|h| !h.is_empty())), suggestions)),
     )

@@ -53,7 +53,7 @@ impl Inbox {
 
     /// Reads the summaries again now; tells the host page of each reply it has not heard of.
     /// A visitor with no requests has nothing to read: only one with some fetches the code that
-    /// reads them (`read_summaries`, in the module of "My requests").
+    /// reads them (`read_summaries`, in the module fetched on demand).
     pub async fn refresh(self) {
         if self.requests.list.with_untracked(Vec::is_empty) {
             self.summaries.try_set(Some(Some(Vec::new())));
@@ -98,7 +98,7 @@ impl Inbox {
 }
 
 /// The reading of a visitor's summaries, in a module fetched the first time there are any.
-#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn read_summaries(inbox: Inbox) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(inbox.read()))
 }

@@ -6,10 +6,9 @@
 //! server stores it once, however often it is sent. Any other answer is final: the request goes
 //! back to the form, never waits for an answer that cannot change.
 //!
-//! The retry loop (`drain`) is not on the first screen: the requests' loop is in the form's
-//! module (`contact`, wasm-split), the replies' in that of "My requests" (`requests`), where they
-//! were written. Most visits never queue anything; a visit that finds a job queued before it
-//! fetches that module then. Offline, that fetch fails too; it is tried again at each moment to
+//! The retry loop (`drain`) is not on the first screen: it is in the module of the screens
+//! where jobs are written (`rest`, wasm-split; see `on_demand`). Most visits never queue
+//! anything; a visit that finds a job queued before it fetches that module then. Offline, that fetch fails too; it is tried again at each moment to
 //! retry, until the loop is there. A job queued before
 //! this page is read from storage by that module too: decoding a request (its custom fields are
 //! any JSON) would cost the first screen 7 KB gzip; until then it only counts as queued.
@@ -97,7 +96,7 @@ impl Job for NewTicket {
     }
 }
 
-#[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn drain_requests(outbox: Outbox<NewTicket>) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(outbox.drain()))
 }

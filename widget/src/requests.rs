@@ -58,18 +58,18 @@ impl Job for Reply {
     }
 }
 
-// In the module of "My requests", where replies are written.
-#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
+// On demand, beside the screens where replies are written.
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn drain_replies(outbox: Outbox<Reply>) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(outbox.drain()))
 }
 
 /// The saved requests of one site: a `Copy` handle made once by the app.
 ///
-/// The list stored before this page is read by the module of "My requests" (`requests`, which
-/// a visitor with requests fetches at start anyway, for the home screen's open requests), and a
-/// delivered request is kept by the form's module, where it was sent: a visitor who never wrote
-/// carries no code that reads, changes or writes the list. Until it is read, the list is empty; whatever changes it reads
+/// The list stored before this page is read, and a delivered request kept, by the module fetched
+/// on demand (`rest`, which a visitor with requests fetches at start anyway, for the home
+/// screen's open requests): a visitor who never wrote carries no code that reads, changes or
+/// writes the list. Until it is read, the list is empty; whatever changes it reads
 /// the stored one first, so nothing stored is written over.
 #[derive(Clone, Copy)]
 pub struct Requests {
@@ -140,8 +140,9 @@ impl Requests {
         }
     }
 
-    /// Keeps a request the server stored, through the form's module (where it was sent, or
-    /// fetched for one a queue sent after a reload), fetched again while that fails.
+    /// Keeps a request the server stored, through the module fetched on demand (there already
+    /// when the form sent it; fetched for one a queue sent after a reload), fetched again while
+    /// that fails.
     pub async fn keep(self, delivered: Delivered) {
         for attempt in 0.. {
             if self.list.is_disposed() || keep_delivered(self, delivered.clone()).await.is_ok() {
@@ -167,8 +168,8 @@ impl Requests {
     }
 
     /// Adds the requests the customer that the site's signed `identity` names filed elsewhere,
-    /// after those known. Few visits are signed in: the code is in the module of "My
-    /// requests" (`requests`), fetched only here.
+    /// after those known. Few visits are signed in: the code is in the module fetched
+    /// on demand (`rest`), fetched here if it is not yet.
     pub async fn adopt_signed_in(self, site: String, identity: String) {
         if let Ok(adopting) = adopt_theirs(self, site, identity).await {
             adopting.await;
@@ -243,19 +244,19 @@ impl Requests {
     }
 }
 
-#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn read_saved(requests: Requests) -> Result<(), SplitLoaderError> {
     requests.read_stored();
     Ok(())
 }
 
-#[wasm_split(contact, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn keep_delivered(requests: Requests, delivered: Delivered) -> Result<(), SplitLoaderError> {
     requests.add(&delivered);
     Ok(())
 }
 
-#[wasm_split(requests, wasm_split_path = ::leptos::wasm_split, fallible)]
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn adopt_theirs(requests: Requests, site: String, identity: String) -> Result<Task, SplitLoaderError> {
     Ok(Box::pin(async move {
         if let Ok(mine) = api::mine(&site, &identity).await {

@@ -18,7 +18,7 @@ pub struct Visit {
     pub site: Kept<String>,
     pub locale: Locale,
     /// The site's contact form: its categories and their fields, as the boot carried it (read
-    /// by the form's module, `contact`).
+    /// by the form, in the module fetched on demand).
     pub form: Kept<Later<FormSchema>>,
     /// The site's Cloudflare Turnstile site key, when it turns the anti-bot check on: requests
     /// then need a token from the check.
