@@ -8,10 +8,11 @@
 //!
 //! The retry loop (`drain`) is not on the first screen: it is in the module of the screens
 //! where jobs are written (`rest`, wasm-split; see `on_demand`). Most visits never queue
-//! anything; a visit that finds a job queued before it fetches that module then. Offline, that fetch fails too; it is tried again at each moment to
-//! retry, until the loop is there. A job queued before
-//! this page is read from storage by that module too: decoding a request (its custom fields are
-//! any JSON) would cost the first screen 7 KB gzip; until then it only counts as queued.
+//! anything; a visit that finds a job queued before it fetches that module then. Offline, that
+//! fetch fails too; it is tried again at each moment to retry, until the loop is there. A job
+//! queued before this page is read from storage by that module too: decoding a request (its
+//! custom fields are any JSON) would cost the first screen 7 KB gzip; until then it only counts
+//! as queued.
 
 use std::future::Future;
 use std::pin::Pin;
