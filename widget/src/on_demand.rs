@@ -19,7 +19,7 @@ use crate::outbox::Delivered;
 use crate::visit::visit;
 use crate::{contact, mine};
 
-#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_contact))]
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_screens))]
 fn contact_screen(on_open: Call<String>) -> Result<Screen, SplitLoaderError> {
     Ok(screen(move || contact::contact_form(on_open)))
 }
@@ -30,7 +30,7 @@ fn sent_screen(delivered: Delivered, on_new: Call<()>) -> Result<Screen, SplitLo
     Ok(screen(move || contact::request_sent(delivered.clone(), on_new)))
 }
 
-#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_requests))]
+#[wasm_split(rest, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn requests_screen(
     thread: Option<String>,
     on_thread: Call<String>,
@@ -72,10 +72,7 @@ pub fn open_requests(on_thread: Call<String>) -> Fresh {
     arriving_quietly(move || open_requests_part(on_thread))
 }
 
-pub fn prefetch_contact() {
-    prefetch(preload_contact);
-}
-
-pub fn prefetch_requests() {
-    prefetch(preload_requests);
+/// Fetches the module of the form and "My requests" ahead of the click that will need it.
+pub fn prefetch_screens() {
+    prefetch(preload_screens);
 }

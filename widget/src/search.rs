@@ -10,14 +10,14 @@ use tabdesk_core::i18n::{articles_found, strings};
 use tabdesk_core::kb::is_blank;
 use tabdesk_core::wire::{SearchResults, WidgetEvent, WidgetEventKind};
 use tabdesk_ui::cell::{effect, effect_after, Call, Cell, Derived};
-use tabdesk_ui::{button, el, fresh, shown, Fresh};
+use tabdesk_ui::{button, el, fresh, shown, El, Fresh};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 use crate::api;
 use crate::debounce::debounced;
 use crate::home::home;
-use crate::on_demand::{prefetch_contact, prefetch_requests};
+use crate::on_demand::prefetch_screens;
 use crate::rows::hit_views;
 use crate::visit::{visit, Visit};
 
@@ -179,18 +179,17 @@ pub fn search_screen(
         // Rebuilt whole for each answer: eight rows, and Leptos' keyed `<For>` would bring its
         // hash maps (7 KB gzip) to the first screen.
         .child(el("ul").class("hits").part(move || fresh(hit_views(hits(), on_open))));
-    let contact = button("primary", s.contact_us, move || on_contact.run(()))
-        .on("pointerenter", move |_| prefetch_contact())
-        .on("focus", move |_| prefetch_contact());
+    let contact = prefetching(button("primary", s.contact_us, move || on_contact.run(())));
     // Only for visitors who filed a request from this browser.
-    let mine = move || {
-        Fresh::from(
-            button("secondary my-requests", s.my_requests, move || on_requests.run(()))
-                .on("pointerenter", move |_| prefetch_requests())
-                .on("focus", move |_| prefetch_requests()),
-        )
-    };
+    let mine =
+        move || Fresh::from(prefetching(button("secondary my-requests", s.my_requests, move || on_requests.run(()))));
     let footer =
         el("footer").class("contact").child(contact).part(shown(move || requests.list.with(|l| !l.is_empty()), mine));
     fresh(vec![Fresh::from(search), Fresh::from(footer)])
+}
+
+/// `button`, which opens an on-demand screen: their module is fetched as soon as the pointer or
+/// the focus reaches it.
+fn prefetching(button: El) -> El {
+    button.on("pointerenter", |_| prefetch_screens()).on("focus", |_| prefetch_screens())
 }
